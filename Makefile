@@ -1,0 +1,66 @@
+# cem-edu — the two commands:  make report   (set up + main job)   make test   (whole test suite)
+# Needs only python3 (>= 3.10, with venv) and make; everything else is installed here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help setup report report-fa test test-fast lab bench book chromium check-python clean
+
+help:
+	@echo "make report   set up .venv and write report.html from the bundled data"
+	@echo "make test     run the whole test suite (unit, reference, browser, notebooks)"
+	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
+	@echo "make bench    run benchmarks/ (ratios against semopy, and lavaan when Rscript exists)"
+	@echo "make book     build the static site of the notebooks (Jupyter Book)"
+
+check-python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "cem-edu needs Python 3.10 or newer: install it (Debian/Ubuntu: sudo apt-get install python3 python3-venv) and run make again."; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' || { echo "cem-edu needs Python 3.10 or newer; '$(PYTHON)' is $$($(PYTHON) -V 2>&1). Install a newer Python or run: make PYTHON=python3.11 ..."; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Python's venv module is missing: install it (Debian/Ubuntu: sudo apt-get install python3-venv) and run make again."; exit 1; }
+
+$(STAMP): pyproject.toml | check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,real-data]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/cem-edu report datasets/cem_survey.csv --out report.html
+	@echo "Open report.html in a browser."
+
+report-fa: $(STAMP)
+	$(BIN)/cem-edu report datasets/cem_survey.csv --lang fa --out report_fa.html
+
+# Browser tests use the system Chromium (Debian package), never a downloaded browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "note: chromium not found; browser tests will be skipped (sudo apt-get install chromium)"; fi; }
+
+test: $(STAMP) chromium
+	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --nbmake --nbmake-timeout=120 notebooks $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not browser and not slow" -x -q
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+book: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[book]"
+	$(BIN)/jupyter-book build notebooks
+
+clean:
+	rm -rf $(VENV) report.html report_fa.html tests/output .pytest_cache

@@ -1,0 +1,62 @@
+"""cem-edu: Customer Experience Management research and teaching kit.
+
+    import cem_edu as ce
+    inst = ce.load_instrument()
+    raw = ce.load_dataset("cem_survey")
+    data = ce.clean(raw, inst)
+    ce.reliability(data, inst)
+    res = ce.fit(inst.model(), data)
+
+The public names below are imported lazily, so ``import cem_edu`` stays fast
+and a notebook only pays for what it uses.
+"""
+from __future__ import annotations
+
+import importlib
+
+from .errors import CemError, DataError, EstimationWarning, InstrumentError, ModelError
+from .i18n import get_language, set_language, t
+
+__version__ = "0.1.0"
+
+# public name -> submodule that defines it
+_LAZY = {
+    # questionnaire
+    "Instrument": "instrument", "load_instrument": "instrument",
+    # data
+    "load_dataset": "datasets", "list_datasets": "datasets", "simulate": "datasets",
+    "read_data": "intake", "clean": "intake", "CleanData": "intake", "normalize_text": "intake",
+    "pseudonymize": "intake",
+    "load_responses": "collect.store",
+    # psychometrics
+    "describe_items": "describe",
+    "reliability": "reliability", "alpha": "reliability", "omega": "reliability",
+    "composite_reliability": "reliability", "ave": "reliability", "htmt": "reliability",
+    "fornell_larcker": "reliability", "cross_loadings": "reliability",
+    "efa": "factor", "kmo": "factor", "bartlett": "factor", "parallel_analysis": "factor",
+    # structural equation models
+    "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
+    # customer-experience analytics
+    "nps": "cx", "gap": "cx", "journey_map": "cx", "rating_matrix": "cx", "ipma": "cx",
+    "key_drivers": "cx", "action_plan": "cx",
+    # outputs
+    "report": "report", "set_theme": "plots",
+}
+
+__all__ = sorted([*_LAZY, "CemError", "DataError", "ModelError", "InstrumentError", "EstimationWarning",
+                  "set_language", "get_language", "t", "plots", "__version__"])
+
+
+def __getattr__(name):
+    if name == "plots":
+        return importlib.import_module(".plots", __name__)
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cem_edu' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

@@ -1,0 +1,54 @@
+"""Shared fixtures."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "tests" / "reference"
+OUTPUT = ROOT / "tests" / "output"
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The system Chromium for Playwright (Debian's package). Required in CI, skipped elsewhere."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; `make test` installs it as root (apt-get install chromium)")
+        pytest.skip("chromium not installed (sudo apt-get install chromium)")
+    return path
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def output_dir() -> Path:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    return OUTPUT
+
+
+@pytest.fixture(autouse=True)
+def _english_and_headless(monkeypatch):
+    """Each test starts in English with a non-interactive matplotlib backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from cem_edu import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")

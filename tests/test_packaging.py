@@ -1,0 +1,45 @@
+"""The set-up files agree with each other."""
+import re
+import tomllib
+
+import yaml
+
+from conftest import ROOT
+
+
+def _name(req: str) -> str:
+    return re.split(r"[<>=!\[ ;]", req.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda, pip = set(), set()
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip |= {_name(d) for d in dep["pip"] if not d.startswith("-e")}
+        else:
+            conda.add(_name(dep))
+    conda -= {"python", "pip"}
+    assert {"-e ."} <= {d for dep in env["dependencies"] if isinstance(dep, dict) for d in dep["pip"]}
+    assert conda | pip == {_name(d) for d in project["dependencies"]}
+
+
+def test_version_ranges_agree():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    flat = [d for dep in env["dependencies"] for d in (dep["pip"] if isinstance(dep, dict) else [dep])]
+    env_specs = {_name(d): d.replace(" ", "") for d in flat if not d.startswith("-e")}
+    for req in project["dependencies"]:
+        assert env_specs[_name(req)] == req.replace(" ", ""), req
+
+
+def test_factor_analyzer_is_not_a_dependency():
+    text = (ROOT / "pyproject.toml").read_text()
+    assert "factor_analyzer" not in text and "factor-analyzer" not in text
+
+
+def test_licence_and_citation_exist():
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert (ROOT / "cem_edu" / "fonts" / "OFL.txt").exists()
+    assert "cff-version" in (ROOT / "CITATION.cff").read_text()
