@@ -40,7 +40,33 @@ def set_language(language: str) -> str:
     _state["language"] = lang
     if lang == "fa":
         register_fonts()
+    _notebook_direction(lang)
     return lang
+
+
+_RTL_CSS = """<style id="cem-edu-rtl">
+.jp-RenderedMarkdown [dir=rtl], .jp-RenderedHTMLCommon [dir=rtl], .rendered_html [dir=rtl],
+.jp-RenderedHTMLCommon .cem-fa {direction: rtl; text-align: right; font-family: Vazirmatn, Tahoma, sans-serif;}
+.cem-edu-output.fa {direction: rtl; text-align: right;}
+</style>"""
+
+
+def _notebook_direction(lang: str) -> None:
+    """Inside Jupyter, inject CSS so Persian prose and tables read right-to-left."""
+    import sys
+
+    if "IPython" not in sys.modules:
+        return
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
+        return
+    if lang == "fa":
+        display(HTML(_RTL_CSS))
 
 
 def get_language() -> str:
