@@ -1,0 +1,313 @@
+"""Validation of questionnaire files: YAML syntax, JSON schema, then semantic rules.
+
+Every problem becomes one line ``<file>:<line>: <key path> (<item>): <what>. <fix>``;
+line numbers come from the YAML node marks. Used by :func:`cem_edu.instrument.load_instrument`.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+
+import yaml
+
+from . import _paths
+from .errors import InstrumentError
+from .i18n import t
+
+_TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+               "object": "a mapping (key: value lines)", "array": "a list", "null": "nothing"}
+_LANG_NAMES = {"fa": "Persian (fa)", "en": "English (en)"}
+
+
+@functools.cache
+def schema() -> dict:
+    """The JSON schema of a questionnaire file (questionnaire/cem.schema.json)."""
+    return json.loads((_paths.QUESTIONNAIRE_DIR / "cem.schema.json").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- YAML with line numbers
+def _walk(node, path: tuple, lines: dict, dups: list) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
+        for knode, vnode in node.value:
+            key = knode.value
+            line = knode.start_mark.line + 1
+            if key in seen:
+                dups.append((path + (key,), line, seen[key]))
+            else:
+                seen[key] = line
+            lines.setdefault(path + (key,), line)
+            _walk(vnode, path + (key,), lines, dups)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, vnode in enumerate(node.value):
+            lines[path + (i,)] = vnode.start_mark.line + 1
+            _walk(vnode, path + (i,), lines, dups)
+
+
+class _Report:
+    """Collects problems with their location."""
+
+    def __init__(self, filename: str, data, lines: dict):
+        self.filename, self.data, self.lines = filename, data, lines
+        self.problems: list[tuple[int, str]] = []
+
+    def line(self, path: tuple) -> int:
+        path = tuple(path)
+        while path and path not in self.lines:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+    def where(self, path: tuple) -> str:
+        text = ""
+        for part in path:
+            text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        label = ""
+        if len(path) >= 2 and path[0] in ("items", "constructs", "respondent_fields") and isinstance(path[1], int):
+            try:
+                ident = self.data[path[0]][path[1]].get("id")
+            except (AttributeError, IndexError, KeyError, TypeError):
+                ident = None
+            if isinstance(ident, str):
+                kind = {"items": "item", "constructs": "construct", "respondent_fields": "field"}[path[0]]
+                label = f" ({kind} '{ident}')"
+        return (text or "top level") + label
+
+    def add(self, path, what: str, fix: str) -> None:
+        self.problems.append((self.line(path), f"{self.filename}:{self.line(path)}: {self.where(path)}: {what}. {fix}"))
+
+    def raise_if_any(self) -> None:
+        if not self.problems:
+            return
+        problems = [msg for _, msg in sorted(self.problems, key=lambda p: p[0])]
+        if len(problems) == 1:
+            err = InstrumentError(problems[0])
+        else:
+            err = InstrumentError(t("instrument.err.many", file=self.filename, n=len(problems))
+                                  + "\n" + "\n".join(f"  - {p}" for p in problems))
+        err.problems = problems
+        raise err
+
+
+# --------------------------------------------------------------------------- schema errors in plain words
+def _schema_message(err, rep: _Report) -> None:
+    path = tuple(err.absolute_path)
+    v, inst = err.validator, err.instance
+    last = path[-1] if path else None
+    if v == "required":
+        missing = next((k for k in err.validator_value if k not in inst), err.validator_value[0])
+        if missing in _LANG_NAMES:
+            rep.add(path, t("instrument.err.missing_translation", lang=_LANG_NAMES[missing], key=last),
+                    t("instrument.fix.missing_translation", lang=missing, key=last))
+        else:
+            rep.add(path, t("instrument.err.missing_key", key=missing),
+                    t("instrument.fix.missing_key", key=missing))
+    elif v == "additionalProperties":
+        allowed = sorted(err.schema.get("properties", {}))
+        for extra in sorted(k for k in inst if k not in allowed):
+            if set(allowed) == {"fa", "en"}:
+                rep.add(path + (extra,), t("instrument.err.unknown_language", key=extra),
+                        t("instrument.fix.unknown_language"))
+            else:
+                hint = difflib.get_close_matches(str(extra), allowed, n=1)
+                rep.add(path + (extra,), t("instrument.err.unknown_key", key=extra),
+                        (t("instrument.fix.did_you_mean", hint=hint[0]) + " " if hint else "")
+                        + t("instrument.fix.allowed_keys", keys=", ".join(allowed)))
+    elif v == "enum":
+        choices = ", ".join(str(c) for c in err.validator_value)
+        rep.add(path, t("instrument.err.enum", value=inst, key=last), t("instrument.fix.enum", choices=choices))
+    elif v == "type":
+        want = err.validator_value if isinstance(err.validator_value, str) else err.validator_value[0]
+        rep.add(path, t("instrument.err.type", want=_TYPE_WORDS.get(want, want), got=repr(inst)),
+                t("instrument.fix.type", want=_TYPE_WORDS.get(want, want)))
+    elif v in ("minLength", "pattern") and last in _LANG_NAMES or (v in ("minLength", "pattern")
+                                                                      and isinstance(last, int)):
+        rep.add(path, t("instrument.err.empty_text"), t("instrument.fix.empty_text"))
+    elif v == "pattern":
+        rep.add(path, t("instrument.err.bad_id", value=inst), t("instrument.fix.bad_id"))
+    elif v in ("minItems", "minProperties"):
+        rep.add(path, t("instrument.err.too_few", n=err.validator_value), t("instrument.fix.too_few"))
+    elif v == "propertyNames":
+        rep.add(path, t("instrument.err.bad_id", value=inst), t("instrument.fix.bad_id"))
+    else:  # pragma: no cover - a schema rule without a plain-words translation
+        rep.add(path, err.message, t("instrument.fix.schema"))
+
+
+# --------------------------------------------------------------------------- the check
+def check(text: str, filename: str) -> dict:
+    """Parse ``text`` and return the questionnaire dict, or raise InstrumentError."""
+    import jsonschema
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InstrumentError(t("instrument.err.yaml", file=filename, line=line, problem=problem)) from None
+    if not isinstance(data, dict):
+        raise InstrumentError(t("instrument.err.not_mapping", file=filename))
+    lines: dict = {(): 1}
+    dups: list = []
+    _walk(node, (), lines, dups)
+    rep = _Report(filename, data, lines)
+    for path, line, first in dups:
+        rep.problems.append((line, f"{filename}:{line}: {rep.where(path)}: "
+                             + t("instrument.err.duplicate_key", key=path[-1], first=first) + ". "
+                             + t("instrument.fix.duplicate_key")))
+    validator = jsonschema.Draft202012Validator(schema())
+    for err in sorted(validator.iter_errors(data), key=lambda e: (rep.line(tuple(e.absolute_path)),
+                                                                 [str(p) for p in e.absolute_path])):
+        _schema_message(err, rep)
+    rep.raise_if_any()
+    _semantic(data, rep)
+    rep.raise_if_any()
+    data.pop("form", None)
+    return data
+
+
+def _semantic(data: dict, rep: _Report) -> None:
+    scales = data["scales"]
+    # scales
+    for sid, s in scales.items():
+        if s["min"] >= s["max"]:
+            rep.add(("scales", sid, "min"), t("instrument.err.scale_order", id=sid, min=s["min"], max=s["max"]),
+                    t("instrument.fix.scale_order"))
+            continue
+        points = s["max"] - s["min"] + 1
+        for lang in ("fa", "en"):
+            n = len(s["labels"][lang])
+            if n != points:
+                rep.add(("scales", sid, "labels", lang),
+                        t("instrument.err.scale_labels", id=sid, points=points, min=s["min"], max=s["max"], n=n,
+                          lang=lang), t("instrument.fix.scale_labels"))
+    default = data.get("default_scale")
+    if default is not None and default not in scales:
+        rep.add(("default_scale",), t("instrument.err.unknown_scale", id=default),
+                t("instrument.fix.unknown_scale", known=", ".join(scales)))
+        default = None
+    default = default or next(iter(scales))
+
+    # constructs
+    constructs: dict[str, int] = {}
+    for k, c in enumerate(data["constructs"]):
+        if c["id"] in constructs:
+            rep.add(("constructs", k, "id"), t("instrument.err.duplicate_construct", id=c["id"],
+                                               first=rep.line(("constructs", constructs[c["id"]]))),
+                    t("instrument.fix.duplicate_construct"))
+        else:
+            constructs[c["id"]] = k
+    mediator = data.get("mediator")
+    if mediator is not None and mediator not in constructs:
+        rep.add(("mediator",), t("instrument.err.unknown_mediator", id=mediator),
+                t("instrument.fix.unknown_construct", known=", ".join(constructs)))
+
+    # respondent fields
+    seen_ids: dict[str, tuple] = {}
+    for k, f in enumerate(data.get("respondent_fields", [])):
+        if f["id"] in seen_ids:
+            rep.add(("respondent_fields", k, "id"), t("instrument.err.duplicate_id", id=f["id"],
+                                                      first=rep.line(seen_ids[f["id"]])),
+                    t("instrument.fix.duplicate_id"))
+        else:
+            seen_ids[f["id"]] = ("respondent_fields", k)
+        if f["type"] == "choice" and not f.get("choices"):
+            rep.add(("respondent_fields", k), t("instrument.err.field_no_choices", id=f["id"]),
+                    t("instrument.fix.field_no_choices"))
+        if f["type"] == "numeric" and f.get("choices"):
+            rep.add(("respondent_fields", k, "choices"), t("instrument.err.field_choices_numeric", id=f["id"]),
+                    t("instrument.fix.field_choices_numeric"))
+        if f.get("min") is not None and f.get("max") is not None and f["min"] > f["max"]:
+            rep.add(("respondent_fields", k, "min"), t("instrument.err.field_range", id=f["id"], min=f["min"],
+                                                       max=f["max"]), t("instrument.fix.field_range"))
+
+    # items
+    items = data["items"]
+    by_id: dict[str, int] = {}
+    for k, it in enumerate(items):
+        iid = it["id"]
+        if iid in by_id or iid in seen_ids:
+            first = ("items", by_id[iid]) if iid in by_id else seen_ids[iid]
+            rep.add(("items", k, "id"), t("instrument.err.duplicate_id", id=iid, first=rep.line(first)),
+                    t("instrument.fix.duplicate_id"))
+        else:
+            by_id[iid] = k
+    counts = {c: [] for c in constructs}
+    paired: dict[str, str] = {}
+    for k, it in enumerate(items):
+        iid = it["id"]
+        kind = it.get("kind", "likert")
+        cid = it.get("construct")
+        sid = it.get("scale", default)
+        scale = scales.get(sid)
+        if sid not in scales:
+            rep.add(("items", k, "scale"), t("instrument.err.unknown_scale", id=sid),
+                    t("instrument.fix.unknown_scale", known=", ".join(scales)))
+        if kind == "likert":
+            if cid is None:
+                rep.add(("items", k), t("instrument.err.no_construct_key", id=iid),
+                        t("instrument.fix.no_construct_key", known=", ".join(constructs)))
+            elif cid not in constructs:
+                hint = difflib.get_close_matches(cid, list(constructs), n=1)
+                rep.add(("items", k, "construct"), t("instrument.err.unknown_construct", id=iid, construct=cid),
+                        (t("instrument.fix.did_you_mean", hint=hint[0]) + " " if hint else "")
+                        + t("instrument.fix.unknown_construct", known=", ".join(constructs)))
+            else:
+                counts[cid].append(iid)
+        else:
+            if cid is not None:
+                rep.add(("items", k, "construct"), t("instrument.err.single_with_construct", id=iid, kind=kind),
+                        t("instrument.fix.single_with_construct"))
+            if it.get("reverse"):
+                rep.add(("items", k, "reverse"), t("instrument.err.reverse_not_likert", id=iid, kind=kind),
+                        t("instrument.fix.reverse_not_likert", id=iid))
+        if kind == "attention":
+            if "expected" not in it:
+                rep.add(("items", k), t("instrument.err.attention_no_expected", id=iid),
+                        t("instrument.fix.attention_no_expected"))
+            elif scale is not None and not scale["min"] <= it["expected"] <= scale["max"]:
+                rep.add(("items", k, "expected"), t("instrument.err.expected_range", id=iid, value=it["expected"],
+                                                    min=scale["min"], max=scale["max"]),
+                        t("instrument.fix.expected_range"))
+        elif "expected" in it:
+            rep.add(("items", k, "expected"), t("instrument.err.expected_not_attention", id=iid),
+                    t("instrument.fix.expected_not_attention"))
+        # expectation pairs
+        role = data["constructs"][constructs[cid]]["role"] if cid in constructs else None
+        target = it.get("pairs_with")
+        if role == "expectation" and target is None:
+            rep.add(("items", k), t("instrument.err.expectation_unpaired", id=iid),
+                    t("instrument.fix.expectation_unpaired"))
+        if target is not None:
+            if role != "expectation":
+                rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_not_expectation", id=iid),
+                        t("instrument.fix.pairs_not_expectation"))
+            elif target not in by_id:
+                hint = difflib.get_close_matches(target, list(by_id), n=1)
+                rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_unknown", id=iid, target=target),
+                        (t("instrument.fix.did_you_mean", hint=hint[0]) + " " if hint else "")
+                        + t("instrument.fix.pairs_unknown"))
+            else:
+                other = items[by_id[target]]
+                ocid = other.get("construct")
+                orole = data["constructs"][constructs[ocid]]["role"] if ocid in constructs else None
+                if orole != "experience" or other.get("kind", "likert") != "likert":
+                    rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_not_experience", id=iid,
+                                                          target=target),
+                            t("instrument.fix.pairs_not_experience"))
+                elif target in paired:
+                    rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_twice", id=iid, target=target,
+                                                          first=paired[target]), t("instrument.fix.pairs_twice"))
+                elif other.get("scale", default) != sid:
+                    rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_scale", id=iid, target=target),
+                            t("instrument.fix.pairs_scale"))
+                else:
+                    paired[target] = iid
+
+    # items per construct
+    for cid, ids in counts.items():
+        if len(ids) < 3:
+            listed = ", ".join(ids) if ids else "none"
+            rep.add(("constructs", constructs[cid]), t("instrument.err.too_few_items", id=cid, n=len(ids),
+                                                      items=listed), t("instrument.fix.too_few_items", id=cid))
