@@ -1,0 +1,347 @@
+"""``clean``: from a raw response table to analysis-ready data, with a log of every change.
+
+The steps, in order (each one a row or more of ``CleanData.log``):
+
+1. ``normalise`` — text cells: Persian/Arabic digits, ``٫``, ی/ک, ZWNJ, spaces;
+   columns whose cells are all numbers become numeric.
+2. ``columns`` — every item of the instrument is present (else ``DataError``
+   with the closest column name); other columns are kept and listed.
+3. ``labels`` — response labels ("Strongly agree", "کاملاً موافقم") -> codes.
+4. ``non_numeric`` / ``out_of_range`` — cells that are not numbers or not on the
+   item's scale: ``DataError`` (default) or set to missing (``out_of_range="missing"``).
+5. ``flag:<name>`` — quality flags (see :mod:`cem_edu.intake.flags`); flagging
+   never removes a row.
+6. ``drop:<name>`` — rows with a flag listed in ``drop`` are removed, in the
+   order of ``drop``; ``CleanData.dropped`` lists each with its reason.
+7. ``reverse`` — reverse-keyed items recoded once, x' = min + max − x;
+   ``CleanData.reverse_recoded`` is True and a second ``clean`` of the result
+   does not recode again.
+
+The input frame is never modified (``CleanData.raw`` is a copy); every step can
+be undone by re-running from ``raw`` without it (``CleanData.undo(step)``).
+"""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..i18n import t
+from ._messages import msg
+from .flags import DEFAULTS, FLAGS, quality_flags
+from .reading import read_data, spreadsheet_row
+from .validate import SYSTEM_COLUMNS, check_columns, check_values, code_labels
+
+__all__ = ["clean", "CleanData", "as_frame", "DEFAULT_DROP", "LOG_COLUMNS"]
+
+DEFAULT_DROP = ("straightliner", "speeder", "attention_failed", "duplicate", "too_many_missing")
+LOG_COLUMNS = ["step", "what", "why", "rows_affected", "n_before", "n_after"]
+
+_WHY = {
+    "normalise": "the same answer typed with other digits or letters must give the same number",
+    "columns": "only the instrument's items are checked; other columns pass through unchanged",
+    "labels": "analyses need the numeric code of each answer",
+    "non_numeric": "a cell that is not a number cannot enter a mean or a covariance",
+    "out_of_range": "a value outside the scale is a typing or export error",
+    "straightliner": "the same answer to a long run of items, across reverse-keyed ones, is not a real opinion",
+    "speeder": "too little time to read the questions",
+    "attention_failed": "the respondent did not follow an explicit instruction",
+    "duplicate": "one respondent must count once",
+    "too_many_missing": "construct scores would rest on too few answers",
+    "mahalanobis_outlier": "an unusual answer pattern that can distort covariances; inspect before dropping",
+    "reverse": "negatively worded items must point the same way as the rest of their construct",
+}
+
+
+@dataclass(frozen=True, eq=False)
+class CleanData:
+    """Analysis-ready responses with the record of how they were made.
+
+    Attributes
+    ----------
+    data : DataFrame
+        Kept rows; item columns float64 with reverse-keyed items recoded (if ``reverse_recoded``).
+    flags : DataFrame
+        One boolean column per quality flag, index aligned with ``raw``.
+    log : DataFrame
+        step, what, why, rows_affected, n_before, n_after — one row per change.
+    raw : DataFrame
+        An untouched copy of the input.
+    dropped : DataFrame
+        The removed rows (as in ``raw``) with ``reason`` (the rule that removed it)
+        and ``flags`` (every flag the row has).
+    reverse_recoded : bool
+        True when reverse-keyed items in ``data`` are already recoded.
+    options : dict
+        The arguments of :func:`clean`, for ``replay()`` and ``undo()``.
+    """
+
+    data: pd.DataFrame
+    flags: pd.DataFrame
+    log: pd.DataFrame
+    raw: pd.DataFrame
+    dropped: pd.DataFrame
+    reverse_recoded: bool
+    options: dict = field(default_factory=dict)
+    instrument: object = None
+    details: tuple = ()
+
+    # ---- reversibility
+    @property
+    def steps(self) -> list[str]:
+        """Steps that ``undo`` can take back: every ``drop`` rule used, and ``reverse``."""
+        out = list(self.options.get("drop", ()))
+        if self.options.get("recode_reverse") and self.reverse_recoded:
+            out.append("reverse")
+        if self.options.get("out_of_range") == "missing":
+            out.append("out_of_range")
+        return out
+
+    def replay(self) -> "CleanData":
+        """Run :func:`clean` again on ``raw`` with the same options (gives an equal result)."""
+        return clean(self.raw, self.instrument, **self.options)
+
+    def undo(self, step: str) -> "CleanData":
+        """The result without one step: ``"speeder"`` keeps the speeders, ``"reverse"`` leaves
+        reverse-keyed items as answered, ``"out_of_range"`` goes back to raising on bad values."""
+        if step not in self.steps:
+            raise DataError(msg("intake.undo_unknown", step=step, choices=", ".join(self.steps)))
+        opts = dict(self.options)
+        if step == "reverse":
+            opts["recode_reverse"] = False
+        elif step == "out_of_range":
+            opts["out_of_range"] = "error"
+        else:
+            opts["drop"] = tuple(d for d in opts["drop"] if d != step)
+        return clean(self.raw, self.instrument, **opts)
+
+    # ---- display
+    @property
+    def n_raw(self) -> int:
+        return len(self.raw)
+
+    def summary(self) -> pd.Series:
+        """Rows read, dropped per reason, kept."""
+        counts = {"rows read": self.n_raw}
+        for reason, k in self.dropped["reason"].value_counts(sort=False).items() if len(self.dropped) else []:
+            counts[f"dropped: {reason}"] = int(k)
+        counts["rows kept"] = len(self.data)
+        return pd.Series(counts, name="n")
+
+    def __str__(self) -> str:
+        head = [t("intake.summary.title"),
+                t("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped), n_clean=len(self.data))]
+        rev = [c for c in getattr(self.instrument, "reverse_items", []) if c in self.data]
+        if self.reverse_recoded and rev:
+            head.append(t("intake.summary.reverse", items=", ".join(rev)))
+        with pd.option_context("display.max_colwidth", 70, "display.width", 200):
+            body = self.log.drop(columns="why").to_string(index=False)
+        return "\n".join(head) + "\n" + body
+
+    def __repr__(self) -> str:
+        return f"<CleanData: {len(self.data)} of {self.n_raw} rows kept, {len(self.log)} log entries>"
+
+    def _repr_html_(self) -> str:
+        head = html.escape(t("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped),
+                             n_clean=len(self.data)))
+        return (f"<div><strong>{html.escape(t('intake.summary.title'))}</strong>: {head}</div>"
+                + self.log.to_html(index=False, border=0))
+
+    def to_dict(self) -> dict:
+        """JSON-serialisable summary: counts, the log and the dropped rows' reasons."""
+        return {"n_raw": self.n_raw, "n_clean": len(self.data), "reverse_recoded": self.reverse_recoded,
+                "log": self.log.astype(object).where(self.log.notna(), None).to_dict(orient="records"),
+                "dropped": {str(k): str(v) for k, v in self.dropped["reason"].items()} if len(self.dropped) else {}}
+
+
+def as_frame(data) -> pd.DataFrame:
+    """The DataFrame inside ``data``: a DataFrame itself, or ``CleanData.data``."""
+    if isinstance(data, CleanData):
+        return data.data
+    if isinstance(data, pd.DataFrame):
+        return data
+    inner = getattr(data, "data", None)
+    if isinstance(inner, pd.DataFrame):
+        return inner
+    raise DataError(msg("intake.not_a_frame", kind=type(data).__name__))
+
+
+def _default_instrument(df: pd.DataFrame):
+    try:
+        from ..instrument import load_instrument
+
+        inst = load_instrument()
+    except Exception:  # noqa: BLE001 - no bundled instrument: clean without one
+        return None
+    likert = list(inst.likert_items)
+    return inst if sum(c in df.columns for c in likert) >= max(1, len(likert) // 2) else None
+
+
+def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, recode_reverse: bool = True,
+          speeder_fraction: float = DEFAULTS["speeder_fraction"], missing_max: float = DEFAULTS["missing_max"],
+          outlier_p: float = DEFAULTS["outlier_p"], longstring_min: int | None = DEFAULTS["longstring_min"],
+          duration: str = "duration_sec") -> CleanData:
+    """Validate, flag and clean survey responses; every change is logged and reversible.
+
+    Parameters
+    ----------
+    raw : DataFrame or path
+        Responses, one row per respondent (a path is read with :func:`read_data`).
+    inst : Instrument, optional
+        The questionnaire. Default: the bundled one when the data hold at least
+        half of its rating items; otherwise no instrument checks are made and
+        every numeric column counts as a rating item.
+    out_of_range : "error" (default) or "missing"
+        What to do with non-numeric cells and values off the item's scale.
+    drop : iterable of flag names
+        Rows with these flags are removed (default: straightliner, speeder,
+        attention_failed, duplicate, too_many_missing; ``mahalanobis_outlier`` is
+        only flagged). ``drop=()`` flags without removing.
+    recode_reverse : bool
+        Recode reverse-keyed items x' = min + max − x (once; never twice).
+    speeder_fraction, missing_max, outlier_p, longstring_min
+        Thresholds of the flags (0.4 × median time; > 20 % items missing;
+        p < .001; run ≥ half the rating items).
+
+    Returns
+    -------
+    CleanData
+
+    Examples
+    --------
+    >>> import cem_edu as ce
+    >>> cd = ce.clean(ce.load_dataset("cem_survey"))     # doctest: +SKIP
+    >>> cd.log[["step", "rows_affected"]]                # doctest: +SKIP
+    """
+    options = {"out_of_range": out_of_range, "drop": tuple(drop), "recode_reverse": recode_reverse,
+               "speeder_fraction": speeder_fraction, "missing_max": missing_max, "outlier_p": outlier_p,
+               "longstring_min": longstring_min, "duration": duration}
+    for name in options["drop"]:
+        if name not in FLAGS:
+            raise DataError(msg("intake.unknown_flag", flag=name, choices=", ".join(FLAGS)))
+    if out_of_range not in ("error", "missing"):
+        raise DataError(msg("intake.bad_out_of_range", value=out_of_range))
+    if isinstance(raw, CleanData):
+        raw = raw.data
+    original = raw if isinstance(raw, pd.DataFrame) else read_data(raw)
+    raw_copy = original.copy(deep=True)
+    raw_copy.attrs = dict(original.attrs)
+    n = len(raw_copy)
+    log: list[dict] = []
+    details = []
+
+    def add(step, what, why_key, rows, n_before, n_after):
+        log.append({"step": step, "what": what, "why": _WHY.get(why_key, ""), "rows_affected": int(rows),
+                    "n_before": int(n_before), "n_after": int(n_after)})
+
+    add("read", f"{n} rows × {raw_copy.shape[1]} columns", "", n, n, n)
+
+    # 1. normalise
+    frame = read_data(raw_copy)
+    cells = frame.attrs.get("intake", {}).get("normalised_cells", {})
+    if cells:
+        rows = sorted({r for rs in cells.values() for r in rs})
+        cols = ", ".join(f"{c} ({len(rs)})" for c, rs in cells.items())
+        add("normalise", f"text normalised (digits, letters, spaces) in {sum(map(len, cells.values()))} cells: {cols}",
+            "normalise", len(rows), n, n)
+        details.extend(("normalise", c, tuple(rs)) for c, rs in cells.items())
+
+    if inst is None:
+        inst = _default_instrument(frame)
+
+    # 2-4. instrument checks
+    if inst is not None:
+        for f in check_columns(frame, inst):
+            details.append(("columns", f.column, ()))
+        unknown = [d[1] for d in details if d[0] == "columns"]
+        if unknown:
+            add("columns", f"columns not in the instrument kept as they are: {', '.join(unknown)}", "columns", 0, n, n)
+        frame, found = code_labels(frame, inst)
+        for f in found:
+            add("labels", f"{f.column}: {f.what}", "labels", f.n, n, n)
+            details.append(("labels", f.column, f.rows))
+        frame, found = check_values(frame, inst, out_of_range)
+        for f in found:
+            add(f.step, f"{f.column}: {f.what} (rows {', '.join(map(str, f.rows[:10]))}"
+                        f"{', …' if f.n > 10 else ''})", f.step, f.n, n, n)
+            details.append((f.step, f.column, f.rows))
+        items = list(inst.likert_items)
+        fields = [f.id for f in inst.respondent_fields if not getattr(f, "system", False)]
+        answers = [i.id for i in inst.items] + [c for c in fields if c in frame]
+        attention = inst.attention_check
+        reverse = [i for i in getattr(inst, "reverse_items", []) if i in frame]
+    else:
+        skip = SYSTEM_COLUMNS | {duration}
+        items = [c for c in frame.columns if c not in skip and pd.api.types.is_numeric_dtype(frame[c])]
+        answers = [c for c in frame.columns if c not in skip]
+        attention = None
+        reverse = []
+
+    # 5. flags
+    flags = quality_flags(frame, items=items, answer_columns=answers, attention=attention, duration=duration,
+                          speeder_fraction=speeder_fraction, missing_max=missing_max, outlier_p=outlier_p,
+                          longstring_min=longstring_min)
+    k_run = longstring_min if longstring_min is not None else max(2, -(-len(items) // 2))
+    times = pd.to_numeric(frame[duration], errors="coerce") if duration in frame else pd.Series(dtype=float)
+    texts = {
+        "straightliner": t("intake.flag.straightliner", k=k_run),
+        "speeder": t("intake.flag.speeder", fraction=speeder_fraction,
+                     cut=round(float(speeder_fraction * times.median()), 1) if times.notna().any() else "–"),
+        "attention_failed": t("intake.flag.attention_failed", item=attention[0] if attention else "–",
+                              expected=attention[1] if attention else "–"),
+        "duplicate": t("intake.flag.duplicate"),
+        "too_many_missing": t("intake.flag.too_many_missing", share=round(100 * missing_max)),
+        "mahalanobis_outlier": t("intake.flag.mahalanobis_outlier", p=outlier_p),
+    }
+    for name in FLAGS:
+        k = int(flags[name].sum())
+        action = "dropped below" if name in options["drop"] else "kept (flag only)"
+        add(f"flag:{name}", f"{texts[name]} — {k} rows flagged, {action}", name, k, n, n)
+
+    # 6. drop
+    keep = pd.Series(True, index=frame.index)
+    reason = pd.Series(None, index=frame.index, dtype=object)
+    for name in options["drop"]:
+        hit = flags[name] & keep
+        before = int(keep.sum())
+        keep &= ~hit
+        reason[hit] = name
+        add(f"drop:{name}", f"rows removed: {texts[name]}", name, int(hit.sum()), before, int(keep.sum()))
+    if not keep.any():
+        raise DataError(msg("intake.nothing_left", n=n))
+    gone = raw_copy.loc[~keep.to_numpy()].copy()
+    gone.insert(0, "row", [spreadsheet_row(p) for p in np.flatnonzero(~keep.to_numpy())])
+    gone["reason"] = reason[~keep].to_numpy()
+    gone["flags"] = [", ".join(c for c in FLAGS if flags.loc[i, c]) for i in gone.index]
+    data = frame.loc[keep.to_numpy()].copy()
+
+    # 7. reverse-keyed items
+    already = bool(raw_copy.attrs.get("reverse_recoded", False))
+    recoded = False
+    if recode_reverse and reverse:
+        if already:
+            add("reverse", t("intake.already_reversed"), "reverse", 0, len(data), len(data))
+            recoded = True
+        else:
+            for iid in reverse:
+                sc = inst.item(iid).scale
+                data[iid] = sc.min + sc.max - data[iid]
+            add("reverse", f"reverse-keyed items recoded x' = min + max − x: {', '.join(reverse)}", "reverse",
+                len(data), len(data), len(data))
+            recoded = True
+    elif already:
+        recoded = True
+    data.attrs = {k: v for k, v in raw_copy.attrs.items() if k != "intake"}
+    data.attrs["reverse_recoded"] = recoded
+    data.attrs["cleaned"] = True
+    add("result", f"{len(data)} rows kept, {len(gone)} dropped", "", len(gone), n, len(data))
+    log_df = pd.DataFrame(log, columns=LOG_COLUMNS)
+    return CleanData(data=data, flags=flags, log=log_df, raw=raw_copy, dropped=gone, reverse_recoded=recoded,
+                     options=options, instrument=inst, details=tuple(details))
+
+
+def _replace(cd: CleanData, **changes) -> CleanData:  # pragma: no cover - helper for extensions
+    return replace(cd, **changes)

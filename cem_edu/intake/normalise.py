@@ -1,0 +1,171 @@
+"""Persian/Arabic text normalisation and Likert label -> code mapping.
+
+Survey exports written on Persian keyboards (or by Arabic-locale software) mix
+several code points for what a reader sees as the same text:
+
+* digits: Persian ``۰–۹`` (U+06F0–U+06F9) and Arabic-Indic ``٠–٩`` (U+0660–U+0669) -> ASCII ``0–9``;
+* the Arabic decimal separator ``٫`` (U+066B) between digits -> ``.``; the Arabic
+  thousands separator ``٬`` (U+066C) between digits is removed;
+* Arabic yeh ``ي`` (U+064A) and alef maksura ``ى`` (U+0649) -> Persian yeh ``ی`` (U+06CC);
+  Arabic kaf ``ك`` (U+0643) -> Persian keheh ``ک`` (U+06A9);
+* tatweel ``ـ`` (U+0640, a stretching stroke) is removed;
+* zero-width characters: the zero-width non-joiner (ZWNJ, U+200C) is the one
+  Persian needs ("می‌خواهم"); its look-alikes (zero-width space U+200B, soft
+  hyphen U+00AD, byte-order mark U+FEFF) become ZWNJ, directional marks
+  (U+200E, U+200F, U+061C) are removed, repeated ZWNJs collapse to one, and a
+  ZWNJ next to a space or at either end is dropped;
+* spaces: no-break and thin spaces become ordinary spaces, runs collapse to
+  one, and the ends are stripped.
+
+ASCII text without surrounding or repeated spaces is never changed (a property
+test checks this for number strings).
+
+Reference: Persian orthography of the Academy of Persian Language and
+Literature (دستور خط فارسی, 2003), for ی/ک and the ZWNJ.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["normalize_text", "normalize_digits", "label_key", "likert_label_map", "map_likert_labels",
+           "to_numeric_column"]
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
+_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u0640": None,
+                          "\u200e": None, "\u200f": None, "\u061c": None, "\u202a": None, "\u202b": None,
+                          "\u202c": None, "\u202d": None, "\u202e": None, "\u2066": None, "\u2067": None,
+                          "\u2068": None, "\u2069": None,
+                          "\u200b": "\u200c", "\u00ad": "\u200c", "\ufeff": "\u200c", "\u200d": "\u200c"})
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZWNJ_RUNS = re.compile("\u200c{2,}")
+_ZWNJ_SPACE = re.compile(" ?\u200c ?")
+_DECIMAL = re.compile(r"(?<=\d)\u066b(?=\d)")
+_THOUSANDS = re.compile(r"(?<=\d)\u066c(?=\d{3})")
+_HARAKAT = re.compile("[\u064b-\u065f\u0670]")  # diacritics (tanwin, fatha, ...)
+
+
+def normalize_digits(text: str) -> str:
+    """Persian/Arabic-Indic digits -> ASCII, ``٫`` -> ``.`` and ``٬`` removed between digits.
+
+    >>> normalize_digits("۳٫۵")
+    '3.5'
+    """
+    if not isinstance(text, str):
+        return text
+    if text.isascii():
+        return text
+    out = text.translate(_DIGITS)
+    out = _DECIMAL.sub(".", out)
+    return _THOUSANDS.sub("", out)
+
+
+def normalize_text(text):
+    """Normalise one Persian/Arabic/English text cell (see the module docstring for every rule).
+
+    Parameters
+    ----------
+    text : str or any
+        Non-strings (numbers, None, NaN) are returned unchanged.
+
+    Returns
+    -------
+    str or the input unchanged.
+
+    Examples
+    --------
+    >>> normalize_text("كاملاً  موافقم ")
+    'کاملاً موافقم'
+    >>> normalize_text("۱۲٫۵")
+    '12.5'
+    """
+    if not isinstance(text, str):
+        return text
+    if text.isascii():
+        if "  " not in text and "\t" not in text and text == text.strip():
+            return text
+        return _SPACES.sub(" ", text).strip()
+    out = normalize_digits(text).translate(_LETTERS)
+    out = _SPACES.sub(" ", out)
+    out = _ZWNJ_RUNS.sub("\u200c", out)
+    out = _ZWNJ_SPACE.sub(lambda m: " " if " " in m.group(0) else "\u200c", out)
+    return out.strip(" \u200c")
+
+
+def label_key(text) -> str:
+    """A matching key for a response label: normalised, lower case, without diacritics, spaces or ZWNJ.
+
+    "کاملاً موافقم", "كاملا موافقم" and "کاملا‌موافقم" share one key, as do
+    "Strongly agree" and "strongly  agree".
+    """
+    if not isinstance(text, str):
+        text = str(text)
+    out = normalize_text(text)
+    out = unicodedata.normalize("NFC", out)
+    out = _HARAKAT.sub("", out)
+    out = out.replace("\u0622", "\u0627")  # آ -> ا
+    out = re.sub(r"[\s\u200c\-_.]+", "", out)
+    return out.casefold()
+
+
+def likert_label_map(scale) -> dict[str, int]:
+    """{label key: code} from a scale with ``min``, ``max`` and ``labels`` {"fa": [...], "en": [...]}.
+
+    Labels are listed from ``min`` to ``max``; a list with only two labels is
+    read as the two end points.
+    """
+    lo, hi = int(scale.min), int(scale.max)
+    labels = getattr(scale, "labels", None) or {}
+    out: dict[str, int] = {}
+    for texts in labels.values():
+        texts = list(texts or [])
+        if not texts:
+            continue
+        if len(texts) == hi - lo + 1:
+            codes = range(lo, hi + 1)
+        elif len(texts) == 2:
+            codes = (lo, hi)
+        else:
+            continue
+        for code, label in zip(codes, texts):
+            if label:
+                out.setdefault(label_key(label), code)
+    return out
+
+
+def to_numeric_column(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Convert a column of text cells to numbers where every cell can be read as a number.
+
+    Returns ``(numbers, bad)``: ``numbers`` is float64 (NaN for empty cells and
+    cells that are not numbers), ``bad`` a boolean mask of non-empty cells that
+    are not numbers. Digits and separators are normalised first.
+    """
+    s = values.map(lambda v: normalize_text(v) if isinstance(v, str) else v)
+    empty = s.isna() | s.map(lambda v: isinstance(v, str) and v.strip() in _MISSING_TOKENS)
+    num = pd.to_numeric(s.where(~empty), errors="coerce").astype("float64")
+    bad = num.isna() & ~empty
+    return num, bad
+
+
+_MISSING_TOKENS = {"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "-", ".", "#N/A"}
+
+
+def map_likert_labels(column: pd.Series, mapping: dict[str, int]) -> tuple[pd.Series, int]:
+    """Replace label cells (e.g. "Strongly agree") by their codes; returns (column, cells changed)."""
+    changed = 0
+
+    def one(v):
+        nonlocal changed
+        if isinstance(v, str):
+            code = mapping.get(label_key(v))
+            if code is not None:
+                changed += 1
+                return code
+        return v
+
+    out = column.map(one)
+    return out, changed
+
