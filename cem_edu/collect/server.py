@@ -1,0 +1,482 @@
+"""The live survey server behind ``cem-edu collect``.
+
+A Starlette application (run by uvicorn) with
+
+* ``GET /``            the questionnaire as a mobile-first HTML form (fa: right-to-left), no JavaScript needed;
+                       ``?lang=en`` / ``?lang=fa`` switches the language;
+* ``POST /``           one submission: checked against the instrument (422 with the form shown again,
+                       answers kept and errors marked) and stored atomically (303 to ``/thanks``);
+* ``GET /thanks``      the thank-you page;
+* ``GET /admin``       the instructor page (token): live count, QR code of the form, export links;
+* ``GET /export.csv``, ``/export.xlsx``   the answers, shaped like ``ce.load_dataset("cem_survey")``
+                       (``?meta=1`` adds submission id, time and language);
+* ``GET /healthz``     "ok" when the server is up.
+
+Protection: the instructor token (``?token=`` once sets an HttpOnly, SameSite=Strict cookie, or
+``Authorization: Bearer TOKEN``) compared in constant time; every form carries a submission id
+(uuid4), the render time and an HMAC-SHA256 signature of both with a per-database secret, so a
+submission must come from a form this server rendered (CSRF), is stored once (double clicks), and
+its duration cannot be forged; cross-site ``Origin`` headers are refused; request bodies are
+limited (413); each client has a token bucket (429); responses carry a Content-Security-Policy
+without inline script and never a stack trace. No names, IP addresses or user agents are stored.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import io
+import re
+import secrets
+import socket
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..errors import CemError
+from ..i18n import LANGUAGES, t, to_ascii_digits, to_persian_digits
+from .form import questions, validate
+from .store import ResponseStore, load_responses
+
+__all__ = ["create_app", "serve", "DEFAULT_MAX_BODY", "DEFAULT_RATE"]
+
+HERE = Path(__file__).resolve().parent
+FONTS = HERE.parent / "fonts"
+DEFAULT_MAX_BODY = 64 * 1024           # bytes per request body
+DEFAULT_RATE = (240, 4.0)              # token bucket per client: burst size, refill per second
+FORM_MAX_AGE = 12 * 3600               # a rendered form stays valid this many seconds
+ADMIN_COOKIE = "cem_admin"
+_SID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+
+CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; script-src 'self'; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+
+
+# --------------------------------------------------------------------------------------------
+# ASGI middleware (pure ASGI: no buffering of bodies)
+# --------------------------------------------------------------------------------------------
+class SecurityHeaders:
+    """Adds the security headers to every HTTP response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in SECURITY_HEADERS if k not in names]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class TokenBucket:
+    """Per-client token bucket: ``capacity`` requests at once, refilled at ``rate`` per second.
+
+    Kept in memory only (the client address is never written anywhere).
+    """
+
+    def __init__(self, capacity: float, rate: float, max_clients: int = 10_000):
+        self.capacity, self.rate, self.max_clients = float(capacity), float(rate), max_clients
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            allowed = tokens >= 1.0
+            self._buckets[key] = (tokens - 1.0 if allowed else tokens, now)
+            if len(self._buckets) > self.max_clients:  # forget the longest-idle clients
+                for old in sorted(self._buckets, key=lambda k: self._buckets[k][1])[: self.max_clients // 2]:
+                    del self._buckets[old]
+        return allowed
+
+
+class RateLimit:
+    """Answers 429 when a client (by address) exceeds its token bucket; static files are exempt."""
+
+    def __init__(self, app, bucket: TokenBucket, render):
+        self.app, self.bucket, self.render = app, bucket, render
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and not scope["path"].startswith(("/static/", "/fonts/")):
+            client = scope.get("client") or ("unknown", 0)
+            if not self.bucket.allow(str(client[0])):
+                response = self.render(429, _query_lang(scope))
+                response.headers["Retry-After"] = "5"
+                return await response(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
+def _query_lang(scope) -> str | None:
+    query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+    lang = (query.get("lang") or [None])[0]
+    return lang if lang in LANGUAGES else None
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int):
+        self.status = status
+
+
+def _text(texts, lang: str) -> str:
+    if not texts:
+        return ""
+    if isinstance(texts, str):
+        return texts
+    return texts.get(lang) or texts.get("en") or ""
+
+
+def end_label(option, lang: str) -> str:
+    """Label under the first/last point of a scale: "1 = Strongly disagree" (the number is not
+    repeated when the label already starts with it, as in "0 — Not at all likely")."""
+    number = to_persian_digits(option.value) if lang == "fa" else str(option.value)
+    text = _text(option.label, lang)
+    if not text or to_ascii_digits(text).strip() == str(option.value):
+        return number
+    if to_ascii_digits(text).lstrip().startswith(str(option.value)):
+        return text
+    return f"{number} = {text}"
+
+
+# --------------------------------------------------------------------------------------------
+# the application
+# --------------------------------------------------------------------------------------------
+def _load_instrument(instrument):
+    if instrument is not None and hasattr(instrument, "items"):
+        return instrument
+    from ..instrument import load_instrument
+
+    return load_instrument(instrument)
+
+
+def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str | None = None, lang: str = "fa",
+               *, public_url: str | None = None, max_body: int = DEFAULT_MAX_BODY,
+               rate: tuple[float, float] = DEFAULT_RATE, form_max_age: float = FORM_MAX_AGE) -> Starlette:
+    """Build the survey web application (for ``uvicorn`` or Starlette's ``TestClient``).
+
+    Parameters
+    ----------
+    instrument : an Instrument, a questionnaire YAML path, or None for the bundled one.
+    db : SQLite file for the answers (created if missing).
+    token : instructor token for ``/admin`` and the exports (random if None; see ``app.state.token``).
+    lang : default language of the form, ``"fa"`` or ``"en"``.
+    public_url : the form's address for the QR code (default: the address the admin page was opened with).
+    max_body : largest accepted request body in bytes (larger -> 413).
+    rate : ``(burst, per_second)`` token bucket per client (exceeded -> 429).
+    form_max_age : seconds a rendered form stays valid.
+    """
+    if lang not in LANGUAGES:
+        raise CemError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    inst = _load_instrument(instrument)
+    qs = questions(inst)
+    store = ResponseStore(db)
+    secret = store.secret()
+    token = token or secrets.token_urlsafe(16)
+    admin_cookie = hmac.new(secret, b"admin|" + token.encode(), hashlib.sha256).hexdigest()
+    env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    default_lang = lang
+
+    def pick_lang(value) -> str:
+        return value if value in LANGUAGES else default_lang
+
+    def digits(value, lg):
+        return to_persian_digits(value) if lg == "fa" else str(value)
+
+    def page(template: str, lg: str, status: int = 200, **ctx) -> HTMLResponse:
+        other = "en" if lg == "fa" else "fa"
+        html = env.get_template(template).render(
+            lang=lg, dir="rtl" if lg == "fa" else "ltr", other_lang=other,
+            t=lambda key, **f: t(key, language=lg, **f), digits=lambda v: digits(v, lg), **ctx)
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+    def message_page(status: int, lg: str | None = None, title_key: str | None = None,
+                     body_key: str | None = None) -> HTMLResponse:
+        lg = pick_lang(lg)
+        return page("message.html", lg, status=status, title_key=title_key or "collect.error_title",
+                    body_key=body_key or f"collect.http_{status}")
+
+    # -- form tokens -------------------------------------------------------------------------
+    def sign(sid: str, ts: str) -> str:
+        return hmac.new(secret, f"form|{sid}|{ts}".encode(), hashlib.sha256).hexdigest()
+
+    def new_form_token() -> dict:
+        sid, ts = str(uuid.uuid4()), str(int(time.time() * 1000))
+        return {"sid": sid, "ts": ts, "sig": sign(sid, ts)}
+
+    def check_form_token(sid: str, ts: str, sig: str) -> float | None:
+        """Seconds since the form was rendered, or None when the token is not valid."""
+        if not (_SID.match(sid) and ts.isdigit() and len(ts) < 16 and sig):
+            return None
+        if not hmac.compare_digest(sign(sid, ts), sig):
+            return None
+        age = time.time() - int(ts) / 1000
+        if age < -60 or age > form_max_age:
+            return None
+        return round(max(age, 0.0), 1)
+
+    def render_form(lg: str, tok: dict, values=None, errors=None, status: int = 200) -> HTMLResponse:
+        errors = errors or {}
+        messages = {qid: p.message(lg) for qid, p in errors.items()}
+        return page("form.html", lg, status=status, start=[q for q in qs if q.position == "start"],
+                    items=[q for q in qs if q.is_item], end=[q for q in qs if q.position == "end"],
+                    values=values or {}, errors=messages, token=tok, title=_text(getattr(inst, "title", None), lg)
+                    or t("collect.title", language=lg), intro=_text(getattr(inst, "description", None), lg) or t("collect.intro", language=lg),
+                    end_label=lambda o: end_label(o, lg))
+
+    # -- authentication ------------------------------------------------------------------------
+    def admin_status(request: Request) -> int:
+        """200 when the request carries the instructor's credentials, 401 when none, 403 when wrong."""
+        auth = request.headers.get("authorization", "")
+        if auth:
+            scheme, _, value = auth.partition(" ")
+            if scheme.lower() != "bearer" or not value.strip():
+                return 401
+            return 200 if hmac.compare_digest(value.strip().encode(), token.encode()) else 403
+        cookie = request.cookies.get(ADMIN_COOKIE)
+        if cookie:
+            return 200 if hmac.compare_digest(cookie.encode(), admin_cookie.encode()) else 403
+        return 401
+
+    def deny(status: int, request: Request) -> Response:
+        response = message_page(status, request.query_params.get("lang"))
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="cem-edu"'
+        return response
+
+    # -- endpoints -----------------------------------------------------------------------------
+    async def form_get(request: Request) -> Response:
+        return render_form(pick_lang(request.query_params.get("lang")), new_form_token())
+
+    async def read_form(request: Request) -> dict[str, list[str]]:
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            raise _BadRequest(415)
+        length = request.headers.get("content-length")
+        if length is not None:
+            if not length.isdigit():
+                raise _BadRequest(400)
+            if int(length) > max_body:
+                raise _BadRequest(413)
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > max_body:
+                raise _BadRequest(413)
+        try:
+            text = bytes(body).decode("utf-8")
+            return parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=1000)
+        except (UnicodeDecodeError, ValueError):
+            raise _BadRequest(400) from None
+
+    def cross_site(request: Request) -> bool:
+        if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+            return True
+        origin = request.headers.get("origin")
+        if origin is None:
+            return False
+        return urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower()
+
+    async def form_post(request: Request) -> Response:
+        lg = pick_lang(request.query_params.get("lang"))
+        try:
+            data = await read_form(request)
+        except _BadRequest as exc:
+            return message_page(exc.status, lg)
+        lg = pick_lang((data.get("lang") or [lg])[0])
+        sid = (data.get("sid") or [""])[0]
+        ts = (data.get("ts") or [""])[0]
+        sig = (data.get("sig") or [""])[0]
+        duration = None if cross_site(request) else check_form_token(sid, ts, sig)
+        if duration is None:
+            return page("message.html", lg, status=403, title_key="collect.expired_title",
+                        body_key="collect.expired_body", again=True)
+        thanks = RedirectResponse(f"/thanks?lang={lg}", status_code=303)
+        if await run_in_threadpool(store.has, sid):
+            return thanks
+        values, errors = validate(qs, data)
+        if errors:
+            kept = {q.id: (data.get(q.id) or [""])[0] for q in qs}
+            return render_form(lg, {"sid": sid, "ts": ts, "sig": sig}, kept, errors, status=422)
+        values["duration_sec"] = duration
+        await run_in_threadpool(store.add, sid, values, lang=lg, duration_sec=duration, source="web")
+        return thanks
+
+    async def thanks(request: Request) -> Response:
+        return page("thanks.html", pick_lang(request.query_params.get("lang")))
+
+    async def admin(request: Request) -> Response:
+        lg = pick_lang(request.query_params.get("lang"))
+        given = request.query_params.get("token")
+        if given is not None:
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return deny(403, request)
+            response = RedirectResponse(f"/admin?lang={lg}", status_code=303)
+            response.set_cookie(ADMIN_COOKIE, admin_cookie, httponly=True, samesite="strict", path="/",
+                                secure=request.url.scheme == "https")
+            return response
+        status = admin_status(request)
+        if status != 200:
+            return deny(status, request)
+        form_url = public_url or str(request.base_url)
+        import segno
+
+        qr = segno.make(form_url, error="m").svg_inline(scale=6, border=2, svgclass="qr", lineclass="qrline", omitsize=True)
+        count = await run_in_threadpool(store.count)
+        return page("admin.html", lg, count=count, qr=qr, form_url=form_url, db=str(store.path))
+
+    async def admin_count(request: Request) -> Response:
+        status = admin_status(request)
+        if status != 200:
+            return JSONResponse({"error": status}, status_code=status)
+        return JSONResponse({"count": await run_in_threadpool(store.count)}, headers={"Cache-Control": "no-store"})
+
+    def export_frame(request: Request):
+        return load_responses(store.path, inst, meta=request.query_params.get("meta") in ("1", "true", "yes"))
+
+    async def export_csv(request: Request) -> Response:
+        status = admin_status(request)
+        if status != 200:
+            return deny(status, request)
+        frame = await run_in_threadpool(export_frame, request)
+        body = frame.to_csv(index=False).encode("utf-8-sig")
+        return Response(body, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": 'attachment; filename="responses.csv"', "Cache-Control": "no-store"})
+
+    async def export_xlsx(request: Request) -> Response:
+        status = admin_status(request)
+        if status != 200:
+            return deny(status, request)
+
+        def build() -> bytes:
+            buf = io.BytesIO()
+            export_frame(request).to_excel(buf, index=False, sheet_name="responses", engine="openpyxl")
+            return buf.getvalue()
+
+        body = await run_in_threadpool(build)
+        return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": 'attachment; filename="responses.xlsx"',
+                                 "Cache-Control": "no-store"})
+
+    async def healthz(request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    async def favicon(request: Request) -> Response:
+        return RedirectResponse("/static/favicon.svg", status_code=301)
+
+    # -- errors: a page in the visitor's language, never a traceback ------------------------------
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        status = exc.status_code if exc.status_code in (400, 401, 403, 404, 405, 413, 415, 429) else 400
+        return message_page(status, request.query_params.get("lang"))
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        print(f"cem-edu collect: internal error on {request.method} {request.url.path}: "
+              f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return message_page(500, request.query_params.get("lang"), body_key="collect.error_body")
+
+    routes = [
+        Route("/", form_get, methods=["GET"]),
+        Route("/", form_post, methods=["POST"]),
+        Route("/thanks", thanks, methods=["GET"]),
+        Route("/admin", admin, methods=["GET"]),
+        Route("/admin/count", admin_count, methods=["GET"]),
+        Route("/export.csv", export_csv, methods=["GET"]),
+        Route("/export.xlsx", export_xlsx, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/favicon.ico", favicon, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        Mount("/fonts", StaticFiles(directory=str(FONTS)), name="fonts"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error,
+                                                       500: server_error})
+    app.add_middleware(RateLimit, bucket=TokenBucket(*rate), render=message_page)
+    app.add_middleware(SecurityHeaders)
+    app.state.token = token
+    app.state.store = store
+    app.state.instrument = inst
+    return app
+
+
+# --------------------------------------------------------------------------------------------
+# the command
+# --------------------------------------------------------------------------------------------
+def _lan_address() -> str:
+    """This machine's address on the local network (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise CemError(f"cannot listen on {host}:{port} ({exc.strerror}); another program uses the port "
+                           "or the address is not this machine's. Choose another with --port or --host.") from None
+
+
+def serve(instrument=None, db: str | Path = "responses.sqlite", host: str = "127.0.0.1", port: int = 8000,
+          token: str | None = None, lang: str = "fa") -> None:
+    """Run the survey server until Ctrl+C (``cem-edu collect``).
+
+    Prints the form address, the instructor address (with the token) and a QR code of the form
+    in the terminal. Use ``--host 0.0.0.0`` so phones on the same network can reach it.
+    """
+    import uvicorn
+
+    token = token or secrets.token_urlsafe(16)
+    shown_host = _lan_address() if host in ("0.0.0.0", "::", "") else host
+    shown = f"[{shown_host}]" if ":" in shown_host else shown_host
+    form_url = f"http://{shown}:{port}/"
+    _check_port(host, port)
+    app = create_app(instrument, db=db, token=token, lang=lang, public_url=form_url)
+    print(f"cem-edu collect\n  form:        {form_url}\n  instructor:  {form_url}admin?token={token}\n"
+          f"  token:       {token}\n  database:    {Path(db).resolve()}\n"
+          f"  in a notebook: ce.load_responses({str(db)!r})\n  stop with Ctrl+C", flush=True)
+    if host in ("127.0.0.1", "localhost", "::1"):
+        print("  (only this computer can open the form; use --host 0.0.0.0 for phones on the same network)",
+              flush=True)
+    try:
+        import segno
+
+        segno.make(form_url, error="m").terminal(compact=True)
+    except Exception:  # noqa: BLE001 - the QR code in the terminal is a convenience
+        pass
+    sys.stdout.flush()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
+                    proxy_headers=False, timeout_graceful_shutdown=5)
+    except (KeyboardInterrupt, asyncio.CancelledError):  # pragma: no cover
+        pass

@@ -1,0 +1,245 @@
+"""Where the class's answers live: a SQLite file (WAL mode), one transaction per submission.
+
+Tables (long format, so a changed questionnaire never needs a migration)::
+
+    submissions(seq, submission_id UNIQUE, received_at, lang, duration_sec, source)
+    answers(submission_id, variable, value)      -- one row per answered question
+    meta(key, value)                             -- the server's signing secret
+
+A submission id (uuid4, issued when the form is rendered) is UNIQUE, so a double click
+or a resubmitted form stores once. Nothing identifying is stored: no names, no IP
+addresses, no user agents.
+
+:func:`load_responses` turns the database into the DataFrame the notebooks read
+(``ce.load_dataset("cem_survey")`` shape)::
+
+    import cem_edu as ce
+    data = ce.load_responses("responses.sqlite")   # instead of ce.load_dataset("cem_survey")
+
+This module imports no web framework.
+"""
+from __future__ import annotations
+
+import math
+import secrets
+import sqlite3
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..errors import DataError
+
+__all__ = ["ResponseStore", "load_responses", "response_columns"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    submission_id TEXT NOT NULL UNIQUE,
+    received_at   TEXT NOT NULL,
+    lang          TEXT,
+    duration_sec  REAL,
+    source        TEXT NOT NULL DEFAULT 'web'
+);
+CREATE TABLE IF NOT EXISTS answers (
+    submission_id TEXT NOT NULL REFERENCES submissions(submission_id),
+    variable      TEXT NOT NULL,
+    value,
+    PRIMARY KEY (submission_id, variable)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+
+class ResponseStore:
+    """A SQLite database of survey submissions.
+
+    Parameters
+    ----------
+    path : file name of the database; created (with its tables) if missing.
+
+    Each call opens its own short-lived connection, so the store can be shared by the
+    threads of a web server. Writes use ``BEGIN IMMEDIATE`` and ``synchronous=FULL``:
+    a submission that :meth:`add` reported is on disk, even if the process is killed
+    right after.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise DataError(f"database path '{self.path}' is a folder; give a file name such as responses.sqlite")
+        if not self.path.parent.exists():
+            raise DataError(f"folder '{self.path.parent}' of the database '{self.path}' does not exist; create it first")
+        self._lock = threading.Lock()
+        with self._connect() as con:
+            mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network file system
+                raise DataError(f"database '{self.path}' cannot use WAL mode (got {mode!r}); put it on a local disk")
+            con.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            con = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise DataError(f"cannot open the database '{self.path}': {exc}") from None
+        con.execute("PRAGMA synchronous=FULL")
+        con.execute("PRAGMA foreign_keys=ON")
+        return _Closing(con)
+
+    # -- writing ---------------------------------------------------------------------------
+    def add(self, submission_id: str, values: dict, *, lang: str | None = None,
+            duration_sec: float | None = None, source: str = "web") -> bool:
+        """Store one submission atomically.
+
+        Returns True if it was stored, False if ``submission_id`` was already there
+        (the repeated submission is ignored, so a double click stores once).
+        Unanswered questions (value None or NaN) get no row.
+        """
+        rows = [(submission_id, str(k), v) for k, v in values.items()
+                if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        with self._connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                cur = con.execute(
+                    "INSERT OR IGNORE INTO submissions (submission_id, received_at, lang, duration_sec, source) "
+                    "VALUES (?, ?, ?, ?, ?)", (submission_id, now, lang, duration_sec, source))
+                if cur.rowcount == 0:
+                    con.execute("ROLLBACK")
+                    return False
+                con.executemany("INSERT INTO answers (submission_id, variable, value) VALUES (?, ?, ?)", rows)
+                con.execute("COMMIT")
+            except BaseException:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise
+        return True
+
+    def secret(self) -> bytes:
+        """The server's signing secret (32 random bytes), created once and kept in the database,
+        so forms rendered before a restart of the server can still be submitted after it."""
+        with self._lock, self._connect() as con:
+            row = con.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
+            if row is None:
+                value = secrets.token_hex(32)
+                con.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('secret', ?)", (value,))
+                row = con.execute("SELECT value FROM meta WHERE key = 'secret'").fetchone()
+            return bytes.fromhex(row[0])
+
+    # -- reading ---------------------------------------------------------------------------
+    def count(self) -> int:
+        """Number of stored submissions."""
+        with self._connect() as con:
+            return con.execute("SELECT COUNT(*) FROM submissions").fetchone()[0]
+
+    def has(self, submission_id: str) -> bool:
+        with self._connect() as con:
+            return con.execute("SELECT 1 FROM submissions WHERE submission_id = ?",
+                               (submission_id,)).fetchone() is not None
+
+    def records(self) -> list[dict]:
+        """All submissions in arrival order, as ``{variable: value}`` dicts plus the metadata
+        ``submission_id``, ``received_at``, ``lang``, ``duration_sec``, ``source``."""
+        with self._connect() as con:
+            subs = con.execute("SELECT submission_id, received_at, lang, duration_sec, source "
+                               "FROM submissions ORDER BY seq").fetchall()
+            answers = con.execute("SELECT submission_id, variable, value FROM answers").fetchall()
+        out = {sid: {"submission_id": sid, "received_at": at, "lang": lang, "duration_sec": dur, "source": src}
+               for sid, at, lang, dur, src in subs}
+        for sid, var, value in answers:
+            rec = out.get(sid)
+            if rec is not None and var not in rec:
+                rec[var] = value
+        return list(out.values())
+
+    def integrity_check(self) -> str:
+        """SQLite's ``PRAGMA integrity_check`` ("ok" for a healthy file)."""
+        with self._connect() as con:
+            return con.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+class _Closing:
+    """A sqlite3 connection that closes at the end of a ``with`` block (sqlite3's own only commits)."""
+
+    def __init__(self, con: sqlite3.Connection):
+        self._con = con
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def __enter__(self):
+        return self._con
+
+    def __exit__(self, *exc):
+        self._con.close()
+        return False
+
+
+META_COLUMNS = ("submission_id", "received_at", "lang", "source")
+
+
+def response_columns(inst) -> list[str]:
+    """Column order of the response table: as ``load_dataset("cem_survey")``, i.e. the
+    respondent fields and then the items, in the instrument's order."""
+    cols = getattr(inst, "columns", None)
+    if cols is not None and not callable(cols):
+        return list(cols)
+    fields = [f.id for f in getattr(inst, "respondent_fields", ())]
+    return fields + [item.id for item in inst.items]
+
+
+def _numeric_columns(inst) -> set[str]:
+    numeric = {item.id for item in inst.items}
+    for f in getattr(inst, "respondent_fields", ()):
+        if not getattr(f, "choices", None):
+            numeric.add(f.id)
+    return numeric
+
+
+def load_responses(db_path: str | Path, inst=None, *, meta: bool = False):
+    """The answers collected by ``cem-edu collect`` as a DataFrame, shaped like
+    ``ce.load_dataset("cem_survey")``: one row per submission (arrival order), one column per
+    respondent field and item, in the instrument's order; item and numeric columns are
+    float64 (NaN = not answered), choice fields are strings.
+
+    Parameters
+    ----------
+    db_path : the SQLite file given to ``cem-edu collect --db``.
+    inst : the Instrument the form was made from (default: the bundled questionnaire).
+    meta : also return ``submission_id``, ``received_at`` (UTC), ``lang`` and ``source`` columns
+        (appended at the end).
+
+    Example
+    -------
+    >>> data = ce.load_responses("responses.sqlite")          # doctest: +SKIP
+    >>> ce.reliability(ce.clean(data, inst).data, inst)       # doctest: +SKIP
+    """
+    import pandas as pd
+
+    path = Path(db_path)
+    if not path.is_file():
+        raise DataError(f"database '{db_path}' does not exist; start the form with "
+                        f"`cem-edu collect --db {db_path}` or check the path")
+    if inst is None:
+        from ..instrument import load_instrument
+
+        inst = load_instrument()
+    try:
+        records = ResponseStore(path).records()
+    except sqlite3.DatabaseError as exc:
+        raise DataError(f"'{db_path}' is not a cem-edu response database ({exc})") from None
+    columns = response_columns(inst)
+    numeric = _numeric_columns(inst)
+    data = {}
+    for col in columns:
+        values = [rec.get(col) for rec in records]
+        if col in numeric:
+            data[col] = pd.Series([math.nan if v is None else float(v) for v in values], dtype="float64")
+        else:
+            data[col] = pd.Series([None if v is None else str(v) for v in values], dtype="str")
+    if meta:
+        for col in META_COLUMNS:
+            data[col] = pd.Series([rec.get(col) for rec in records], dtype="str")
+    return pd.DataFrame(data, columns=columns + (list(META_COLUMNS) if meta else []))
