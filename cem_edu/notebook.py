@@ -1,0 +1,184 @@
+"""Small helpers for the curriculum notebooks: the learning path, a glossary, quizzes, checklists.
+
+Everything here is for teaching: a table that switches language with ``ce.set_language``,
+a classify-this widget with a "Check" button, an action checklist with a score.
+Widgets need ``ipywidgets`` (a dependency of the kit); the scoring functions are plain
+Python so exercises can be auto-checked (``score_answers``) outside Jupyter too.
+
+    >>> from cem_edu import notebook as nb
+    >>> nb.glossary()                 # DataFrame, fa/en
+    >>> nb.learning_path()            # the numbered notebooks, minutes, prerequisites
+    >>> nb.quiz({"The waiter smiles": "humanic"}, ["functional", "mechanic", "humanic"])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import CemError
+from .i18n import get_language, t
+
+__all__ = ["NOTEBOOKS", "Notebook", "learning_path", "glossary", "GLOSSARY_TERMS",
+           "score_answers", "quiz", "checklist", "bilingual"]
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook of the curriculum."""
+
+    number: str
+    slug: str
+    title_en: str
+    title_fa: str
+    minutes: int
+    needs: tuple[str, ...] = ()
+
+    @property
+    def filename(self) -> str:
+        return f"{self.number}_{self.slug}.ipynb"
+
+    def title(self, language: str | None = None) -> str:
+        return self.title_fa if (language or get_language()) == "fa" else self.title_en
+
+
+#: The learning path. notebooks/README.md and tests/test_curriculum.py follow this list.
+NOTEBOOKS: tuple[Notebook, ...] = (
+    Notebook("00", "start_here", "Start here", "از اینجا شروع کنید", 15),
+    Notebook("01", "cem_theory", "CEM theory", "نظریه مدیریت تجربه مشتری", 60, ("00",)),
+    Notebook("02", "questionnaire", "The questionnaire", "پرسشنامه", 40, ("01",)),
+    Notebook("03", "data_cleaning", "Data cleaning", "پاک‌سازی داده", 40, ("02",)),
+    Notebook("04", "descriptives", "Descriptive statistics", "آمار توصیفی", 30, ("03",)),
+    Notebook("05", "reliability_validity", "Reliability and validity", "پایایی و روایی", 50, ("04",)),
+    Notebook("06", "factor_analysis", "Factor analysis", "تحلیل عاملی", 50, ("05",)),
+    Notebook("07", "structural_model", "The structural model", "مدل ساختاری", 60, ("06",)),
+    Notebook("08", "groups_invariance", "Groups and invariance", "گروه‌ها و هم‌ارزی اندازه‌گیری", 45, ("07",)),
+    Notebook("09", "journey_map", "The customer journey map", "نقشه سفر مشتری", 40, ("01", "04")),
+    Notebook("10", "rating_matrix_ipma", "Rating matrix and IPMA", "ماتریس رتبه‌بندی مشتریان و IPMA", 45, ("07",)),
+    Notebook("11", "study_design_power", "Study design and power", "طراحی مطالعه و توان آماری", 40, ("07",)),
+    Notebook("12", "case_study_ecsi", "Case study: ECSI mobile phones", "مطالعه موردی: ECSI تلفن همراه", 60,
+             ("05", "07", "10")),
+)
+
+
+def learning_path(language: str | None = None) -> pd.DataFrame:
+    """The numbered notebooks as a table: number, topic, minutes, prerequisites (current language)."""
+    lang = language or get_language()
+    rows = [{t("curriculum.path.notebook", lang): nb.number,
+             t("curriculum.path.topic", lang): nb.title(lang),
+             t("curriculum.path.minutes", lang): nb.minutes,
+             t("curriculum.path.needs", lang): ", ".join(nb.needs) or "—"} for nb in NOTEBOOKS]
+    return pd.DataFrame(rows).set_index(t("curriculum.path.notebook", lang))
+
+
+#: glossary keys in curriculum.yaml: curriculum.term.<key> and curriculum.term.<key>.def
+GLOSSARY_TERMS = ("cx", "cem", "crm", "touchpoint", "journey", "corridor", "clue", "gap",
+                  "journey_map", "rating_matrix")
+
+
+def glossary(terms=None, language: str | None = None) -> pd.DataFrame:
+    """A glossary of CEM terms: the term in English and Persian and its meaning in the current language.
+
+    Parameters
+    ----------
+    terms : iterable of str, optional
+        Keys from ``GLOSSARY_TERMS`` (default: all).
+    language : "en" | "fa", optional
+        Language of the "meaning" column (default: the current language).
+    """
+    lang = language or get_language()
+    keys = GLOSSARY_TERMS if terms is None else tuple(terms)
+    unknown = [k for k in keys if k not in GLOSSARY_TERMS]
+    if unknown:
+        raise CemError(f"unknown glossary term(s) {unknown}; choose from {', '.join(GLOSSARY_TERMS)}")
+    rows = [{t("curriculum.glossary.english", lang): t(f"curriculum.term.{k}", "en"),
+             t("curriculum.glossary.persian", lang): t(f"curriculum.term.{k}", "fa"),
+             t("curriculum.glossary.meaning", lang): t(f"curriculum.term.{k}.def", lang)} for k in keys]
+    return pd.DataFrame(rows)
+
+
+def bilingual(en: str, fa: str, language: str | None = None) -> str:
+    """Pick the English or Persian version of a short notebook-only text (current language)."""
+    return fa if (language or get_language()) == "fa" else en
+
+
+def score_answers(answers: dict, key: dict) -> tuple[int, dict]:
+    """Compare answers with an answer key.
+
+    Returns ``(n_correct, {question: True/False})``; unanswered questions count as wrong.
+    Answers are compared case-insensitively after stripping spaces.
+    """
+    marks = {}
+    for question, right in key.items():
+        given = answers.get(question)
+        marks[question] = given is not None and str(given).strip().lower() == str(right).strip().lower()
+    return sum(marks.values()), marks
+
+
+def quiz(key: dict, choices, labels: dict | None = None):
+    """A classify-each-statement widget: one dropdown per statement and a "Check" button.
+
+    Parameters
+    ----------
+    key : dict
+        statement -> the right choice.
+    choices : sequence of str
+        The options (their codes, e.g. "functional").
+    labels : dict, optional
+        code -> label to show (e.g. translated with ``ce.t``); default: the codes.
+
+    Returns the ipywidgets box; ``box.answers()`` gives the current answers and
+    ``box.score()`` the result of :func:`score_answers`.
+    """
+    import ipywidgets as widgets
+
+    labels = labels or {c: c for c in choices}
+    options = [(t("curriculum.quiz.choose"), None)] + [(labels.get(c, c), c) for c in choices]
+    rows, dropdowns = [], {}
+    for statement in key:
+        dd = widgets.Dropdown(options=options, value=None, layout=widgets.Layout(width="220px"))
+        mark = widgets.HTML("")
+        dropdowns[statement] = (dd, mark)
+        rows.append(widgets.HBox([dd, mark, widgets.HTML(f"<span>{statement}</span>")]))
+    button = widgets.Button(description=t("curriculum.quiz.check"))
+    result = widgets.HTML("")
+
+    def answers():
+        return {s: dd.value for s, (dd, _) in dropdowns.items()}
+
+    def on_click(_):
+        n, marks = score_answers(answers(), key)
+        for s, ok in marks.items():
+            dropdowns[s][1].value = "✅" if ok else "❌"
+        result.value = f"<b>{t('curriculum.quiz.correct', n=n, total=len(key))}</b>"
+
+    button.on_click(on_click)
+    box = widgets.VBox(rows + [widgets.HBox([button, result])])
+    box.answers = answers
+    box.score = lambda: score_answers(answers(), key)
+    return box
+
+
+def checklist(items, done=()):
+    """An action checklist: one checkbox per item and a live "n of N in place" line.
+
+    ``done`` lists the items ticked at the start. Returns the ipywidgets box; ``box.ticked()``
+    gives the ticked items.
+    """
+    import ipywidgets as widgets
+
+    items = list(items)
+    boxes = [widgets.Checkbox(value=item in done, description=item, indent=False,
+                              layout=widgets.Layout(width="100%")) for item in items]
+    summary = widgets.HTML("")
+
+    def update(_=None):
+        n = sum(b.value for b in boxes)
+        summary.value = f"<b>{t('curriculum.checklist.score', n=n, total=len(items))}</b>"
+
+    for b in boxes:
+        b.observe(update, names="value")
+    update()
+    box = widgets.VBox(boxes + [summary])
+    box.ticked = lambda: [b.description for b in boxes if b.value]
+    return box
