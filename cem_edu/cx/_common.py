@@ -1,0 +1,211 @@
+"""Small helpers shared by the CX analytics modules (input checks, labels, instrument access).
+
+Everything here takes plain pandas objects; the instrument is only read through
+``getattr`` so the analysis functions work with any object that offers the same
+attributes (``items``, ``expectation_pairs``, ``score``) or without one.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..i18n import get_language, t, to_ascii_digits
+
+STAGES = ("awareness", "interest", "decision", "evaluation", "purchase", "repurchase")
+CHANNELS = ("branch", "web", "app", "phone", "messaging")
+EXPERIENCE_CONSTRUCTS = ("functional", "mechanic", "humanic")
+EXPERIENCE_PREFIXES = ("FUN", "MEC", "HUM")
+
+
+def as_frame(data) -> pd.DataFrame:
+    """A DataFrame from a DataFrame, a ``CleanData`` (``.data``) or a mapping of columns."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    inner = getattr(data, "data", None)
+    if isinstance(inner, pd.DataFrame):
+        return inner
+    if isinstance(data, Mapping):
+        return pd.DataFrame(data)
+    raise DataError(
+        f"expected a pandas DataFrame (or the result of ce.clean), got {type(data).__name__}; "
+        "read your file with ce.read_data(path) or pandas.read_csv(path) first"
+    )
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str = "data") -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        shown = ", ".join(map(str, list(frame.columns)[:12]))
+        raise DataError(
+            f"{what}: column(s) {', '.join(map(repr, missing))} not found; the data has: {shown}"
+            f"{' …' if frame.shape[1] > 12 else ''}. Pass the right column name."
+        )
+
+
+def to_numeric(values, name: str) -> pd.Series:
+    """Convert to float, accepting Persian/Arabic digits; text that is not a number -> DataError."""
+    s = pd.Series(values) if not isinstance(values, pd.Series) else values
+    if s.dtype == object or pd.api.types.is_string_dtype(s):
+        s = s.map(lambda v: to_ascii_digits(v.strip()) if isinstance(v, str) else v)
+        s = s.replace({"": np.nan})
+    out = pd.to_numeric(s, errors="coerce")
+    bad = out.isna() & s.notna()
+    if bad.any():
+        rows = list(s.index[bad][:5])
+        raise DataError(
+            f"column {name!r} has {int(bad.sum())} value(s) that are not numbers "
+            f"(rows {', '.join(map(str, rows))}{' …' if bad.sum() > 5 else ''}, e.g. {s[bad].iloc[0]!r}); "
+            "recode them as numbers or as missing"
+        )
+    return out.astype(float).rename(name)
+
+
+def row_mean(frame: pd.DataFrame, columns: list[str], min_valid: int = 1) -> pd.Series:
+    """Per-respondent mean of ``columns`` (items answered); NaN when fewer than ``min_valid`` answered."""
+    block = frame[columns].apply(lambda c: to_numeric(c, c.name))
+    mean = block.mean(axis=1, skipna=True)
+    mean[block.notna().sum(axis=1) < min_valid] = np.nan
+    return mean
+
+
+def item_ids(inst) -> list[str]:
+    items = getattr(inst, "items", None)
+    if items is None:
+        return []
+    if isinstance(items, Mapping):
+        return [str(k) for k in items]
+    return [str(getattr(it, "id", it)) for it in items]
+
+
+def item_attr(inst, item_id: str, attr: str, default=None):
+    """An attribute (``construct``, ``touchpoint``, ``stage``, ``pairs_with``…) of an instrument item."""
+    items = getattr(inst, "items", None)
+    if items is None:
+        return default
+    if isinstance(items, Mapping):
+        item = items.get(item_id)
+    else:
+        item = next((it for it in items if str(getattr(it, "id", None)) == item_id), None)
+    if item is None:
+        return default
+    if isinstance(item, Mapping):
+        return item.get(attr, default)
+    return getattr(item, attr, default)
+
+
+def items_of(inst, construct: str | None = None, prefix: str | None = None) -> list[str]:
+    """Item ids of one construct (by the item's ``construct`` attribute, else by id prefix)."""
+    ids = item_ids(inst)
+    if construct is not None:
+        found = [i for i in ids if str(item_attr(inst, i, "construct", "")) == construct]
+        if found:
+            return found
+        getter = getattr(inst, "items_of", None)
+        if callable(getter):
+            try:
+                return [str(getattr(x, "id", x)) for x in getter(construct)]
+            except Exception:  # noqa: BLE001 - fall back to the prefix rule below
+                pass
+    if prefix is not None:
+        return [i for i in ids if i.startswith(prefix) and i[len(prefix):].isdigit()]
+    return []
+
+
+def experience_items(inst, frame: pd.DataFrame) -> list[str]:
+    """Columns of the experience constructs (functional, mechanic, humanic) present in ``frame``."""
+    cols: list[str] = []
+    for construct, prefix in zip(EXPERIENCE_CONSTRUCTS, EXPERIENCE_PREFIXES):
+        ids = items_of(inst, construct, prefix) if inst is not None else []
+        if not ids:
+            ids = [c for c in frame.columns if str(c).startswith(prefix) and str(c)[len(prefix):].isdigit()]
+        cols += [c for c in ids if c in frame.columns]
+    return cols
+
+
+def expectation_pairs(inst) -> dict[str, str]:
+    """{expectation item: experience item} from ``inst.expectation_pairs`` or the items' ``pairs_with``."""
+    pairs = getattr(inst, "expectation_pairs", None)
+    if callable(pairs):
+        pairs = pairs()
+    if isinstance(pairs, Mapping) and pairs:
+        return {str(k): str(v) for k, v in pairs.items()}
+    out = {}
+    for i in item_ids(inst):
+        partner = item_attr(inst, i, "pairs_with")
+        if partner:
+            out[i] = str(partner)
+    return out
+
+
+def scale_range(inst, item_id: str, default=(1, 7)) -> tuple[float, float]:
+    """(min, max) of an item's response scale, from the instrument when it says so."""
+    for lo_name, hi_name in (("scale_min", "scale_max"), ("min", "max"), ("low", "high")):
+        lo, hi = item_attr(inst, item_id, lo_name), item_attr(inst, item_id, hi_name)
+        if lo is not None and hi is not None:
+            return float(lo), float(hi)
+    scale = item_attr(inst, item_id, "scale")
+    if scale is not None and getattr(scale, "min", None) is not None and getattr(scale, "max", None) is not None:
+        return float(scale.min), float(scale.max)
+    for cand in (scale, getattr(scale, "points", None) if scale is not None else None):
+        if isinstance(cand, (tuple, list)) and len(cand) == 2:
+            return float(cand[0]), float(cand[1])
+    if scale is not None:
+        lo, hi = getattr(scale, "min", None), getattr(scale, "max", None)
+        if lo is not None and hi is not None:
+            return float(lo), float(hi)
+    return default
+
+
+def label(key: str, value: str | None = None, language: str | None = None) -> str:
+    """Display label of a stage, channel, quadrant or column (``cx.<key>.<value>``), falling back to value."""
+    full = f"cx.{key}.{value}" if value is not None else f"cx.{key}"
+    text = t(full, language=language)
+    return str(value) if (text == full and value is not None) else text
+
+
+def translate_columns(frame: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
+    """A copy of ``frame`` with its column headings in the current language (``cx.col.<name>``)."""
+    lang = language or get_language()
+    return frame.rename(columns=lambda c: label("col", str(c), lang))
+
+
+def html_table(frame: pd.DataFrame, digits: int = 3) -> str:
+    return translate_columns(frame).to_html(float_format=lambda v: f"{v:.{digits}f}", na_rep="—")
+
+
+def recode_reverse(frame: pd.DataFrame, inst, columns, data=None) -> pd.DataFrame:
+    """Numeric copy of ``columns`` with the instrument's reverse-keyed items recoded (min + max − x).
+
+    Nothing is recoded without an instrument, or when the data say it was done already
+    (``data.reverse_recoded`` is True, as on ``ce.clean`` output).
+    """
+    out = pd.DataFrame({c: to_numeric(frame[c], c) for c in dict.fromkeys(columns)}, index=frame.index)
+    if inst is None or bool(getattr(data, "reverse_recoded", False)):
+        return out
+    for c in out.columns:
+        if item_attr(inst, c, "reverse", False):
+            lo, hi = scale_range(inst, c)
+            out[c] = lo + hi - out[c]
+    return out
+
+
+def instrument_score(data, inst, kind: str) -> pd.Series | None:
+    """Per-respondent experience score (mean of the functional, mechanic and humanic construct scores)
+    or expectation score (mean of the expectation items), reverse keys handled by ``inst.score``."""
+    frame = as_frame(data)
+    by_construct = inst.items_by_construct() if hasattr(inst, "items_by_construct") else {}
+    if kind == "experience":
+        wanted = [c for c in EXPERIENCE_CONSTRUCTS if by_construct.get(c)]
+        if not wanted and hasattr(inst, "constructs_by_role"):
+            wanted = [c for c in inst.constructs_by_role("experience") if by_construct.get(c)]
+    else:
+        wanted = [c for c in (inst.constructs_by_role("expectation") if hasattr(inst, "constructs_by_role")
+                              else ["expectation"]) if by_construct.get(c)]
+    wanted = [c for c in wanted if all(i in frame.columns for i in by_construct[c])]
+    if not wanted:
+        return None
+    scores = inst.score(data, constructs=wanted)
+    return scores.mean(axis=1, skipna=True)

@@ -1,0 +1,164 @@
+"""An action plan a manager can act on: IPMA, gaps and journey map combined and ranked."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from ..i18n import t
+from ._common import label, translate_columns
+
+__all__ = ["action_plan", "export_action_plan", "ACTION_COLUMNS"]
+
+ACTION_COLUMNS = ("priority", "what", "where", "owner", "expected_impact", "evidence", "score", "level",
+                  "source", "status", "due")
+
+
+def _level(score: float) -> str:
+    return "high" if score >= 2 / 3 else ("medium" if score >= 1 / 3 else "low")
+
+
+def _from_ipma(ipma: pd.DataFrame, owners: Mapping) -> list[dict]:
+    target = ipma.attrs.get("target", "target")
+    tab = ipma[ipma["importance"] > 0].copy()
+    if tab.empty:
+        return []
+    pot = tab["importance"] * (100 - tab["performance"])
+    top = pot.max()
+    rows = []
+    for (_, r), p in zip(tab.iterrows(), pot):
+        gain = 10 * r["importance"]
+        rows.append({
+            "what": t("cx.plan.ipma_what", construct=label("construct", r["construct"]),
+                      perf=f"{r['performance']:.0f}"),
+            "where": label("construct", r["construct"]),
+            "owner": owners.get(r["construct"], ""),
+            "expected_impact": t("cx.plan.ipma_impact", gain=f"{gain:.1f}", target=label("construct", target)),
+            "evidence": t("cx.plan.ipma_evidence", imp=f"{r['importance']:.2f}", perf=f"{r['performance']:.0f}",
+                          quadrant=label("ipma_quadrant", r.get("quadrant", ""))),
+            "score": float(p / top) if top > 0 else 0.0, "source": "ipma"})
+    return rows
+
+
+def _from_gaps(gaps: pd.DataFrame, owners: Mapping, alpha: float) -> list[dict]:
+    tab = gaps[(gaps["gap"] < 0)].copy()
+    if "ci_upper" in tab.columns:
+        tab = tab[tab["ci_upper"] < 0]  # only shortfalls the CI confirms
+    if tab.empty:
+        return []
+    size = tab["dz"].abs().fillna(0) if "dz" in tab.columns else tab["gap"].abs()
+    top = size.max()
+    rows = []
+    seg_col = next((c for c in gaps.columns if c not in ("group", "expectation", "experience", "n",
+                                                             "mean_expectation", "mean_experience", "gap",
+                                                             "sd_gap", "se", "t", "df", "pvalue", "ci_lower",
+                                                             "ci_upper", "dz")), None)
+    for (_, r), s in zip(tab.iterrows(), size):
+        where = str(r["group"]) + (f" ({r[seg_col]})" if seg_col else "")
+        rows.append({
+            "what": t("cx.plan.gap_what", item=where),
+            "where": where, "owner": owners.get(str(r["group"]), ""),
+            "expected_impact": t("cx.plan.gap_impact", gap=f"{-r['gap']:.2f}"),
+            "evidence": t("cx.plan.gap_evidence", gap=f"{r['gap']:.2f}", lo=f"{r['ci_lower']:.2f}",
+                          hi=f"{r['ci_upper']:.2f}", dz=f"{r.get('dz', np.nan):.2f}", n=int(r["n"])),
+            "score": float(s / top) if top > 0 else 0.0, "source": "gap"})
+    return rows
+
+
+def _from_journey(journey, owners: Mapping, min_n: int) -> list[dict]:
+    tab = journey.table if hasattr(journey, "table") else journey
+    tab = tab[(tab["n"] >= min_n) & (tab["gap"] < 0)].copy()
+    if tab.empty:
+        return []
+    weight = -tab["gap"] * np.sqrt(tab["n"])  # size of the shortfall, more weight to busy cells
+    top = weight.max()
+    rows = []
+    for (_, r), w in zip(tab.iterrows(), weight):
+        where = f"{label('stage', r['stage'])} × {label('channel', r['channel'])}"
+        action = str(r.get("action", "") or "")
+        rows.append({
+            "what": action or t("cx.plan.journey_what", where=where),
+            "where": where,
+            "owner": str(r.get("unit", "") or "") or owners.get(f"{r['stage']}/{r['channel']}", ""),
+            "expected_impact": str(r.get("impact", "") or "") or t("cx.plan.journey_impact", gap=f"{-r['gap']:.2f}"),
+            "evidence": t("cx.plan.journey_evidence", exp=f"{r['experience']:.2f}", desired=f"{r['desired']:.2f}",
+                          n=int(r["n"])),
+            "score": float(w / top) if top > 0 else 0.0, "source": "journey"})
+    return rows
+
+
+def action_plan(ipma=None, gaps=None, journey=None, *, owners: Mapping | None = None, top: int | None = 10,
+                min_n: int = 5, alpha: float = 0.05) -> pd.DataFrame:
+    """A ranked, editable action plan from the IPMA, the expectation gaps and the journey map.
+
+    Each source proposes actions and scores them from 0 to 1 within the source (relative to its
+    largest value):
+
+    * IPMA: importance × (100 − performance) — the gain in the target if the construct reached
+      full performance (Ringle & Sarstedt 2016); expected impact = 10 × importance, the target
+      points won by 10 more performance points;
+    * gaps: |Cohen's d_z| of shortfalls (P − E < 0) whose CI lies below 0;
+    * journey: −gap × √n of cells below the desired level with n ≥ ``min_n``, with the
+      responsible unit, action and impact the team wrote in the actions file.
+
+    Rows are ranked by score (ties: IPMA, then journey, then gaps); ``level`` is high (score ≥ ⅔),
+    medium (≥ ⅓) or low. The combined ranking is a heuristic for a discussion, not a statistic:
+    the team edits the table (owner, status, due) and exports it with ``.to_excel(path)`` or
+    :func:`export_action_plan` (headings in the current language).
+
+    Parameters
+    ----------
+    ipma : result of :func:`cem_edu.cx.ipma` (or :func:`ipma_table`).
+    gaps : result of :func:`cem_edu.cx.gap`.
+    journey : result of :func:`cem_edu.cx.journey_map` (or its ``.table``).
+    owners : {construct / gap group / "stage/channel": owner} for rows without one.
+    top : keep the first ``top`` rows (None keeps all).
+
+    Returns
+    -------
+    DataFrame with columns priority, what, where, owner, expected_impact, evidence, score,
+    level, source, status, due.
+    """
+    if ipma is None and gaps is None and journey is None:
+        raise DataError("action_plan needs at least one of ipma=, gaps=, journey=")
+    owners = dict(owners or {})
+    rows = []
+    if ipma is not None:
+        rows += _from_ipma(ipma, owners)
+    if journey is not None:
+        rows += _from_journey(journey, owners, min_n)
+    if gaps is not None:
+        rows += _from_gaps(gaps, owners, alpha)
+    order = {"ipma": 0, "journey": 1, "gap": 2}
+    plan = pd.DataFrame(rows, columns=["what", "where", "owner", "expected_impact", "evidence", "score", "source"])
+    if plan.empty:
+        plan = pd.DataFrame(columns=list(ACTION_COLUMNS))
+        plan.attrs["note"] = t("cx.plan.empty")
+        return plan
+    plan["_o"] = plan["source"].map(order)
+    plan = plan.sort_values(["score", "_o"], ascending=[False, True], kind="stable").drop(columns="_o")
+    if top is not None:
+        plan = plan.head(top)
+    plan = plan.reset_index(drop=True)
+    plan.insert(0, "priority", np.arange(1, len(plan) + 1))
+    plan["level"] = plan["score"].map(_level)
+    plan["status"] = ""
+    plan["due"] = ""
+    plan["owner"] = plan["owner"].replace("", t("cx.plan.to_assign"))
+    return plan[list(ACTION_COLUMNS)]
+
+
+def export_action_plan(plan: pd.DataFrame, path, language: str | None = None) -> Path:
+    """Write the plan to Excel (.xlsx) or CSV with headings in the current (or given) language."""
+    path = Path(path)
+    shown = translate_columns(plan, language)
+    if path.suffix.lower() == ".csv":
+        shown.to_csv(path, index=False, encoding="utf-8-sig")
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        shown.to_excel(path, index=False, sheet_name="action_plan")
+    else:
+        raise DataError(f"export_action_plan: {path.name} — use a .xlsx or .csv file name")
+    return path

@@ -1,0 +1,251 @@
+"""Importance–performance map analysis (IPMA) on a fitted structural equation model."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, ModelError
+from ._common import as_frame, recode_reverse, require_columns, scale_range
+
+__all__ = ["ipma", "ipma_table", "performance", "total_effects_on", "IPMA_QUADRANTS"]
+
+#: Martilla & James (1977) quadrant names, split at the mean importance and mean performance.
+IPMA_QUADRANTS = ("Concentrate here", "Keep up the good work", "Low priority", "Possible overkill")
+
+
+def total_effects_on(result, target: str) -> pd.Series:
+    """Unstandardised total effects of every variable on ``target`` from a fitted model.
+
+    ``result`` may offer ``total_effects()`` (a square DataFrame with entry [effect, cause],
+    as ``cem_edu.sem`` returns, or a long table with lhs/rhs/est), or be a Series/dict
+    ``{construct: effect}`` already. Zero effects (variables not upstream of the target) and
+    the target itself are dropped.
+    """
+    if isinstance(result, Mapping):
+        eff = pd.Series(dict(result), dtype=float)
+    elif isinstance(result, pd.Series):
+        eff = result.astype(float)
+    else:
+        getter = getattr(result, "total_effects", None)
+        if getter is None:
+            raise ModelError("ipma needs a fitted model with total_effects() (ce.fit(...)) or a "
+                             "Series {construct: total effect}")
+        te = getter() if callable(getter) else getter
+        if isinstance(te, pd.DataFrame) and {"lhs", "rhs"} <= set(te.columns):
+            col = "est" if "est" in te.columns else te.columns[-1]
+            sub = te[te["lhs"] == target]
+            eff = pd.Series(sub[col].to_numpy(dtype=float), index=sub["rhs"].astype(str))
+        elif isinstance(te, pd.DataFrame):
+            if target not in te.index:
+                raise ModelError(f"the target {target!r} is not a variable of the model; "
+                                 f"its variables are {', '.join(map(str, te.index))}")
+            eff = te.loc[target].astype(float)
+        else:
+            raise ModelError("total_effects() returned an unexpected object; expected a DataFrame")
+    eff = eff.drop(labels=[target], errors="ignore")
+    eff = eff[eff.abs() > 1e-12]
+    if eff.empty:
+        raise ModelError(f"no variable of the model has an effect on {target!r}; is it an outcome of the model?")
+    return eff
+
+
+def _indicators(result, inst, constructs) -> dict[str, list[str]]:
+    est = getattr(result, "estimates", None)
+    out: dict[str, list[str]] = {}
+    if isinstance(est, pd.DataFrame) and {"lhs", "op", "rhs"} <= set(est.columns):
+        loads = est[est["op"] == "=~"]
+        if "group" in loads.columns:
+            loads = loads[loads["group"] == loads["group"].iloc[0]] if len(loads) else loads
+        for lhs, rhs in zip(loads["lhs"], loads["rhs"]):
+            out.setdefault(str(lhs), []).append(str(rhs))
+    if inst is not None and hasattr(inst, "items_by_construct"):
+        for c, ids in inst.items_by_construct().items():
+            out.setdefault(c, list(ids))
+    missing = [c for c in constructs if not out.get(c)]
+    if missing:
+        raise DataError(f"no indicators known for {', '.join(missing)}; pass indicators={{construct: [items]}} "
+                        "or the instrument")
+    return {c: out[c] for c in constructs}
+
+
+def _factor_score_weights(result, construct: str, items: list[str]) -> dict[str, float]:
+    """w_i ∝ λ_i / θ_i (Bartlett factor-score weights of a single-factor block)."""
+    est = getattr(result, "estimates", None)
+    if not isinstance(est, pd.DataFrame):
+        raise ModelError("weights='factor_score' needs the fitted model's estimates")
+    w = {}
+    for it in items:
+        lam = est[(est["op"] == "=~") & (est["lhs"] == construct) & (est["rhs"] == it)]["est"]
+        theta = est[(est["op"] == "~~") & (est["lhs"] == it) & (est["rhs"] == it)]["est"]
+        if lam.empty or theta.empty or float(theta.iloc[0]) <= 0:
+            raise ModelError(f"no loading / positive residual variance for {it!r} of {construct!r}; "
+                             "use weights='equal'")
+        w[it] = float(lam.iloc[0]) / float(theta.iloc[0])
+    return w
+
+
+def performance(data, indicators: Mapping[str, list[str]], scale=None, weights=None, inst=None) -> pd.DataFrame:
+    """Performance of each construct on a 0–100 scale (the IPMA performance axis).
+
+    Each answer is rescaled to 0–100 on its item's scale, x̃ = (x − min) / (max − min) · 100,
+    a respondent's construct score is the weighted mean Σ wᵢ x̃ᵢ / Σ wᵢ over answered items, and
+    the performance is the mean over respondents.
+
+    Parameters
+    ----------
+    indicators : {construct: [item columns]}.
+    scale : (min, max) for every item, or {item: (min, max)}; default: the instrument's scales,
+        else the observed minimum and maximum of each item.
+    weights : None (equal weights) or {construct: {item: weight}}.
+    inst : optional instrument (item scales; reverse-keyed items are recoded).
+
+    Returns a DataFrame: construct, performance, n (respondents with a score).
+    """
+    frame = as_frame(data)
+    cols = [i for ids in indicators.values() for i in ids]
+    require_columns(frame, cols, "ipma performance")
+    num = recode_reverse(frame, inst, cols, data)
+    rows, person = [], {}
+    for c, ids in indicators.items():
+        resc = {}
+        for it in ids:
+            if isinstance(scale, Mapping):
+                lo, hi = scale.get(it, (np.nan, np.nan))
+            elif scale is not None:
+                lo, hi = scale
+            elif inst is not None:
+                lo, hi = scale_range(inst, it, default=(num[it].min(), num[it].max()))
+            else:
+                lo, hi = num[it].min(), num[it].max()
+            if not hi > lo:
+                raise DataError(f"item {it!r}: scale range ({lo}, {hi}) is empty; pass scale=(min, max)")
+            resc[it] = (num[it] - lo) / (hi - lo) * 100
+        block = pd.DataFrame(resc)
+        w = np.array([1.0 if not weights or c not in weights else float(weights[c][it]) for it in ids])
+        answered = block.notna().to_numpy()
+        wsum = (answered * w).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score = np.where(wsum > 0, np.nan_to_num(block.to_numpy()) @ w / wsum, np.nan)
+        person[c] = score
+        valid = ~np.isnan(score)
+        rows.append({"construct": c, "performance": float(np.nanmean(score)) if valid.any() else np.nan,
+                     "n": int(valid.sum())})
+    out = pd.DataFrame(rows)
+    out.attrs["scores"] = pd.DataFrame(person, index=frame.index)
+    return out
+
+
+def ipma_table(importance, performance_values) -> pd.DataFrame:
+    """Combine importance and performance (Series or dicts keyed by construct) into an IPMA table.
+
+    Adds the Martilla & James (1977) quadrant, split at the mean importance and the mean
+    performance of the constructs shown: "Concentrate here" (importance ≥ mean, performance <
+    mean), "Keep up the good work" (≥, ≥), "Low priority" (<, <), "Possible overkill" (<, ≥).
+    Sorted by priority = importance × (100 − performance), the target gain if the construct
+    reached full performance.
+    """
+    imp = pd.Series(importance, dtype=float)
+    perf = pd.Series(performance_values, dtype=float)
+    common = [c for c in imp.index if c in perf.index]
+    out = pd.DataFrame({"construct": common, "importance": imp[common].to_numpy(),
+                        "performance": perf[common].to_numpy()})
+    mi, mp = out["importance"].mean(), out["performance"].mean()
+    hi_i, hi_p = out["importance"] >= mi, out["performance"] >= mp
+    out["quadrant"] = np.select([hi_i & ~hi_p, hi_i & hi_p, ~hi_i & ~hi_p], list(IPMA_QUADRANTS[:3]),
+                                default=IPMA_QUADRANTS[3])
+    out["potential"] = out["importance"] * (100 - out["performance"])
+    out = out.sort_values("potential", ascending=False).reset_index(drop=True)
+    out.attrs.update(mean_importance=mi, mean_performance=mp)
+    return out
+
+
+def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, indicators=None, scale=None,
+         weights: str = "equal") -> pd.DataFrame:
+    """Importance–performance map of the drivers of ``target`` from a fitted CB-SEM.
+
+    importance_j  = unstandardised total effect of construct j on the target (direct + indirect),
+                    from ``result.total_effects()``, expressed per point of the 0–100 scales;
+    performance_j = mean construct score rescaled to 0–100, (x − min)/(max − min) · 100 per item,
+                    then the (weighted) mean of the construct's items.
+
+    This is the IPMA of SmartPLS and seminr (Ringle & Sarstedt 2016), transferred to a
+    covariance-based model. Two choices differ from PLS and are documented here:
+
+    * **Weights.** PLS uses the rescaled outer weights of each indicator. A CB-SEM has no outer
+      weights; we use equal weights (``weights="equal"``, the default: the construct score is the
+      item mean, as ``inst.score`` computes it) or Bartlett factor-score weights
+      (``weights="factor_score"``: wᵢ ∝ λᵢ/θᵢ from the fitted loadings and residual variances,
+      normalised to sum to 1).
+    * **Importance metric.** A latent variable carries the scale of its marker (first) indicator.
+      Rescaling predictor and target to 0–100 multiplies the unstandardised effect by
+      range(marker of j) / range(marker of target); with a common response scale (as in the
+      bundled instrument) the factor is 1 and the importance *is* the SEM total effect: one more
+      point of performance of j moves the target's performance by importance_j points.
+
+    Parameters
+    ----------
+    result : fitted model (``ce.fit``), or a Series/dict of total effects on the target.
+    data : the data the model was fitted on (DataFrame or ``ce.clean`` result).
+    target : the outcome construct (default "loyalty").
+    inst : the instrument (item scales, reverse keys, indicators).
+    constructs : restrict to these drivers (default: every construct with a total effect ≠ 0).
+    indicators : {construct: [items]} when neither the model estimates nor ``inst`` give them.
+    scale : (min, max) or {item: (min, max)}; default the instrument's scales.
+    weights : "equal" or "factor_score".
+
+    Returns
+    -------
+    DataFrame: construct, importance, performance, quadrant, potential, sorted by potential
+    = importance × (100 − performance). ``attrs``: target, target_performance, weights, the
+    mean lines (mean_importance, mean_performance).
+
+    References
+    ----------
+    Ringle, C. M., & Sarstedt, M. (2016). Gain more insight from your PLS-SEM results: the
+    importance-performance map analysis. Industrial Management & Data Systems 116(9), 1865–1886.
+    Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. Journal of Marketing 41(1), 77–79.
+    Hair, J. F., Hult, G. T. M., Ringle, C. M., & Sarstedt, M. (2022). A primer on PLS-SEM, 3rd ed.
+    """
+    if weights not in ("equal", "factor_score"):
+        raise DataError(f"weights={weights!r} is not known; use 'equal' or 'factor_score'")
+    eff = total_effects_on(result, target)
+    if constructs is not None:
+        unknown = [c for c in constructs if c not in eff.index]
+        if unknown:
+            raise ModelError(f"{', '.join(map(repr, unknown))} have no total effect on {target!r} in the model")
+        eff = eff[list(constructs)]
+    names = list(eff.index) + [target]
+    inds = dict(indicators) if indicators is not None else _indicators(result, inst, names)
+    if target not in inds:
+        inds.update(_indicators(result, inst, [target]))
+    w = None
+    if weights == "factor_score":
+        w = {}
+        for c in names:
+            raw = _factor_score_weights(result, c, inds[c])
+            total = sum(raw.values())
+            w[c] = {k: v / total for k, v in raw.items()}
+    perf = performance(data, {c: inds[c] for c in names}, scale=scale, weights=w, inst=inst)
+    perf = perf.set_index("construct")
+
+    def _range(c):
+        first = inds[c][0]
+        if isinstance(scale, Mapping):
+            lo, hi = scale.get(first, (0, 1))
+        elif scale is not None:
+            lo, hi = scale
+        elif inst is not None:
+            lo, hi = scale_range(inst, first, default=(np.nan, np.nan))
+        else:
+            return np.nan
+        return float(hi) - float(lo)
+
+    r_target = _range(target)
+    factor = pd.Series({c: (_range(c) / r_target) if np.isfinite(_range(c) / r_target) else 1.0 for c in eff.index})
+    importance = eff * factor
+    out = ipma_table(importance, perf["performance"].drop(labels=[target]))
+    out.attrs.update(target=target, target_performance=float(perf.loc[target, "performance"]), weights=weights,
+                     total_effects=eff.to_dict())
+    return out
