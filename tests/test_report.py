@@ -1,0 +1,135 @@
+"""The HTML report: structure, numbers equal to the API's, escaping, optional fields, real browser."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cem_edu as ce
+from cem_edu.report import build_report, report
+from conftest import CHROMIUM_ARGS, ROOT
+
+DATA = ROOT / "datasets" / "cem_survey.csv"
+HS = ROOT / "datasets" / "holzinger_swineford.csv"
+HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\n"
+SECTIONS = ["data", "profile", "items", "reliability", "cfa", "sem", "groups", "cx", "summary", "methods"]
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """The bundled data's report in English (with groups) and Persian, built once."""
+    out = tmp_path_factory.mktemp("report")
+    en = build_report(DATA, lang="en", group="channel", bootstrap=50, progress=False)
+    fa = build_report(DATA, lang="fa", bootstrap=0, progress=False)
+    (out / "en.html").write_text(en.html, encoding="utf-8")
+    (out / "fa.html").write_text(fa.html, encoding="utf-8")
+    return {"en": en, "fa": fa, "dir": out}
+
+
+def test_every_section_is_present_and_not_skipped(reports):
+    for lang in ("en", "fa"):
+        page = reports[lang].html
+        for sid in SECTIONS:
+            assert f'<section id="{sid}">' in page, (lang, sid)
+    skipped = [s.id for s in reports["en"].sections if any('class="skipped"' in b for b in s.blocks)]
+    assert skipped == []
+
+
+def test_numbers_equal_the_api(reports):
+    inst = ce.load_instrument()
+    data = ce.clean(ce.read_data(DATA), inst)
+    res = reports["en"].results
+    assert res["cleaning"]["n_clean"] == len(data.data)
+    spec = {c: ids for c, ids in inst.items_by_construct().items() if c in res["reliability"]}
+    rel = ce.reliability(data, spec, warn=False)
+    for c, row in rel.iterrows():
+        assert res["reliability"][c]["alpha"] == pytest.approx(row["alpha"], abs=1e-12)
+        assert res["reliability"][c]["omega"] == pytest.approx(row["omega"], abs=1e-12)
+    fit = ce.fit(inst.model(), data, progress=False)
+    assert res["sem"]["fit"]["cfi"] == pytest.approx(fit.fit["cfi"], abs=1e-10)
+    assert res["sem"]["fit"]["chisq"] == pytest.approx(fit.fit["chisq"], abs=1e-8)
+    # the HTML shows the same CFI, rounded
+    assert f"CFI = {fit.fit['cfi']:.3f}" in reports["en"].html
+
+
+def test_persian_report_is_rtl_with_persian_digits(reports):
+    page = reports["fa"].html
+    assert re.search(r'<html lang="fa" dir="rtl">', page)
+    assert "font/woff2;base64," in page
+    n = reports["fa"].results["cleaning"]["n_clean"]
+    assert ce.i18n.to_persian_digits(n) in page
+    assert "پایایی و روایی" in page
+
+
+def test_report_is_self_contained(reports):
+    page = reports["en"].html
+    assert "<svg" in page
+    # no external resources: nothing is loaded over the network
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+    assert "@media print" in page
+
+
+def test_malicious_strings_are_escaped(tmp_path):
+    raw = ce.read_data(DATA)
+    raw.loc[raw.index[:5], "segment"] = "<script>alert('x')</script>"
+    hs = pd.read_csv(HS)[["x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9"]]
+    hs = hs.rename(columns={"x1": "<img src=x onerror=alert(1)>"})
+    model = HS_MODEL.replace("x1", "<img src=x onerror=alert(1)>")
+    page = build_report(hs, model=model, bootstrap=0, progress=False).html
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<script>" not in page.split("</style>", 1)[1]
+
+
+def test_data_without_optional_fields(tmp_path):
+    res = build_report(HS, model=HS_MODEL, bootstrap=0, progress=False)
+    ids = {s.id: s for s in res.sections}
+    assert set(ids) == set(SECTIONS)
+    assert any("skipped" in b for b in ids["profile"].blocks)
+    assert any("skipped" in b for b in ids["cx"].blocks)
+    assert res.results["cx"] == {}
+    # the HS numbers are the ones lavaan gives for this model (checked in test_sem_*): here only consistency
+    assert res.results["sem"]["fit"]["df"] == 24
+
+
+def test_cli_report_writes_html_and_json(tmp_path):
+    out, js = tmp_path / "r.html", tmp_path / "r.json"
+    p = subprocess.run([sys.executable, "-m", "cem_edu.cli", "report", str(HS), "--model", "-", "--out", str(out)],
+                       capture_output=True, text=True)
+    assert p.returncode == 2 and "Traceback" not in p.stderr  # "-" is not a model file
+    model = tmp_path / "m.lav"
+    model.write_text(HS_MODEL)
+    p = subprocess.run([sys.executable, "-m", "cem_edu.cli", "report", str(HS), "--model", str(model), "--out",
+                        str(out), "--json", str(js), "--bootstrap", "0", "--quiet"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert out.read_text().startswith("<!DOCTYPE html>")
+    assert json.loads(js.read_text())["sem"]["fit"]["df"] == 24
+
+
+@pytest.mark.browser
+def test_reports_in_real_chromium(reports, chromium_path, output_dir):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            for lang in ("en", "fa"):
+                page = browser.new_page(viewport={"width": 1100, "height": 1400})
+                errors = []
+                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                page.on("pageerror", lambda e: errors.append(str(e)))
+                page.goto((reports["dir"] / f"{lang}.html").as_uri())
+                assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "fa" else "ltr")
+                assert page.evaluate("getComputedStyle(document.body).direction") == ("rtl" if lang == "fa" else "ltr")
+                assert page.locator("section").count() == len(SECTIONS)
+                assert page.locator("svg").count() >= 4
+                page.screenshot(path=str(output_dir / f"report_{lang}.png"), full_page=False)
+                assert errors == []
+                page.close()
+        finally:
+            browser.close()
