@@ -1,0 +1,342 @@
+"""Normal-theory maximum likelihood: sample statistics, discrepancy, estimation, information.
+
+The ML discrepancy of group g (lavaan, Bollen 1989 eq. 4.67)::
+
+    F_g = log|Sigma| + tr(S Sigma^-1) - log|S| - p + (m - mu)' Sigma^-1 (m - mu)
+
+with S the *biased* sample covariance (divisor n_g, as lavaan's ML) and m the
+sample mean (the mean part only with a mean structure). Over groups
+F = sum_g (n_g / N) F_g, and the likelihood-ratio statistic is ``chisq = N * F``
+(lavaan reports ``fmin = F / 2``).
+
+Estimation is Fisher scoring (Gauss-Newton on the expected information) with a
+halving line search, falling back to L-BFGS-B; standard errors come from the
+expected information ``I = (N / 2) * H`` with
+``H_kl = tr(Sigma^-1 dSigma_k Sigma^-1 dSigma_l) + 2 dmu_k' Sigma^-1 dmu_l``
+(lavaan's default for ML with complete data).
+
+The hot loop (``estimate``) uses numpy only, so the bootstrap and Monte Carlo
+power can call it thousands of times with a warm start.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+from ..errors import DataError, EstimationWarning, ModelError
+from ..i18n import t
+from .model import Model
+
+__all__ = ["SampleStats", "sample_stats", "stats_from_moments", "objective", "estimate", "information",
+           "start_values", "fill_exo", "EstimateInfo"]
+
+
+@dataclass
+class SampleStats:
+    """Sample moments per group (biased covariances, as lavaan's ML).
+
+    ``cov[g]`` (p x p), ``mean[g]`` (p), ``n[g]``; ``ntotal``; ``data[g]`` the complete
+    rows used (n_g x p) in the model's variable order; ``ov`` the variable names;
+    ``group_labels``; ``n_dropped`` rows removed by listwise deletion; ``missing`` rule.
+    """
+
+    ov: list
+    cov: list
+    mean: list
+    n: list
+    group_labels: list = field(default_factory=lambda: [None])
+    data: list | None = None
+    n_dropped: int = 0
+    missing: str = "listwise"
+    logdet: list = field(default_factory=list)
+
+    def __post_init__(self):
+        if not self.logdet:
+            self.logdet = [float(np.linalg.slogdet(S)[1]) for S in self.cov]
+
+    @property
+    def ntotal(self) -> int:
+        return int(sum(self.n))
+
+    @property
+    def weights(self) -> np.ndarray:
+        n = np.asarray(self.n, dtype=float)
+        return n / n.sum()
+
+
+def stats_from_moments(ov, cov, mean, n, group_labels=None, data=None, **kw) -> SampleStats:
+    """SampleStats from given moments (lists per group), e.g. for a bootstrap draw."""
+    return SampleStats(list(ov), [np.asarray(c, float) for c in cov], [np.asarray(m, float) for m in mean],
+                       [int(k) for k in n], list(group_labels or [None] * len(cov)), data, **kw)
+
+
+def sample_stats(data: pd.DataFrame, ov: list, group: str | None = None, group_labels=None) -> SampleStats:
+    """Listwise-complete sample moments of the model variables ``ov``, per group.
+
+    Group labels are taken in order of first appearance (as lavaan for character data).
+    """
+    cols = list(ov) + ([group] if group else [])
+    frame = data[cols]
+    complete = frame.notna().all(axis=1).to_numpy()
+    n_dropped = int((~complete).sum())
+    frame = frame[complete]
+    if len(frame) == 0:
+        raise DataError(t("sem.data.all_dropped", n=len(data)))
+    if group:
+        labels = list(group_labels) if group_labels is not None else list(pd.unique(data[group].dropna()))
+        parts = [frame[frame[group] == lab] for lab in labels]
+    else:
+        labels = [None]
+        parts = [frame]
+    covs, means, ns, arrays = [], [], [], []
+    for lab, part in zip(labels, parts):
+        X = part[list(ov)].to_numpy(dtype=float)
+        n = X.shape[0]
+        if n < 2:
+            raise DataError(t("sem.data.group_too_small", group=lab, n=n))
+        mean = X.mean(axis=0)
+        Xc = X - mean
+        covs.append(Xc.T @ Xc / n)
+        means.append(mean)
+        ns.append(n)
+        arrays.append(X)
+    return SampleStats(list(ov), covs, means, ns, labels, arrays, n_dropped)
+
+
+def fill_exo(model: Model, stats: SampleStats) -> None:
+    """Fix the moments of exogenous covariates (``exo == 1``) at their sample values (fixed.x)."""
+    pt = model.partable
+    oi = {v: i for i, v in enumerate(stats.ov)}
+    for row in np.flatnonzero(pt["exo"].to_numpy() == 1):
+        g = int(pt["group"].iat[row]) - 1
+        lhs, op, rhs = pt["lhs"].iat[row], pt["op"].iat[row], pt["rhs"].iat[row]
+        if op == "~~":
+            val = stats.cov[g][oi[lhs], oi[rhs]]
+        else:
+            val = stats.mean[g][oi[lhs]]
+        model.set_fixed(row, float(val))
+
+
+def start_values(model: Model, stats: SampleStats) -> np.ndarray:
+    """Starting values: user ``start()`` values, else fabin-like loadings from the sample
+    covariances, factor variances from the indicator covariances, residual variances
+    from what the factor leaves, zero regressions and covariances, sample means."""
+    pt = model.partable
+    x = np.full(model.npar, np.nan)
+    lv = list(model.names.lv)
+    oi = {v: i for i, v in enumerate(stats.ov)}
+    for g in range(model.ngroups):
+        S = stats.cov[g]
+        mean = stats.mean[g]
+        ptg = pt[(pt["group"] == g + 1)]
+        lam, psi = {}, {}
+        for f in lv:
+            rows = ptg[(ptg["op"] == "=~") & (ptg["lhs"] == f)]
+            ind = [v for v in rows["rhs"] if v in oi]
+            if not ind:
+                psi[f] = 0.05
+                continue
+            rel = {ind[0]: 1.0}
+            r = oi[ind[0]]
+            for j in ind[1:]:
+                ks = [k for k in ind if k not in (j, ind[0])]
+                vals = [S[oi[j], oi[k]] / S[r, oi[k]] for k in ks if abs(S[r, oi[k]]) > 1e-8]
+                if not vals and abs(S[r, oi[j]]) > 1e-8 and len(ind) == 2:
+                    vals = [1.0]
+                rel[j] = float(np.mean(vals)) if vals else 1.0
+            pairs = [(a, b) for i, a in enumerate(ind) for b in ind[i + 1:]]
+            ests = [S[oi[a], oi[b]] / (rel[a] * rel[b]) for a, b in pairs if abs(rel[a] * rel[b]) > 1e-8]
+            ps = float(np.mean(ests)) if ests else 0.5 * S[r, r]
+            if not np.isfinite(ps) or ps <= 0:
+                ps = 0.5 * S[r, r]
+            # scale by the fixed loading (marker), if any
+            fixed = rows[rows["free"] == 0]
+            if len(fixed) and np.isfinite(fixed["ustart"].iat[0]) and fixed["rhs"].iat[0] in rel \
+                    and fixed["ustart"].iat[0] != 0:
+                c = fixed["ustart"].iat[0] / rel[fixed["rhs"].iat[0]]
+                lam[f] = {v: rel[v] * c for v in rel}
+                psi[f] = ps / c ** 2
+            else:
+                var_row = ptg[(ptg["op"] == "~~") & (ptg["lhs"] == f) & (ptg["rhs"] == f)]
+                if len(var_row) and var_row["free"].iat[0] == 0 and np.isfinite(var_row["ustart"].iat[0]):
+                    v = max(var_row["ustart"].iat[0], 1e-3)
+                    lam[f] = {k: rel[k] * np.sqrt(ps / v) for k in rel}
+                    psi[f] = v
+                else:
+                    lam[f] = rel
+                    psi[f] = ps
+        for r in ptg.itertuples():
+            if r.free == 0:
+                continue
+            k = r.free - 1
+            if np.isfinite(x[k]):
+                continue
+            if np.isfinite(r.start):
+                x[k] = r.start
+                continue
+            if r.op == "=~":
+                x[k] = lam.get(r.lhs, {}).get(r.rhs, 1.0)
+            elif r.op == "~~" and r.lhs == r.rhs:
+                if r.lhs in psi:
+                    x[k] = psi[r.lhs]
+                elif r.lhs in oi:
+                    s = S[oi[r.lhs], oi[r.lhs]]
+                    explained = sum(lam[f].get(r.lhs, 0.0) ** 2 * psi[f] for f in lam)
+                    x[k] = min(max(s - explained, 0.1 * s), 0.9 * s) if explained > 0 else 0.5 * s
+                    if r.lhs in model.phantom:
+                        x[k] = 0.5 * s if r.lhs in model.names.eqs_y else s
+                else:
+                    x[k] = 0.05
+            elif r.op == "~1":
+                x[k] = mean[oi[r.lhs]] if r.lhs in oi and r.lhs not in lv else 0.0
+            else:
+                x[k] = 0.0
+    x[~np.isfinite(x)] = 0.0
+    return x
+
+
+def _group_terms(model: Model, stats: SampleStats, x: np.ndarray, g: int, need: int):
+    """F_g, and if need >= 1 its gradient, if need >= 2 the expected Hessian H_g."""
+    if need == 0:
+        M = model._core(x, g)
+        Sigma, mu = M[3], M[4]
+        dS = dmu = None
+    else:
+        Sigma, mu, dS, dmu = model.derivatives(x, g)
+    S = stats.cov[g]
+    p = S.shape[0]
+    try:
+        C = np.linalg.cholesky(Sigma)
+    except np.linalg.LinAlgError:
+        return np.inf, None, None
+    logdet = 2.0 * np.log(np.diag(C)).sum()
+    Cinv = np.linalg.inv(C)
+    Vinv = Cinv.T @ Cinv
+    F = logdet + np.sum(S * Vinv) - stats.logdet[g] - p
+    d = None
+    if model.meanstructure:
+        d = stats.mean[g] - mu
+        F += d @ Vinv @ d
+    if need == 0:
+        return F, None, None
+    Wm = S + np.outer(d, d) if d is not None else S
+    W = Vinv - Vinv @ Wm @ Vinv
+    grad = np.einsum("kab,ab->k", dS, W)
+    if d is not None:
+        grad -= 2.0 * dmu @ (Vinv @ d)
+    if need == 1:
+        return F, grad, None
+    Z = np.matmul(Vinv, dS)                                   # (k, p, p)
+    H = np.einsum("kab,lba->kl", Z, Z)
+    if model.meanstructure:
+        H += 2.0 * dmu @ Vinv @ dmu.T
+    return F, grad, H
+
+
+def objective(model: Model, stats: SampleStats, x: np.ndarray, need: int = 0):
+    """F(x) = sum_g (n_g/N) F_g; with need=1 also the gradient, need=2 also the expected Hessian."""
+    w = stats.weights
+    F = 0.0
+    grad = np.zeros(model.npar) if need >= 1 else None
+    H = np.zeros((model.npar, model.npar)) if need >= 2 else None
+    for g in range(model.ngroups):
+        Fg, gg, Hg = _group_terms(model, stats, x, g, need)
+        if not np.isfinite(Fg):
+            return np.inf, None, None
+        F += w[g] * Fg
+        if need >= 1:
+            grad += w[g] * gg
+        if need >= 2:
+            H += w[g] * Hg
+    return F, grad, H
+
+
+@dataclass
+class EstimateInfo:
+    """Convergence report of :func:`estimate`."""
+
+    converged: bool
+    iterations: int
+    fmin: float           # F / 2, as lavaan's fmin
+    method: str
+    grad_max: float
+
+
+def estimate(model: Model, stats: SampleStats, start: np.ndarray | None = None, *, maxiter: int = 200,
+             tol: float = 1e-10, return_info: bool = False):
+    """Minimise the ML discrepancy; returns ``x`` (and an EstimateInfo if ``return_info``).
+
+    Fisher scoring with step halving; if that fails to converge, L-BFGS-B with the
+    analytic gradient finishes the job. ``start`` is a warm start (e.g. the full-sample
+    solution for a bootstrap draw); without it, :func:`start_values`.
+    """
+    x = np.array(start if start is not None else start_values(model, stats), dtype=float)
+    F, g, H = objective(model, stats, x, need=2)
+    if not np.isfinite(F):
+        # start not admissible: fall back to the default starting values
+        x = start_values(model, stats)
+        F, g, H = objective(model, stats, x, need=2)
+    it = 0
+    converged = False
+    method = "fisher-bfgs"
+    Bm = H
+    while np.isfinite(F) and it < maxiter:
+        it += 1
+        try:
+            step = np.linalg.solve(Bm, -g)
+        except np.linalg.LinAlgError:
+            step = np.linalg.lstsq(Bm, -g, rcond=None)[0]
+        if g @ step >= 0:       # not a descent direction: restart from the expected information
+            Bm = objective(model, stats, x, need=2)[2]
+            step = np.linalg.lstsq(Bm, -g, rcond=None)[0]
+        a = 1.0
+        accepted = False
+        for _ in range(30):
+            xn = x + a * step
+            Fn, gn, _ = objective(model, stats, xn, need=1)
+            if np.isfinite(Fn) and Fn <= F + 1e-14 * abs(F):
+                accepted = True
+                break
+            a *= 0.5
+        if not accepted:
+            break
+        s_, y_ = xn - x, gn - g
+        x, F, g = xn, Fn, gn
+        gmax = np.max(np.abs(g)) if len(g) else 0.0
+        if gmax < 1e-9 or (np.max(np.abs(s_)) < 1e-10 and gmax < 1e-6):
+            converged = True
+            break
+        sy = s_ @ y_
+        if sy > 1e-14:
+            Bs = Bm @ s_
+            Bm = Bm - np.outer(Bs, Bs) / (s_ @ Bs) + np.outer(y_, y_) / sy
+    if not converged:
+        method = "L-BFGS-B"
+        x0 = x if np.isfinite(F) else start_values(model, stats)
+
+        def fun(z):
+            f, gr, _ = objective(model, stats, z, need=1)
+            if not np.isfinite(f):
+                return 1e10, np.zeros_like(z)
+            return f, gr
+        res = optimize.minimize(fun, x0, jac=True, method="L-BFGS-B",
+                                options=dict(maxiter=5000, ftol=1e-15, gtol=1e-9))
+        x = res.x
+        F, g, _ = objective(model, stats, x, need=1)
+        converged = bool(np.isfinite(F) and np.max(np.abs(g)) < 1e-4)
+        it += res.nit
+    if not return_info:
+        return x
+    gmax = float(np.max(np.abs(g))) if g is not None and len(g) else 0.0
+    return x, EstimateInfo(converged, it, float(F) / 2.0, method, gmax)
+
+
+def information(model: Model, stats: SampleStats, x: np.ndarray) -> np.ndarray:
+    """Expected (unit) information  H / 2  with H the expected Hessian of F; the
+    covariance matrix of the estimates is ``inv(information) / N``."""
+    _, _, H = objective(model, stats, x, need=2)
+    return H / 2.0

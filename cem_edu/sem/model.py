@@ -1,0 +1,277 @@
+"""LISREL "all-y" representation of a model and its implied moments.
+
+For every group g::
+
+    eta   = alpha + B eta + zeta,        Var(zeta) = Psi
+    y     = nu + Lambda eta + eps,       Var(eps)  = Theta
+    Sigma = Lambda A Psi A' Lambda' + Theta,   A = (I - B)^-1
+    mu    = nu + Lambda A alpha
+
+Observed variables that take part in regressions (or covary with them) get a
+"phantom" latent copy (loading 1, residual variance 0), as lavaan does, so
+their regressions live in B and their (residual) variances in Psi.
+
+``x`` is the vector of free unique parameters (``partable.free`` is its 1-based
+index). ``Model.implied(x)`` returns ``[(Sigma_g, mu_g)]``; ``Model.jacobian(x)``
+returns ``[(dSigma_g, dmu_g)]`` with dSigma_g of shape (p(p+1)/2, npar) in
+``vech`` order (lower triangle, column by column) — analytic derivatives.
+
+Reference: Bollen (1989), Structural Equations with Latent Variables, ch. 8;
+Neudecker & Satorra (1991) for the matrix derivatives.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .partable import VarNames
+
+__all__ = ["Model", "vech_indices"]
+
+_MATS = ("lambda", "theta", "psi", "beta", "nu", "alpha")
+
+
+def vech_indices(p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices of vech (lower triangle, column-major, as lavaan's lav_matrix_vech)."""
+    rows, cols = [], []
+    for j in range(p):
+        for i in range(j, p):
+            rows.append(i)
+            cols.append(j)
+    return np.array(rows), np.array(cols)
+
+
+class Model:
+    """Matrices of a parameter table, with implied moments and analytic derivatives.
+
+    Attributes: ``partable``, ``names`` (VarNames), ``ov`` (observed names, lavaan order),
+    ``eta`` (latent + phantom names), ``ngroups``, ``npar``, ``meanstructure``,
+    ``loc`` (DataFrame: for each partable row its matrix, row and column).
+    """
+
+    def __init__(self, partable: pd.DataFrame, names: VarNames, meanstructure: bool = False):
+        self.partable = partable
+        self.names = names
+        self.meanstructure = bool(meanstructure)
+        pt = partable[partable["op"] != ":="]
+        self.ngroups = int(pt["group"].max())
+        self.ov = list(names.ov)
+        lv = list(names.lv)
+        phantom = set(names.eqs_y) | set(names.eqs_x)
+        phantom = {v for v in phantom if v not in lv}
+        # indicators that load on a phantom, or covary with one, become phantom too
+        changed = True
+        while changed:
+            changed = False
+            for r in pt.itertuples():
+                if r.op == "~~" and r.lhs != r.rhs:
+                    a, b = r.lhs, r.rhs
+                    inv = (a in phantom or a in lv) != (b in phantom or b in lv)
+                    if inv:
+                        for v in (a, b):
+                            if v not in phantom and v not in lv:
+                                phantom.add(v)
+                                changed = True
+                if r.op == "=~" and r.rhs in phantom:
+                    pass
+        self.phantom = [v for v in self.ov if v in phantom]
+        self.eta = lv + self.phantom
+        p, m = len(self.ov), len(self.eta)
+        self.p, self.m = p, m
+        oi = {v: i for i, v in enumerate(self.ov)}
+        ei = {v: i for i, v in enumerate(self.eta)}
+        self.vech_rows, self.vech_cols = vech_indices(p)
+        mats, rows, cols = [], [], []
+        for r in partable.itertuples():
+            if r.op == ":=":
+                mats.append("")
+                rows.append(-1)
+                cols.append(-1)
+                continue
+            lhs, op, rhs = r.lhs, r.op, r.rhs
+            if op == "=~":
+                if rhs in ei:
+                    mats.append("beta"); rows.append(ei[rhs]); cols.append(ei[lhs])
+                else:
+                    mats.append("lambda"); rows.append(oi[rhs]); cols.append(ei[lhs])
+            elif op == "~":
+                mats.append("beta"); rows.append(ei[lhs]); cols.append(ei[rhs])
+            elif op == "~~":
+                if lhs in ei and rhs in ei:
+                    i, j = ei[lhs], ei[rhs]
+                    mats.append("psi"); rows.append(max(i, j)); cols.append(min(i, j))
+                else:
+                    i, j = oi[lhs], oi[rhs]
+                    mats.append("theta"); rows.append(max(i, j)); cols.append(min(i, j))
+            elif op == "~1":
+                if lhs in ei:
+                    mats.append("alpha"); rows.append(ei[lhs]); cols.append(0)
+                else:
+                    mats.append("nu"); rows.append(oi[lhs]); cols.append(0)
+            else:  # pragma: no cover - parser rejects other operators
+                raise ValueError(op)
+        self.loc = pd.DataFrame({"mat": mats, "row": rows, "col": cols}, index=partable.index)
+        self.npar = int(partable["free"].max()) if len(partable) else 0
+        self._build()
+
+    # ------------------------------------------------------------------ set-up
+    def _build(self) -> None:
+        pt, loc = self.partable, self.loc
+        p, m = self.p, self.m
+        self.base = []
+        self.free_idx = []   # per group: dict mat -> (rows, cols, par)
+        for g in range(1, self.ngroups + 1):
+            sel = (pt["group"] == g).to_numpy()
+            L = np.zeros((p, m)); T = np.zeros((p, p)); P = np.zeros((m, m)); B = np.zeros((m, m))
+            nu = np.zeros(p); al = np.zeros(m)
+            for v in self.phantom:
+                L[self.ov.index(v), self.eta.index(v)] = 1.0
+            base = dict(lambda_=L, theta=T, psi=P, beta=B, nu=nu, alpha=al)
+            free = {k: ([], [], []) for k in _MATS}
+            for i in np.flatnonzero(sel):
+                mat, r, c = loc.iat[i, 0], int(loc.iat[i, 1]), int(loc.iat[i, 2])
+                fr = int(pt["free"].iat[i])
+                if fr > 0:
+                    free[mat][0].append(r); free[mat][1].append(c); free[mat][2].append(fr - 1)
+                else:
+                    val = pt["ustart"].iat[i]
+                    val = 0.0 if not np.isfinite(val) else float(val)
+                    self._put(base, mat, r, c, val)
+            self.base.append(base)
+            self.free_idx.append({k: tuple(np.asarray(a, dtype=int) for a in v) for k, v in free.items()})
+
+    @staticmethod
+    def _put(base, mat, r, c, val):
+        if mat == "lambda":
+            base["lambda_"][r, c] = val
+        elif mat in ("theta", "psi"):
+            base[mat][r, c] = val
+            base[mat][c, r] = val
+        elif mat == "beta":
+            base["beta"][r, c] = val
+        elif mat == "nu":
+            base["nu"][r] = val
+        else:
+            base["alpha"][r] = val
+
+    def set_fixed(self, row: int, value: float) -> None:
+        """Change the fixed value of parameter-table row ``row`` (0-based position)."""
+        self.partable.iat[row, self.partable.columns.get_loc("ustart")] = value
+        g = int(self.partable["group"].iat[row]) - 1
+        mat, r, c = self.loc.iat[row, 0], int(self.loc.iat[row, 1]), int(self.loc.iat[row, 2])
+        self._put(self.base[g], mat, r, c, float(value))
+
+    # ---------------------------------------------------------------- matrices
+    def matrices(self, x: np.ndarray, g: int = 0) -> dict:
+        """Model matrices of group ``g`` (0-based) at parameter vector ``x``.
+
+        Keys: lambda, theta, psi, beta, nu, alpha (numpy arrays).
+        """
+        b = self.base[g]
+        f = self.free_idx[g]
+        L = b["lambda_"].copy(); T = b["theta"].copy(); P = b["psi"].copy(); B = b["beta"].copy()
+        nu = b["nu"].copy(); al = b["alpha"].copy()
+        r, c, k = f["lambda"]; L[r, c] = x[k]
+        r, c, k = f["theta"]; T[r, c] = x[k]; T[c, r] = x[k]
+        r, c, k = f["psi"]; P[r, c] = x[k]; P[c, r] = x[k]
+        r, c, k = f["beta"]; B[r, c] = x[k]
+        r, _, k = f["nu"]; nu[r] = x[k]
+        r, _, k = f["alpha"]; al[r] = x[k]
+        return {"lambda": L, "theta": T, "psi": P, "beta": B, "nu": nu, "alpha": al}
+
+    def _core(self, x, g):
+        M = self.matrices(x, g)
+        m = self.m
+        A = np.linalg.inv(np.eye(m) - M["beta"]) if m else np.zeros((0, 0))
+        G = M["lambda"] @ A                          # p x m
+        Sigma = G @ M["psi"] @ G.T + M["theta"]
+        ea = A @ M["alpha"]                          # E(eta)
+        mu = M["nu"] + M["lambda"] @ ea
+        return M, A, G, Sigma, mu, ea
+
+    def implied(self, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """Model-implied covariance matrix and mean vector (None without mean structure) per group."""
+        out = []
+        for g in range(self.ngroups):
+            _, _, _, S, mu, _ = self._core(x, g)
+            out.append((S, mu if self.meanstructure else None))
+        return out
+
+    def derivatives(self, x: np.ndarray, g: int):
+        """Full-matrix derivatives of group g: (Sigma, mu, dSigma (npar, p, p), dmu (npar, p))."""
+        M, A, G, Sigma, mu, ea = self._core(x, g)
+        p, k = self.p, self.npar
+        dS = np.zeros((k, p, p))
+        dmu = np.zeros((k, p))
+        f = self.free_idx[g]
+        Mc = A @ M["psi"] @ A.T                      # Cov(eta)
+        H = Mc @ M["lambda"].T                       # m x p: Cov(eta, y) without theta
+        # lambda_ij: dS = e_i H[j,:] + transpose ; dmu = e_i ea_j
+        r, c, kk = f["lambda"]
+        if len(kk):
+            D = np.zeros((len(kk), p, p))
+            D[np.arange(len(kk)), r, :] = H[c, :]
+            D = D + D.transpose(0, 2, 1)
+            np.add.at(dS, kk, D)
+            if self.meanstructure:
+                Dm = np.zeros((len(kk), p))
+                Dm[np.arange(len(kk)), r] = ea[c]
+                np.add.at(dmu, kk, Dm)
+        # beta_ij: dS = G[:,i] (H... ) : L A E_ij A Psi A' L' + t = outer(G[:,i], (A Psi A' L')[j,:]) + t
+        r, c, kk = f["beta"]
+        if len(kk):
+            D = G[:, r].T[:, :, None] * H[c, :][:, None, :]
+            D = D + D.transpose(0, 2, 1)
+            np.add.at(dS, kk, D)
+            if self.meanstructure:
+                np.add.at(dmu, kk, G[:, r].T * ea[c][:, None])
+        # psi_ij: dS = G[:,i] G[:,j]' + G[:,j] G[:,i]' (i != j); G[:,i]G[:,i]' (i == j)
+        r, c, kk = f["psi"]
+        if len(kk):
+            D = G[:, r].T[:, :, None] * G[:, c].T[:, None, :]
+            off = r != c
+            D[off] = D[off] + D[off].transpose(0, 2, 1)
+            np.add.at(dS, kk, D)
+        r, c, kk = f["theta"]
+        if len(kk):
+            D = np.zeros((len(kk), p, p))
+            n = np.arange(len(kk))
+            D[n, r, c] = 1.0
+            D[n, c, r] = 1.0
+            np.add.at(dS, kk, D)
+        if self.meanstructure:
+            r, _, kk = f["nu"]
+            if len(kk):
+                np.add.at(dmu, (kk, r), 1.0)
+            r, _, kk = f["alpha"]
+            if len(kk):
+                np.add.at(dmu, kk, G[:, r].T)
+        return Sigma, mu, dS, dmu
+
+    def jacobian(self, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """d vech(Sigma_g) / dx (shape p(p+1)/2 x npar) and d mu_g / dx (p x npar, or None)."""
+        out = []
+        for g in range(self.ngroups):
+            _, _, dS, dmu = self.derivatives(x, g)
+            out.append((dS[:, self.vech_rows, self.vech_cols].T, dmu.T if self.meanstructure else None))
+        return out
+
+    def total_effects(self, x: np.ndarray, g: int = 0) -> pd.DataFrame:
+        """Total effects among latent (and phantom observed) variables: (I - B)^-1 - I.
+
+        Entry [effect, cause] is the total effect of ``cause`` on ``effect``.
+        """
+        M = self.matrices(x, g)
+        m = self.m
+        T = np.linalg.inv(np.eye(m) - M["beta"]) - np.eye(m)
+        return pd.DataFrame(T, index=self.eta, columns=self.eta)
+
+    def x_from_partable(self, column: str = "est") -> np.ndarray:
+        """Parameter vector from a partable column (first row of each free index)."""
+        pt = self.partable
+        x = np.zeros(self.npar)
+        fr = pt["free"].to_numpy()
+        vals = pt[column].to_numpy(dtype=float)
+        for i in np.flatnonzero(fr > 0)[::-1]:
+            x[fr[i] - 1] = vals[i]
+        return x

@@ -1,0 +1,272 @@
+"""The parameter table: every model parameter as one row, as lavaan's ``parTable()``.
+
+Columns (lavaan's names): ``id lhs op rhs user block group free ustart exo label plabel
+start est se``. ``free`` is the 1-based index of the parameter in the vector of free,
+*unique* parameters (parameters that share a label, or are made equal by
+``group_equal``, share one index; lavaan 0.6 instead keeps separate indices and adds
+``==`` rows — the estimates are the same). ``free == 0`` means fixed at ``ustart``.
+
+Defaults follow lavaan's ``sem()``/``cfa()`` (``lav_partable_flat``): the first loading
+of each factor fixed to 1 (or, with ``std_lv``, factor variances fixed to 1 and all
+loadings free); residual variances of observed and latent variables free;
+covariances among exogenous latent variables free (auto.cov.lv.x); covariances among
+the "pure" dependent variables (latent and observed outcomes that predict nothing)
+free (auto.cov.y); observed exogenous covariates treated as fixed (fixed.x: their
+variances, covariances and means fixed at the sample values).
+
+Reference: Rosseel (2012), J. Stat. Softw. 48(2); lavaan ``lav_partable_vnames.R``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ModelError
+from ..i18n import t
+from .syntax import Statement
+
+__all__ = ["VarNames", "variable_names", "build_partable", "GROUP_EQUAL_TYPES"]
+
+GROUP_EQUAL_TYPES = ("loadings", "intercepts", "means", "residuals", "residual.covariances",
+                     "lv.variances", "lv.covariances", "regressions")
+
+
+def _unique(seq):
+    out = []
+    for s in seq:
+        if s not in out:
+            out.append(s)
+    return out
+
+
+@dataclass(frozen=True)
+class VarNames:
+    """Variable roles, in lavaan's order (``lavNames``)."""
+
+    lv: tuple       # latent variables (lhs of =~), order of appearance
+    ov: tuple       # observed: indicators, dependent, exogenous x, others
+    ov_ind: tuple   # indicators of latent variables
+    ov_y: tuple     # pure dependent observed variables
+    ov_x: tuple     # exogenous observed covariates (fixed.x)
+    ov_nox: tuple
+    lv_x: tuple     # exogenous latent variables
+    lv_y: tuple     # pure dependent latent variables
+    eqs_y: tuple
+    eqs_x: tuple
+
+
+def variable_names(statements: list[Statement], fixed_x: bool = True) -> VarNames:
+    """Classify the variables of a parsed model as lavaan's ``lavNames`` does."""
+    lv = _unique(s.lhs for s in statements if s.op == "=~")
+    v_ind = _unique(s.rhs for s in statements if s.op == "=~")
+    eqs_y = _unique(s.lhs for s in statements if s.op == "~")
+    eqs_x = _unique(s.rhs for s in statements if s.op == "~")
+    ov_ind = [v for v in v_ind if v not in lv]
+    ov_y = [v for v in eqs_y if v not in lv and v not in ov_ind]
+    ov_x = [v for v in eqs_x if v not in lv and v not in ov_ind and v not in ov_y]
+    extra = _unique([s.lhs for s in statements if s.op in ("~~", "~1") and s.lhs not in lv]
+                    + [s.rhs for s in statements if s.op == "~~" and s.rhs not in lv])
+    base = ov_ind + ov_y + ov_x
+    ov = base + [v for v in extra if v not in base]
+    # an x with a user variance/covariance/intercept is no longer fixed (lavaan warns and does the same)
+    user_vars = {s.lhs for s in statements if s.op in ("~~", "~1")} | {s.rhs for s in statements if s.op == "~~"}
+    if fixed_x:
+        ov_x = [v for v in ov_x if v not in user_vars]
+    else:
+        ov_x = []
+    # lavaan puts x covariates last among ov
+    ov = [v for v in ov if v not in ov_x] + ov_x
+    ov_nox = [v for v in ov if v not in ov_x]
+    lv_x = [f for f in lv if f not in v_ind and f not in eqs_y]
+    pure_y = [v for v in eqs_y if v not in v_ind and v not in eqs_x]
+    lv_y = [f for f in lv if f in pure_y]
+    ov_y_pure = [v for v in ov if v in pure_y and v not in lv]
+    return VarNames(tuple(lv), tuple(ov), tuple(ov_ind), tuple(ov_y_pure), tuple(ov_x), tuple(ov_nox),
+                    tuple(lv_x), tuple(lv_y), tuple(eqs_y), tuple(eqs_x))
+
+
+def _per_group(values, g, ngroups, stmt):
+    """Value of a modifier list for group g (0-based); one value applies to all groups."""
+    if values is None:
+        return None, False
+    if len(values) == 1:
+        return values[0], True
+    if len(values) != ngroups:
+        raise ModelError(t("sem.syntax.where", line=stmt.line, text=stmt.text) + " "
+                         + t("sem.partable.c_length", n=len(values), groups=ngroups))
+    return values[g], True
+
+
+def build_partable(statements: list[Statement], defined: list[Statement] | None = None, *, ngroups: int = 1,
+                   std_lv: bool = False, meanstructure: bool = False, group_equal=None, group_partial=None,
+                   fixed_x: bool = True) -> tuple[pd.DataFrame, VarNames]:
+    """Build the lavaan-style parameter table of a parsed model.
+
+    Parameters
+    ----------
+    statements, defined : output of :func:`parse_syntax`.
+    ngroups : number of groups (blocks).
+    std_lv : identify factors by fixing their variances to 1 (lavaan ``std.lv=TRUE``).
+    meanstructure : add intercepts and latent means (``~1``).
+    group_equal : lavaan ``group.equal`` types, e.g. ``["loadings", "intercepts"]``.
+    group_partial : parameters freed from ``group_equal``, e.g. ``["visual=~x2", "x3~1"]``.
+    fixed_x : treat observed exogenous covariates as fixed (lavaan default).
+
+    Returns ``(partable, names)``. Fixed exogenous moments have ``exo == 1`` and
+    ``ustart`` NaN until the sample values are filled in (see ``fill_exo``).
+    """
+    defined = defined or []
+    group_equal = list(group_equal or [])
+    for ge in group_equal:
+        if ge not in GROUP_EQUAL_TYPES:
+            raise ModelError(t("sem.partable.bad_group_equal", value=ge, choices=", ".join(GROUP_EQUAL_TYPES)))
+    partial = {str(p).replace(" ", "") for p in (group_partial or [])}
+    names = variable_names(statements, fixed_x=fixed_x)
+    if any(s.op == "~1" for s in statements):
+        meanstructure = True
+    lv = set(names.lv)
+    rows = []
+    first_loading = {}
+    for s in statements:
+        if s.op == "=~" and s.lhs not in first_loading:
+            first_loading[s.lhs] = s.rhs
+
+    def key(lhs, op, rhs):
+        if op == "~~":
+            return (op, *sorted((lhs, rhs)))
+        return (lhs, op, rhs)
+
+    for g in range(ngroups):
+        seen = {}
+        for s in statements:
+            k = key(s.lhs, s.op, s.rhs)
+            fixed, has_fixed = _per_group(s.mod.fixed, g, ngroups, s)
+            label, _ = _per_group(s.mod.label, g, ngroups, s)
+            start, _ = _per_group(s.mod.start, g, ngroups, s)
+            row = dict(lhs=s.lhs, op=s.op, rhs=s.rhs, user=1, group=g + 1, label=label or "",
+                       ustart=np.nan, free_flag=True, exo=0, start_user=start if start is not None else np.nan)
+            if has_fixed and fixed is not None:
+                row["ustart"], row["free_flag"] = float(fixed), False
+            elif not has_fixed:
+                if s.op == "=~" and not std_lv and first_loading.get(s.lhs) == s.rhs:
+                    row["ustart"], row["free_flag"] = 1.0, False
+            if s.op == "~~" and s.lhs in names.ov_x and s.rhs in names.ov_x:
+                pass
+            if k in seen:
+                # a repeated formula: the later modifiers win (as lavaan merges them)
+                rows[seen[k]].update({kk: vv for kk, vv in row.items() if kk not in ("lhs", "rhs")})
+                continue
+            seen[k] = len(rows)
+            rows.append(row)
+        # defaults
+        defaults = []
+        for v in names.ov_nox:
+            defaults.append((v, "~~", v, dict(free_flag=True)))
+        for f in names.lv:
+            defaults.append((f, "~~", f, dict(free_flag=not std_lv, ustart=1.0 if std_lv else np.nan)))
+        for a, b in combinations(names.lv_x, 2):
+            defaults.append((a, "~~", b, dict(free_flag=True)))
+        for a, b in combinations(list(names.lv_y) + list(names.ov_y), 2):
+            defaults.append((a, "~~", b, dict(free_flag=True)))
+        nx = len(names.ov_x)
+        for i in range(nx):
+            for j in range(i, nx):
+                # lavaan fills lower.tri column-wise: (x_i, x_j) for j >= i
+                defaults.append((names.ov_x[i], "~~", names.ov_x[j], dict(free_flag=False, exo=1)))
+        if meanstructure:
+            for v in names.ov:
+                if v in names.ov_x:
+                    defaults.append((v, "~1", "", dict(free_flag=False, exo=1)))
+                else:
+                    defaults.append((v, "~1", "", dict(free_flag=True)))
+            for f in names.lv:
+                free_mean = g > 0 and "intercepts" in group_equal and "means" not in group_equal
+                defaults.append((f, "~1", "", dict(free_flag=free_mean, ustart=np.nan if free_mean else 0.0)))
+        for lhs, op, rhs, extra in defaults:
+            k = key(lhs, op, rhs)
+            if k in seen:
+                continue
+            seen[k] = len(rows)
+            row = dict(lhs=lhs, op=op, rhs=rhs, user=0, group=g + 1, label="", ustart=np.nan, exo=0,
+                       start_user=np.nan)
+            row.update(extra)
+            rows.append(row)
+    pt = pd.DataFrame(rows)
+    # user-fixed std_lv variances etc. keep ustart; free ones have NaN ustart
+    pt.loc[pt["free_flag"].astype(bool), "ustart"] = np.nan
+    pt["plabel"] = [f".p{i + 1}." for i in range(len(pt))]
+    # group.equal: tie group-g parameters to group 1 through a shared (internal) label
+    if ngroups > 1 and group_equal:
+        def etype(r):
+            if r.op == "=~":
+                return "loadings"
+            if r.op == "~":
+                return "regressions"
+            if r.op == "~1":
+                return "means" if r.lhs in lv else "intercepts"
+            if r.op == "~~":
+                both_lv = r.lhs in lv and r.rhs in lv
+                if r.lhs == r.rhs:
+                    return "lv.variances" if both_lv else "residuals"
+                return "lv.covariances" if both_lv else "residual.covariances"
+            return ""
+        first = {}
+        for i, r in enumerate(pt.itertuples()):
+            if not r.free_flag or r.label or r.exo:
+                continue
+            if etype(r) not in group_equal:
+                continue
+            spec = f"{r.lhs}{r.op}{r.rhs}"
+            if spec in partial or (r.op == "~~" and f"{r.rhs}~~{r.lhs}" in partial):
+                continue
+            k = key(r.lhs, r.op, r.rhs)
+            if r.group == 1:
+                first[k] = r.plabel
+                pt.at[i, "label"] = r.plabel
+            elif k in first:
+                pt.at[i, "label"] = first[k]
+    # free parameter indices, shared by equal labels
+    free = np.zeros(len(pt), dtype=int)
+    by_label: dict[str, int] = {}
+    fixed_label: dict[str, float] = {}
+    for i, r in enumerate(pt.itertuples()):
+        if r.label and not r.free_flag:
+            fixed_label[r.label] = r.ustart
+    counter = 0
+    for i, r in enumerate(pt.itertuples()):
+        if not r.free_flag:
+            continue
+        if r.label and r.label in fixed_label:
+            # a label shared with a fixed parameter fixes this one too
+            pt.at[i, "ustart"] = fixed_label[r.label]
+            continue
+        if r.label:
+            if r.label in by_label:
+                free[i] = by_label[r.label]
+                continue
+            counter += 1
+            by_label[r.label] = counter
+            free[i] = counter
+        else:
+            counter += 1
+            free[i] = counter
+    pt["free"] = free
+    pt["block"] = pt["group"]
+    pt["start"] = pt["start_user"]
+    pt["est"] = np.nan
+    pt["se"] = np.nan
+    drows = []
+    labels = set(pt["label"]) - {""}
+    for d in defined:
+        drows.append(dict(lhs=d.lhs, op=":=", rhs=d.rhs, user=1, group=0, block=0, free=0, ustart=np.nan, exo=0,
+                          label=d.lhs, plabel="", start=np.nan, est=np.nan, se=np.nan))
+        labels.add(d.lhs)
+    if drows:
+        pt = pd.concat([pt, pd.DataFrame(drows)], ignore_index=True)
+    pt.insert(0, "id", np.arange(1, len(pt) + 1))
+    pt = pt[["id", "lhs", "op", "rhs", "user", "block", "group", "free", "ustart", "exo", "label", "plabel",
+             "start", "est", "se"]].copy()
+    return pt, names

@@ -1,0 +1,259 @@
+"""FitResult: estimates, fit measures and diagnostics of a fitted model.
+
+``res.estimates``  DataFrame: lhs op rhs label group est se z pvalue ci_lower ci_upper std_lv std_all
+                   (lavaan ``parameterEstimates(standardized=TRUE)``; group is 1-based, 0 for ``:=``)
+``res.fit``        Series with lavaan ``fitMeasures()`` names (``.`` -> ``_``)
+``res.r2``         DataFrame group, variable, r2
+``res.residuals()`` correlation residuals (lavaan ``resid(type="cor")``)
+``res.total_effects()`` total effects, unstandardised and std_all
+``res.to_dict()``  JSON-ready {"estimates": [...], "fit": {...}} (NaN -> null)
+
+Internals kept for other estimators (MLR, bootstrap, modification indices):
+``res.model`` (Model), ``res.stats`` (SampleStats), ``res.x`` (free parameters),
+``res.vcov`` (their covariance matrix), ``res.information`` (unit expected information),
+``res.defined`` (DefinedParameters), ``res.opt`` (EstimateInfo).
+"""
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import t
+from .defined import DefinedParameters
+from .ml import EstimateInfo, SampleStats
+from .model import Model
+
+__all__ = ["FitResult", "build_estimates"]
+
+EST_COLUMNS = ["lhs", "op", "rhs", "label", "group", "est", "se", "z", "pvalue", "ci_lower", "ci_upper",
+               "std_lv", "std_all"]
+
+
+def build_estimates(model: Model, x: np.ndarray, vcov: np.ndarray, defined: DefinedParameters,
+                    level: float = 0.95) -> pd.DataFrame:
+    """The parameter-estimate table with Wald tests and CIs and standardised values."""
+    from scipy import stats as sps
+
+    from .standardize import standardize
+
+    pt = model.partable
+    main = pt[pt["op"] != ":="]
+    fr = main["free"].to_numpy()
+    est = np.where(fr > 0, x[np.maximum(fr - 1, 0)], main["ustart"].to_numpy(dtype=float))
+    se_free = np.sqrt(np.clip(np.diag(vcov), 0, None)) if len(x) else np.zeros(0)
+    se = np.where(fr > 0, se_free[np.maximum(fr - 1, 0)] if len(x) else 0.0, 0.0)
+    std_lv, std_all = standardize(model, x, np.r_[est, np.full(len(pt) - len(main), np.nan)])
+    std_lv, std_all = std_lv[:len(main)], std_all[:len(main)]
+    labels = main["label"].to_numpy(dtype=object)
+    df = pd.DataFrame({"lhs": main["lhs"].to_numpy(), "op": main["op"].to_numpy(), "rhs": main["rhs"].to_numpy(),
+                       "label": labels, "group": main["group"].to_numpy(dtype=int), "est": est, "se": se,
+                       "std_lv": std_lv, "std_all": std_all})
+    if len(defined):
+        dv = defined.values(x)
+        dV = defined.vcov(x, vcov)
+        dse = np.sqrt(np.clip(np.diag(dV), 0, None))
+        lab = main["label"].to_numpy()
+        env_lv = {l: v for l, v in zip(lab, std_lv) if l}
+        env_all = {l: v for l, v in zip(lab, std_all) if l}
+        dd = pd.DataFrame({"lhs": defined.names, "op": ":=", "rhs": defined.exprs, "label": defined.names,
+                           "group": 0, "est": dv, "se": dse,
+                           "std_lv": defined.values_from(env_lv), "std_all": defined.values_from(env_all)})
+        df = pd.concat([df, dd], ignore_index=True)
+    z = np.where(df["se"] > 0, df["est"] / df["se"].where(df["se"] > 0, 1.0), np.nan)
+    crit = sps.norm.ppf(0.5 + level / 2)
+    df["z"] = z
+    df["pvalue"] = 2 * sps.norm.sf(np.abs(z))
+    df["ci_lower"] = df["est"] - crit * df["se"]
+    df["ci_upper"] = df["est"] + crit * df["se"]
+    return df[EST_COLUMNS]
+
+
+def _clean(v):
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        v = float(v)
+        return None if not math.isfinite(v) else v
+    return v
+
+
+@dataclass(frozen=True, eq=False)
+class FitResult:
+    """A fitted CFA/SEM model (see the module docstring for the attributes)."""
+
+    estimates: pd.DataFrame
+    fit: pd.Series
+    r2: pd.DataFrame
+    model: Model
+    stats: SampleStats
+    x: np.ndarray
+    vcov: np.ndarray
+    information: np.ndarray
+    defined: DefinedParameters
+    opt: EstimateInfo
+    syntax: str = ""
+    estimator: str = "ML"
+    missing: str = "listwise"
+    se_type: str = "standard"
+    test: str = "standard"
+    group: str | None = None
+    extras: dict = field(default_factory=dict)
+
+    # ----------------------------------------------------------------- basics
+    @property
+    def n_used(self) -> int:
+        """Number of rows used in estimation."""
+        return self.stats.ntotal
+
+    @property
+    def n_dropped(self) -> int:
+        """Rows removed by listwise deletion (0 under FIML)."""
+        return self.stats.n_dropped
+
+    @property
+    def group_labels(self) -> list:
+        return list(self.stats.group_labels)
+
+    @property
+    def converged(self) -> bool:
+        return bool(self.opt.converged)
+
+    @property
+    def partable(self) -> pd.DataFrame:
+        """lavaan-style parameter table with est and se filled in."""
+        pt = self.model.partable.copy()
+        n_main = int((pt["op"] != ":=").sum())
+        pt.loc[:n_main - 1, "est"] = self.estimates["est"].to_numpy()[:n_main]
+        pt.loc[:n_main - 1, "se"] = self.estimates["se"].to_numpy()[:n_main]
+        if n_main < len(pt):
+            pt.loc[n_main:, "est"] = self.estimates["est"].to_numpy()[n_main:]
+            pt.loc[n_main:, "se"] = self.estimates["se"].to_numpy()[n_main:]
+        return pt
+
+    def implied(self) -> list:
+        """Model-implied (Sigma, mu) per group as DataFrames/Series labelled by variable."""
+        out = []
+        for S, mu in self.model.implied(self.x):
+            ov = self.model.ov
+            out.append((pd.DataFrame(S, index=ov, columns=ov), None if mu is None else pd.Series(mu, index=ov)))
+        return out
+
+    def residuals(self, type: str = "cor") -> list[pd.DataFrame] | pd.DataFrame:
+        """Residual matrices: ``type="cor"`` (lavaan ``resid(type="cor")``: observed minus
+        implied correlations, each standardised by its own variances) or ``"raw"``.
+
+        One DataFrame for a single group, else a list (one per group).
+        """
+        out = []
+        ov = self.model.ov
+        for g, (S, _) in enumerate(self.model.implied(self.x)):
+            Sobs = self.stats.cov[g]
+            if type == "raw":
+                R = Sobs - S
+            else:
+                so, si = np.sqrt(np.diag(Sobs)), np.sqrt(np.diag(S))
+                R = Sobs / np.outer(so, so) - S / np.outer(si, si)
+            out.append(pd.DataFrame(R, index=ov, columns=ov))
+        return out[0] if len(out) == 1 else out
+
+    def total_effects(self, group: int = 1, standardized: bool = False) -> pd.DataFrame:
+        """Total effects (I - B)^-1 - I among latent variables and observed variables in regressions.
+
+        Rows are effects, columns causes: ``te.loc["loyalty", "satisfaction"]``.
+        With ``standardized=True`` the std_all version (scaled by implied standard deviations).
+        """
+        te = self.model.total_effects(self.x, group - 1)
+        if standardized:
+            from .standardize import implied_sds
+            sde = implied_sds(self.model, self.x, group - 1)[0]
+            te = te * np.outer(1.0 / sde, sde)
+        return te
+
+    # ------------------------------------------------------------- exporting
+    def to_dict(self) -> dict:
+        """JSON-ready dict: {"estimates": [records], "fit": {...}, "info": {...}} (NaN -> null)."""
+        recs = [{k: _clean(v) for k, v in r.items()} for r in self.estimates.to_dict(orient="records")]
+        fit = {k: _clean(v) for k, v in self.fit.items()}
+        info = {"estimator": self.estimator, "missing": self.missing, "n_used": self.n_used,
+                "n_dropped": self.n_dropped, "converged": self.converged, "iterations": int(self.opt.iterations),
+                "groups": [None if g is None else str(g) for g in self.group_labels]}
+        if self.group:
+            info["group"] = self.group
+        return {"estimates": recs, "fit": fit, "info": info}
+
+    def to_json(self, path=None, indent: int = 2) -> str:
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        if path:
+            from pathlib import Path
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    # ------------------------------------------------------------- printing
+    def _header(self) -> list[str]:
+        f = self.fit
+        lines = [t("sem.result.title", estimator=self.estimator),
+                 t("sem.result.converged" if self.converged else "sem.result.not_converged",
+                   iterations=self.opt.iterations),
+                 t("sem.result.n", n=self.n_used, dropped=self.n_dropped, rule=self.missing)]
+        if self.group:
+            for g, lab in enumerate(self.group_labels):
+                lines.append(f"  {lab}: {self.stats.n[g]}")
+        lines += [
+            f"{t('sem.result.npar')}: {int(f['npar'])}",
+            f"{t('sem.result.chisq')}: {f['chisq']:.3f}  df = {int(f['df'])}  p = {f['pvalue']:.3f}",
+            f"CFI = {f['cfi']:.3f}  TLI = {f['tli']:.3f}  RMSEA = {f['rmsea']:.3f} "
+            f"[{f['rmsea_ci_lower']:.3f}, {f['rmsea_ci_upper']:.3f}]  SRMR = {f['srmr']:.3f}",
+            f"logl = {f['logl']:.3f}  AIC = {f['aic']:.3f}  BIC = {f['bic']:.3f}",
+        ]
+        for k in ("chisq_scaled", "cfi_robust", "rmsea_robust"):
+            if k in f.index:
+                lines.append(f"{k} = {f[k]:.3f}")
+        return lines
+
+    def __str__(self) -> str:
+        lines = self._header()
+        est = self.estimates
+        titles = {"=~": "sem.result.loadings", "~": "sem.result.regressions", "~~": "sem.result.covariances",
+                  "~1": "sem.result.intercepts", ":=": "sem.result.defined"}
+        groups = sorted(set(est["group"]) - {0}) + ([0] if (est["group"] == 0).any() else [])
+        for g in groups:
+            eg = est[est["group"] == g]
+            if g and len(groups) > 2:
+                lines.append("")
+                lines.append(f"{t('sem.result.group')} {g} [{self.group_labels[g - 1]}]")
+            for op in ("=~", "~", "~~", "~1", ":="):
+                part = eg[eg["op"] == op]
+                if part.empty:
+                    continue
+                lines.append("")
+                lines.append(t(titles[op]) + ":")
+                lines.append(f"{'':24s}{'Estimate':>10s}{'Std.Err':>10s}{'z-value':>10s}{'P(>|z|)':>10s}"
+                             f"{'Std.lv':>10s}{'Std.all':>10s}")
+                for r in part.itertuples():
+                    name = f"{r.lhs} {op} {r.rhs}" if op != "~1" else f"{r.lhs} ~1"
+                    if op == ":=":
+                        name = f"{r.lhs} := {r.rhs}"
+                    if r.label and not str(r.label).startswith(".") and op != ":=":
+                        name += f" ({r.label})"
+                    se = f"{r.se:10.3f}" if r.se > 0 else " " * 10
+                    z = f"{r.z:10.3f}" if np.isfinite(r.z) else " " * 10
+                    pv = f"{r.pvalue:10.3f}" if np.isfinite(r.pvalue) else " " * 10
+                    lines.append(f"  {name[:22]:22s}{r.est:10.3f}{se}{z}{pv}{r.std_lv:10.3f}{r.std_all:10.3f}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        f = self.fit
+        return (f"<FitResult {self.estimator} n={self.n_used} npar={int(f['npar'])} chisq={f['chisq']:.3f} "
+                f"df={int(f['df'])} cfi={f['cfi']:.3f} rmsea={f['rmsea']:.3f}>")
+
+    def _repr_html_(self) -> str:
+        head = "<br>".join(html.escape(s) for s in self._header())
+        show = self.estimates.copy()
+        show["label"] = show["label"].where(~show["label"].astype(str).str.startswith("."), "")
+        table = show.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="")
+        return f"<div><p>{head}</p>{table}</div>"
