@@ -45,6 +45,17 @@ def _walk(node, path: tuple, lines: dict, dups: list) -> None:
             _walk(vnode, path + (i,), lines, dups)
 
 
+def _error(message: str) -> InstrumentError:
+    err = InstrumentError(message)
+    err.problems = [message]
+    return err
+
+
+def _join(head: str, what: str, fix: str) -> str:
+    end = "" if fix.endswith((".", "?", "!")) else "."
+    return f"{head}{what}. {fix}{end}"
+
+
 class _Report:
     """Collects problems with their location."""
 
@@ -74,7 +85,8 @@ class _Report:
         return (text or "top level") + label
 
     def add(self, path, what: str, fix: str) -> None:
-        self.problems.append((self.line(path), f"{self.filename}:{self.line(path)}: {self.where(path)}: {what}. {fix}"))
+        self.problems.append((self.line(path), _join(f"{self.filename}:{self.line(path)}: {self.where(path)}: ", what,
+                                                     fix)))
 
     def raise_if_any(self) -> None:
         if not self.problems:
@@ -97,25 +109,25 @@ def _schema_message(err, rep: _Report) -> None:
     if v == "required":
         missing = next((k for k in err.validator_value if k not in inst), err.validator_value[0])
         if missing in _LANG_NAMES:
-            rep.add(path, t("instrument.err.missing_translation", lang=_LANG_NAMES[missing], key=last),
-                    t("instrument.fix.missing_translation", lang=missing, key=last))
+            rep.add(path, t("instrument.err.missing_translation", lang=_LANG_NAMES[missing], name=last),
+                    t("instrument.fix.missing_translation", lang=missing, name=last))
         else:
-            rep.add(path, t("instrument.err.missing_key", key=missing),
-                    t("instrument.fix.missing_key", key=missing))
+            rep.add(path, t("instrument.err.missing_key", name=missing),
+                    t("instrument.fix.missing_key", name=missing))
     elif v == "additionalProperties":
         allowed = sorted(err.schema.get("properties", {}))
         for extra in sorted(k for k in inst if k not in allowed):
             if set(allowed) == {"fa", "en"}:
-                rep.add(path + (extra,), t("instrument.err.unknown_language", key=extra),
+                rep.add(path + (extra,), t("instrument.err.unknown_language", name=extra),
                         t("instrument.fix.unknown_language"))
             else:
                 hint = difflib.get_close_matches(str(extra), allowed, n=1)
-                rep.add(path + (extra,), t("instrument.err.unknown_key", key=extra),
+                rep.add(path + (extra,), t("instrument.err.unknown_key", name=extra),
                         (t("instrument.fix.did_you_mean", hint=hint[0]) + " " if hint else "")
                         + t("instrument.fix.allowed_keys", keys=", ".join(allowed)))
     elif v == "enum":
         choices = ", ".join(str(c) for c in err.validator_value)
-        rep.add(path, t("instrument.err.enum", value=inst, key=last), t("instrument.fix.enum", choices=choices))
+        rep.add(path, t("instrument.err.enum", value=inst, name=last), t("instrument.fix.enum", choices=choices))
     elif v == "type":
         want = err.validator_value if isinstance(err.validator_value, str) else err.validator_value[0]
         rep.add(path, t("instrument.err.type", want=_TYPE_WORDS.get(want, want), got=repr(inst)),
@@ -145,17 +157,17 @@ def check(text: str, filename: str) -> dict:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InstrumentError(t("instrument.err.yaml", file=filename, line=line, problem=problem)) from None
+        raise _error(t("instrument.err.yaml", file=filename, line=line, problem=problem)) from None
     if not isinstance(data, dict):
-        raise InstrumentError(t("instrument.err.not_mapping", file=filename))
+        raise _error(t("instrument.err.not_mapping", file=filename))
     lines: dict = {(): 1}
     dups: list = []
     _walk(node, (), lines, dups)
     rep = _Report(filename, data, lines)
     for path, line, first in dups:
-        rep.problems.append((line, f"{filename}:{line}: {rep.where(path)}: "
-                             + t("instrument.err.duplicate_key", key=path[-1], first=first) + ". "
-                             + t("instrument.fix.duplicate_key")))
+        rep.problems.append((line, _join(f"{filename}:{line}: {rep.where(path)}: ",
+                                         t("instrument.err.duplicate_key", name=path[-1], first=first),
+                                         t("instrument.fix.duplicate_key"))))
     validator = jsonschema.Draft202012Validator(schema())
     for err in sorted(validator.iter_errors(data), key=lambda e: (rep.line(tuple(e.absolute_path)),
                                                                  [str(p) for p in e.absolute_path])):
@@ -169,9 +181,11 @@ def check(text: str, filename: str) -> dict:
 
 def _semantic(data: dict, rep: _Report) -> None:
     scales = data["scales"]
+    broken_scales: set = set()
     # scales
     for sid, s in scales.items():
         if s["min"] >= s["max"]:
+            broken_scales.add(sid)
             rep.add(("scales", sid, "min"), t("instrument.err.scale_order", id=sid, min=s["min"], max=s["max"]),
                     t("instrument.fix.scale_order"))
             continue
@@ -234,6 +248,7 @@ def _semantic(data: dict, rep: _Report) -> None:
         else:
             by_id[iid] = k
     counts = {c: [] for c in constructs}
+    unknown_constructs = False
     paired: dict[str, str] = {}
     for k, it in enumerate(items):
         iid = it["id"]
@@ -249,6 +264,7 @@ def _semantic(data: dict, rep: _Report) -> None:
                 rep.add(("items", k), t("instrument.err.no_construct_key", id=iid),
                         t("instrument.fix.no_construct_key", known=", ".join(constructs)))
             elif cid not in constructs:
+                unknown_constructs = True  # the per-construct counts below would only repeat this
                 hint = difflib.get_close_matches(cid, list(constructs), n=1)
                 rep.add(("items", k, "construct"), t("instrument.err.unknown_construct", id=iid, construct=cid),
                         (t("instrument.fix.did_you_mean", hint=hint[0]) + " " if hint else "")
@@ -266,7 +282,7 @@ def _semantic(data: dict, rep: _Report) -> None:
             if "expected" not in it:
                 rep.add(("items", k), t("instrument.err.attention_no_expected", id=iid),
                         t("instrument.fix.attention_no_expected"))
-            elif scale is not None and not scale["min"] <= it["expected"] <= scale["max"]:
+            elif scale is not None and sid not in broken_scales and not scale["min"] <= it["expected"] <= scale["max"]:
                 rep.add(("items", k, "expected"), t("instrument.err.expected_range", id=iid, value=it["expected"],
                                                     min=scale["min"], max=scale["max"]),
                         t("instrument.fix.expected_range"))
@@ -307,7 +323,7 @@ def _semantic(data: dict, rep: _Report) -> None:
 
     # items per construct
     for cid, ids in counts.items():
-        if len(ids) < 3:
+        if len(ids) < 3 and not unknown_constructs:
             listed = ", ".join(ids) if ids else "none"
             rep.add(("constructs", constructs[cid]), t("instrument.err.too_few_items", id=cid, n=len(ids),
                                                       items=listed), t("instrument.fix.too_few_items", id=cid))

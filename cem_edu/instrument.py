@@ -235,7 +235,7 @@ class Instrument:
         except KeyError:
             hint = difflib.get_close_matches(str(item_id), list(self._items), n=1)
             raise InstrumentError(t("instrument.err.no_item", id=item_id,
-                                    hint=f" Did you mean '{hint[0]}'?" if hint else "")) from None
+                                    hint=" " + t("instrument.fix.did_you_mean", hint=hint[0]) if hint else "")) from None
 
     def field(self, field_id: str) -> Field:
         """The respondent :class:`Field` with this id."""

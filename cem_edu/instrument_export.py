@@ -71,9 +71,10 @@ def export(inst, path=None, format: str = "xlsform", language: str | None = None
 def sections(inst) -> list[dict]:
     """The form's pages in order: start fields, one section per run of items, end fields.
 
-    A section is ``{"id", "construct", "title": {fa,en} | None, "instruction": {fa,en} | None,
-    "items": [Item, ...]}``; NPS and attention items stay in the section they appear in, so
-    the attention check is not visibly set apart.
+    A section is ``{"id", "construct", "title": {fa,en}, "instruction": {fa,en} | None,
+    "items": [Item, ...]}``. Titles are neutral ("Part 2"), never construct names: naming the
+    construct to respondents cues their answers. NPS and attention items stay in the section
+    they appear in, so the attention check is not visibly set apart.
     """
     out: list[dict] = []
     current = None
@@ -81,8 +82,9 @@ def sections(inst) -> list[dict]:
         cid = item.construct if item.construct is not None else (current["construct"] if current else None)
         if current is None or cid != current["construct"]:
             c = inst.construct(cid) if cid is not None else None
-            current = {"id": f"section_{cid or len(out) + 1}", "construct": cid,
-                       "title": dict(c.name) if c else None,
+            n = len(out) + 1
+            current = {"id": f"section_{cid or n}", "construct": cid,
+                       "title": {lg: t("instrument.form.part", language=lg, n=n) for lg in ("fa", "en")},
                        "instruction": dict(c.instruction) if c and c.instruction else None, "items": []}
             out.append(current)
         current["items"].append(item)
