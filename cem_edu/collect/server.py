@@ -400,7 +400,10 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
     async def server_error(request: Request, exc: Exception) -> Response:
         print(f"cem-edu collect: internal error on {request.method} {request.url.path}: "
               f"{type(exc).__name__}: {exc}", file=sys.stderr)
-        return message_page(500, request.query_params.get("lang"), body_key="collect.error_body")
+        response = message_page(500, request.query_params.get("lang"), body_key="collect.error_body")
+        for key, value in SECURITY_HEADERS:   # this handler runs outside the header middleware
+            response.headers[key.decode()] = value.decode()
+        return response
 
     routes = [
         Route("/", form_get, methods=["GET"]),

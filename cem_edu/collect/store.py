@@ -141,13 +141,13 @@ class ResponseStore:
 
     def records(self) -> list[dict]:
         """All submissions in arrival order, as ``{variable: value}`` dicts plus the metadata
-        ``submission_id``, ``received_at``, ``lang``, ``duration_sec``, ``source``."""
+        ``seq`` (arrival number), ``submission_id``, ``received_at``, ``lang``, ``duration_sec``, ``source``."""
         with self._connect() as con:
-            subs = con.execute("SELECT submission_id, received_at, lang, duration_sec, source "
+            subs = con.execute("SELECT seq, submission_id, received_at, lang, duration_sec, source "
                                "FROM submissions ORDER BY seq").fetchall()
             answers = con.execute("SELECT submission_id, variable, value FROM answers").fetchall()
-        out = {sid: {"submission_id": sid, "received_at": at, "lang": lang, "duration_sec": dur, "source": src}
-               for sid, at, lang, dur, src in subs}
+        out = {sid: {"seq": seq, "submission_id": sid, "received_at": at, "lang": lang, "duration_sec": dur,
+                     "source": src} for seq, sid, at, lang, dur, src in subs}
         for sid, var, value in answers:
             rec = out.get(sid)
             if rec is not None and var not in rec:
@@ -181,13 +181,12 @@ META_COLUMNS = ("submission_id", "received_at", "lang", "source")
 
 
 def response_columns(inst) -> list[str]:
-    """Column order of the response table: as ``load_dataset("cem_survey")``, i.e. the
-    respondent fields and then the items, in the instrument's order."""
+    """Column order of the response table, as ``load_dataset("cem_survey")``: ``id``, the
+    respondent fields, then the items, in the instrument's order (``inst.columns``)."""
     cols = getattr(inst, "columns", None)
-    if cols is not None and not callable(cols):
-        return list(cols)
-    fields = [f.id for f in getattr(inst, "respondent_fields", ())]
-    return fields + [item.id for item in inst.items]
+    if cols is None or callable(cols):
+        cols = [f.id for f in getattr(inst, "respondent_fields", ())] + [item.id for item in inst.items]
+    return ["id"] + [c for c in cols if c != "id"]
 
 
 def _numeric_columns(inst) -> set[str]:
@@ -200,9 +199,11 @@ def _numeric_columns(inst) -> set[str]:
 
 def load_responses(db_path: str | Path, inst=None, *, meta: bool = False):
     """The answers collected by ``cem-edu collect`` as a DataFrame, shaped like
-    ``ce.load_dataset("cem_survey")``: one row per submission (arrival order), one column per
-    respondent field and item, in the instrument's order; item and numeric columns are
-    float64 (NaN = not answered), choice fields are strings.
+    ``ce.load_dataset("cem_survey")``: one row per submission (arrival order); columns ``id``
+    (``R0001``, ``R0002``, ... by arrival), then one per respondent field and item in the
+    instrument's order (``inst.columns``); item and numeric columns are float64 (NaN = not
+    answered), ``id`` and choice fields are strings. The simulation-only column
+    ``forecast_spend`` of the bundled data set is not part of a live survey.
 
     Parameters
     ----------
@@ -235,7 +236,9 @@ def load_responses(db_path: str | Path, inst=None, *, meta: bool = False):
     data = {}
     for col in columns:
         values = [rec.get(col) for rec in records]
-        if col in numeric:
+        if col == "id":
+            data[col] = pd.Series([f"R{rec['seq']:04d}" for rec in records], dtype="str")
+        elif col in numeric:
             data[col] = pd.Series([math.nan if v is None else float(v) for v in values], dtype="float64")
         else:
             data[col] = pd.Series([None if v is None else str(v) for v in values], dtype="str")
