@@ -226,19 +226,27 @@ def journey_map(data, inst=None, stages=STAGES, channels=CHANNELS, actions=None,
     frame = as_frame(data)
     require_columns(frame, [stage, channel], "journey_map")
     stages, channels = tuple(stages), tuple(channels)
-    _check_levels(frame[stage], stages, "stage")
-    _check_levels(frame[channel], channels, "channel")
+    notes = []
+    off_map = pd.Series(False, index=frame.index)
+    for col, allowed, what in ((stage, stages, "stage"), (channel, channels, "channel")):
+        vals = frame[col].astype("string")
+        outside = vals.notna() & ~vals.isin([str(a) for a in allowed])
+        if outside.all() and len(frame):
+            _check_levels(frame[col], allowed, what)  # nothing matches: a wrong list, say so
+        if outside.any():
+            shown = ", ".join(map(repr, sorted(vals[outside].unique())[:6]))
+            notes.append(t("cx.journey.off_map", k=int(outside.sum()), column=col, values=shown))
+        off_map |= outside
     p = _score(data, frame, experience, inst, "experience")
     if p is None:
         raise DataError("journey_map needs an experience score: pass inst=ce.load_instrument() or "
                         "experience='column' / ['FUN1', 'MEC1', ...]")
     e = None if target is not None else _score(data, frame, expectation, inst, "expectation")
-    notes = []
     if target is None and e is None:
         notes.append(t("cx.journey.no_desired"))
     work = pd.DataFrame({"stage": frame[stage].astype("string"), "channel": frame[channel].astype("string"),
                          "p": p, "e": e if e is not None else np.nan})
-    excluded = work["stage"].isna() | work["channel"].isna() | work["p"].isna()
+    excluded = work["stage"].isna() | work["channel"].isna() | work["p"].isna() | off_map
     if excluded.any():
         notes.append(t("cx.journey.excluded", k=int(excluded.sum())))
     work = work[~excluded]
