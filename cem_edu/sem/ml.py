@@ -230,6 +230,21 @@ def _group_terms(model: Model, stats: SampleStats, x: np.ndarray, g: int, need: 
         grad -= 2.0 * dmu @ (Vinv @ d)
     if need == 1:
         return F, grad, None
+    if need == 3:
+        # exact (observed) Hessian of F
+        from .model import second_order_term
+        Z = np.matmul(Vinv, dS)
+        VS = Vinv @ Wm
+        U = np.matmul(VS, Z)
+        H = -np.einsum("kab,lba->kl", Z, Z) + 2.0 * np.einsum("kab,lba->kl", Z, U)
+        c = None
+        if d is not None:
+            c = Vinv @ d
+            Zc = Z @ c                                         # (k, p)
+            T1 = 2.0 * Zc @ dmu.T
+            H += T1 + T1.T + 2.0 * dmu @ Vinv @ dmu.T
+        H += second_order_term(model, x, g, W, c)
+        return F, grad, H
     Z = np.matmul(Vinv, dS)                                   # (k, p, p)
     H = np.einsum("kab,lba->kl", Z, Z)
     if model.meanstructure:
@@ -238,11 +253,15 @@ def _group_terms(model: Model, stats: SampleStats, x: np.ndarray, g: int, need: 
 
 
 def objective(model: Model, stats: SampleStats, x: np.ndarray, need: int = 0):
-    """F(x) = sum_g (n_g/N) F_g; with need=1 also the gradient, need=2 also the expected Hessian."""
+    """F(x) = sum_g (n_g/N) F_g; need=1 adds the gradient, need=2 the expected Hessian
+    (2 x unit expected information), need=3 the exact (observed) Hessian instead."""
     w = stats.weights
     F = 0.0
     grad = np.zeros(model.npar) if need >= 1 else None
     H = np.zeros((model.npar, model.npar)) if need >= 2 else None
+    if need == 3 and model.ngroups == 1:
+        Fg, gg, Hg = _group_terms(model, stats, x, 0, 3)
+        return Fg, gg, Hg
     for g in range(model.ngroups):
         Fg, gg, Hg = _group_terms(model, stats, x, g, need)
         if not np.isfinite(Fg):
@@ -282,38 +301,40 @@ def estimate(model: Model, stats: SampleStats, start: np.ndarray | None = None, 
         F, g, H = objective(model, stats, x, need=2)
     it = 0
     converged = False
-    method = "fisher-bfgs"
-    Bm = H
+    method = "newton"
+    need = 2                      # first step: Fisher scoring (expected information)
     while np.isfinite(F) and it < maxiter:
         it += 1
-        try:
-            step = np.linalg.solve(Bm, -g)
-        except np.linalg.LinAlgError:
-            step = np.linalg.lstsq(Bm, -g, rcond=None)[0]
-        if g @ step >= 0:       # not a descent direction: restart from the expected information
-            Bm = objective(model, stats, x, need=2)[2]
-            step = np.linalg.lstsq(Bm, -g, rcond=None)[0]
+        step = None
+        if need == 3:
+            try:
+                C = np.linalg.cholesky(H)
+                step = -np.linalg.solve(C.T, np.linalg.solve(C, g))
+            except np.linalg.LinAlgError:
+                H = objective(model, stats, x, need=2)[2]
+        if step is None:
+            try:
+                step = np.linalg.solve(H, -g)
+            except np.linalg.LinAlgError:
+                step = np.linalg.lstsq(H, -g, rcond=None)[0]
         a = 1.0
         accepted = False
         for _ in range(30):
             xn = x + a * step
-            Fn, gn, _ = objective(model, stats, xn, need=1)
-            if np.isfinite(Fn) and Fn <= F + 1e-14 * abs(F):
+            Fn = objective(model, stats, xn, need=0)[0]
+            if np.isfinite(Fn) and Fn <= F + 1e-13 * abs(F):
                 accepted = True
                 break
             a *= 0.5
         if not accepted:
             break
-        s_, y_ = xn - x, gn - g
-        x, F, g = xn, Fn, gn
+        x = xn
+        need = 3 if a == 1.0 or need == 3 else 2
+        F, g, H = objective(model, stats, x, need=need)
         gmax = np.max(np.abs(g)) if len(g) else 0.0
-        if gmax < 1e-9 or (np.max(np.abs(s_)) < 1e-10 and gmax < 1e-6):
+        if gmax < 1e-10 or (np.max(np.abs(a * step)) < 1e-12 and gmax < 1e-6):
             converged = True
             break
-        sy = s_ @ y_
-        if sy > 1e-14:
-            Bs = Bm @ s_
-            Bm = Bm - np.outer(Bs, Bs) / (s_ @ Bs) + np.outer(y_, y_) / sy
     if not converged:
         method = "L-BFGS-B"
         x0 = x if np.isfinite(F) else start_values(model, stats)

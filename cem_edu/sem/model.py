@@ -275,3 +275,66 @@ class Model:
         for i in np.flatnonzero(fr > 0)[::-1]:
             x[fr[i] - 1] = vals[i]
         return x
+
+
+def _sym_expand(r, c, k):
+    """Entries of a symmetric matrix parameter as non-symmetric (row, col, par) triples."""
+    off = r != c
+    return np.r_[r, c[off]], np.r_[c, r[off]], np.r_[k, k[off]]
+
+
+def second_order_term(model: Model, x: np.ndarray, g: int, W: np.ndarray, cvec: np.ndarray | None) -> np.ndarray:
+    """Hessian of phi(x) = tr(W Sigma(x)) - 2 c' mu(x) with W (p x p, symmetric) and c fixed.
+
+    This is the part of the exact Hessian of the ML discrepancy that involves the second
+    derivatives of the implied moments (W = Sigma^-1 - Sigma^-1 (S + dd') Sigma^-1, c = Sigma^-1 d).
+    """
+    M, A, G, Sigma, mu, ea = model._core(x, g)
+    k = model.npar
+    H = np.zeros((k, k))
+    f = model.free_idx[g]
+    L, P = M["lambda"], M["psi"]
+    Mc = A @ P @ A.T
+    WG = W @ G
+    WLMc = W @ L @ Mc
+    K = G.T @ WG
+    Q = K @ P @ A.T
+    c = cvec if cvec is not None else np.zeros(model.p)
+    q = G.T @ c
+    Lr, Lc, Lk = f["lambda"]
+    Pr, Pc, Pk = _sym_expand(*f["psi"])
+    Br, Bc, Bk = f["beta"]
+    ar, _, ak = f["alpha"]
+
+    def add(k1, k2, block):
+        if block.size:
+            np.add.at(H, (k1[:, None], k2[None, :]), block)
+            np.add.at(H, (k2[:, None], k1[None, :]), block.T)
+
+    def add_diag(k1, block):
+        if block.size:
+            np.add.at(H, (k1[:, None], k1[None, :]), block)
+    i, j = Lr[:, None], Lc[:, None]
+    if len(Lk):
+        add_diag(Lk, 2.0 * W[i, Lr[None, :]] * Mc[j, Lc[None, :]])
+        if len(Pk):
+            a, b = Pr[None, :], Pc[None, :]
+            add(Lk, Pk, 2.0 * WG[i, a] * A[j, b])
+        if len(Bk):
+            a, b = Br[None, :], Bc[None, :]
+            add(Lk, Bk, 2.0 * (WG[i, a] * Mc[b, j] + WLMc[i, b] * A[j, a]) - 2.0 * c[i] * A[j, a] * ea[b])
+        if len(ak):
+            add(Lk, ak, -2.0 * c[i] * A[j, ar[None, :]])
+    if len(Pk) and len(Bk):
+        a, b = Pr[:, None], Pc[:, None]
+        cc, d = Br[None, :], Bc[None, :]
+        add(Pk, Bk, A[d, a] * K[cc, b] + K[a, cc] * A[d, b])
+    if len(Bk):
+        a, b = Br[:, None], Bc[:, None]
+        cc, d = Br[None, :], Bc[None, :]
+        blk = 2.0 * (A[d, a] * Q[cc, b] + K[a, cc] * Mc[d, b] + Q[a, d] * A[b, cc]) \
+            - 2.0 * (A[d, a] * q[cc] * ea[b] + q[a] * A[b, cc] * ea[d])
+        add_diag(Bk, blk)
+        if len(ak):
+            add(Bk, ak, -2.0 * q[a] * A[b, ar[None, :]])
+    return H
