@@ -1,0 +1,130 @@
+"""Shared input handling of the psychometric modules (describe, reliability, factor).
+
+* ``frame(data)`` -> numeric item DataFrame from a DataFrame or a ``CleanData``.
+* ``resolve_spec(spec, data)`` -> ``{construct: [columns]}`` from an ``Instrument``, lavaan
+  measurement syntax (``f =~ a + b + c`` lines; other lines are ignored) or a dict.
+* ``check_items(df, cols, where)`` validates that the columns exist, are numeric and vary.
+
+Private module: the public functions live in describe.py, reliability.py and factor.py.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, ModelError
+from .i18n import t
+
+__all__ = ["frame", "resolve_spec", "check_items", "scale_bounds", "item_text"]
+
+
+def frame(data) -> pd.DataFrame:
+    """Return the response table of ``data`` (a DataFrame, a CleanData, or anything with ``.data``)."""
+    if isinstance(data, pd.DataFrame):
+        return data
+    try:  # the data layer's helper, when it exists
+        from .intake import as_frame  # noqa: PLC0415
+
+        return as_frame(data)
+    except ImportError:
+        pass
+    inner = getattr(data, "data", None)
+    if isinstance(inner, pd.DataFrame):
+        return inner
+    if isinstance(data, (np.ndarray, list)):
+        arr = np.asarray(data, dtype=float)
+        if arr.ndim != 2:
+            raise DataError(t("psy.not_2d", shape=arr.shape))
+        return pd.DataFrame(arr, columns=[f"item{i + 1}" for i in range(arr.shape[1])])
+    raise DataError(t("psy.not_a_table", kind=type(data).__name__))
+
+
+def _is_instrument(spec) -> bool:
+    return hasattr(spec, "items_by_construct") and callable(spec.items_by_construct)
+
+
+def _from_syntax(text: str) -> dict[str, list[str]]:
+    from .sem.syntax import parse_syntax  # noqa: PLC0415
+
+    statements, _ = parse_syntax(text)
+    out: dict[str, list[str]] = {}
+    for st in statements:
+        if st.op == "=~":
+            out.setdefault(st.lhs, [])
+            if st.rhs not in out[st.lhs]:
+                out[st.lhs].append(st.rhs)
+    if not out:
+        raise ModelError(t("psy.no_measurement"))
+    return out
+
+
+def resolve_spec(spec, data: pd.DataFrame | None = None) -> dict[str, list[str]]:
+    """``{construct: [item columns]}`` from an Instrument, lavaan syntax, a dict or a list of columns.
+
+    With ``spec=None`` all numeric columns of ``data`` form one construct called "scale".
+    """
+    if spec is None:
+        if data is None:
+            raise DataError(t("psy.no_spec"))
+        cols = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])]
+        return {"scale": cols}
+    if _is_instrument(spec):
+        out = {k: list(v) for k, v in spec.items_by_construct().items() if v}
+    elif isinstance(spec, str):
+        out = _from_syntax(spec)
+    elif isinstance(spec, Mapping):
+        out = {str(k): ([v] if isinstance(v, str) else list(v)) for k, v in spec.items()}
+    elif isinstance(spec, (list, tuple, pd.Index)):
+        out = {"scale": list(spec)}
+    else:
+        raise DataError(t("psy.bad_spec", kind=type(spec).__name__))
+    if data is not None:
+        for construct, cols in out.items():
+            missing = [c for c in cols if c not in data.columns]
+            if missing:
+                raise DataError(t("psy.missing_columns", construct=construct, columns=", ".join(map(str, missing)),
+                                  available=", ".join(map(str, list(data.columns)[:12]))))
+    return out
+
+
+def check_items(df: pd.DataFrame, cols, where: str = "", allow_constant: bool = False) -> np.ndarray:
+    """Numeric float matrix of ``cols``; clear DataError for text columns and items that never vary."""
+    cols = list(cols)
+    bad = [c for c in cols if not pd.api.types.is_numeric_dtype(df[c])]
+    if bad:
+        raise DataError(t("psy.not_numeric", columns=", ".join(map(str, bad)), where=where))
+    x = df[cols].to_numpy(dtype=float)
+    if not allow_constant:
+        with np.errstate(invalid="ignore"):
+            sd = np.nanstd(x, axis=0)
+        flat = [c for c, s in zip(cols, sd) if not np.isfinite(s) or s <= 0]
+        if flat:
+            raise DataError(t("psy.zero_variance", columns=", ".join(map(str, flat)), where=where))
+    return x
+
+
+def scale_bounds(spec, item: str, observed: np.ndarray) -> tuple[float, float]:
+    """(min, max) of an item's answer scale: from the Instrument when given, else the observed range."""
+    if _is_instrument(spec):
+        try:
+            sc = spec.item(item).scale
+            return float(sc.min), float(sc.max)
+        except Exception:  # noqa: BLE001 - not an instrument item: fall back to the data
+            pass
+    obs = observed[np.isfinite(observed)]
+    if obs.size == 0:
+        return np.nan, np.nan
+    return float(obs.min()), float(obs.max())
+
+
+def item_text(spec, item: str, language: str) -> str:
+    """The item's wording in ``language`` when ``spec`` is an Instrument, else the column name."""
+    if _is_instrument(spec):
+        try:
+            text = spec.item(item).text
+            return text.get(language) or text.get("en") or item
+        except Exception:  # noqa: BLE001
+            return item
+    return item

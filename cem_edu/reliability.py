@@ -1,0 +1,474 @@
+"""Reliability and validity of multi-item constructs.
+
+* ``alpha(items)`` — Cronbach's alpha with the Feldt confidence interval, standardised alpha,
+  alpha-if-item-deleted and item–total correlations, exactly as ``psych::alpha`` (pairwise
+  covariances, as psych's default ``use = "pairwise"``).
+* ``omega``, ``composite_reliability``, ``ave`` — from one confirmatory factor model with every
+  construct (as ``semTools::compRelSEM`` / ``semTools::AVE`` on a lavaan ``cfa()`` fit; listwise).
+* ``htmt``, ``fornell_larcker``, ``cross_loadings`` — discriminant validity.
+* ``reliability(data, spec)`` — one row per construct; ``reliability_summary`` adds the JSON the
+  CLI writes.
+
+``spec`` is an ``Instrument`` (its constructs), lavaan measurement syntax (``f =~ a + b + c``
+lines) or a dict ``{construct: [columns]}``.
+
+Thresholds quoted by ``meaning(statistic)`` are conventions from the literature (Nunnally 1978;
+Fornell & Larcker 1981; Henseler, Ringle & Sarstedt 2015), not laws: judge them with the purpose
+of the scale, its length and the sample.
+"""
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._constructs import check_items, frame, resolve_spec
+from ._measurement import measurement
+from ._moments import pairwise_cor, pairwise_cov, smc
+from .errors import DataError, EstimationWarning
+from .i18n import format_number, t
+
+__all__ = ["alpha", "AlphaResult", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",
+           "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci"]
+
+STATISTICS = ("alpha", "alpha_std", "omega", "cr", "ave", "htmt", "fornell_larcker", "item_rest")
+
+
+def meaning(statistic: str, language: str | None = None) -> str:
+    """Plain-language meaning and usual thresholds of ``statistic`` (alpha, omega, cr, ave, htmt, ...)."""
+    return t(f"reliability.meaning.{statistic}", language=language)
+
+
+# --------------------------------------------------------------------------------------------- alpha
+def _alpha_parts(C: np.ndarray, R: np.ndarray) -> dict:
+    """psych's internal ``alpha.1``: raw and standardised alpha, G6, average r, S/N, Q (for the ASE)."""
+    k = C.shape[0]
+    sum_c, tr_c = C.sum(), np.trace(C)
+    sum_r = R.sum()
+    raw = (1 - tr_c / sum_c) * (k / (k - 1))
+    std = (1 - k / sum_r) * (k / (k - 1))
+    g6 = 1 - (k - smc(R).sum()) / sum_r
+    av_r = (sum_r - k) / (k * (k - 1))
+    low = R[np.tril_indices(k, -1)]
+    var_r = float(np.var(low, ddof=1)) if low.size > 1 else np.nan
+    med_r = float(np.median(low))
+    sn = k * av_r / (1 - av_r)
+    cc = C @ C
+    q = (2 * k ** 2 / ((k - 1) ** 2 * sum_c ** 3)) * (sum_c * (np.trace(cc) + tr_c ** 2) - 2 * tr_c * cc.sum())
+    return {"raw_alpha": raw, "std_alpha": std, "G6": g6, "average_r": av_r, "SN": sn, "Q": q,
+            "var_r": var_r, "median_r": med_r}
+
+
+def feldt_ci(value: float, n: int, k: int, level: float = 0.95) -> tuple[float, float]:
+    """Feldt (1965) confidence interval of alpha, as psych::alpha.ci and pingouin.
+
+    lower = 1 − (1 − α)·F(1 − p/2; n − 1, (n − 1)(k − 1)),
+    upper = 1 − (1 − α)·F(p/2; n − 1, (n − 1)(k − 1)), p = 1 − level.
+    """
+    p = 1 - level
+    d1, d2 = n - 1, (n - 1) * (k - 1)
+    lower = 1 - (1 - value) * stats.f.ppf(1 - p / 2, d1, d2)
+    upper = 1 - (1 - value) * stats.f.ppf(p / 2, d1, d2)
+    return float(lower), float(upper)
+
+
+@dataclass(frozen=True)
+class AlphaResult:
+    """Cronbach's alpha of one scale with psych::alpha's companions.
+
+    ``alpha``, ``ci`` (Feldt), ``alpha_std``; ``total``: psych's ``$total`` row (raw_alpha, std_alpha,
+    G6, average_r, SN, ase, mean, sd, median_r); ``items``: one row per item with psych's
+    ``$item.stats`` (n, raw_r, std_r, r_cor, r_drop, mean, sd) and ``$alpha.drop`` (alpha_if_deleted,
+    std_alpha_if_deleted, G6_if_deleted, average_r_if_deleted, SN_if_deleted, alpha_se_if_deleted,
+    var_r_if_deleted, med_r_if_deleted).
+    """
+
+    alpha: float
+    ci: tuple
+    alpha_std: float
+    n: int
+    n_items: int
+    total: pd.Series
+    items: pd.DataFrame
+    missing: str = "pairwise"
+    level: float = 0.95
+    notes: tuple = field(default_factory=tuple)
+
+    def __float__(self) -> float:
+        return float(self.alpha)
+
+    def to_dict(self) -> dict:
+        return {"alpha": _num(self.alpha), "alpha_ci_lower": _num(self.ci[0]), "alpha_ci_upper": _num(self.ci[1]),
+                "alpha_std": _num(self.alpha_std), "n": int(self.n), "n_items": int(self.n_items),
+                "missing": self.missing, "level": self.level, "notes": list(self.notes),
+                "items": json.loads(self.items.to_json(orient="index"))}
+
+    def __str__(self) -> str:
+        lo, hi = self.ci
+        head = t("reliability.alpha_line", alpha=format_number(self.alpha, 3), lower=format_number(lo, 3),
+                 upper=format_number(hi, 3), level=int(round(self.level * 100)), std=format_number(self.alpha_std, 3),
+                 n=self.n, k=self.n_items)
+        lines = [head, t("reliability.missing_" + self.missing), "", self.items.round(3).to_string()]
+        lines += [""] + list(self.notes) if self.notes else []
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        lo, hi = self.ci
+        head = t("reliability.alpha_line", alpha=format_number(self.alpha, 3), lower=format_number(lo, 3),
+                 upper=format_number(hi, 3), level=int(round(self.level * 100)), std=format_number(self.alpha_std, 3),
+                 n=self.n, k=self.n_items)
+        notes = "".join(f"<p><b>⚠</b> {n}</p>" for n in self.notes)
+        return (f"<div class='cem-edu-output'><p>{head}</p><p><i>{t('reliability.missing_' + self.missing)}</i></p>"
+                f"{self.items.round(3).to_html()}{notes}</div>")
+
+
+def _num(v):
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if not math.isfinite(v) else v
+
+
+def alpha(data, items=None, *, level: float = 0.95, warn: bool = True) -> AlphaResult:
+    """Cronbach's alpha of a set of items, as ``psych::alpha`` (check.keys = FALSE).
+
+    Parameters
+    ----------
+    data : DataFrame or CleanData
+        Answers, one column per item. Missing answers are allowed.
+    items : list of str, optional
+        Columns forming the scale (default: all numeric columns).
+    level : float
+        Confidence level of the Feldt interval (0.95).
+    warn : bool
+        Warn (``EstimationWarning``) when alpha is negative or an item correlates negatively with
+        the rest of the scale, naming the item that is probably reverse-keyed.
+
+    Returns
+    -------
+    AlphaResult
+        ``.alpha``, ``.ci``, ``.alpha_std``, ``.total`` and ``.items`` (item statistics and
+        alpha-if-item-deleted); ``float(result)`` is alpha.
+
+    Notes
+    -----
+    With C the k × k item covariance matrix and R the matching correlation matrix,
+
+        α = k/(k − 1) · (1 − tr C / 1'C1),     α_std = k/(k − 1) · (1 − k / 1'R1).
+
+    Like psych, covariances use pairwise deletion (each from the rows where both items were
+    answered), the scale score is the mean of the answered items, and the Feldt interval uses
+    n = all rows: 1 − (1 − α)·F(1 − p/2; n − 1, (n − 1)(k − 1)) … 1 − (1 − α)·F(p/2; …).
+    ``r_drop`` is the corrected item–total (item–rest) correlation; ``r_cor`` corrects ``std_r``
+    for item overlap with squared multiple correlations.
+
+    References
+    ----------
+    Cronbach (1951), Psychometrika 16, 297–334. Feldt (1965), Psychometrika 30, 357–370.
+    Revelle, psych: Procedures for Psychological, Psychometric, and Personality Research.
+
+    Examples
+    --------
+    >>> import cem_edu as ce, pandas as pd
+    >>> hs = pd.read_csv("datasets/holzinger_swineford.csv")
+    >>> round(ce.alpha(hs, ["x4", "x5", "x6"]).alpha, 3)
+    0.883
+    """
+    df = frame(data)
+    cols = list(items) if items is not None else resolve_spec(None, df)["scale"]
+    resolve_spec({"scale": cols}, df)
+    if len(cols) < 2:
+        raise DataError(t("reliability.too_few_items", n=len(cols), items=", ".join(map(str, cols))))
+    x = check_items(df, cols, where=t("reliability.in_scale", items=", ".join(map(str, cols))))
+    return _alpha_matrix(x, cols, level=level, warn=warn)
+
+
+def _alpha_matrix(x: np.ndarray, cols: list[str], level: float = 0.95, warn: bool = True) -> AlphaResult:
+    nsub, k = x.shape
+    has_missing = not np.isfinite(x).all()
+    C = pairwise_cov(x)
+    d = np.sqrt(np.diag(C))
+    R = C / np.outer(d, d)
+    total = _alpha_parts(C, R)
+    ase = math.sqrt(total["Q"] / nsub)
+    with warnings.catch_warnings():  # rows without any answer give NaN scores, as in psych
+        warnings.simplefilter("ignore", RuntimeWarning)
+        score = np.nanmean(x, axis=1) if has_missing else x.mean(axis=1)
+    item_n = np.isfinite(x).sum(axis=0)
+    # item statistics (psych's item.stats)
+    raw_r = pairwise_cor(np.column_stack([x, score]))[-1, :k] if has_missing else \
+        np.corrcoef(np.column_stack([x, score]), rowvar=False)[-1, :k]
+    std_r = R.sum(axis=0) / math.sqrt(R.sum())
+    RC = R.copy()
+    np.fill_diagonal(RC, smc(R))
+    r_cor = RC.sum(axis=0) / math.sqrt(RC.sum())
+    r_drop = np.empty(k)
+    for i in range(k):
+        keep = np.arange(k) != i
+        v_drop = C[np.ix_(keep, keep)].sum()
+        r_drop[i] = (C[:, i].sum() - C[i, i]) / math.sqrt(C[i, i] * v_drop)
+    # alpha if item deleted (psych's alpha.drop)
+    drop = []
+    if k > 2:
+        for i in range(k):
+            keep = np.arange(k) != i
+            p = _alpha_parts(C[np.ix_(keep, keep)], R[np.ix_(keep, keep)])
+            p["alpha_se"] = math.sqrt(p["Q"] / nsub)
+            drop.append(p)
+    else:
+        r12 = R[0, 1]
+        s = smc(R)[0]
+        for i, other in ((0, 1), (1, 0)):
+            drop.append({"raw_alpha": C[0, 1] / C[other, other], "std_alpha": r12, "G6": s, "average_r": r12,
+                         "SN": r12 / (1 - r12), "alpha_se": np.nan, "var_r": 0.0, "median_r": r12})
+    items = pd.DataFrame({
+        "n": item_n, "raw_r": raw_r, "std_r": std_r, "r_cor": r_cor, "r_drop": r_drop,
+        "mean": np.nanmean(x, axis=0) if has_missing else x.mean(axis=0),
+        "sd": np.sqrt(np.diag(C)) if not has_missing else np.nanstd(x, axis=0, ddof=1),
+        "alpha_if_deleted": [p["raw_alpha"] for p in drop],
+        "std_alpha_if_deleted": [p["std_alpha"] for p in drop],
+        "G6_if_deleted": [p["G6"] for p in drop],
+        "average_r_if_deleted": [p["average_r"] for p in drop],
+        "SN_if_deleted": [p["SN"] for p in drop],
+        "alpha_se_if_deleted": [p["alpha_se"] for p in drop],
+        "var_r_if_deleted": [p["var_r"] for p in drop],
+        "med_r_if_deleted": [p["median_r"] for p in drop],
+    }, index=pd.Index(cols, name="item"))
+    tot = pd.Series({"raw_alpha": total["raw_alpha"], "std_alpha": total["std_alpha"], "G6": total["G6"],
+                     "average_r": total["average_r"], "SN": total["SN"], "ase": ase,
+                     "mean": float(np.nanmean(score)), "sd": float(np.nanstd(score, ddof=1)),
+                     "median_r": total["median_r"]})
+    ci = feldt_ci(total["raw_alpha"], nsub, k, level)
+    notes = _sign_notes(total["raw_alpha"], items)
+    if warn:
+        for note in notes:
+            warnings.warn(note, EstimationWarning, stacklevel=3)
+    return AlphaResult(float(total["raw_alpha"]), ci, float(total["std_alpha"]), int(nsub), k, tot, items,
+                       "pairwise" if has_missing else "complete", level, tuple(notes))
+
+
+def _cor_pair(a: np.ndarray, b: np.ndarray) -> float:
+    ok = np.isfinite(a) & np.isfinite(b)
+    if ok.sum() < 3:
+        return np.nan
+    return float(np.corrcoef(a[ok], b[ok])[0, 1])
+
+
+def _sign_notes(value: float, items: pd.DataFrame) -> list[str]:
+    notes = []
+    neg = items.index[items["r_drop"] < 0].tolist()
+    if value < 0 or neg:
+        worst = items["r_drop"].idxmin()
+        if value < 0:
+            notes.append(t("reliability.negative_alpha", alpha=format_number(value, 3), item=worst,
+                           r=format_number(items.loc[worst, "r_drop"], 3)))
+        else:
+            notes.append(t("reliability.negative_item", items=", ".join(map(str, neg)), item=worst,
+                           r=format_number(items.loc[worst, "r_drop"], 3)))
+    return notes
+
+
+# ------------------------------------------------------------------------------ CFA-based statistics
+def _prepare(data, spec):
+    df = frame(data)
+    sp = resolve_spec(spec, df)
+    for c, cols in sp.items():
+        check_items(df, cols, where=t("reliability.in_construct", construct=c))
+    return df, sp
+
+
+def _omega_cr_ave(m, sp) -> pd.DataFrame:
+    rows = {}
+    for f, cols in sp.items():
+        if len(cols) < 2:
+            rows[f] = {"omega": np.nan, "cr": np.nan, "ave": np.nan}
+            continue
+        lam, psi = m.lam[f].to_numpy(), m.psi[f]
+        S = m.S.loc[cols, cols].to_numpy()
+        std = m.std[f].to_numpy()
+        om = lam.sum() ** 2 * psi / S.sum()
+        av = (lam ** 2).sum() * psi / np.trace(S)
+        cr = std.sum() ** 2 / (std.sum() ** 2 + (1 - std ** 2).sum())
+        rows[f] = {"omega": om, "cr": cr, "ave": av}
+    out = pd.DataFrame(rows).T
+    out.index.name = "construct"
+    return out
+
+
+def omega(data, spec) -> pd.Series:
+    """McDonald's omega per construct, as ``semTools::compRelSEM`` on a one-factor-per-construct CFA.
+
+    ω = (Σλ)²·ψ / 1'S1, with λ the unstandardised loadings, ψ the factor variance and S the
+    observed covariance matrix of the construct's items (semTools' default ``obs.var = TRUE``).
+    All constructs are fitted in one model (ML, listwise). Single-item constructs give NaN
+    (semTools drops them).
+
+    Reference: McDonald (1999), Test Theory: A Unified Treatment; Jorgensen et al., semTools.
+    """
+    df, sp = _prepare(data, spec)
+    return _omega_cr_ave(measurement(df, sp), sp)["omega"].rename("omega")
+
+
+def composite_reliability(data, spec) -> pd.Series:
+    """Composite reliability (Jöreskog's rho) per construct from standardised loadings.
+
+    CR = (Σλ)² / ((Σλ)² + Σ(1 − λ²)), λ = standardised (std_all) loadings of the CFA.
+
+    Reference: Fornell & Larcker (1981), Journal of Marketing Research 18(1), 39–50.
+    """
+    df, sp = _prepare(data, spec)
+    return _omega_cr_ave(measurement(df, sp), sp)["cr"].rename("cr")
+
+
+def ave(data, spec) -> pd.Series:
+    """Average variance extracted per construct, as ``semTools::AVE``.
+
+    AVE = Σλ²·ψ / Σ diag(S) (observed item variances; with standardised items this is the mean
+    squared standardised loading).
+
+    Reference: Fornell & Larcker (1981), Journal of Marketing Research 18(1), 39–50.
+    """
+    df, sp = _prepare(data, spec)
+    return _omega_cr_ave(measurement(df, sp), sp)["ave"].rename("ave")
+
+
+def fornell_larcker(data, spec) -> pd.DataFrame:
+    """Fornell–Larcker matrix: √AVE on the diagonal, latent correlations (CFA) off the diagonal.
+
+    Discriminant validity is supported when each √AVE exceeds the construct's correlations with
+    the others (Fornell & Larcker 1981). Single-item constructs have NaN on the diagonal.
+    """
+    df, sp = _prepare(data, spec)
+    m = measurement(df, sp)
+    out = m.lv_cor.copy()
+    av = _omega_cr_ave(m, sp)["ave"]
+    for f in out.index:
+        out.loc[f, f] = math.sqrt(av[f]) if np.isfinite(av[f]) and av[f] >= 0 else np.nan
+    out.index.name = "construct"
+    return out
+
+
+def htmt(data, spec, *, mean: str = "arithmetic", absolute: bool = True) -> pd.DataFrame:
+    """Heterotrait–monotrait ratio of correlations, as ``semTools::htmt`` (listwise deletion).
+
+    HTMT_ij = mean|r| between items of i and items of j / √(mean|r| within i · mean|r| within j),
+    within-construct means over the off-diagonal correlations. ``mean="geometric"`` uses geometric
+    means instead (HTMT2 of Roemer, Schuberth & Henseler 2021; ``semTools::htmt(htmt2 = TRUE)``,
+    which is semTools' default since 0.5.6 — ours is the original arithmetic version).
+    Constructs with one item are left out (no within-construct correlation).
+    Values below .85 (strict) or .90 (liberal) are usually read as discriminant validity.
+
+    Reference: Henseler, Ringle & Sarstedt (2015), Journal of the Academy of Marketing Science 43.
+    """
+    if mean not in ("arithmetic", "geometric"):
+        raise DataError(t("reliability.htmt_mean", mean=mean))
+    df, sp = _prepare(data, spec)
+    sp = {f: c for f, c in sp.items() if len(c) > 1}
+    names = list(sp)
+    cols = [c for f in names for c in sp[f]]
+    r = np.corrcoef(df[cols].astype(float).dropna().to_numpy(), rowvar=False)
+    if absolute:
+        r = np.abs(r)
+    pos = {c: i for i, c in enumerate(cols)}
+
+    def avg(v):
+        if mean == "geometric":
+            return float(np.exp(np.mean(np.log(v))))
+        return float(np.mean(v))
+
+    idx = {f: [pos[c] for c in sp[f]] for f in names}
+    mono = {f: avg(r[np.ix_(i, i)][np.triu_indices(len(i), 1)]) for f, i in idx.items()}
+    out = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
+    for a in range(len(names)):
+        for b in range(a):
+            fa, fb = names[a], names[b]
+            het = avg(r[np.ix_(idx[fa], idx[fb])].ravel())
+            out.iloc[a, b] = out.iloc[b, a] = het / math.sqrt(mono[fa] * mono[fb])
+    out.index.name = "construct"
+    return out
+
+
+def cross_loadings(data, spec) -> pd.DataFrame:
+    """Correlation of every item with every construct's mean score (listwise).
+
+    An item should correlate more with its own construct's score than with any other; the own
+    construct's correlation includes the item itself (as in PLS-style cross-loading tables).
+    Returns items × constructs with a ``construct`` column naming the item's own construct.
+    """
+    df, sp = _prepare(data, spec)
+    cols = [c for v in sp.values() for c in v]
+    sub = df[cols].astype(float).dropna()
+    scores = pd.DataFrame({f: sub[c].mean(axis=1) for f, c in sp.items()})
+    z = pd.concat([sub, scores.add_prefix("\0")], axis=1).to_numpy()
+    r = np.corrcoef(z, rowvar=False)[: len(cols), len(cols):]
+    out = pd.DataFrame(r, index=pd.Index(cols, name="item"), columns=list(sp))
+    out.insert(0, "construct", [f for f, v in sp.items() for _ in v])
+    return out
+
+
+# ------------------------------------------------------------------------------------ the summary
+def reliability(data, spec, *, level: float = 0.95, ordinal: bool = False, warn: bool = True) -> pd.DataFrame:
+    """Reliability table, one row per construct.
+
+    Columns: n_items, n (rows with at least one answer), alpha, alpha_ci_lower, alpha_ci_upper
+    (Feldt), alpha_std, omega (semTools::compRelSEM), cr (from standardised loadings), ave
+    (semTools::AVE). With ``ordinal=True`` also ordinal_alpha (alpha of the polychoric correlation
+    matrix, Zumbo et al. 2007) from ``psych::polychoric``-style two-step estimates.
+    Alpha uses pairwise covariances (as psych); omega, CR and AVE come from one CFA of all
+    constructs with listwise deletion (as lavaan's default).
+
+    ``meaning("alpha")`` etc. explain each column and the usual thresholds (α ≥ .70, CR ≥ .70,
+    AVE ≥ .50), which are conventions rather than laws.
+    """
+    df, sp = _prepare(data, spec)
+    rows = {}
+    for f, cols in sp.items():
+        x = df[cols].to_numpy(dtype=float)
+        answered = int((np.isfinite(x).any(axis=1)).sum())
+        row = {"n_items": len(cols), "n": answered}
+        if len(cols) >= 2:
+            a = _alpha_matrix(x[np.isfinite(x).any(axis=1)] if answered < len(x) else x, cols, level=level, warn=warn)
+            row |= {"alpha": a.alpha, "alpha_ci_lower": a.ci[0], "alpha_ci_upper": a.ci[1], "alpha_std": a.alpha_std}
+        else:
+            row |= {"alpha": np.nan, "alpha_ci_lower": np.nan, "alpha_ci_upper": np.nan, "alpha_std": np.nan}
+        rows[f] = row
+    out = pd.DataFrame(rows).T
+    out[["n_items", "n"]] = out[["n_items", "n"]].astype(int)
+    m = measurement(df, sp)
+    out = out.join(_omega_cr_ave(m, sp))
+    if ordinal:
+        from .polychoric import polychoric_matrix  # noqa: PLC0415
+
+        ords = {}
+        for f, cols in sp.items():
+            if len(cols) < 2:
+                ords[f] = np.nan
+                continue
+            R = polychoric_matrix(df[cols])
+            k = len(cols)
+            ords[f] = (1 - k / R.to_numpy().sum()) * k / (k - 1)
+        out["ordinal_alpha"] = pd.Series(ords)
+    out.index.name = "construct"
+    for c in out.columns[2:]:
+        out[c] = out[c].astype(float)
+    return out
+
+
+def reliability_summary(data, spec, *, level: float = 0.95) -> tuple[pd.DataFrame, dict]:
+    """``(table, json_dict)`` for the CLI: the reliability table and
+    ``{construct: {alpha, alpha_ci_lower, alpha_ci_upper, omega, cr, ave}, "htmt": {c1: {c2: v}}}``
+    (NaN written as null)."""
+    table = reliability(data, spec, level=level)
+    out: dict = {}
+    keys = ("alpha", "alpha_ci_lower", "alpha_ci_upper", "omega", "cr", "ave")
+    for f, row in table.iterrows():
+        out[str(f)] = {k: _num(row[k]) for k in keys}
+    h = htmt(data, spec)
+    out["htmt"] = {str(a): {str(b): _num(h.loc[a, b]) for b in h.columns if b != a} for a in h.index}
+    return table, out
