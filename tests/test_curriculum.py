@@ -1,0 +1,255 @@
+"""The curriculum covers the CEM theory and every notebook has the agreed frame.
+
+* Each idea of the theory source map (THEORY.md, one row per idea; its "idea" column is kept
+  here as a stable key list) is taught in a section -- a markdown heading -- of a notebook,
+  and that section meets the data: it has at least one code cell.
+* Every notebook in notebooks/ has the audience / what you will learn / time header (English and
+  Persian), a language-switch cell, exercises with hidden solutions and "what to read next".
+* notebooks/README.md, _toc.yml and cem_edu.notebook.NOTEBOOKS agree on the learning path.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+THEORY_MD = ROOT.parent / "shared" / "THEORY.md"     # the design source; not shipped with the repo
+
+# key -> (start of the row's "idea" text in THEORY.md, [(notebook, phrase in a heading), ...])
+THEORY_ROWS: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "definition": ("CEM definition", [("01_cem_theory", "what customer experience is"),
+                                      ("01_cem_theory", "customer service and brand experience")]),
+    "history": ("History", [("01_cem_theory", "short history")]),
+    "eras": ("Eras", [("01_cem_theory", "loyalty programmes → CRM → CEM")]),
+    "clues": ("Three clue types", [("01_cem_theory", "functional, mechanic, humanic")]),
+    "dimensions_triangle": ("Social, physical and emotional", [("01_cem_theory", "experience triangle")]),
+    "channels": ("Channels", [("01_cem_theory", "channels")]),
+    "modern_marketing_why": ("Modern marketing", [("01_cem_theory", "modern marketing"),
+                                                  ("01_cem_theory", "why CEM matters")]),
+    "four_steps_bank": ("Four implementation steps", [("01_cem_theory", "four implementation steps")]),
+    "journey_stages_funnel": ("Journey stages", [("01_cem_theory", "funnel")]),
+    "twelve_techniques": ("12 techniques", [("01_cem_theory", "twelve techniques")]),
+    "meyer_schwager": ("Meyer & Schwager", [("01_cem_theory", "customer corridor"),
+                                            ("01_cem_theory", "expectation–experience gap"),
+                                            ("01_cem_theory", "past, present and potential patterns"),
+                                            ("01_cem_theory", "80 % / 8 %")]),
+    "rating_matrix": ("Customer rating matrix", [("01_cem_theory", "customer rating matrix")]),
+    "scenarios": ("Restaurant / supermarket / shoe-store", [("01_cem_theory", "restaurant, the supermarket")]),
+    "journey_map": ("Customer journey map", [("01_cem_theory", "customer journey map")]),
+    "questionnaire": ('"Measure it with a CEM questionnaire"', [("01_cem_theory", "questionnaire")]),
+}
+
+
+def _notebooks() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _read(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def _sections(nb) -> list[tuple[str, list]]:
+    """(heading text, its cell and the cells under it up to the next heading of the same or higher level)."""
+    out = []
+    heading_re = re.compile(r"^(#{1,3})\s+(.+)$", re.M)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        for m in heading_re.finditer(cell.source):
+            level = len(m.group(1))
+            body = [cell]
+            for later in nb.cells[i + 1:]:
+                if later.cell_type == "markdown":
+                    hs = heading_re.findall(later.source)
+                    if any(len(h[0]) <= level for h in hs):
+                        break
+                body.append(later)
+            out.append((m.group(2).strip(), body))
+    return out
+
+
+def test_theory_map_has_every_row_once():
+    assert len(THEORY_ROWS) == 15
+    prefixes = [p for p, _ in THEORY_ROWS.values()]
+    assert len(set(prefixes)) == len(prefixes)
+
+
+@pytest.mark.skipif(not THEORY_MD.is_file(), reason="THEORY.md (design source) is not next to the repository")
+def test_theory_map_matches_theory_md():
+    rows = [line.split("|")[1].strip() for line in THEORY_MD.read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and not line.startswith("| idea")]
+    assert len(rows) == len(THEORY_ROWS), "THEORY.md gained or lost a row: update THEORY_ROWS"
+    for row in rows:
+        assert any(row.startswith(prefix) for prefix, _ in THEORY_ROWS.values()), f"row not mapped: {row[:60]}"
+
+
+@pytest.mark.parametrize("key", sorted(THEORY_ROWS))
+def test_theory_row_is_taught_and_meets_data(key):
+    _, places = THEORY_ROWS[key]
+    for notebook, phrase in places:
+        path = NOTEBOOKS / f"{notebook}.ipynb"
+        assert path.is_file(), f"{path.name} is missing"
+        sections = _sections(_read(path))
+        hits = [(h, body) for h, body in sections if phrase.lower() in h.lower()]
+        assert hits, f"{notebook}: no heading containing {phrase!r} (theory row {key!r})"
+        heading, body = hits[0]
+        code = [c for c in body if c.cell_type == "code" and c.source.strip()]
+        assert code, f"{notebook}: section {heading!r} has no code cell -- each idea must meet the data"
+        fa = [c for c in body if c.cell_type == "markdown" and 'dir="rtl"' in c.source]
+        assert fa, f"{notebook}: section {heading!r} has no Persian prose"
+
+
+def test_every_theory_heading_is_bilingual_prose_plus_code():
+    """In notebook 01 every numbered section has English prose, Persian prose and code."""
+    nb = _read(NOTEBOOKS / "01_cem_theory.ipynb")
+    numbered = [(h, body) for h, body in _sections(nb) if re.match(r"\d+\.", h)]
+    assert len(numbered) >= 20
+    for heading, body in numbered:
+        assert any(c.cell_type == "code" for c in body), heading
+
+
+# ---- the frame of every notebook --------------------------------------------------------------
+
+NOTEBOOK_IDS = [p.stem for p in _notebooks()]
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_IDS)
+def test_notebook_header(name):
+    nb = _read(NOTEBOOKS / f"{name}.ipynb")
+    first = next(c for c in nb.cells if c.cell_type == "markdown").source
+    assert first.lstrip().startswith("# "), f"{name}: the first cell must start with the title"
+    for pattern in (r"audience", r"what you.{0,3}(will|'ll)? ?learn", r"time( needed)?"):
+        assert re.search(pattern, first, re.I), f"{name}: the first cell lacks {pattern!r}"
+    assert 'dir="rtl"' in first, f"{name}: the header needs its Persian version in <div dir=\"rtl\" lang=\"fa\">"
+    for word in ("مخاطب", "زمان"):
+        assert word in first, f"{name}: the Persian header lacks {word!r}"
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_IDS)
+def test_notebook_language_switch(name):
+    nb = _read(NOTEBOOKS / f"{name}.ipynb")
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    switch = [i for i, src in enumerate(code) if re.search(r"ce\.set_language\(\s*[\"']en[\"']\s*\)", src)]
+    assert switch, f"{name}: no language switch cell `ce.set_language(\"en\")  # or \"fa\"`"
+    assert switch[0] <= 1, f"{name}: the language switch must be one of the first two code cells"
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_IDS)
+def test_notebook_ends_with_exercises_and_read_next(name):
+    nb = _read(NOTEBOOKS / f"{name}.ipynb")
+    md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    exercises = re.search(r"^#{2,3}\s+.*exercise", md, re.I | re.M)
+    read_next = re.search(r"^#{2,3}\s+.*read next", md, re.I | re.M)
+    assert exercises, f"{name}: no '## Exercises' heading"
+    assert read_next, f"{name}: no '## What to read next' heading"
+    assert exercises.start() < read_next.start(), f"{name}: exercises come before 'what to read next'"
+    assert re.search(r"<details>.*?<summary>.*?</summary>.*?</details>", md[exercises.start():], re.S), \
+        f"{name}: exercise solutions must be hidden in a <details><summary>…</summary>…</details> block"
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_IDS)
+def test_prose_cells_are_bilingual(name):
+    """Cells with English prose carry a Persian version (in the same cell), except pure code/quote cells."""
+    nb = _read(NOTEBOOKS / f"{name}.ipynb")
+    prose = [c.source for c in nb.cells if c.cell_type == "markdown" and len(re.sub(r"`[^`]*`", "", c.source)) > 200]
+    assert prose
+    bilingual = [s for s in prose if 'dir="rtl"' in s]
+    assert len(bilingual) / len(prose) >= 0.8, f"{name}: only {len(bilingual)} of {len(prose)} prose cells have Persian"
+
+
+# ---- the learning path ------------------------------------------------------------------------
+
+def test_learning_path_in_readme_and_helper():
+    from cem_edu.notebook import NOTEBOOKS as PATH, learning_path
+
+    readme = (NOTEBOOKS / "README.md").read_text(encoding="utf-8")
+    numbers = [nb.number for nb in PATH]
+    assert numbers == [f"{i:02d}" for i in range(13)]
+    for nb in PATH:
+        row = re.search(rf"^\| {nb.number} \|.*\| (\d+) min \|", readme, re.M)
+        assert row, f"README lacks the row of notebook {nb.number}"
+        assert int(row.group(1)) == nb.minutes, f"README and NOTEBOOKS disagree on the time of {nb.number}"
+    table = learning_path("en")
+    assert list(table.index) == numbers and table["Minutes"].sum() == sum(nb.minutes for nb in PATH)
+    assert learning_path("fa").columns[0] == "موضوع"
+
+
+def test_each_notebook_number_is_used_once_and_listed():
+    from cem_edu.notebook import NOTEBOOKS as PATH
+
+    numbers = [p.name[:2] for p in _notebooks()]
+    assert len(numbers) == len(set(numbers)), f"two notebooks share a number: {numbers}"
+    assert set(numbers) <= {nb.number for nb in PATH}
+
+
+def test_book_config_and_toc():
+    import fnmatch
+
+    config = yaml.safe_load((NOTEBOOKS / "_config.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load((NOTEBOOKS / "_toc.yml").read_text(encoding="utf-8"))
+    assert toc["format"] == "jb-book" and (NOTEBOOKS / f"{toc['root']}.md").is_file()
+    globs = [entry["glob"] for part in toc["parts"] for entry in part["chapters"]]
+    for nb in [f"{n:02d}_x" for n in range(13)]:          # every number 00..12 has a place
+        assert sum(fnmatch.fnmatch(nb, g) for g in globs) == 1, nb
+    # the MyST twins are excluded so each notebook is built once
+    assert any(fnmatch.fnmatch("01_cem_theory.md", p) for p in config["exclude_patterns"])
+    assert config["execute"]["execute_notebooks"] == "force"
+
+
+# ---- helpers used in the notebooks ------------------------------------------------------------
+
+def test_glossary_switches_language():
+    from cem_edu.notebook import GLOSSARY_TERMS, glossary
+
+    en, fa = glossary(language="en"), glossary(language="fa")
+    assert len(en) == len(GLOSSARY_TERMS) == len(fa)
+    assert en.columns.tolist() == ["English", "Persian", "Meaning"]
+    assert fa.columns.tolist() == ["انگلیسی", "فارسی", "معنا"]
+    assert en.iloc[0, 1] == fa.iloc[0, 1] == "تجربه مشتری"
+    assert "behavioural, emotional, cognitive and sensory" in en.iloc[0, 2]
+
+
+def test_glossary_rejects_unknown_terms():
+    from cem_edu.errors import CemError
+    from cem_edu.notebook import glossary
+
+    with pytest.raises(CemError, match="unknown glossary term.*'nps'.*choose from cx"):
+        glossary(["cx", "nps"])
+
+
+def test_score_answers():
+    from cem_edu.notebook import score_answers
+
+    key = {"robots serve food": "mechanic", "cashier's gift": "humanic", "hot dish": "functional"}
+    n, marks = score_answers({"robots serve food": "Mechanic ", "cashier's gift": "functional"}, key)
+    assert n == 1
+    assert marks == {"robots serve food": True, "cashier's gift": False, "hot dish": False}
+
+
+def test_quiz_and_checklist_widgets():
+    from cem_edu.notebook import checklist, quiz
+
+    box = quiz({"a": "x", "b": "y"}, ["x", "y"])
+    dropdowns = [row.children[0] for row in box.children[:2]]
+    dropdowns[0].value, dropdowns[1].value = "x", "x"
+    assert box.score() == (1, {"a": True, "b": False})
+    box.children[-1].children[0].click()
+    assert "1 of 2" in box.children[-1].children[1].value
+    assert box.children[0].children[1].value == "✅" and box.children[1].children[1].value == "❌"
+
+    ticks = checklist(["p", "q", "r"], done=["q"])
+    assert ticks.ticked() == ["q"] and "1 of 3" in ticks.children[-1].value
+    ticks.children[0].value = True
+    assert ticks.ticked() == ["p", "q"] and "2 of 3" in ticks.children[-1].value
+
+
+def test_curriculum_strings_have_both_languages():
+    data = yaml.safe_load((ROOT / "cem_edu" / "locales" / "curriculum.yaml").read_text(encoding="utf-8"))
+    assert all(k.startswith("curriculum.") for k in data)
+    missing = [k for k, v in data.items() if not (v.get("en") and v.get("fa"))]
+    assert not missing, missing
