@@ -91,15 +91,15 @@ def _identification(model: Model) -> None:
     df = count_df(model)
     if df < 0:
         raise ModelError(t("sem.model.negative_df", df=df, npar=model.npar, moments=df + model.npar))
-    pt = model.partable
+    rows = [r for r in model.rows if r["op"] != ":=" and r["group"] == 1]
     for f in model.names.lv:
-        ind = pt[(pt["op"] == "=~") & (pt["lhs"] == f) & (pt["group"] == 1)]
+        ind = [r for r in rows if r["op"] == "=~" and r["lhs"] == f]
         if len(ind) == 1:
-            v = ind["rhs"].iat[0]
-            res = pt[(pt["op"] == "~~") & (pt["lhs"] == v) & (pt["rhs"] == v) & (pt["group"] == 1)]
-            var = pt[(pt["op"] == "~~") & (pt["lhs"] == f) & (pt["rhs"] == f) & (pt["group"] == 1)]
-            free_count = int(ind["free"].iat[0] > 0) + int(len(res) and res["free"].iat[0] > 0) \
-                + int(len(var) and var["free"].iat[0] > 0)
+            v = ind[0]["rhs"]
+            res = [r for r in rows if r["op"] == "~~" and r["lhs"] == v and r["rhs"] == v]
+            var = [r for r in rows if r["op"] == "~~" and r["lhs"] == f and r["rhs"] == f]
+            free_count = int(ind[0]["free"] > 0) + int(bool(res) and res[0]["free"] > 0) \
+                + int(bool(var) and var[0]["free"] > 0)
             if free_count >= 2 and f not in model.names.eqs_y and f not in model.names.eqs_x:
                 raise ModelError(t("sem.model.single_indicator", factor=f, item=v))
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats as sps
+from scipy import optimize, special
 
 from .ml import SampleStats
 from .model import Model
@@ -106,7 +106,7 @@ def rmsea_ci(chisq: float, df: int, n: int, ngroups: int = 1, level: float = 0.9
     upper_p, lower_p = (1 + level) / 2, (1 - level) / 2
 
     def f(lam, target):
-        return sps.ncx2.cdf(chisq, df, lam) - target if lam > 0 else sps.chi2.cdf(chisq, df) - target
+        return special.chndtr(chisq, df, lam) - target if lam > 0 else special.chdtr(df, chisq) - target
 
     def solve(target):
         if f(0.0, target) < 0:
@@ -170,9 +170,9 @@ def fit_measures(model: Model, stats: SampleStats, x: np.ndarray, fmin: float | 
     npar = model.npar
     df = count_df(model)
     chisq = N * F
-    pvalue = float(sps.chi2.sf(chisq, df)) if df > 0 else np.nan
+    pvalue = float(special.chdtrc(df, chisq)) if df > 0 else np.nan
     bchisq, bdf = baseline(model, stats)
-    bp = float(sps.chi2.sf(bchisq, bdf)) if bdf > 0 else np.nan
+    bp = float(special.chdtrc(bdf, bchisq)) if bdf > 0 else np.nan
     d, db = max(chisq - df, 0.0), max(bchisq - bdf, 0.0)
     denom = max(chisq - df, bchisq - bdf, 0.0)
     cfi = 1.0 - d / denom if denom > 0 else 1.0
@@ -198,8 +198,8 @@ def fit_measures(model: Model, stats: SampleStats, x: np.ndarray, fmin: float | 
     if df > 0:
         rmsea = float(np.sqrt(max(chisq / (N * df) - 1.0 / N, 0.0)) * np.sqrt(G))
         lo, hi = rmsea_ci(chisq, df, N, G)
-        rmsea_p = float(sps.ncx2.sf(chisq, df, N * df * 0.05 ** 2 / G))
-        rmsea_np = float(sps.ncx2.cdf(chisq, df, N * df * 0.08 ** 2 / G))
+        rmsea_p = float(1.0 - special.chndtr(chisq, df, N * df * 0.05 ** 2 / G))
+        rmsea_np = float(special.chndtr(chisq, df, N * df * 0.08 ** 2 / G))
     else:
         rmsea, lo, hi, rmsea_p, rmsea_np = 0.0, 0.0, 0.0, np.nan, np.nan
     sr = _srmr(model, stats, implied)

@@ -109,11 +109,12 @@ def sample_stats(data: pd.DataFrame, ov: list, group: str | None = None, group_l
 
 def fill_exo(model: Model, stats: SampleStats) -> None:
     """Fix the moments of exogenous covariates (``exo == 1``) at their sample values (fixed.x)."""
-    pt = model.partable
     oi = {v: i for i, v in enumerate(stats.ov)}
-    for row in np.flatnonzero(pt["exo"].to_numpy() == 1):
-        g = int(pt["group"].iat[row]) - 1
-        lhs, op, rhs = pt["lhs"].iat[row], pt["op"].iat[row], pt["rhs"].iat[row]
+    for row, r in enumerate(model.rows):
+        if r["exo"] != 1:
+            continue
+        g = int(r["group"]) - 1
+        lhs, op, rhs = r["lhs"], r["op"], r["rhs"]
         if op == "~~":
             val = stats.cov[g][oi[lhs], oi[rhs]]
         else:
@@ -125,74 +126,76 @@ def start_values(model: Model, stats: SampleStats) -> np.ndarray:
     """Starting values: user ``start()`` values, else fabin-like loadings from the sample
     covariances, factor variances from the indicator covariances, residual variances
     from what the factor leaves, zero regressions and covariances, sample means."""
-    pt = model.partable
     x = np.full(model.npar, np.nan)
     lv = list(model.names.lv)
     oi = {v: i for i, v in enumerate(stats.ov)}
+    rows_all = [r for r in model.rows if r["op"] != ":="]
     for g in range(model.ngroups):
         S = stats.cov[g]
         mean = stats.mean[g]
-        ptg = pt[(pt["group"] == g + 1)]
+        rows_g = [r for r in rows_all if r["group"] == g + 1]
         lam, psi = {}, {}
         for f in lv:
-            rows = ptg[(ptg["op"] == "=~") & (ptg["lhs"] == f)]
-            ind = [v for v in rows["rhs"] if v in oi]
+            rows = [r for r in rows_g if r["op"] == "=~" and r["lhs"] == f]
+            ind = [r["rhs"] for r in rows if r["rhs"] in oi]
             if not ind:
                 psi[f] = 0.05
                 continue
             rel = {ind[0]: 1.0}
-            r = oi[ind[0]]
+            r0 = oi[ind[0]]
             for j in ind[1:]:
                 ks = [k for k in ind if k not in (j, ind[0])]
-                vals = [S[oi[j], oi[k]] / S[r, oi[k]] for k in ks if abs(S[r, oi[k]]) > 1e-8]
-                if not vals and abs(S[r, oi[j]]) > 1e-8 and len(ind) == 2:
+                vals = [S[oi[j], oi[k]] / S[r0, oi[k]] for k in ks if abs(S[r0, oi[k]]) > 1e-8]
+                if not vals and len(ind) == 2:
                     vals = [1.0]
                 rel[j] = float(np.mean(vals)) if vals else 1.0
             pairs = [(a, b) for i, a in enumerate(ind) for b in ind[i + 1:]]
             ests = [S[oi[a], oi[b]] / (rel[a] * rel[b]) for a, b in pairs if abs(rel[a] * rel[b]) > 1e-8]
-            ps = float(np.mean(ests)) if ests else 0.5 * S[r, r]
+            ps = float(np.mean(ests)) if ests else 0.5 * S[r0, r0]
             if not np.isfinite(ps) or ps <= 0:
-                ps = 0.5 * S[r, r]
-            # scale by the fixed loading (marker), if any
-            fixed = rows[rows["free"] == 0]
-            if len(fixed) and np.isfinite(fixed["ustart"].iat[0]) and fixed["rhs"].iat[0] in rel \
-                    and fixed["ustart"].iat[0] != 0:
-                c = fixed["ustart"].iat[0] / rel[fixed["rhs"].iat[0]]
+                ps = 0.5 * S[r0, r0]
+            fixed = [r for r in rows if r["free"] == 0 and r["rhs"] in rel and np.isfinite(r["ustart"])
+                     and r["ustart"] != 0]
+            if fixed:
+                c = fixed[0]["ustart"] / rel[fixed[0]["rhs"]]
                 lam[f] = {v: rel[v] * c for v in rel}
                 psi[f] = ps / c ** 2
             else:
-                var_row = ptg[(ptg["op"] == "~~") & (ptg["lhs"] == f) & (ptg["rhs"] == f)]
-                if len(var_row) and var_row["free"].iat[0] == 0 and np.isfinite(var_row["ustart"].iat[0]):
-                    v = max(var_row["ustart"].iat[0], 1e-3)
+                var_row = [r for r in rows_g if r["op"] == "~~" and r["lhs"] == f and r["rhs"] == f]
+                if var_row and var_row[0]["free"] == 0 and np.isfinite(var_row[0]["ustart"]):
+                    v = max(var_row[0]["ustart"], 1e-3)
                     lam[f] = {k: rel[k] * np.sqrt(ps / v) for k in rel}
                     psi[f] = v
                 else:
                     lam[f] = rel
                     psi[f] = ps
-        for r in ptg.itertuples():
-            if r.free == 0:
+        eqs_y = set(model.names.eqs_y)
+        phantom = set(model.phantom)
+        for r in rows_g:
+            if r["free"] == 0:
                 continue
-            k = r.free - 1
+            k = r["free"] - 1
             if np.isfinite(x[k]):
                 continue
-            if np.isfinite(r.start):
-                x[k] = r.start
-                continue
-            if r.op == "=~":
-                x[k] = lam.get(r.lhs, {}).get(r.rhs, 1.0)
-            elif r.op == "~~" and r.lhs == r.rhs:
-                if r.lhs in psi:
-                    x[k] = psi[r.lhs]
-                elif r.lhs in oi:
-                    s = S[oi[r.lhs], oi[r.lhs]]
-                    explained = sum(lam[f].get(r.lhs, 0.0) ** 2 * psi[f] for f in lam)
-                    x[k] = min(max(s - explained, 0.1 * s), 0.9 * s) if explained > 0 else 0.5 * s
-                    if r.lhs in model.phantom:
-                        x[k] = 0.5 * s if r.lhs in model.names.eqs_y else s
+            op, lhs, rhs = r["op"], r["lhs"], r["rhs"]
+            if np.isfinite(r["start"]):
+                x[k] = r["start"]
+            elif op == "=~":
+                x[k] = lam.get(lhs, {}).get(rhs, 1.0)
+            elif op == "~~" and lhs == rhs:
+                if lhs in psi:
+                    x[k] = psi[lhs]
+                elif lhs in oi:
+                    s = S[oi[lhs], oi[lhs]]
+                    if lhs in phantom:
+                        x[k] = 0.5 * s if lhs in eqs_y else s
+                    else:
+                        explained = sum(lam[f].get(lhs, 0.0) ** 2 * psi[f] for f in lam)
+                        x[k] = min(max(s - explained, 0.1 * s), 0.9 * s) if explained > 0 else 0.5 * s
                 else:
                     x[k] = 0.05
-            elif r.op == "~1":
-                x[k] = mean[oi[r.lhs]] if r.lhs in oi and r.lhs not in lv else 0.0
+            elif op == "~1":
+                x[k] = mean[oi[lhs]] if lhs in oi and lhs not in lv else 0.0
             else:
                 x[k] = 0.0
     x[~np.isfinite(x)] = 0.0

@@ -53,8 +53,9 @@ class Model:
         self.partable = partable
         self.names = names
         self.meanstructure = bool(meanstructure)
-        pt = partable[partable["op"] != ":="]
-        self.ngroups = int(pt["group"].max())
+        self.rows = partable.to_dict("records")
+        pt = [r for r in self.rows if r["op"] != ":="]
+        self.ngroups = int(max(r["group"] for r in pt))
         self.ov = list(names.ov)
         lv = list(names.lv)
         phantom = set(names.eqs_y) | set(names.eqs_x)
@@ -63,17 +64,15 @@ class Model:
         changed = True
         while changed:
             changed = False
-            for r in pt.itertuples():
-                if r.op == "~~" and r.lhs != r.rhs:
-                    a, b = r.lhs, r.rhs
+            for r in pt:
+                if r["op"] == "~~" and r["lhs"] != r["rhs"]:
+                    a, b = r["lhs"], r["rhs"]
                     inv = (a in phantom or a in lv) != (b in phantom or b in lv)
                     if inv:
                         for v in (a, b):
                             if v not in phantom and v not in lv:
                                 phantom.add(v)
                                 changed = True
-                if r.op == "=~" and r.rhs in phantom:
-                    pass
         self.phantom = [v for v in self.ov if v in phantom]
         self.eta = lv + self.phantom
         p, m = len(self.ov), len(self.eta)
@@ -82,13 +81,13 @@ class Model:
         ei = {v: i for i, v in enumerate(self.eta)}
         self.vech_rows, self.vech_cols = vech_indices(p)
         mats, rows, cols = [], [], []
-        for r in partable.itertuples():
-            if r.op == ":=":
+        for r in self.rows:
+            if r["op"] == ":=":
                 mats.append("")
                 rows.append(-1)
                 cols.append(-1)
                 continue
-            lhs, op, rhs = r.lhs, r.op, r.rhs
+            lhs, op, rhs = r["lhs"], r["op"], r["rhs"]
             if op == "=~":
                 if rhs in ei:
                     mats.append("beta"); rows.append(ei[rhs]); cols.append(ei[lhs])
@@ -111,32 +110,32 @@ class Model:
             else:  # pragma: no cover - parser rejects other operators
                 raise ValueError(op)
         self.loc = pd.DataFrame({"mat": mats, "row": rows, "col": cols}, index=partable.index)
+        self._loc = list(zip(mats, rows, cols))
         self.npar = int(partable["free"].max()) if len(partable) else 0
         self._build()
 
     # ------------------------------------------------------------------ set-up
     def _build(self) -> None:
-        pt, loc = self.partable, self.loc
         p, m = self.p, self.m
         self.base = []
         self.free_idx = []   # per group: dict mat -> (rows, cols, par)
         for g in range(1, self.ngroups + 1):
-            sel = (pt["group"] == g).to_numpy()
             L = np.zeros((p, m)); T = np.zeros((p, p)); P = np.zeros((m, m)); B = np.zeros((m, m))
             nu = np.zeros(p); al = np.zeros(m)
             for v in self.phantom:
                 L[self.ov.index(v), self.eta.index(v)] = 1.0
             base = dict(lambda_=L, theta=T, psi=P, beta=B, nu=nu, alpha=al)
             free = {k: ([], [], []) for k in _MATS}
-            for i in np.flatnonzero(sel):
-                mat, r, c = loc.iat[i, 0], int(loc.iat[i, 1]), int(loc.iat[i, 2])
-                fr = int(pt["free"].iat[i])
+            for r, (mat, i, j) in zip(self.rows, self._loc):
+                if r["op"] == ":=" or r["group"] != g:
+                    continue
+                fr = int(r["free"])
                 if fr > 0:
-                    free[mat][0].append(r); free[mat][1].append(c); free[mat][2].append(fr - 1)
+                    free[mat][0].append(i); free[mat][1].append(j); free[mat][2].append(fr - 1)
                 else:
-                    val = pt["ustart"].iat[i]
+                    val = r["ustart"]
                     val = 0.0 if not np.isfinite(val) else float(val)
-                    self._put(base, mat, r, c, val)
+                    self._put(base, mat, i, j, val)
             self.base.append(base)
             self.free_idx.append({k: tuple(np.asarray(a, dtype=int) for a in v) for k, v in free.items()})
 
@@ -157,8 +156,9 @@ class Model:
     def set_fixed(self, row: int, value: float) -> None:
         """Change the fixed value of parameter-table row ``row`` (0-based position)."""
         self.partable.iat[row, self.partable.columns.get_loc("ustart")] = value
-        g = int(self.partable["group"].iat[row]) - 1
-        mat, r, c = self.loc.iat[row, 0], int(self.loc.iat[row, 1]), int(self.loc.iat[row, 2])
+        self.rows[row]["ustart"] = value
+        g = int(self.rows[row]["group"]) - 1
+        mat, r, c = self._loc[row]
         self._put(self.base[g], mat, r, c, float(value))
 
     # ---------------------------------------------------------------- matrices

@@ -37,7 +37,7 @@ EST_COLUMNS = ["lhs", "op", "rhs", "label", "group", "est", "se", "z", "pvalue",
 def build_estimates(model: Model, x: np.ndarray, vcov: np.ndarray, defined: DefinedParameters,
                     level: float = 0.95) -> pd.DataFrame:
     """The parameter-estimate table with Wald tests and CIs and standardised values."""
-    from scipy import stats as sps
+    from scipy import special
 
     from .standardize import standardize
 
@@ -65,9 +65,9 @@ def build_estimates(model: Model, x: np.ndarray, vcov: np.ndarray, defined: Defi
                            "std_lv": defined.values_from(env_lv), "std_all": defined.values_from(env_all)})
         df = pd.concat([df, dd], ignore_index=True)
     z = np.where(df["se"] > 0, df["est"] / df["se"].where(df["se"] > 0, 1.0), np.nan)
-    crit = sps.norm.ppf(0.5 + level / 2)
+    crit = special.ndtri(0.5 + level / 2)
     df["z"] = z
-    df["pvalue"] = 2 * sps.norm.sf(np.abs(z))
+    df["pvalue"] = 2 * special.ndtr(-np.abs(z))
     df["ci_lower"] = df["est"] - crit * df["se"]
     df["ci_upper"] = df["est"] + crit * df["se"]
     return df[EST_COLUMNS]

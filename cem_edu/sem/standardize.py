@@ -56,7 +56,7 @@ def standardize(model: Model, x: np.ndarray, est: np.ndarray) -> tuple[np.ndarra
             return mats[g]["psi"][ei[v], ei[v]]
         return mats[g]["theta"][oi[v], oi[v]]
 
-    for i, r in enumerate(pt.itertuples()):
+    for i, r in enumerate(pt.itertuples(index=False, name="Row")):
         if r.op == ":=":
             continue
         g = int(r.group) - 1
