@@ -210,3 +210,8 @@ def test_action_plan_ranks_and_exports(tmp_path):
     assert "اولویت" in pd.read_excel(p).columns
     with pytest.raises(DataError, match="at least one"):
         action_plan()
+    ce.set_language("en")
+    more = action_plan(ipma=ip, extra=["Write an experience standard"], top=1)
+    assert list(more["what"])[-1] == "Write an experience standard"
+    assert list(more["level"]) == ["high", "review"] and list(more["priority"]) == [1, 2]
+    assert np.isnan(more["score"].iloc[-1]) and more["owner"].iloc[-1] == "to assign"

@@ -91,7 +91,7 @@ def _from_journey(journey, owners: Mapping, min_n: int) -> list[dict]:
 
 
 def action_plan(ipma=None, gaps=None, journey=None, *, owners: Mapping | None = None, top: int | None = 10,
-                min_n: int = 5, alpha: float = 0.05) -> pd.DataFrame:
+                min_n: int = 5, alpha: float = 0.05, extra=None) -> pd.DataFrame:
     """A ranked, editable action plan from the IPMA, the expectation gaps and the journey map.
 
     Each source proposes actions and scores them from 0 to 1 within the source (relative to its
@@ -115,15 +115,18 @@ def action_plan(ipma=None, gaps=None, journey=None, *, owners: Mapping | None = 
     gaps : result of :func:`cem_edu.cx.gap`.
     journey : result of :func:`cem_edu.cx.journey_map` (or its ``.table``).
     owners : {construct / gap group / "stage/channel": owner} for rows without one.
-    top : keep the first ``top`` rows (None keeps all).
+    top : keep the first ``top`` rows of the ranked evidence (None keeps all).
+    extra : further actions without a score (e.g. the unticked items of the twelve-technique
+        checklist): a list of strings or of dicts / a DataFrame with at least ``what``; appended
+        after the ranked rows with level "review" and source "manual" (unless given).
 
     Returns
     -------
     DataFrame with columns priority, what, where, owner, expected_impact, evidence, score,
     level, source, status, due.
     """
-    if ipma is None and gaps is None and journey is None:
-        raise DataError("action_plan needs at least one of ipma=, gaps=, journey=")
+    if ipma is None and gaps is None and journey is None and extra is None:
+        raise DataError("action_plan needs at least one of ipma=, gaps=, journey=, extra=")
     owners = dict(owners or {})
     rows = []
     if ipma is not None:
@@ -134,7 +137,7 @@ def action_plan(ipma=None, gaps=None, journey=None, *, owners: Mapping | None = 
         rows += _from_gaps(gaps, owners, alpha)
     order = {"ipma": 0, "journey": 1, "gap": 2}
     plan = pd.DataFrame(rows, columns=["what", "where", "owner", "expected_impact", "evidence", "score", "source"])
-    if plan.empty:
+    if plan.empty and extra is None:
         plan = pd.DataFrame(columns=list(ACTION_COLUMNS))
         plan.attrs["note"] = t("cx.plan.empty")
         return plan
@@ -142,12 +145,24 @@ def action_plan(ipma=None, gaps=None, journey=None, *, owners: Mapping | None = 
     plan = plan.sort_values(["score", "_o"], ascending=[False, True], kind="stable").drop(columns="_o")
     if top is not None:
         plan = plan.head(top)
+    plan["level"] = plan["score"].map(_level)
+    if extra is not None:
+        more = pd.DataFrame([{"what": e} if isinstance(e, str) else dict(e) for e in extra]) \
+            if not isinstance(extra, pd.DataFrame) else extra.copy()
+        if "what" not in more.columns:
+            raise DataError("extra actions need a 'what' column (the action text)")
+        for col, default in (("where", ""), ("owner", ""), ("expected_impact", ""), ("evidence", ""),
+                             ("source", "manual"), ("level", "review")):
+            if col not in more.columns:
+                more[col] = default
+        more["score"] = np.nan
+        plan = pd.concat([plan, more[["what", "where", "owner", "expected_impact", "evidence", "score", "source",
+                                      "level"]]], ignore_index=True)
     plan = plan.reset_index(drop=True)
     plan.insert(0, "priority", np.arange(1, len(plan) + 1))
-    plan["level"] = plan["score"].map(_level)
     plan["status"] = ""
     plan["due"] = ""
-    plan["owner"] = plan["owner"].replace("", t("cx.plan.to_assign"))
+    plan["owner"] = plan["owner"].fillna("").replace("", t("cx.plan.to_assign"))
     return plan[list(ACTION_COLUMNS)]
 
 

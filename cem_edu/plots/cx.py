@@ -119,6 +119,7 @@ def journey_heatmap(journey, value: str = "gap", ax=None, annotate: bool = True,
     ax.set_ylabel(t("cx.col.channel"))
     ax.set_title(t("cx.plot.journey_title", value=t(f"cx.col.{value}")))
     ax.tick_params(axis="x", rotation=30)
+    ax.tick_params(axis="y", rotation=0)
     if get_language() == "fa":
         ax.invert_xaxis()  # the journey reads right to left in Persian
     return ax
