@@ -78,6 +78,16 @@ def is_national_code(value) -> bool:
     return int(d[9]) == check
 
 
+def _canonical(value) -> str:
+    """One spelling per identifier: e-mails lower case, Iranian mobiles as 09xxxxxxxxx, else digits/text."""
+    if isinstance(value, str) and is_email(value):
+        return normalize_text(value).lower()
+    d = _digits(value)
+    if _MOBILE.match(d):
+        return "0" + d[-10:]
+    return d
+
+
 def _name_key(col) -> str:
     return re.sub(r"[\s_\-\u200c.]", "", normalize_text(str(col))).lower()
 
@@ -157,7 +167,7 @@ def pseudonymize(df: pd.DataFrame, columns=None, salt: str | None = None, method
             def h(v):
                 if v is None or (isinstance(v, float) and pd.isna(v)):
                     return v
-                text = _digits(v) if not isinstance(v, str) or not is_email(v) else normalize_text(v).lower()
+                text = _canonical(v)
                 return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
             out[c] = df[c].map(h).astype(object)
     report["action"] = "dropped" if method == "drop" else "hashed (HMAC-SHA256, 16 hex)"

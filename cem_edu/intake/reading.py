@@ -215,7 +215,7 @@ def _read_excel(path: Path, name: str, sheet):
         target = 0 if sheet is None else sheet
         if isinstance(target, int) and not 0 <= target < len(names) or isinstance(target, str) and target not in names:
             raise DataError(msg("intake.no_sheet", path=name, sheet=sheet, sheets=", ".join(map(repr, names))))
-        grid = book.parse(target, header=None, dtype=object)
+        grid = pd.read_excel(book, sheet_name=target, header=None, dtype=object)
     grid = grid.dropna(how="all").dropna(axis=1, how="all")
     if grid.empty:
         raise DataError(msg("intake.empty_file", path=name))

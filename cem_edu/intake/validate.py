@@ -74,7 +74,11 @@ def check_columns(df: pd.DataFrame, inst) -> list[Finding]:
     unknown = [c for c in df.columns if c not in known]
     missing = [c for c in items if c not in df.columns]
     if missing:
-        hints = {c: suggest(c, unknown) for c in missing}
+        hints, free = {}, list(unknown)
+        for c in missing:  # each unknown column is suggested for one missing item at most
+            hints[c] = suggest(c, free)
+            if hints[c] in free:
+                free.remove(hints[c])
         if len(missing) == 1:
             c = missing[0]
             hint = msg("intake.did_you_mean", candidate=hints[c]) if hints[c] else ""
