@@ -313,7 +313,9 @@ def _semantic(data: dict, rep: _Report) -> None:
                 other = items[by_id[target]]
                 ocid = other.get("construct")
                 orole = data["constructs"][constructs[ocid]]["role"] if ocid in constructs else None
-                if orole != "experience" or other.get("kind", "likert") != "likert":
+                if ocid is not None and ocid not in constructs:
+                    pass  # reported on the target item already (unknown construct)
+                elif orole != "experience" or other.get("kind", "likert") != "likert":
                     rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_not_experience", id=iid,
                                                           target=target),
                             t("instrument.fix.pairs_not_experience"))

@@ -379,3 +379,16 @@ def test_display(inst):
     assert '<div dir="ltr" lang="en">' in inst._repr_html_()
     ce.set_language("fa")
     assert '<div dir="rtl" lang="fa">' in inst._repr_html_() and "سرنخ‌های انسانی" in inst._repr_html_()
+
+
+def test_unknown_construct_is_reported_once(tmp_path):
+    # the misspelt construct of HUM1 must not also be reported through EXP5, which pairs with HUM1
+    text = (ce.load_instrument().path.read_text(encoding="utf-8")
+            .replace("construct: humanic", "construct: humanc", 1))
+    (tmp_path / "my_bank.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InstrumentError) as info:
+        load_instrument(tmp_path / "my_bank.yaml")
+    assert str(info.value) == (
+        "my_bank.yaml:279: items[15].construct (item 'HUM1'): item 'HUM1' refers to unknown construct 'humanc'. "
+        "Did you mean 'humanic'? Use one of: functional, mechanic, humanic, expectation, satisfaction, loyalty, "
+        "word_of_mouth, purchase_intent, or add the construct under 'constructs'.")
