@@ -167,7 +167,7 @@ def finish(mod: Model, stats: ml.SampleStats, x: np.ndarray, opt: ml.EstimateInf
         if bad:
             raise ModelError(t("sem.model.not_identified", params=", ".join(bad)))
         vcov = np.linalg.inv(information) / stats.ntotal
-    defined = DefinedParameters(mod.partable)
+    defined = DefinedParameters(mod.rows)
     estimates = build_estimates(mod, x, vcov, defined)
     fm = fit_measures(mod, stats, x, fmin=opt.fmin)
     r2 = r_squared(mod, x)
@@ -180,13 +180,15 @@ def finish(mod: Model, stats: ml.SampleStats, x: np.ndarray, opt: ml.EstimateInf
 
 def _warn_heywood(res: FitResult) -> None:
     est = res.estimates
-    var = est[(est["op"] == "~~") & (est["lhs"] == est["rhs"]) & (est["est"] < 0)]
-    if len(var):
-        names = ", ".join(f"{r.lhs} ~~ {r.rhs} = {r.est:.3f}" for r in var.itertuples())
+    op, lhs, rhs = est["op"].to_numpy(), est["lhs"].to_numpy(), est["rhs"].to_numpy()
+    val, sa = est["est"].to_numpy(dtype=float), est["std_all"].to_numpy(dtype=float)
+    neg = np.flatnonzero((op == "~~") & (lhs == rhs) & (val < 0))
+    if len(neg):
+        names = ", ".join(f"{lhs[i]} ~~ {rhs[i]} = {val[i]:.3f}" for i in neg)
         warnings.warn(t("sem.warn.negative_variance", params=names), EstimationWarning, stacklevel=3)
-    big = est[(est["op"] == "=~") & (est["std_all"].abs() > 1)]
+    big = np.flatnonzero((op == "=~") & (np.abs(sa) > 1))
     if len(big):
-        names = ", ".join(f"{r.lhs} =~ {r.rhs} = {r.std_all:.3f}" for r in big.itertuples())
+        names = ", ".join(f"{lhs[i]} =~ {rhs[i]} = {sa[i]:.3f}" for i in big)
         warnings.warn(t("sem.warn.std_loading", params=names), EstimationWarning, stacklevel=3)
     if not res.converged:
         warnings.warn(t("sem.warn.not_converged", iterations=res.opt.iterations), EstimationWarning, stacklevel=3)

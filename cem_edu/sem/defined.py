@@ -76,15 +76,18 @@ class DefinedParameters:
     ``vcov(x, V)`` -> delta-method covariance matrix of the defined values.
     """
 
-    def __init__(self, partable: pd.DataFrame):
-        d = partable[partable["op"] == ":="]
-        self.names = list(d["lhs"])
-        self.exprs = list(d["rhs"])
+    def __init__(self, partable):
+        rows = partable.to_dict("records") if isinstance(partable, pd.DataFrame) else partable
+        d = [r for r in rows if r["op"] == ":="]
+        self.names = [r["lhs"] for r in d]
+        self.exprs = [r["rhs"] for r in d]
         self.labels = {}   # label -> (free index or -1, fixed value, row)
-        for i, r in enumerate(partable.itertuples()):
-            if r.op == ":=" or not r.label or r.label in self.labels:
+        for i, r in enumerate(rows):
+            lab = r["label"]
+            if r["op"] == ":=" or not lab or lab in self.labels:
                 continue
-            self.labels[r.label] = (int(r.free) - 1, float(r.ustart) if np.isfinite(r.ustart) else np.nan, i)
+            u = float(r["ustart"])
+            self.labels[lab] = (int(r["free"]) - 1, u if np.isfinite(u) else np.nan, i)
         self.compiled = []
         known = set(self.labels)
         for name, expr in zip(self.names, self.exprs):

@@ -29,7 +29,7 @@ LOG2PI = np.log(2.0 * np.pi)
 
 __all__ = ["Pattern", "missing_patterns", "loglik", "loglik_grad", "casewise_scores", "em_h1",
            "independence_loglik", "vech_rows_cols", "sym_grad_to_vech", "numeric_hessian",
-           "CasewiseObjective", "fit_casewise"]
+           "CasewiseObjective", "fit_casewise", "h1_observed_information", "duplication_matrix"]
 
 
 def vech_rows_cols(p: int):
@@ -65,6 +65,7 @@ class Pattern:
     n: int
     mean: np.ndarray      # pattern mean of the observed variables
     cov: np.ndarray       # biased pattern covariance (divisor n_k)
+    ix: tuple = ()        # np.ix_(idx, idx)
 
 
 def missing_patterns(Y: np.ndarray) -> list[Pattern]:
@@ -84,14 +85,16 @@ def missing_patterns(Y: np.ndarray) -> list[Pattern]:
         y = Y[np.ix_(rows, idx)]
         m = y.mean(axis=0)
         d = y - m
-        out.append(Pattern(idx=idx, rows=rows, y=y, n=len(rows), mean=m, cov=d.T @ d / len(rows)))
+        out.append(Pattern(idx=idx, rows=rows, y=y, n=len(rows), mean=m, cov=d.T @ d / len(rows),
+                           ix=np.ix_(idx, idx)))
     return out
 
 
 def _inv_logdet(S):
-    L = np.linalg.cholesky(S)
-    Li = np.linalg.inv(L)
-    return Li.T @ Li, 2.0 * np.log(np.diag(L)).sum()
+    sign, logdet = np.linalg.slogdet(S)
+    if sign <= 0:
+        raise np.linalg.LinAlgError("not positive definite")
+    return np.linalg.inv(S), logdet
 
 
 def loglik(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray) -> float:
@@ -100,7 +103,7 @@ def loglik(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray) -> float:
     for pt in patterns:
         o = pt.idx
         try:
-            W, logdet = _inv_logdet(Sigma[np.ix_(o, o)])
+            W, logdet = _inv_logdet(Sigma[pt.ix])
         except np.linalg.LinAlgError:
             return -np.inf
         d = pt.mean - mu[o]
@@ -117,11 +120,11 @@ def loglik_grad(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray):
     ll = 0.0
     for pt in patterns:
         o = pt.idx
-        W, logdet = _inv_logdet(Sigma[np.ix_(o, o)])
+        W, logdet = _inv_logdet(Sigma[pt.ix])
         d = pt.mean - mu[o]
         C = pt.cov + np.outer(d, d)
         ll -= 0.5 * pt.n * (len(o) * LOG2PI + logdet + np.sum(W * C))
-        G[np.ix_(o, o)] += 0.5 * pt.n * (W @ C @ W - W)
+        G[pt.ix] += 0.5 * pt.n * (W @ C @ W - W)
         g[o] += pt.n * (W @ d)
     return float(ll), G, g
 
@@ -139,7 +142,7 @@ def casewise_scores(patterns: list[Pattern], Sigma, mu, n_rows: int, rc=None, me
     out = np.zeros((n_rows, p + pstar))
     for pt in patterns:
         o = pt.idx
-        W, _ = _inv_logdet(Sigma[np.ix_(o, o)])
+        W, _ = _inv_logdet(Sigma[pt.ix])
         E = pt.y - mu[o]
         WE = E @ W
         out[np.ix_(pt.rows, o)] = WE
@@ -221,16 +224,62 @@ def independence_loglik(patterns: list[Pattern], p: int):
     return mu, np.diag(var), loglik(patterns, np.diag(var), mu)
 
 
-def numeric_hessian(grad, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    """Symmetrised Hessian from an analytic gradient by 4-point central differences (as lavaan's
-    ``lav_model_hessian``)."""
+def numeric_hessian(grad, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+    """Symmetrised Hessian from an analytic gradient by central differences (lavaan's
+    ``lav_model_hessian`` does the same with a 4-point rule)."""
     n = len(x)
     H = np.zeros((n, n))
     for j in range(n):
         e = np.zeros(n)
         e[j] = h
-        H[:, j] = (grad(x - 2 * e) - 8 * grad(x - e) + 8 * grad(x + e) - grad(x + 2 * e)) / (12 * h)
+        H[:, j] = (grad(x + e) - grad(x - e)) / (2 * h)
     return (H + H.T) / 2
+
+
+def duplication_matrix(p: int, rc=None) -> np.ndarray:
+    """D with vec(Σ) = D vech(Σ) (column-major vec, vech in the order of ``vech_rows_cols``)."""
+    r, c = rc if rc is not None else vech_rows_cols(p)
+    D = np.zeros((p * p, len(r)))
+    k = np.arange(len(r))
+    D[c * p + r, k] = 1.0
+    D[r * p + c, k] = 1.0
+    return D
+
+
+def h1_observed_information(patterns: list[Pattern], Sigma, mu, rc=None, meanstructure=True):
+    """Observed information per case, -1/n ∂²ℓ/∂θ∂θ', of the saturated model in θ = (μ, vech Σ),
+    analytic, at the given moments. Per pattern (W = Σ_oo⁻¹, d = ȳ_k - μ_o, C = S_k + dd'):
+
+        μμ: n W,  μΣ: n (Wd)' ⊗ W,  ΣΣ: n/2 [WCW ⊗ W + W ⊗ WCW - W ⊗ W]  (on vec Σ; then D'·D).
+    """
+    p = len(mu)
+    r, c = rc if rc is not None else vech_rows_cols(p)
+    pos = -np.ones((p, p), dtype=int)
+    pos[r, c] = np.arange(len(r))
+    pos[c, r] = np.arange(len(r))
+    ps = len(r)
+    H = np.zeros((p + ps, p + ps))
+    N = 0
+    for pt in patterns:
+        o = pt.idx
+        q = len(o)
+        W, _ = _inv_logdet(Sigma[pt.ix])
+        d = pt.mean - mu[o]
+        C = pt.cov + np.outer(d, d)
+        WCW = W @ C @ W
+        Hs = 0.5 * pt.n * (np.kron(WCW, W) + np.kron(W, WCW) - np.kron(W, W))
+        ro, co = vech_rows_cols(q)
+        Dq = duplication_matrix(q, (ro, co))
+        Hv = Dq.T @ Hs @ Dq
+        vi = p + pos[o[ro], o[co]]
+        H[np.ix_(vi, vi)] += Hv
+        H[np.ix_(o, o)] += pt.n * W
+        Hm = pt.n * np.kron((W @ d)[None, :], W) @ Dq     # (q, q*)
+        H[np.ix_(o, vi)] += Hm
+        H[np.ix_(vi, o)] += Hm.T
+        N += pt.n
+    H /= N
+    return H if meanstructure else H[p:, p:]
 
 
 # ----------------------------------------------------------------------------- model level
@@ -293,7 +342,7 @@ def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-1
     x = r.x
     H = numeric_hessian(objective.grad, x)
     converged = bool(np.all(np.isfinite(x)))
-    for _ in range(5):
+    for _ in range(3):
         g = objective.grad(x)
         if np.max(np.abs(g)) < tol:
             break
@@ -307,6 +356,134 @@ def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-1
         while t > 1e-4 and not objective.value(x - t * step) <= f0 + 1e-14:
             t /= 2
         x = x - t * step
-        H = numeric_hessian(objective.grad, x)
     converged = converged and np.max(np.abs(objective.grad(x))) < 1e-6
     return x, converged, H
+
+
+# ----------------------------------------------------------------------------- fit(missing="fiml")
+def _fiml_measures(base, ll0, ll1, llb, npar, df, bdf, N):
+    """Overwrite the likelihood-based entries of the fit-measure Series under FIML
+    (χ² = 2(ℓ_H1 - ℓ_H0), baseline χ² = 2(ℓ_H1 - ℓ_B), lavaan's formulas)."""
+    from scipy import stats as sps
+
+    f = base.copy()
+    chisq, bchisq = 2 * (ll1 - ll0), 2 * (ll1 - llb)
+    f["chisq"] = chisq
+    f["pvalue"] = float(sps.chi2.sf(chisq, df)) if df > 0 else np.nan
+    f["baseline_chisq"], f["baseline_df"] = bchisq, bdf
+    f["baseline_pvalue"] = float(sps.chi2.sf(bchisq, bdf)) if bdf > 0 else np.nan
+    d, db = max(chisq - df, 0.0), max(bchisq - bdf, 0.0)
+    denom = max(chisq - df, bchisq - bdf, 0.0)
+    f["cfi"] = 1.0 - d / denom if denom > 0 else 1.0
+    if df > 0 and bdf > 0:
+        t1, t2 = chisq / df, bchisq / bdf
+        f["tli"] = f["nnfi"] = (t2 - t1) / (t2 - 1.0)
+        f["rfi"] = min(max((t2 - t1) / t2, 0.0), 1.0) if t2 > 0 else np.nan
+    f["nfi"] = (bchisq - chisq) / bchisq if bchisq > 0 else np.nan
+    f["pnfi"] = df / bdf * f["nfi"] if bdf > 0 else np.nan
+    f["ifi"] = (bchisq - chisq) / (bchisq - df) if bchisq != df else np.nan
+    f["rni"] = 1.0 - d / db if db > 0 else 1.0
+    f["logl"], f["unrestricted_logl"] = ll0, ll1
+    f["aic"] = -2 * ll0 + 2 * npar
+    f["bic"] = -2 * ll0 + npar * np.log(N)
+    f["bic2"] = -2 * ll0 + npar * np.log((N + 2) / 24.0)
+    return f
+
+
+def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal=None, std_lv=False,
+             bootstrap: int = 0, ci: str = "percentile", seed=None, progress=True, group_partial=None,
+             fixed_x=True):
+    """``fit(..., missing="fiml")``: full-information ML as lavaan's ``missing = "ml"``.
+
+    Mean structure always on; the H1 model by EM; SEs from the observed information
+    (MLR: sandwich with casewise scores, Yuan–Bentler scaling with the EM moments as H1).
+    Rows with no observed model variable are dropped and counted.
+    """
+    import pandas as pd
+
+    from ..errors import DataError, ModelError
+    from ..i18n import t
+    from . import _check_columns, _frame, _identification, finish
+    from . import ml
+    from .fitmeasures import count_df
+    from .model import Model
+    from .partable import build_partable
+    from .syntax import parse_syntax
+
+    if bootstrap and bootstrap > 0:
+        raise ModelError(t("sem.fiml.no_bootstrap"))
+    frame = _frame(data)
+    if frame.shape[0] == 0 or frame.shape[1] == 0:
+        raise DataError(t("sem.data.empty"))
+    statements, defined = parse_syntax(model)
+    labels = None
+    if group is not None:
+        _check_columns(frame, [], group)
+        labels = list(pd.unique(frame[group].dropna()))
+        if len(labels) < 2:
+            raise DataError(t("sem.data.one_group", group=group))
+    ngroups = len(labels) if labels else 1
+    pt, names = build_partable(statements, defined, ngroups=ngroups, std_lv=std_lv, meanstructure=True,
+                               group_equal=group_equal, group_partial=group_partial, fixed_x=fixed_x)
+    mod = Model(pt, names, meanstructure=True)
+    _check_columns(frame, mod.ov, group)
+    Yall = frame[mod.ov].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if group is not None:
+        gcol = frame[group].to_numpy()
+        parts = [np.flatnonzero(gcol == lab) for lab in labels]
+    else:
+        parts = [np.arange(len(frame))]
+    groups, em, covs, means, ns = [], [], [], [], []
+    n_dropped = 0
+    p = mod.p
+    for lab, rows in zip(labels or [None], parts):
+        Y = Yall[rows]
+        seen = ~np.isnan(Y).all(axis=1)
+        n_dropped += int((~seen).sum())
+        Y = Y[seen]
+        never = [mod.ov[j] for j in np.flatnonzero(np.isnan(Y).all(axis=0))]
+        if never:
+            raise DataError(t("sem.fiml.empty_column", columns=", ".join(never),
+                              where="" if lab is None else t("sem.data.in_group", group=lab)))
+        if Y.shape[0] <= p:
+            raise DataError(t("sem.data.too_few_rows", n=Y.shape[0], p=p,
+                              where="" if lab is None else t("sem.data.in_group", group=lab)))
+        pats = missing_patterns(Y)
+        mu1, S1, _ = em_h1(pats, p)
+        groups.append(pats)
+        covs.append(S1)
+        means.append(mu1)
+        ns.append(Y.shape[0])
+    if group is None:
+        n_dropped += 0
+    stats = ml.stats_from_moments(mod.ov, covs, means, ns, labels or [None], data=None,
+                                  n_dropped=n_dropped, missing="ml")
+    ml.fill_exo(mod, stats)
+    _identification(mod)
+    x0 = ml.estimate(mod, stats)          # ML on the EM moments: a start close to the FIML solution
+    obj = CasewiseObjective(mod, groups)
+    x, converged, H = fit_casewise(obj, x0)
+    N = obj.N
+    ll0 = obj.loglik(x)
+    ll1 = sum(loglik(pats, S1, mu1) for pats, S1, mu1 in zip(groups, covs, means))
+    llb = sum(independence_loglik(pats, p)[2] for pats in groups)
+    df = count_df(mod)
+    bdf = ngroups * (p * (p - 1) // 2)
+    chisq = 2 * (ll1 - ll0)
+    opt = ml.EstimateInfo(bool(converged), 0, chisq / (2 * N), "casewise-lbfgs-newton",
+                          float(np.max(np.abs(obj.grad(x)))) if len(x) else 0.0)
+    try:
+        vcov = np.linalg.inv(H) / N
+    except np.linalg.LinAlgError:
+        raise ModelError(t("sem.model.not_identified", params="?")) from None
+    res = finish(mod, stats, x, opt, syntax=model, estimator="ML", missing="ml", group=group,
+                 information=H, vcov=vcov)
+    fm = _fiml_measures(res.fit, ll0, ll1, llb, mod.npar, df, bdf, N)
+    from dataclasses import replace
+
+    res = replace(res, fit=fm, se_type="standard", extras={**res.extras, "fiml": {"patterns": groups}})
+    if str(estimator).upper() == "MLR":
+        from .robust import apply_mlr
+
+        res = apply_mlr(res, objective=obj, h1=list(zip(covs, means)), A=H)
+    return res

@@ -216,7 +216,7 @@ def _group_terms(model: Model, stats: SampleStats, x: np.ndarray, g: int, need: 
         C = np.linalg.cholesky(Sigma)
     except np.linalg.LinAlgError:
         return np.inf, None, None
-    logdet = 2.0 * np.log(np.diag(C)).sum()
+    logdet = 2.0 * np.log(np.diagonal(C)).sum()
     Cinv = np.linalg.inv(C)
     Vinv = Cinv.T @ Cinv
     F = logdet + np.sum(S * Vinv) - stats.logdet[g] - p
@@ -292,7 +292,9 @@ def estimate(model: Model, stats: SampleStats, start: np.ndarray | None = None, 
              tol: float = 1e-10, return_info: bool = False):
     """Minimise the ML discrepancy; returns ``x`` (and an EstimateInfo if ``return_info``).
 
-    Fisher scoring with step halving; if that fails to converge, L-BFGS-B with the
+    A first Fisher-scoring step (expected information), then Newton steps with the exact
+    analytic Hessian (Fisher scoring again wherever the Hessian is not positive definite),
+    step halving when F does not decrease; if that fails to converge, L-BFGS-B with the
     analytic gradient finishes the job. ``start`` is a warm start (e.g. the full-sample
     solution for a bootstrap draw); without it, :func:`start_values`.
     """
@@ -322,18 +324,26 @@ def estimate(model: Model, stats: SampleStats, start: np.ndarray | None = None, 
                 step = np.linalg.lstsq(H, -g, rcond=None)[0]
         a = 1.0
         accepted = False
-        for _ in range(30):
-            xn = x + a * step
-            Fn = objective(model, stats, xn, need=0)[0]
-            if np.isfinite(Fn) and Fn <= F + 1e-13 * abs(F):
-                accepted = True
+        Fn, gn, Hn = objective(model, stats, x + step, need=3)
+        if np.isfinite(Fn) and Fn <= F + 1e-13 * abs(F):
+            accepted = True
+            x = x + step
+            F, g, H = Fn, gn, Hn
+            need = 3
+        else:
+            for _ in range(30):
+                a *= 0.5
+                xn = x + a * step
+                Fn = objective(model, stats, xn, need=0)[0]
+                if np.isfinite(Fn) and Fn <= F + 1e-13 * abs(F):
+                    accepted = True
+                    break
+            if not accepted:
+                converged = bool(np.max(np.abs(g)) < 1e-6)
                 break
-            a *= 0.5
-        if not accepted:
-            break
-        x = xn
-        need = 3 if a == 1.0 or need == 3 else 2
-        F, g, H = objective(model, stats, x, need=need)
+            x = xn
+            need = 2
+            F, g, H = objective(model, stats, x, need=need)
         gmax = np.max(np.abs(g)) if len(g) else 0.0
         if gmax < 1e-10 or (np.max(np.abs(a * step)) < 1e-12 and gmax < 1e-6):
             converged = True

@@ -138,6 +138,8 @@ class Model:
                     self._put(base, mat, i, j, val)
             self.base.append(base)
             self.free_idx.append({k: tuple(np.asarray(a, dtype=int) for a in v) for k, v in free.items()})
+        self._eye = np.eye(m)
+        self._has_beta = [bool(len(f["beta"][2]) or np.any(b["beta"] != 0)) for f, b in zip(self.free_idx, self.base)]
 
     @staticmethod
     def _put(base, mat, r, c, val):
@@ -182,7 +184,10 @@ class Model:
     def _core(self, x, g):
         M = self.matrices(x, g)
         m = self.m
-        A = np.linalg.inv(np.eye(m) - M["beta"]) if m else np.zeros((0, 0))
+        if not self._has_beta[g]:
+            A = self._eye
+        else:
+            A = np.linalg.inv(self._eye - M["beta"])
         G = M["lambda"] @ A                          # p x m
         Sigma = G @ M["psi"] @ G.T + M["theta"]
         ea = A @ M["alpha"]                          # E(eta)

@@ -194,78 +194,74 @@ def build_partable(statements: list[Statement], defined: list[Statement] | None 
                        start_user=np.nan)
             row.update(extra)
             rows.append(row)
-    pt = pd.DataFrame(rows)
-    # user-fixed std_lv variances etc. keep ustart; free ones have NaN ustart
-    pt.loc[pt["free_flag"].astype(bool), "ustart"] = np.nan
-    pt["plabel"] = [f".p{i + 1}." for i in range(len(pt))]
+    for i, r in enumerate(rows):
+        if r["free_flag"]:
+            r["ustart"] = np.nan
+        r["plabel"] = f".p{i + 1}."
     # group.equal: tie group-g parameters to group 1 through a shared (internal) label
     if ngroups > 1 and group_equal:
         def etype(r):
-            if r.op == "=~":
+            op, lhs, rhs = r["op"], r["lhs"], r["rhs"]
+            if op == "=~":
                 return "loadings"
-            if r.op == "~":
+            if op == "~":
                 return "regressions"
-            if r.op == "~1":
-                return "means" if r.lhs in lv else "intercepts"
-            if r.op == "~~":
-                both_lv = r.lhs in lv and r.rhs in lv
-                if r.lhs == r.rhs:
+            if op == "~1":
+                return "means" if lhs in lv else "intercepts"
+            if op == "~~":
+                both_lv = lhs in lv and rhs in lv
+                if lhs == rhs:
                     return "lv.variances" if both_lv else "residuals"
                 return "lv.covariances" if both_lv else "residual.covariances"
             return ""
         first = {}
-        for i, r in enumerate(pt.itertuples()):
-            if not r.free_flag or r.label or r.exo:
+        for r in rows:
+            if not r["free_flag"] or r["label"] or r["exo"]:
                 continue
             if etype(r) not in group_equal:
                 continue
-            spec = f"{r.lhs}{r.op}{r.rhs}"
-            if spec in partial or (r.op == "~~" and f"{r.rhs}~~{r.lhs}" in partial):
+            spec = f"{r['lhs']}{r['op']}{r['rhs']}"
+            if spec in partial or (r["op"] == "~~" and f"{r['rhs']}~~{r['lhs']}" in partial):
                 continue
-            k = key(r.lhs, r.op, r.rhs)
-            if r.group == 1:
-                first[k] = r.plabel
-                pt.at[i, "label"] = r.plabel
+            k = key(r["lhs"], r["op"], r["rhs"])
+            if r["group"] == 1:
+                first[k] = r["plabel"]
+                r["label"] = r["plabel"]
             elif k in first:
-                pt.at[i, "label"] = first[k]
+                r["label"] = first[k]
     # free parameter indices, shared by equal labels
-    free = np.zeros(len(pt), dtype=int)
     by_label: dict[str, int] = {}
-    fixed_label: dict[str, float] = {}
-    for i, r in enumerate(pt.itertuples()):
-        if r.label and not r.free_flag:
-            fixed_label[r.label] = r.ustart
+    fixed_label = {r["label"]: r["ustart"] for r in rows if r["label"] and not r["free_flag"]}
     counter = 0
-    for i, r in enumerate(pt.itertuples()):
-        if not r.free_flag:
+    for r in rows:
+        r["free"] = 0
+        if not r["free_flag"]:
             continue
-        if r.label and r.label in fixed_label:
+        lab = r["label"]
+        if lab and lab in fixed_label:
             # a label shared with a fixed parameter fixes this one too
-            pt.at[i, "ustart"] = fixed_label[r.label]
+            r["ustart"] = fixed_label[lab]
+            r["free_flag"] = False
             continue
-        if r.label:
-            if r.label in by_label:
-                free[i] = by_label[r.label]
+        if lab:
+            if lab in by_label:
+                r["free"] = by_label[lab]
                 continue
             counter += 1
-            by_label[r.label] = counter
-            free[i] = counter
+            by_label[lab] = counter
+            r["free"] = counter
         else:
             counter += 1
-            free[i] = counter
-    pt["free"] = free
-    pt["block"] = pt["group"]
-    pt["start"] = pt["start_user"]
-    pt["est"] = np.nan
-    pt["se"] = np.nan
-    drows = []
-    labels = set(pt["label"]) - {""}
+            r["free"] = counter
+    for r in rows:
+        r["block"] = r["group"]
+        r["start"] = r["start_user"]
+        r["est"] = np.nan
+        r["se"] = np.nan
     for d in defined:
-        drows.append(dict(lhs=d.lhs, op=":=", rhs=d.rhs, user=1, group=0, block=0, free=0, ustart=np.nan, exo=0,
-                          label=d.lhs, plabel="", start=np.nan, est=np.nan, se=np.nan))
-        labels.add(d.lhs)
-    if drows:
-        pt = pd.concat([pt, pd.DataFrame(drows)], ignore_index=True)
+        rows.append(dict(lhs=d.lhs, op=":=", rhs=d.rhs, user=1, group=0, block=0, free=0, ustart=np.nan, exo=0,
+                         label=d.lhs, plabel="", start=np.nan, est=np.nan, se=np.nan))
+    pt = pd.DataFrame(rows)
     pt.insert(0, "id", np.arange(1, len(pt) + 1))
     pt = pt[["id", "lhs", "op", "rhs", "user", "block", "group", "free", "ustart", "exo", "label", "plabel",
              "start", "est", "se"]].copy()

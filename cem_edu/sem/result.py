@@ -41,23 +41,24 @@ def build_estimates(model: Model, x: np.ndarray, vcov: np.ndarray, defined: Defi
 
     from .standardize import standardize
 
-    pt = model.partable
-    main = pt[pt["op"] != ":="]
-    fr = main["free"].to_numpy()
-    est = np.where(fr > 0, x[np.maximum(fr - 1, 0)], main["ustart"].to_numpy(dtype=float))
-    se_free = np.sqrt(np.clip(np.diag(vcov), 0, None)) if len(x) else np.zeros(0)
+    rows = model.rows
+    main = [r for r in rows if r["op"] != ":="]
+    fr = np.array([r["free"] for r in main], dtype=int)
+    ust = np.array([r["ustart"] for r in main], dtype=float)
+    est = np.where(fr > 0, x[np.maximum(fr - 1, 0)] if len(x) else 0.0, ust)
+    se_free = np.sqrt(np.clip(np.diag(vcov), 0, None)) if len(x) else np.zeros(1)
     se = np.where(fr > 0, se_free[np.maximum(fr - 1, 0)] if len(x) else 0.0, 0.0)
-    std_lv, std_all = standardize(model, x, np.r_[est, np.full(len(pt) - len(main), np.nan)])
+    std_lv, std_all = standardize(model, x, np.r_[est, np.full(len(rows) - len(main), np.nan)])
     std_lv, std_all = std_lv[:len(main)], std_all[:len(main)]
-    labels = main["label"].to_numpy(dtype=object)
-    df = pd.DataFrame({"lhs": main["lhs"].to_numpy(), "op": main["op"].to_numpy(), "rhs": main["rhs"].to_numpy(),
-                       "label": labels, "group": main["group"].to_numpy(dtype=int), "est": est, "se": se,
+    lab = [r["label"] for r in main]
+    df = pd.DataFrame({"lhs": [r["lhs"] for r in main], "op": [r["op"] for r in main],
+                       "rhs": [r["rhs"] for r in main], "label": lab,
+                       "group": np.array([r["group"] for r in main], dtype=int), "est": est, "se": se,
                        "std_lv": std_lv, "std_all": std_all})
     if len(defined):
         dv = defined.values(x)
         dV = defined.vcov(x, vcov)
         dse = np.sqrt(np.clip(np.diag(dV), 0, None))
-        lab = main["label"].to_numpy()
         env_lv = {l: v for l, v in zip(lab, std_lv) if l}
         env_all = {l: v for l, v in zip(lab, std_all) if l}
         dd = pd.DataFrame({"lhs": defined.names, "op": ":=", "rhs": defined.exprs, "label": defined.names,

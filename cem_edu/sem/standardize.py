@@ -23,6 +23,10 @@ from .model import Model
 
 __all__ = ["standardize", "r_squared", "implied_sds"]
 
+from collections import namedtuple
+
+_Row = namedtuple("_Row", "lhs op rhs group")
+
 
 def implied_sds(model: Model, x: np.ndarray, g: int):
     """(sd of eta, sd of ov, Cov(eta), Sigma) for group g."""
@@ -40,9 +44,9 @@ def standardize(model: Model, x: np.ndarray, est: np.ndarray) -> tuple[np.ndarra
 
     Defined parameters (``:=``) are filled by the caller (see result.py).
     """
-    pt = model.partable
-    std_lv = np.full(len(pt), np.nan)
-    std_all = np.full(len(pt), np.nan)
+    rows = model.rows
+    std_lv = np.full(len(rows), np.nan)
+    std_all = np.full(len(rows), np.nan)
     lv = set(model.names.lv)
     ei = {v: i for i, v in enumerate(model.eta)}
     oi = {v: i for i, v in enumerate(model.ov)}
@@ -56,9 +60,10 @@ def standardize(model: Model, x: np.ndarray, est: np.ndarray) -> tuple[np.ndarra
             return mats[g]["psi"][ei[v], ei[v]]
         return mats[g]["theta"][oi[v], oi[v]]
 
-    for i, r in enumerate(pt.itertuples(index=False, name="Row")):
-        if r.op == ":=":
+    for i, rr in enumerate(rows):
+        if rr["op"] == ":=":
             continue
+        r = _Row(rr["lhs"], rr["op"], rr["rhs"], rr["group"])
         g = int(r.group) - 1
         if g not in cache:
             cache[g] = implied_sds(model, x, g)
