@@ -243,7 +243,17 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
             return None
         return round(max(age, 0.0), 1)
 
+    blank_forms: dict[str, str] = {}   # the empty form per language, with token placeholders
+    placeholders = {"sid": "\x00SID\x00", "ts": "\x00TS\x00", "sig": "\x00SIG\x00"}
+
     def render_form(lg: str, tok: dict, values=None, errors=None, status: int = 200) -> HTMLResponse:
+        if not values and not errors:   # the common case: a fresh form, rendered once per language
+            if lg not in blank_forms:
+                blank_forms[lg] = render_form(lg, placeholders, {"": ""}, None).body.decode("utf-8")
+            html = blank_forms[lg]
+            for key, mark in placeholders.items():
+                html = html.replace(mark, tok[key])
+            return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
         errors = errors or {}
         messages = {qid: p.message(lg) for qid, p in errors.items()}
         return page("form.html", lg, status=status, start=[q for q in qs if q.position == "start"],
