@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
+from scipy import special
 from scipy.optimize import brentq
 
 from .fiml import (CasewiseObjective, Pattern, casewise_scores, loglik_grad, numeric_hessian,
@@ -196,7 +196,7 @@ def rmsea_ci(X2: float, df: float, N: float, G: int = 1, c_hat: float = 1.0, lev
     up, lo = 1 - (1 - level) / 2, (1 - level) / 2
 
     def f(lam, target):
-        return stats.ncx2.cdf(X2, df, lam) - target if lam > 0 else stats.chi2.cdf(X2, df) - target
+        return (special.chndtr(X2, df, lam) if lam > 0 else special.chdtr(df, X2)) - target
 
     if f(0, up) < 0:
         lower = 0.0
@@ -216,7 +216,7 @@ def _rmsea_pvalue(X2, df, N, G=1, c_hat=1.0, h0=0.05, notclose=False):
     if df <= 0:
         return np.nan
     lam = (h0 ** 2) * N * df / c_hat / G
-    return float(stats.ncx2.cdf(X2, df, lam) if notclose else 1 - stats.ncx2.cdf(X2, df, lam))
+    return float(special.chndtr(X2, df, lam) if notclose else 1 - special.chndtr(X2, df, lam))
 
 
 def robust_fit_measures(chisq, df, base_chisq, base_df, N, G, rob: RobustResult) -> dict:
@@ -227,10 +227,10 @@ def robust_fit_measures(chisq, df, base_chisq, base_df, N, G, rob: RobustResult)
     Tb_s = base_chisq / cb
     out = {
         "chisq_scaled": T_s, "df_scaled": float(df),
-        "pvalue_scaled": float(stats.chi2.sf(T_s, df)) if df > 0 else np.nan,
+        "pvalue_scaled": float(special.chdtrc(df, T_s)) if df > 0 else np.nan,
         "chisq_scaling_factor": c,
         "baseline_chisq_scaled": Tb_s, "baseline_df_scaled": float(base_df),
-        "baseline_pvalue_scaled": float(stats.chi2.sf(Tb_s, base_df)),
+        "baseline_pvalue_scaled": float(special.chdtrc(base_df, Tb_s)),
         "baseline_chisq_scaling_factor": cb,
     }
 

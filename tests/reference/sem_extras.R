@@ -83,6 +83,18 @@ pe <- parameterEstimates(fb, boot.ci.type = "perc", level = 0.95)
 write.csv(pe, file.path(out, "hs_boot_perc.csv"), row.names = FALSE)
 pe <- parameterEstimates(fb, boot.ci.type = "bca.simple", level = 0.95)
 write.csv(pe, file.path(out, "hs_boot_bca.csv"), row.names = FALSE)
+# BCa with lavaan's regression estimate of the acceleration (needs R >= n); store the acceleration too
+pe <- parameterEstimates(fb, boot.ci.type = "bca", level = 0.95)
+write.csv(pe, file.path(out, "hs_boot_bcaacc.csv"), row.names = FALSE)
+FREQ <- lavaan:::lav_utils_bootstrap_indices(R = 1000L, nobs = list(nrow(hs)), iseed = attr(draws, "seed"),
+                                             return.freq = TRUE, merge.groups = TRUE)
+err <- attr(draws, "error.idx")
+if (length(err) > 0L) FREQ <- FREQ[-err, , drop = FALSE]
+LM <- lm.fit(x = cbind(1, FREQ[, -1]), y = unclass(draws)[, seq_len(ncol(draws))])
+LL <- rbind(0, unname(LM$coefficients)[-1, , drop = FALSE])
+AA <- apply(LL, 2L, function(x) { L <- x - mean(x); sum(L^3) / (6 * sum(L^2)^1.5) })
+write.csv(data.frame(par = colnames(draws), acceleration = AA), file.path(out, "hs_boot_acceleration.csv"),
+          row.names = FALSE)
 set.seed(2)
 fpb <- sem(pd_model, data = pd, se = "bootstrap", bootstrap = 500)
 write.csv(signif(lavInspect(fpb, "boot"), 12), file.path(out, "pd_boot_draws.csv"), row.names = FALSE)

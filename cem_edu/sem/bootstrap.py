@@ -1,0 +1,392 @@
+"""Nonparametric bootstrap of every free parameter and every ``:=`` effect.
+
+Each draw resamples rows with replacement within each group, recomputes the sample
+moments with numpy and refits the model with a warm start from the full-sample
+solution (``ml.estimate``; no pandas in the loop). The row indices are drawn up front
+from one seeded generator, so the draws are the same for any ``n_jobs`` or backend.
+Draws whose estimation fails are dropped (as lavaan does) and counted.
+
+Intervals (level 1 - α):
+
+* percentile: the α/2 and 1 - α/2 quantiles of the draws, interpolated on the normal
+  scale as ``boot:::norm.inter`` (what lavaan's ``boot.ci.type = "perc"`` uses);
+* BCa (Efron 1987): quantiles at ``Φ(z0 + (z0 + z_α)/(1 - a (z0 + z_α)))`` with bias
+  ``z0 = Φ⁻¹(#{θ* < θ̂}/R)`` and acceleration ``a = Σ L³ / (6 (Σ L²)^1.5)`` from the
+  empirical influence values L, estimated by regressing the draws on the resampling
+  frequencies (lavaan's ``boot.ci.type = "bca"``). ``a = 0`` gives lavaan's "bca.simple".
+
+SE = standard deviation of the draws (divisor R, as lavaan).
+
+References: Efron & Tibshirani (1993) An Introduction to the Bootstrap, ch. 14;
+Davison & Hinkley (1997) Bootstrap Methods and their Application, §5.3;
+lavaan ``parameterEstimates``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special as _sp
+
+__all__ = ["BootstrapResult", "bootstrap", "norm_inter", "ci_percentile", "ci_bca", "acceleration"]
+
+
+@dataclass
+class BootstrapResult:
+    """Bootstrap draws of the free parameters (``draws``, R_ok x npar) and of the defined
+    parameters (``defined``, R_ok x ndef or None); ``freq`` the resampling counts
+    (R_ok x N, rows of all groups side by side); ``n_failed`` draws dropped."""
+
+    draws: np.ndarray
+    defined: np.ndarray | None
+    freq: np.ndarray
+    n_failed: int
+    R: int
+    seed: int | None
+
+    @property
+    def se(self) -> np.ndarray:
+        return self.draws.std(axis=0, ddof=0)
+
+
+def norm_inter(t: np.ndarray, alpha) -> np.ndarray:
+    """Quantiles of the draws ``t`` at probabilities ``alpha`` with interpolation on the normal
+    scale between order statistics k and k+1, k = floor((R+1) α) (Davison & Hinkley 1997, eq.
+    5.8; R's ``boot:::norm.inter``)."""
+    t = np.sort(np.asarray(t, float)[np.isfinite(t)])
+    R = len(t)
+    alpha = np.atleast_1d(np.asarray(alpha, float))
+    rk = (R + 1) * alpha
+    k = np.trunc(rk).astype(int)
+    out = np.empty(len(alpha))
+    for i, (a, r, kk) in enumerate(zip(alpha, rk, k)):
+        if kk == r and 0 < kk <= R:
+            out[i] = t[kk - 1]
+        elif kk <= 0:
+            out[i] = t[0]
+        elif kk >= R:
+            out[i] = t[R - 1]
+        else:
+            z, z1, z2 = _sp.ndtri(a), _sp.ndtri(kk / (R + 1)), _sp.ndtri((kk + 1) / (R + 1))
+            out[i] = t[kk - 1] + (z - z1) / (z2 - z1) * (t[kk] - t[kk - 1])
+    return out
+
+
+def ci_percentile(t, level: float = 0.95) -> tuple[float, float]:
+    """Percentile interval (lavaan ``boot.ci.type = "perc"``)."""
+    lo, up = norm_inter(t, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(up)
+
+
+def ci_bca(t, est: float, level: float = 0.95, a: float = 0.0) -> tuple[float, float]:
+    """BCa interval with bias ``z0`` from the share of draws below ``est`` and acceleration ``a``
+    (``a = 0``: bias-corrected only, lavaan's "bca.simple")."""
+    t = np.asarray(t, float)
+    t = t[np.isfinite(t)]
+    if len(t) < 2 or np.var(t) == 0:
+        return float(est), float(est)
+    z = _sp.ndtri([(1 - level) / 2, (1 + level) / 2])
+    w = _sp.ndtri(np.sum(t < est) / len(t))
+    adj = _sp.ndtr(w + (w + z) / (1 - a * (w + z)))
+    lo, up = norm_inter(t, adj)
+    return float(lo), float(up)
+
+
+def acceleration(values: np.ndarray, freq: np.ndarray, first_idx) -> np.ndarray:
+    """Acceleration per column of ``values`` (R x k) from the regression of the draws on the
+    resampling frequencies (R x N), dropping each group's first row as lavaan does:
+    L = (0, β), a = Σ (L - L̄)³ / (6 (Σ (L - L̄)²)^1.5)."""
+    keep = np.setdiff1d(np.arange(freq.shape[1]), np.asarray(first_idx))
+    X = np.column_stack([np.ones(len(freq)), freq[:, keep]])
+    beta = np.linalg.lstsq(X, values, rcond=None)[0][1:]
+    L = np.vstack([np.zeros((1, values.shape[1])), beta])
+    L = L - L.mean(axis=0)
+    return (L ** 3).sum(axis=0) / (6 * ((L ** 2).sum(axis=0)) ** 1.5)
+
+
+def _moments(X, idx):
+    Xb = X[idx]                                  # (r, n, p)
+    m = Xb.mean(axis=1)
+    D = Xb - m[:, None, :]
+    C = np.einsum("rni,rnj->rij", D, D) / X.shape[0]
+    return m, C
+
+
+def _run_chunk(model, ov, data, idx_groups, x_hat, H0, tol):
+    """Refit a chunk of draws; idx_groups[g] is (r, n_g) row indices of group g. Returns
+    (draws (r, k), converged mask)."""
+    from .ml import estimate, fill_exo, stats_from_moments
+
+    r = idx_groups[0].shape[0]
+    mom = [_moments(X, idx) for X, idx in zip(data, idx_groups)]
+    ns = np.array([X.shape[0] for X in data], float)
+    exo = bool(len(model.names.ov_x))
+    out = np.full((r, len(x_hat)), np.nan)
+    ok = np.zeros(r, bool)
+    if not exo:
+        bm = BatchML(model)
+        out, ok = bm.fit(x_hat, H0, [c for _, c in mom], [m for m, _ in mom], ns / ns.sum(), tol=tol)
+    import copy
+
+    for i in np.flatnonzero(~ok):   # one by one: fixed-x models and draws the batch did not finish
+        st = stats_from_moments(ov, [c[i] for _, c in mom], [m[i] for m, _ in mom], ns)
+        try:
+            mod = model
+            if exo:
+                mod = copy.deepcopy(model)
+                fill_exo(mod, st)
+            x, info = estimate(mod, st, start=x_hat, return_info=True)
+        except Exception:  # a degenerate draw (e.g. a constant column)
+            continue
+        if info.converged and np.all(np.isfinite(x)):
+            out[i] = x
+            ok[i] = True
+    return out, ok
+
+
+def bootstrap(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int = 1000, *, seed=None,
+              defined_fn=None, progress: bool = True, n_jobs: int = 1, backend: str | None = None,
+              chunk_size: int = 250, tol: float = 1e-9, H0: np.ndarray | None = None) -> BootstrapResult:
+    """Bootstrap the free parameters of ``model`` fitted to ``data`` (list of complete (n_g, p)
+    arrays in the model's variable order ``ov``) at the estimates ``x_hat``.
+
+    Parameters
+    ----------
+    R : number of draws; seed : int or None (reproducible draws);
+    defined_fn : callable x -> array of the ``:=`` parameters (or None);
+    n_jobs, backend : joblib parallelism (``backend="dask"`` runs on a dask.distributed
+        cluster registered with ``joblib.parallel_config``); progress : tqdm bar.
+    """
+    rng = np.random.default_rng(seed)
+    ns = [X.shape[0] for X in data]
+    if H0 is None:
+        from .ml import objective, stats_from_moments
+
+        mom = [_moments(X, np.arange(X.shape[0])[None]) for X in data]
+        st = stats_from_moments(ov, [c[0] for _, c in mom], [m[0] for m, _ in mom], ns)
+        H0 = objective(model, st, x_hat, need=2)[2]
+    idx = [rng.integers(0, n, size=(R, n)) for n in ns]
+    starts = list(range(0, R, chunk_size))
+    jobs = [(s, min(s + chunk_size, R)) for s in starts]
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=R, desc="bootstrap", disable=not progress, leave=False)
+    results = [None] * len(jobs)
+    if n_jobs == 1 and backend is None:
+        for j, (a, b) in enumerate(jobs):
+            results[j] = _run_chunk(model, ov, data, [ix[a:b] for ix in idx], x_hat, H0, tol)
+            bar.update(b - a)
+    else:
+        from joblib import Parallel, delayed, parallel_config
+
+        with parallel_config(backend=backend or "loky", n_jobs=n_jobs):
+            gen = Parallel(return_as="generator")(
+                delayed(_run_chunk)(model, ov, data, [ix[a:b] for ix in idx], x_hat, H0, tol) for a, b in jobs)
+            for j, res in enumerate(gen):
+                results[j] = res
+                bar.update(jobs[j][1] - jobs[j][0])
+    bar.close()
+    draws = np.vstack([r[0] for r in results])
+    ok = np.concatenate([r[1] for r in results])
+    freq = np.hstack([np.apply_along_axis(np.bincount, 1, ix, minlength=n) for ix, n in zip(idx, ns)])
+    draws, freq = draws[ok], freq[ok]
+    defined = None
+    if defined_fn is not None:
+        defined = np.array([np.atleast_1d(defined_fn(x)) for x in draws]) if len(draws) else None
+    return BootstrapResult(draws=draws, defined=defined, freq=freq, n_failed=int((~ok).sum()), R=R, seed=seed)
+
+
+def intervals(values: np.ndarray, est: np.ndarray, level: float = 0.95, ci: str = "percentile",
+              freq: np.ndarray | None = None, first_idx=(0,)) -> np.ndarray:
+    """(k, 2) array of intervals for each column of ``values`` (draws x k) given estimates."""
+    out = np.empty((values.shape[1], 2))
+    if ci == "bca":
+        a = acceleration(values, freq, first_idx) if freq is not None and len(values) >= freq.shape[1] \
+            else np.zeros(values.shape[1])
+    for j in range(values.shape[1]):
+        if ci == "percentile":
+            out[j] = ci_percentile(values[:, j], level)
+        elif ci in ("bca", "bca.simple", "bc"):
+            out[j] = ci_bca(values[:, j], est[j], level, a=a[j] if ci == "bca" else 0.0)
+        else:
+            raise ValueError(ci)
+    return out
+
+
+# ----------------------------------------------------------------------------- batched ML
+class BatchML:
+    """ML fits of one model to many samples at once (bootstrap draws, Monte Carlo replications).
+
+    All samples are fitted together with numpy batched linear algebra. The gradient of the ML
+    discrepancy uses the matrix derivatives (M = Σ⁻¹ - Σ⁻¹(S + dd')Σ⁻¹, d = m - μ, C = Cov(η),
+    G = Λ(I - B)⁻¹):
+
+        ∂F/∂Λ = 2 M Λ C - 2 Σ⁻¹d (Aα)',  ∂F/∂Θ = M,  ∂F/∂Ψ = G' M G,
+        ∂F/∂B = 2 A'Λ' M Λ A Ψ A' - 2 A'Λ'Σ⁻¹d (Aα)',  ∂F/∂ν = -2Σ⁻¹d,  ∂F/∂α = -2A'Λ'Σ⁻¹d
+
+    and the iteration is a chord (fixed-matrix Newton) method x ← x - H₀⁻¹ ∇F(x) with H₀ the
+    expected Hessian at the warm start, which every sample shares: a few cheap batched steps
+    instead of one optimisation per sample. Samples that do not converge are refitted one by
+    one with ``ml.estimate``.
+    """
+
+    def __init__(self, model):
+        self.model = model
+        self.p, self.m, self.k = model.p, model.m, model.npar
+        self.G = model.ngroups
+        self.meanstructure = model.meanstructure
+        self.maps = []
+        for g in range(self.G):
+            f = model.free_idx[g]
+            self.maps.append(f)
+
+    def _mats(self, X, g):
+        R = X.shape[0]
+        b = self.model.base[g]
+        f = self.maps[g]
+        L = np.broadcast_to(b["lambda_"], (R,) + b["lambda_"].shape).copy()
+        T = np.broadcast_to(b["theta"], (R,) + b["theta"].shape).copy()
+        P = np.broadcast_to(b["psi"], (R,) + b["psi"].shape).copy()
+        B = np.broadcast_to(b["beta"], (R,) + b["beta"].shape).copy()
+        nu = np.broadcast_to(b["nu"], (R,) + b["nu"].shape).copy()
+        al = np.broadcast_to(b["alpha"], (R,) + b["alpha"].shape).copy()
+        r, c, k = f["lambda"]; L[:, r, c] = X[:, k]
+        r, c, k = f["theta"]; T[:, r, c] = X[:, k]; T[:, c, r] = X[:, k]
+        r, c, k = f["psi"]; P[:, r, c] = X[:, k]; P[:, c, r] = X[:, k]
+        r, c, k = f["beta"]; B[:, r, c] = X[:, k]
+        r, _, k = f["nu"]; nu[:, r] = X[:, k]
+        r, _, k = f["alpha"]; al[:, r] = X[:, k]
+        return L, T, P, B, nu, al
+
+    def fgrad(self, X, covs, means, logdets, weights):
+        """F (R,) and ∇F (R, k) for parameter rows X (R, k); covs[g] (R, p, p), means[g] (R, p)."""
+        R = X.shape[0]
+        F = np.zeros(R)
+        grad = np.zeros((R, self.k))
+        bad = np.zeros(R, bool)
+        m, p = self.m, self.p
+        for g in range(self.G):
+            L, T, P, B, nu, al = self._mats(X, g)
+            A = np.linalg.inv(np.eye(m) - B) if m else np.zeros((R, 0, 0))
+            Gm = L @ A
+            Sigma = Gm @ P @ Gm.transpose(0, 2, 1) + T
+            sign, logdet = np.linalg.slogdet(Sigma)
+            badg = sign <= 0
+            if badg.any():
+                Sigma[badg] = np.eye(p)
+                bad |= badg
+            try:
+                Ch = np.linalg.cholesky(Sigma)
+            except np.linalg.LinAlgError:
+                ev = np.linalg.eigvalsh(Sigma)[:, 0]
+                badg = ev <= 0
+                bad |= badg
+                Sigma[badg] = np.eye(p)
+                Ch = np.linalg.cholesky(Sigma)
+            Ci = np.linalg.inv(Ch)
+            W = Ci.transpose(0, 2, 1) @ Ci
+            S = covs[g]
+            Fg = logdet + np.einsum("rab,rab->r", S, W) - logdets[g] - p
+            Sd = S
+            ea = (A @ al[:, :, None])[:, :, 0] if m else np.zeros((R, 0))
+            if self.meanstructure:
+                mu = nu + (L @ ea[:, :, None])[:, :, 0]
+                d = means[g] - mu
+                Wd = (W @ d[:, :, None])[:, :, 0]
+                Fg = Fg + np.einsum("ra,ra->r", d, Wd)
+                Sd = S + d[:, :, None] * d[:, None, :]
+            M = W - W @ Sd @ W
+            C = A @ P @ A.transpose(0, 2, 1)
+            gL = 2 * M @ L @ C
+            LtMLA = L.transpose(0, 2, 1) @ M @ Gm            # L' M L A
+            gP = Gm.transpose(0, 2, 1) @ M @ Gm
+            gB = 2 * A.transpose(0, 2, 1) @ LtMLA @ P @ A.transpose(0, 2, 1)
+            if self.meanstructure:
+                gL = gL - 2 * Wd[:, :, None] * ea[:, None, :]
+                ALWd = (Gm.transpose(0, 2, 1) @ Wd[:, :, None])[:, :, 0]   # A'L'Wd
+                gB = gB - 2 * ALWd[:, :, None] * ea[:, None, :]
+                gnu = -2 * Wd
+                gal = -2 * ALWd
+            w = weights[g]
+            F += w * Fg
+            f = self.maps[g]
+            r, c, k = f["lambda"]
+            np.add.at(grad.T, k, w * gL[:, r, c].T)
+            r, c, k = f["theta"]
+            np.add.at(grad.T, k, w * (M[:, r, c] * np.where(r == c, 1.0, 2.0)).T)
+            r, c, k = f["psi"]
+            np.add.at(grad.T, k, w * (gP[:, r, c] * np.where(r == c, 1.0, 2.0)).T)
+            r, c, k = f["beta"]
+            np.add.at(grad.T, k, w * gB[:, r, c].T)
+            if self.meanstructure:
+                r, _, k = f["nu"]
+                np.add.at(grad.T, k, w * gnu[:, r].T)
+                r, _, k = f["alpha"]
+                np.add.at(grad.T, k, w * gal[:, r].T)
+        F[bad] = np.inf
+        return F, grad
+
+    def fit(self, x0, H0, covs, means, weights, tol=1e-9, maxiter=200):
+        """Batched quasi-Newton (BFGS, every sample with its own inverse-Hessian approximation
+        started at H₀⁻¹, Armijo backtracking) from x0; returns (X, converged mask)."""
+        R = covs[0].shape[0]
+        k = self.k
+        logdets = [np.linalg.slogdet(S)[1] for S in covs]
+        X = np.tile(np.asarray(x0, float), (R, 1))
+        Hk = np.tile(np.linalg.inv(H0), (R, 1, 1))
+        conv = np.zeros(R, bool)
+
+        def ev(ix, Xi):
+            with np.errstate(all="ignore"):
+                return self.fgrad(Xi, [c[ix] for c in covs], [mm[ix] for mm in means],
+                                  [ld[ix] for ld in logdets], weights)
+
+        F, g = ev(np.arange(R), X)
+        active = np.isfinite(F)
+        for _ in range(maxiter):
+            gmax = np.abs(g).max(axis=1) if k else np.zeros(R)
+            conv |= active & (gmax < tol)
+            active &= ~conv
+            idx = np.flatnonzero(active)
+            if len(idx) == 0:
+                break
+            d = -np.einsum("rij,rj->ri", Hk[idx], g[idx])
+            gd = np.einsum("ri,ri->r", g[idx], d)
+            neg = gd >= 0                      # not a descent direction: reset to steepest descent
+            if neg.any():
+                Hk[idx[neg]] = np.eye(k)
+                d[neg] = -g[idx[neg]]
+                gd[neg] = -np.einsum("ri,ri->r", g[idx[neg]], g[idx[neg]])
+            t = np.ones(len(idx))
+            Fn = np.full(len(idx), np.inf)
+            gn = np.zeros((len(idx), k))
+            todo = np.arange(len(idx))
+            for _ls in range(30):
+                Xt = X[idx[todo]] + t[todo, None] * d[todo]
+                Ft, gt = ev(idx[todo], Xt)
+                okk = np.isfinite(Ft) & (Ft <= F[idx[todo]] + 1e-4 * t[todo] * gd[todo] + 1e-13)
+                Fn[todo[okk]] = Ft[okk]
+                gn[todo[okk]] = gt[okk]
+                todo = todo[~okk]
+                if len(todo) == 0:
+                    break
+                t[todo] *= 0.5
+            failed = np.isinf(Fn)
+            active[idx[failed]] = False
+            good = ~failed
+            ii = idx[good]
+            sv = t[good, None] * d[good]
+            yv = gn[good] - g[ii]
+            X[ii] += sv
+            F[ii] = Fn[good]
+            g[ii] = gn[good]
+            sy = np.einsum("ri,ri->r", sv, yv)
+            upd = sy > 1e-14
+            if upd.any():
+                j = ii[upd]
+                s_, y_, rho = sv[upd], yv[upd], 1.0 / sy[upd]
+                Hy = np.einsum("rij,rj->ri", Hk[j], y_)
+                yHy = np.einsum("ri,ri->r", y_, Hy)
+                Hk[j] += ((1 + rho * yHy) * rho)[:, None, None] * s_[:, :, None] * s_[:, None, :] \
+                    - rho[:, None, None] * (Hy[:, :, None] * s_[:, None, :] + s_[:, :, None] * Hy[:, None, :])
+        return X, conv
