@@ -1,6 +1,7 @@
 """describe_items against psych::describe and psych::alpha's r.drop (tests/reference/psychometrics.R)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,8 @@ MOBI_SPEC = {"Image": [f"IMAG{i}" for i in range(1, 6)], "Expectation": [f"CUEX{
              "Loyalty": [f"CUSL{i}" for i in range(1, 4)]}
 SETS = {"hs": (pd.read_csv(ROOT / "datasets" / "holzinger_swineford.csv"), HS_SPEC),
         "mobi": (pd.read_csv(REF / "mobi.csv"), MOBI_SPEC),
-        "hs_miss": (pd.read_csv(REF / "hs_missing.csv"), HS_SPEC)}
+        "hs_miss": (pd.read_csv(REF / "hs_missing.csv"), HS_SPEC),
+        "cem": (pd.read_csv(REF / "cem_clean.csv"), json.loads((REF / "cem_spec.json").read_text()))}
 ITEMS = pd.read_csv(REF / "alpha_items.csv")
 
 

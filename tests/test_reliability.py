@@ -37,6 +37,7 @@ def _sets():
         "mobi": (pd.read_csv(REF / "mobi.csv"), MOBI_SPEC),
         "hs_miss": (pd.read_csv(REF / "hs_missing.csv"), HS_SPEC),
         "hs_neg": (neg, {"visual": ["x1", "x2", "x3"]}),
+        "cem": (pd.read_csv(REF / "cem_clean.csv"), json.loads((REF / "cem_spec.json").read_text())),
     }
 
 
@@ -139,7 +140,7 @@ CFA = pd.read_csv(REF / "cfa_reliability.csv")
 STD = pd.read_csv(REF / "cfa_std_loadings.csv")
 
 
-@pytest.mark.parametrize("dataset", ["hs", "mobi"])
+@pytest.mark.parametrize("dataset", ["hs", "mobi", "cem"])
 def test_reliability_table_matches_psych_and_semtools(dataset):
     data, spec = SETS[dataset]
     with warnings.catch_warnings():
@@ -180,7 +181,7 @@ def test_spec_forms_agree():
 HT = pd.read_csv(REF / "htmt.csv")
 
 
-@pytest.mark.parametrize(("dataset", "geometric"), [("hs", False), ("hs", True), ("mobi", False), ("mobi", True)])
+@pytest.mark.parametrize(("dataset", "geometric"), [(d, g) for d in ("hs", "mobi", "cem") for g in (False, True)])
 def test_htmt_matches_semtools(dataset, geometric):
     data, spec = SETS[dataset]
     ours = htmt(data, spec, mean="geometric" if geometric else "arithmetic")
