@@ -252,6 +252,19 @@ def _semantic(data: dict, rep: _Report) -> None:
                     t("instrument.fix.duplicate_id"))
         else:
             by_id[iid] = k
+    # touchpoints and stages must be codes of the channel / stage fields (when the file has them)
+    tags = {}
+    for f in data.get("respondent_fields", []):
+        if f["id"] in ("channel", "stage") and f.get("choices"):
+            tags["touchpoint" if f["id"] == "channel" else "stage"] = list(f["choices"]) + (
+                ["any"] if f["id"] == "channel" else [])
+    for k, it in enumerate(items):
+        for key, codes in tags.items():
+            if key in it and it[key] not in codes:
+                hint = difflib.get_close_matches(str(it[key]), codes, n=1)
+                rep.add(("items", k, key), t(f"instrument.err.unknown_{key}", value=it[key]),
+                        (t("instrument.fix.did_you_mean", hint=hint[0]) + " " if hint else "")
+                        + t(f"instrument.fix.unknown_{key}", codes=", ".join(codes)))
     counts = {c: [] for c in constructs}
     unknown_constructs = False
     paired: dict[str, str] = {}

@@ -28,8 +28,10 @@ EXPECTED = {
         "bad_item_id.yaml:73: items[7].id (item '2SAT'): '2SAT' is not a valid id. Ids start with a letter and contain only letters, digits and '_' (they become data column names).",
     'bad_reverse_type':
         "bad_reverse_type.yaml:78: items[8].reverse (item 'SAT3'): expected true or false, found 'sometimes'. Write true or false here.",
+    'bad_stage':
+        "bad_stage.yaml:64: items[3].stage (item 'FUN1'): stage 'purchse' is not a journey stage of this questionnaire. Did you mean 'purchase'? Use one of: decision, purchase, repurchase (the codes of the 'stage' field), or add the stage to that field's choices.",
     'bad_touchpoint':
-        "bad_touchpoint.yaml:61: items[4].touchpoint (item 'FUN2'): 'kiosk' is not an allowed value of 'touchpoint'. Use one of: branch, web, app, phone, messaging, any.",
+        "bad_touchpoint.yaml:61: items[4].touchpoint (item 'FUN2'): touchpoint 'kiosk' is not a channel of this questionnaire. Use one of: branch, app, any (the codes of the 'channel' field), or add the channel to that field's choices.",
     'construct_on_nps':
         "construct_on_nps.yaml:86: items[10].construct (item 'NPS'): item 'NPS' (kind 'nps') must not belong to a construct. Remove 'construct'; NPS and attention-check items are single questions, not indicators.",
     'duplicate_item_id':
