@@ -130,10 +130,7 @@ def prepare(model: str, data, *, group: str | None = None, group_equal=None, gro
     ms = ms or bool((pt["op"] == "~1").any())
     mod = Model(pt, names, meanstructure=ms)
     _check_columns(frame, mod.ov, group)
-    use = frame[mod.ov + ([group] if group else [])].copy()
-    for v in mod.ov:
-        use[v] = pd.to_numeric(use[v], errors="coerce")
-    stats = ml.sample_stats(use, mod.ov, group=group, group_labels=labels)
+    stats = ml.sample_stats(frame, mod.ov, group=group, group_labels=labels)
     stats.missing = missing
     _check_stats(stats, mod)
     ml.fill_exo(mod, stats)

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special as _sp
 
-__all__ = ["BootstrapResult", "bootstrap", "norm_inter", "ci_percentile", "ci_bca", "acceleration"]
+__all__ = ["BootstrapResult", "bootstrap", "bootstrap_draws", "intervals", "norm_inter", "ci_percentile", "ci_bca",
+           "acceleration", "BatchML"]
 
 
 @dataclass
@@ -144,7 +145,7 @@ def _run_chunk(model, ov, data, idx_groups, x_hat, H0, tol):
     return out, ok
 
 
-def bootstrap(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int = 1000, *, seed=None,
+def bootstrap_draws(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int = 1000, *, seed=None,
               defined_fn=None, progress: bool = True, n_jobs: int = 1, backend: str | None = None,
               chunk_size: int = 250, tol: float = 1e-9, H0: np.ndarray | None = None) -> BootstrapResult:
     """Bootstrap the free parameters of ``model`` fitted to ``data`` (list of complete (n_g, p)
@@ -182,8 +183,8 @@ def bootstrap(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int = 100
         with parallel_config(backend=backend or "loky", n_jobs=n_jobs):
             gen = Parallel(return_as="generator")(
                 delayed(_run_chunk)(model, ov, data, [ix[a:b] for ix in idx], x_hat, H0, tol) for a, b in jobs)
-            for j, res in enumerate(gen):
-                results[j] = res
+            for j, out in enumerate(gen):
+                results[j] = out
                 bar.update(jobs[j][1] - jobs[j][0])
     bar.close()
     draws = np.vstack([r[0] for r in results])
@@ -194,6 +195,71 @@ def bootstrap(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int = 100
     if defined_fn is not None:
         defined = np.array([np.atleast_1d(defined_fn(x)) for x in draws]) if len(draws) else None
     return BootstrapResult(draws=draws, defined=defined, freq=freq, n_failed=int((~ok).sum()), R=R, seed=seed)
+
+
+def bootstrap(res, R: int = 1000, *, ci: str = "percentile", seed=None, progress: bool = True,
+              level: float = 0.95, n_jobs: int = 1, backend: str | None = None):
+    """``fit(..., bootstrap=R)``: bootstrap SEs and percentile/BCa intervals for every free and
+    every ``:=`` parameter of a fitted (listwise ML/MLR) FitResult.
+
+    est stays the full-sample estimate; se = SD of the draws, z and p-value from it (as lavaan's
+    ``se = "bootstrap"``); ci_lower/ci_upper from the draws (``ci="percentile"`` or ``"bca"``).
+    ``n_jobs``/``backend`` select joblib parallelism (e.g. ``backend="dask"``).
+    """
+    import warnings
+    from dataclasses import replace
+
+    from scipy import special
+
+    from ..errors import EstimationWarning, ModelError
+    from ..i18n import t
+
+    ci = str(ci).lower()
+    if ci not in ("percentile", "perc", "bca", "bca.simple"):
+        raise ModelError(t("sem.boot.bad_ci", ci=ci))
+    ci = "percentile" if ci == "perc" else ci
+    if res.stats.data is None:
+        raise ModelError(t("sem.fiml.no_bootstrap"))
+    model, x = res.model, res.x
+    defined = res.defined if len(res.defined) else None
+    b = bootstrap_draws(model, res.stats.data, res.stats.ov, x, int(R), seed=seed,
+                        defined_fn=defined.values if defined else None, progress=progress,
+                        n_jobs=n_jobs, backend=backend)
+    if b.n_failed:
+        warnings.warn(t("sem.boot.failed", n=b.n_failed, R=b.R), EstimationWarning, stacklevel=3)
+    if len(b.draws) < 2:
+        raise ModelError(t("sem.boot.too_few", n=len(b.draws), R=b.R))
+    first = np.cumsum([0] + [X.shape[0] for X in res.stats.data[:-1]])
+    if ci == "bca" and len(b.draws) < b.freq.shape[1]:
+        warnings.warn(t("sem.boot.bca_small", R=len(b.draws), n=b.freq.shape[1]), EstimationWarning, stacklevel=3)
+    est = res.estimates.copy()
+    pt = model.partable
+    main = (pt["op"] != ":=").to_numpy()
+    fr = pt["free"].to_numpy()[main]
+    ivs = intervals(b.draws, x, level, ci, b.freq, first)
+    se = b.draws.std(axis=0, ddof=0)
+    n_main = int(main.sum())
+    free_rows = np.flatnonzero(fr > 0)
+    k = fr[free_rows] - 1
+    cols = [est.columns.get_loc(c) for c in ("se", "ci_lower", "ci_upper")]
+    est.iloc[free_rows, cols[0]] = se[k]
+    est.iloc[free_rows, cols[1]] = ivs[k, 0]
+    est.iloc[free_rows, cols[2]] = ivs[k, 1]
+    if defined is not None and b.defined is not None:
+        dv = defined.values(x)
+        dse = b.defined.std(axis=0, ddof=0)
+        div = intervals(b.defined, dv, level, ci, b.freq, first)
+        rows = np.arange(n_main, n_main + len(dv))
+        est.iloc[rows, cols[0]] = dse
+        est.iloc[rows, cols[1]] = div[:, 0]
+        est.iloc[rows, cols[2]] = div[:, 1]
+    se_all = est["se"].to_numpy(dtype=float)
+    z = np.where(se_all > 0, est["est"].to_numpy(dtype=float) / np.where(se_all > 0, se_all, 1.0), np.nan)
+    est["z"] = z
+    est["pvalue"] = 2 * special.ndtr(-np.abs(z))
+    boot_info = {"R": b.R, "n_ok": int(len(b.draws)), "n_failed": b.n_failed, "ci": ci, "seed": seed,
+                 "result": b}
+    return replace(res, estimates=est, se_type="bootstrap", extras={**res.extras, "bootstrap": boot_info})
 
 
 def intervals(values: np.ndarray, est: np.ndarray, level: float = 0.95, ci: str = "percentile",

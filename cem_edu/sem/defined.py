@@ -77,7 +77,11 @@ class DefinedParameters:
     """
 
     def __init__(self, partable):
-        rows = partable.to_dict("records") if isinstance(partable, pd.DataFrame) else partable
+        if isinstance(partable, pd.DataFrame):
+            from .model import records
+            rows = records(partable)
+        else:
+            rows = partable
         d = [r for r in rows if r["op"] == ":="]
         self.names = [r["lhs"] for r in d]
         self.exprs = [r["rhs"] for r in d]

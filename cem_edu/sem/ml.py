@@ -79,22 +79,28 @@ def sample_stats(data: pd.DataFrame, ov: list, group: str | None = None, group_l
 
     Group labels are taken in order of first appearance (as lavaan for character data).
     """
-    cols = list(ov) + ([group] if group else [])
-    frame = data[cols]
-    complete = frame.notna().all(axis=1).to_numpy()
+    cols = list(ov)
+    try:
+        Xall = data[cols].to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        Xall = data[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    complete = ~np.isnan(Xall).any(axis=1)
+    gcol = None
+    if group:
+        gcol = data[group].to_numpy(dtype=object)
+        gmissing = pd.isna(data[group]).to_numpy()
+        complete &= ~gmissing
     n_dropped = int((~complete).sum())
-    frame = frame[complete]
-    if len(frame) == 0:
+    if not complete.any():
         raise DataError(t("sem.data.all_dropped", n=len(data)))
     if group:
         labels = list(group_labels) if group_labels is not None else list(pd.unique(data[group].dropna()))
-        parts = [frame[frame[group] == lab] for lab in labels]
+        parts = [Xall[complete & (gcol == lab)] for lab in labels]
     else:
         labels = [None]
-        parts = [frame]
-    covs, means, ns, arrays = [], [], [], []
-    for lab, part in zip(labels, parts):
-        X = part[list(ov)].to_numpy(dtype=float)
+        parts = [Xall[complete] if n_dropped else Xall]
+    covs, means, ns = [], [], []
+    for lab, X in zip(labels, parts):
         n = X.shape[0]
         if n < 2:
             raise DataError(t("sem.data.group_too_small", group=lab, n=n))
@@ -103,8 +109,7 @@ def sample_stats(data: pd.DataFrame, ov: list, group: str | None = None, group_l
         covs.append(Xc.T @ Xc / n)
         means.append(mean)
         ns.append(n)
-        arrays.append(X)
-    return SampleStats(list(ov), covs, means, ns, labels, arrays, n_dropped)
+    return SampleStats(list(ov), covs, means, ns, labels, parts, n_dropped)
 
 
 def fill_exo(model: Model, stats: SampleStats) -> None:

@@ -26,9 +26,15 @@ import pandas as pd
 
 from .partable import VarNames
 
-__all__ = ["Model", "vech_indices"]
+__all__ = ["Model", "vech_indices", "records"]
 
 _MATS = ("lambda", "theta", "psi", "beta", "nu", "alpha")
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows of a DataFrame as dicts of Python scalars (much faster than ``to_dict("records")``)."""
+    cols = list(frame.columns)
+    return [dict(zip(cols, vals)) for vals in zip(*(frame[c].tolist() for c in cols))]
 
 
 def vech_indices(p: int) -> tuple[np.ndarray, np.ndarray]:
@@ -53,7 +59,7 @@ class Model:
         self.partable = partable
         self.names = names
         self.meanstructure = bool(meanstructure)
-        self.rows = partable.to_dict("records")
+        self.rows = records(partable)
         pt = [r for r in self.rows if r["op"] != ":="]
         self.ngroups = int(max(r["group"] for r in pt))
         self.ov = list(names.ov)

@@ -261,8 +261,16 @@ def build_partable(statements: list[Statement], defined: list[Statement] | None 
     for d in defined:
         rows.append(dict(lhs=d.lhs, op=":=", rhs=d.rhs, user=1, group=0, block=0, free=0, ustart=np.nan, exo=0,
                          label=d.lhs, plabel="", start=np.nan, est=np.nan, se=np.nan))
-    pt = pd.DataFrame(rows)
-    pt.insert(0, "id", np.arange(1, len(pt) + 1))
-    pt = pt[["id", "lhs", "op", "rhs", "user", "block", "group", "free", "ustart", "exo", "label", "plabel",
-             "start", "est", "se"]].copy()
+    cols = ["lhs", "op", "rhs", "user", "block", "group", "free", "ustart", "exo", "label", "plabel",
+            "start", "est", "se"]
+    data = {"id": np.arange(1, len(rows) + 1)}
+    for c in cols:
+        vals = [r[c] for r in rows]
+        if c in ("user", "block", "group", "free", "exo"):
+            data[c] = np.array(vals, dtype=int)
+        elif c in ("ustart", "start", "est", "se"):
+            data[c] = np.array(vals, dtype=float)
+        else:
+            data[c] = np.array(vals, dtype=object)
+    pt = pd.DataFrame(data)
     return pt, names

@@ -65,13 +65,15 @@ def build_estimates(model: Model, x: np.ndarray, vcov: np.ndarray, defined: Defi
                            "group": 0, "est": dv, "se": dse,
                            "std_lv": defined.values_from(env_lv), "std_all": defined.values_from(env_all)})
         df = pd.concat([df, dd], ignore_index=True)
-    z = np.where(df["se"] > 0, df["est"] / df["se"].where(df["se"] > 0, 1.0), np.nan)
+    est_all, se_all = df["est"].to_numpy(dtype=float), df["se"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se_all > 0, est_all / np.where(se_all > 0, se_all, 1.0), np.nan)
     crit = special.ndtri(0.5 + level / 2)
-    df["z"] = z
-    df["pvalue"] = 2 * special.ndtr(-np.abs(z))
-    df["ci_lower"] = df["est"] - crit * df["se"]
-    df["ci_upper"] = df["est"] + crit * df["se"]
-    return df[EST_COLUMNS]
+    out = {c: df[c].to_numpy() for c in ("lhs", "op", "rhs", "label", "group")}
+    out.update(est=est_all, se=se_all, z=z, pvalue=2 * special.ndtr(-np.abs(z)), ci_lower=est_all - crit * se_all,
+               ci_upper=est_all + crit * se_all, std_lv=df["std_lv"].to_numpy(dtype=float),
+               std_all=df["std_all"].to_numpy(dtype=float))
+    return pd.DataFrame(out, columns=EST_COLUMNS)
 
 
 def _clean(v):
