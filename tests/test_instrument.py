@@ -394,3 +394,19 @@ def test_unknown_construct_is_reported_once(tmp_path):
         "my_bank.yaml:279: items[15].construct (item 'HUM1'): item 'HUM1' refers to unknown construct 'humanc'. "
         "Did you mean 'humanic'? Use one of: functional, mechanic, humanic, expectation, satisfaction, loyalty, "
         "word_of_mouth, purchase_intent, or add the construct under 'constructs'.")
+
+
+@pytest.mark.parametrize("path", sorted((Path(ce.load_instrument().path).parent).rglob("*.yaml")),
+                         ids=lambda p: p.name)
+def test_every_bundled_questionnaire_is_valid(path):
+    inst = load_instrument(path)
+    assert inst.model() == MODEL          # adaptations keep the construct and item ids
+    assert set(inst.likert_items) == set(load_instrument().likert_items)
+    assert inst.attention_check == ("ATT1", 6) and inst.nps_item == "NPS"
+
+
+def test_restaurant_adaptation_channels():
+    inst = load_instrument(Path(ce.load_instrument().path).parent / "examples" / "restaurant.yaml")
+    assert list(inst.field("channel").choices) == ["dine_in", "delivery", "takeaway", "phone", "app"]
+    assert {i.touchpoint for i in inst.items if i.touchpoint} <= {"dine_in", "delivery", "takeaway", "phone", "app",
+                                                                   "any"}
