@@ -355,3 +355,26 @@ def test_widget_stores_valid_answers_and_shows_persian_errors(tmp_path, inst):
     data = load_responses(tmp_path / "w.sqlite", inst, meta=True)
     assert len(data) == 1 and data.loc[0, "FUN1"] == 6 and data.loc[0, "spend"] == 42
     assert data.loc[0, "source"] == "widget" and data.loc[0, "segment"] == "individual"
+
+
+def test_bundled_rows_round_trip_through_the_store(tmp_path, inst):
+    """Rows of ce.load_dataset("cem_survey") stored as the form stores them come back identical:
+    same columns in the same order, numeric columns as float64, choice fields as strings."""
+    raw = ce.load_dataset("cem_survey").head(40)
+    store = ResponseStore(tmp_path / "rt.sqlite")
+    for k, row in enumerate(raw.to_dict("records")):
+        store.add(f"rt-{k}", {key: value for key, value in row.items() if key in inst.columns}, lang="en")
+    back = ce.load_responses(tmp_path / "rt.sqlite", inst)
+    expected = raw.drop(columns=["forecast_spend"])
+    expected = expected.astype({c: "float64" for c in expected.columns if expected[c].dtype != "str"})
+    expected["id"] = [f"R{k:04d}" for k in range(1, 41)]
+    pd.testing.assert_frame_equal(back, expected.reset_index(drop=True))
+
+
+def test_token_is_generated_when_not_given(tmp_path, inst):
+    app = create_app(inst, db=tmp_path / "g.sqlite", token=None)
+    token = app.state.token
+    assert re.fullmatch(r"[A-Za-z0-9_-]{20,}", token)
+    assert create_app(inst, db=tmp_path / "g2.sqlite", token=None).state.token != token
+    with TestClient(app) as c:
+        assert c.get("/export.csv", headers={"Authorization": f"Bearer {token}"}).status_code == 200

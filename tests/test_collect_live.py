@@ -183,3 +183,18 @@ def test_sigkill_mid_load_loses_no_confirmed_submission(tmp_path, free_port, ins
     data = load_responses(server.db, inst)
     assert len(data) == len(stored) and data["FUN1"].notna().all()
     print(f"SIGKILL after {len(confirmed)} confirmed; {len(stored)} stored; {len(attempted)} attempted")
+
+
+def test_cli_reports_a_busy_port_in_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = subprocess.run([sys.executable, "-m", "cem_edu.cli", "collect", "--port", str(port), "--db",
+                            str(tmp_path / "x.sqlite")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"cem-edu: error: cannot listen on 127.0.0.1:{port}")
+    assert "--port" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "x.sqlite").exists()

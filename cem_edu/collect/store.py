@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import DataError
+from ..i18n import to_ascii_digits
 
 __all__ = ["ResponseStore", "load_responses", "response_columns"]
 
@@ -97,8 +98,9 @@ class ResponseStore:
         (the repeated submission is ignored, so a double click stores once).
         Unanswered questions (value None or NaN) get no row.
         """
-        rows = [(submission_id, str(k), v) for k, v in values.items()
-                if v is not None and not (isinstance(v, float) and math.isnan(v))]
+        rows = [(submission_id, str(k), _plain(v)) for k, v in values.items() if not _missing(v)]
+        if duration_sec is None and not _missing(values.get("duration_sec")):
+            duration_sec = _to_float(values["duration_sec"])
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self._connect() as con:
             con.execute("BEGIN IMMEDIATE")
@@ -150,7 +152,7 @@ class ResponseStore:
                      "source": src} for seq, sid, at, lang, dur, src in subs}
         for sid, var, value in answers:
             rec = out.get(sid)
-            if rec is not None and var not in rec:
+            if rec is not None and rec.get(var) is None:
                 rec[var] = value
         return list(out.values())
 
@@ -158,6 +160,39 @@ class ResponseStore:
         """SQLite's ``PRAGMA integrity_check`` ("ok" for a healthy file)."""
         with self._connect() as con:
             return con.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return value.strip() == ""
+    try:
+        return bool(math.isnan(value))
+    except TypeError:
+        return False
+
+
+def _plain(value):
+    """numpy scalars -> Python numbers, so sqlite3 can store them."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _to_float(value) -> float:
+    """A stored answer as a float (NaN when missing or not a number; Persian digits accepted)."""
+    if value is None:
+        return math.nan
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = to_ascii_digits(str(value)).strip().replace("٫", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
 
 
 class _Closing:
@@ -239,7 +274,7 @@ def load_responses(db_path: str | Path, inst=None, *, meta: bool = False):
         if col == "id":
             data[col] = pd.Series([f"R{rec['seq']:04d}" for rec in records], dtype="str")
         elif col in numeric:
-            data[col] = pd.Series([math.nan if v is None else float(v) for v in values], dtype="float64")
+            data[col] = pd.Series([_to_float(v) for v in values], dtype="float64")
         else:
             data[col] = pd.Series([None if v is None else str(v) for v in values], dtype="str")
     if meta:
