@@ -253,8 +253,10 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
 def __getattr__(name):
     if name == "invariance":
         from .invariance import invariance
+        globals()["invariance"] = invariance   # the submodule import bound the module to this name
         return invariance
     if name == "power":
         from .power import power
+        globals()["power"] = power
         return power
     raise AttributeError(name)

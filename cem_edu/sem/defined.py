@@ -126,7 +126,8 @@ class DefinedParameters:
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """dh/dx by central differences (len(defined) x len(x))."""
         J = np.zeros((len(self.names), len(x)))
-        for k in range(len(x)):
+        used = sorted({k for k, _, _ in self.labels.values() if k >= 0})
+        for k in used:
             h = 1e-6 * max(1.0, abs(x[k]))
             xp, xm = x.copy(), x.copy()
             xp[k] += h

@@ -233,31 +233,42 @@ def _group_terms(model: Model, stats: SampleStats, x: np.ndarray, g: int, need: 
         return F, None, None
     Wm = S + np.outer(d, d) if d is not None else S
     W = Vinv - Vinv @ Wm @ Vinv
-    grad = np.einsum("kab,ab->k", dS, W)
+    k = dS.shape[0]
+    dSf = dS.reshape(k, p * p)
+    grad = dSf @ W.ravel()
     if d is not None:
         grad -= 2.0 * dmu @ (Vinv @ d)
     if need == 1:
         return F, grad, None
+    # Y_k = V dS_k V (two large matrix products instead of k small ones)
+    DV = (dS.reshape(k * p, p) @ Vinv).reshape(k, p, p)
+    Y = _left(Vinv, DV)
+    H = Y.reshape(k, p * p) @ dSf.T                         # tr(V dS_k V dS_l)
     if need == 3:
         # exact (observed) Hessian of F
         from .model import second_order_term
-        Z = np.matmul(Vinv, dS)
-        VS = Vinv @ Wm
-        U = np.matmul(VS, Z)
-        H = -np.einsum("kab,lba->kl", Z, Z) + 2.0 * np.einsum("kab,lba->kl", Z, U)
+        R = Vinv @ Wm @ Vinv
+        DR = (dS.reshape(k * p, p) @ R).reshape(k, p, p)
+        X = _left(Vinv, DR)
+        H2 = X.reshape(k, p * p) @ dSf.T                    # tr(V dS_k V S* V dS_l)
+        H = -H + (H2 + H2.T)
         c = None
         if d is not None:
             c = Vinv @ d
-            Zc = Z @ c                                         # (k, p)
+            Zc = (dS.reshape(k * p, p) @ c).reshape(k, p) @ Vinv    # rows: V dS_k c
             T1 = 2.0 * Zc @ dmu.T
             H += T1 + T1.T + 2.0 * dmu @ Vinv @ dmu.T
         H += second_order_term(model, x, g, W, c)
         return F, grad, H
-    Z = np.matmul(Vinv, dS)                                   # (k, p, p)
-    H = np.einsum("kab,lba->kl", Z, Z)
     if model.meanstructure:
         H += 2.0 * dmu @ Vinv @ dmu.T
     return F, grad, H
+
+
+def _left(V: np.ndarray, D: np.ndarray) -> np.ndarray:
+    """V @ D_k for every k of a stack D (k, p, q), as one matrix product."""
+    k, p, q = D.shape
+    return (V @ D.transpose(1, 0, 2).reshape(p, k * q)).reshape(V.shape[0], k, q).transpose(1, 0, 2)
 
 
 def objective(model: Model, stats: SampleStats, x: np.ndarray, need: int = 0):

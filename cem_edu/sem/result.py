@@ -51,28 +51,27 @@ def build_estimates(model: Model, x: np.ndarray, vcov: np.ndarray, defined: Defi
     std_lv, std_all = standardize(model, x, np.r_[est, np.full(len(rows) - len(main), np.nan)])
     std_lv, std_all = std_lv[:len(main)], std_all[:len(main)]
     lab = [r["label"] for r in main]
-    df = pd.DataFrame({"lhs": [r["lhs"] for r in main], "op": [r["op"] for r in main],
-                       "rhs": [r["rhs"] for r in main], "label": lab,
-                       "group": np.array([r["group"] for r in main], dtype=int), "est": est, "se": se,
-                       "std_lv": std_lv, "std_all": std_all})
+    lhs, op, rhs = [r["lhs"] for r in main], [r["op"] for r in main], [r["rhs"] for r in main]
+    group = [r["group"] for r in main]
     if len(defined):
         dv = defined.values(x)
         dV = defined.vcov(x, vcov)
         dse = np.sqrt(np.clip(np.diag(dV), 0, None))
         env_lv = {l: v for l, v in zip(lab, std_lv) if l}
         env_all = {l: v for l, v in zip(lab, std_all) if l}
-        dd = pd.DataFrame({"lhs": defined.names, "op": ":=", "rhs": defined.exprs, "label": defined.names,
-                           "group": 0, "est": dv, "se": dse,
-                           "std_lv": defined.values_from(env_lv), "std_all": defined.values_from(env_all)})
-        df = pd.concat([df, dd], ignore_index=True)
-    est_all, se_all = df["est"].to_numpy(dtype=float), df["se"].to_numpy(dtype=float)
+        nd = len(defined)
+        lhs, op, rhs = lhs + defined.names, op + [":="] * nd, rhs + defined.exprs
+        lab, group = lab + defined.names, group + [0] * nd
+        est, se = np.r_[est, dv], np.r_[se, dse]
+        std_lv = np.r_[std_lv, defined.values_from(env_lv)]
+        std_all = np.r_[std_all, defined.values_from(env_all)]
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(se_all > 0, est_all / np.where(se_all > 0, se_all, 1.0), np.nan)
+        z = np.where(se > 0, est / np.where(se > 0, se, 1.0), np.nan)
     crit = special.ndtri(0.5 + level / 2)
-    out = {c: df[c].to_numpy() for c in ("lhs", "op", "rhs", "label", "group")}
-    out.update(est=est_all, se=se_all, z=z, pvalue=2 * special.ndtr(-np.abs(z)), ci_lower=est_all - crit * se_all,
-               ci_upper=est_all + crit * se_all, std_lv=df["std_lv"].to_numpy(dtype=float),
-               std_all=df["std_all"].to_numpy(dtype=float))
+    out = dict(lhs=np.array(lhs, dtype=object), op=np.array(op, dtype=object), rhs=np.array(rhs, dtype=object),
+               label=np.array(lab, dtype=object), group=np.array(group, dtype=int), est=est, se=se, z=z,
+               pvalue=2 * special.ndtr(-np.abs(z)), ci_lower=est - crit * se, ci_upper=est + crit * se,
+               std_lv=std_lv, std_all=std_all)
     return pd.DataFrame(out, columns=EST_COLUMNS)
 
 
