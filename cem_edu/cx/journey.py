@@ -28,7 +28,7 @@ __all__ = ["journey_map", "JourneyMap", "funnel_table", "read_actions", "journey
 _ACTION_COLUMNS = ("unit", "action", "impact")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class JourneyMap:
     """Result of :func:`journey_map`.
 
@@ -75,6 +75,8 @@ class JourneyMap:
     def __str__(self) -> str:
         parts = [t("cx.journey.title"), self.pivot("gap", translate=True).round(2).to_string()]
         return "\n".join(parts + list(self.notes))
+
+    __repr__ = __str__
 
     def _repr_html_(self) -> str:
         grid = self.pivot("gap", translate=True)

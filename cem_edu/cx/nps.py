@@ -33,7 +33,7 @@ def nps_class(scores) -> pd.Series:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NPSResult:
     """Result of :func:`nps`.
 
@@ -82,6 +82,8 @@ class NPSResult:
             parts.append(self.comparisons.round(4).to_string(index=False))
         parts += list(self.notes)
         return "\n".join(parts)
+
+    __repr__ = __str__
 
     def _repr_html_(self) -> str:
         head = t("cx.nps.summary", nps=f"{self.nps:.1f}", lo=f"{self.ci_lower:.1f}", hi=f"{self.ci_upper:.1f}",
