@@ -176,6 +176,39 @@ def start_values(model: Model, stats: SampleStats) -> np.ndarray:
                     psi[f] = ps
         eqs_y = set(model.names.eqs_y)
         phantom = set(model.phantom)
+        # implied covariances among latent (and phantom observed) variables from the indicators
+        eta = [e for e in model.eta if e in lam or e in oi]
+
+        def ind_of(e):
+            if e in lam:
+                return [(oi[v], l) for v, l in lam[e].items() if abs(l) > 1e-8]
+            return [(oi[e], 1.0)]
+        Phi = np.zeros((len(eta), len(eta)))
+        for i1, e1 in enumerate(eta):
+            for i2 in range(i1, len(eta)):
+                e2 = eta[i2]
+                if i1 == i2:
+                    Phi[i1, i1] = psi[e1] if e1 in psi else S[oi[e1], oi[e1]]
+                    continue
+                vals = [S[a, b] / (la * lb) for a, la in ind_of(e1) for b, lb in ind_of(e2) if a != b]
+                Phi[i1, i2] = Phi[i2, i1] = float(np.mean(vals)) if vals else 0.0
+        ix = {e: i for i, e in enumerate(eta)}
+        reg_start, resvar = {}, {}
+        for y in model.names.eqs_y:
+            preds = [r["rhs"] for r in rows_g if r["op"] == "~" and r["lhs"] == y and r["rhs"] in ix]
+            if y not in ix or not preds:
+                continue
+            P = [ix[v] for v in preds]
+            try:
+                beta = np.linalg.solve(Phi[np.ix_(P, P)], Phi[P, ix[y]])
+            except np.linalg.LinAlgError:
+                continue
+            rv = Phi[ix[y], ix[y]] - beta @ Phi[P, ix[y]]
+            if not np.isfinite(rv) or rv <= 0.05 * Phi[ix[y], ix[y]]:
+                continue
+            for v, b in zip(preds, beta):
+                reg_start[(y, v)] = b
+            resvar[y] = rv
         for r in rows_g:
             if r["free"] == 0:
                 continue
@@ -187,6 +220,15 @@ def start_values(model: Model, stats: SampleStats) -> np.ndarray:
                 x[k] = r["start"]
             elif op == "=~":
                 x[k] = lam.get(lhs, {}).get(rhs, 1.0)
+            elif op == "~":
+                x[k] = reg_start.get((lhs, rhs), 0.0)
+            elif op == "~~" and lhs == rhs and lhs in resvar:
+                x[k] = resvar[lhs]
+            elif op == "~~" and lhs != rhs and lhs in lam and rhs in lam and lhs not in eqs_y \
+                    and rhs not in eqs_y and lhs in ix and rhs in ix:
+                c = Phi[ix[lhs], ix[rhs]]
+                lim = 0.9 * np.sqrt(abs(Phi[ix[lhs], ix[lhs]] * Phi[ix[rhs], ix[rhs]]))
+                x[k] = float(np.clip(c, -lim, lim))
             elif op == "~~" and lhs == rhs:
                 if lhs in psi:
                     x[k] = psi[lhs]
@@ -361,7 +403,7 @@ def estimate(model: Model, stats: SampleStats, start: np.ndarray | None = None, 
             need = 2
             F, g, H = objective(model, stats, x, need=need)
         gmax = np.max(np.abs(g)) if len(g) else 0.0
-        if gmax < 1e-10 or (np.max(np.abs(a * step)) < 1e-12 and gmax < 1e-6):
+        if gmax < 1e-9 or (np.max(np.abs(a * step)) < 1e-12 and gmax < 1e-6):
             converged = True
             break
     if not converged:
