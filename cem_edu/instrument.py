@@ -32,7 +32,8 @@ import yaml
 
 from . import _paths
 from .errors import DataError, InstrumentError
-from .i18n import get_language, t
+from ._instrument_checks import t  # i18n.t that keeps ids verbatim (no Persian digits in 'FUN1')
+from .i18n import get_language
 
 __all__ = ["Instrument", "Construct", "Item", "Scale", "Field", "load_instrument", "validate_instrument",
            "DEFAULT_INSTRUMENT", "SCHEMA_PATH", "ROLES", "KINDS", "TOUCHPOINTS", "STAGES"]

@@ -18,7 +18,8 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import InstrumentError
-from .i18n import t, to_persian_digits
+from ._instrument_checks import t
+from .i18n import to_persian_digits
 
 __all__ = ["export", "codebook_frame", "form_definition", "FORMATS", "XLSFORM_LANGUAGES"]
 

@@ -410,3 +410,13 @@ def test_restaurant_adaptation_channels():
     assert list(inst.field("channel").choices) == ["dine_in", "delivery", "takeaway", "phone", "app"]
     assert {i.touchpoint for i in inst.items if i.touchpoint} <= {"dine_in", "delivery", "takeaway", "phone", "app",
                                                                    "any"}
+
+
+def test_persian_messages_keep_ids_ascii(tmp_path):
+    ce.set_language("fa")
+    with pytest.raises(InstrumentError) as info:
+        load_instrument(BAD / "scale_label_count.yaml")
+    assert str(info.value) == ("scale_label_count.yaml:11: scales.agree5.labels.en: مقیاس 'agree5' ۵ گزینه دارد "
+                               "(۱ تا ۵) اما ۴ برچسب en. برای هر گزینه، از کمینه تا بیشینه، دقیقاً یک برچسب بنویسید.")
+    with pytest.raises(InstrumentError, match="گویه‌ی 'FUN9' وجود ندارد"):
+        load_instrument().item("FUN9")
