@@ -48,7 +48,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import CemError
 from ..i18n import LANGUAGES, t, to_ascii_digits, to_persian_digits
 from .form import questions, validate
-from .store import ResponseStore, load_responses
+from .store import _redact, is_url, open_store, responses_frame
 
 __all__ = ["create_app", "serve", "DEFAULT_MAX_BODY", "DEFAULT_RATE"]
 
@@ -185,7 +185,8 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
     Parameters
     ----------
     instrument : an Instrument, a questionnaire YAML path, or None for the bundled one.
-    db : SQLite file for the answers (created if missing).
+    db : SQLite file for the answers (created if missing), or a database URL for SQLAlchemy
+        (``postgresql+psycopg://user:password@host/dbname``).
     token : instructor token for ``/admin`` and the exports (random if None; see ``app.state.token``).
     lang : default language of the form, ``"fa"`` or ``"en"``.
     public_url : the form's address for the QR code (default: the address the admin page was opened with).
@@ -197,7 +198,7 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
         raise CemError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     inst = _load_instrument(instrument)
     qs = questions(inst)
-    store = ResponseStore(db)
+    store = open_store(db)
     secret = store.secret()
     token = token or secrets.token_urlsafe(16)
     admin_cookie = hmac.new(secret, b"admin|" + token.encode(), hashlib.sha256).hexdigest()
@@ -313,7 +314,13 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
         origin = request.headers.get("origin")
         if origin is None:
             return False
-        return urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower()
+        return urlsplit(origin).netloc.lower() not in own_hosts(request)
+
+    def own_hosts(request: Request) -> set[str]:
+        hosts = {request.headers.get("host", "").lower()}
+        if public_url:   # behind a reverse proxy the Host header may be the internal one
+            hosts.add(urlsplit(public_url).netloc.lower())
+        return hosts
 
     async def form_post(request: Request) -> Response:
         lg = pick_lang(request.query_params.get("lang"))
@@ -328,7 +335,7 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
         duration = None if cross_site(request) else check_form_token(sid, ts, sig)
         if duration is None:
             return page("message.html", lg, status=403, title_key="collect.expired_title",
-                        body_key="collect.expired_body", again=True)
+                        body_key="collect.expired_body")
         thanks = RedirectResponse(f"/thanks?lang={lg}", status_code=303)
         if await run_in_threadpool(store.has, sid):
             return thanks
@@ -370,7 +377,7 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
         return JSONResponse({"count": await run_in_threadpool(store.count)}, headers={"Cache-Control": "no-store"})
 
     def export_frame(request: Request):
-        return load_responses(store.path, inst, meta=request.query_params.get("meta") in ("1", "true", "yes"))
+        return responses_frame(store.records(), inst, meta=request.query_params.get("meta") in ("1", "true", "yes"))
 
     async def export_csv(request: Request) -> Response:
         status = admin_status(request)
@@ -475,9 +482,11 @@ def serve(instrument=None, db: str | Path = "responses.sqlite", host: str = "127
     form_url = f"http://{shown}:{port}/"
     _check_port(host, port)
     app = create_app(instrument, db=db, token=token, lang=lang, public_url=form_url)
+    shown_db = _redact(str(db)) if is_url(db) else str(Path(db).resolve())
     print(f"cem-edu collect\n  form:        {form_url}\n  instructor:  {form_url}admin?token={token}\n"
-          f"  token:       {token}\n  database:    {Path(db).resolve()}\n"
-          f"  in a notebook: ce.load_responses({str(db)!r})\n  stop with Ctrl+C", flush=True)
+          f"  token:       {token}\n  database:    {shown_db}\n"
+          f"  in a notebook: ce.load_responses({(shown_db if is_url(db) else str(db))!r})\n  stop with Ctrl+C",
+          flush=True)
     if host in ("127.0.0.1", "localhost", "::1"):
         print("  (only this computer can open the form; use --host 0.0.0.0 for phones on the same network)",
               flush=True)

@@ -21,6 +21,7 @@ This module imports no web framework.
 from __future__ import annotations
 
 import math
+import re
 import secrets
 import sqlite3
 import threading
@@ -30,7 +31,7 @@ from pathlib import Path
 from ..errors import DataError
 from ..i18n import to_ascii_digits
 
-__all__ = ["ResponseStore", "load_responses", "response_columns"]
+__all__ = ["ResponseStore", "SQLAlchemyStore", "open_store", "load_responses", "responses_frame", "response_columns"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS submissions (
@@ -232,7 +233,22 @@ def _numeric_columns(inst) -> set[str]:
     return numeric
 
 
-def load_responses(db_path: str | Path, inst=None, *, meta: bool = False):
+def open_store(db) -> "ResponseStore | SQLAlchemyStore":
+    """The store for ``db``: a :class:`ResponseStore` for a file path (the default), a
+    :class:`SQLAlchemyStore` for a database URL such as ``postgresql+psycopg://user@host/survey``
+    (needs ``pip install "cem-edu[postgres]"``), or ``db`` itself when it already is a store."""
+    if isinstance(db, (ResponseStore, SQLAlchemyStore)):
+        return db
+    if is_url(db):
+        return SQLAlchemyStore(str(db))
+    return ResponseStore(db)
+
+
+def is_url(db) -> bool:
+    return isinstance(db, str) and "://" in db
+
+
+def load_responses(db_path, inst=None, *, meta: bool = False):
     """The answers collected by ``cem-edu collect`` as a DataFrame, shaped like
     ``ce.load_dataset("cem_survey")``: one row per submission (arrival order); columns ``id``
     (``R0001``, ``R0002``, ... by arrival), then one per respondent field and item in the
@@ -242,7 +258,7 @@ def load_responses(db_path: str | Path, inst=None, *, meta: bool = False):
 
     Parameters
     ----------
-    db_path : the SQLite file given to ``cem-edu collect --db``.
+    db_path : the SQLite file given to ``cem-edu collect --db`` (or its database URL, or a store).
     inst : the Instrument the form was made from (default: the bundled questionnaire).
     meta : also return ``submission_id``, ``received_at`` (UTC), ``lang`` and ``source`` columns
         (appended at the end).
@@ -252,20 +268,26 @@ def load_responses(db_path: str | Path, inst=None, *, meta: bool = False):
     >>> data = ce.load_responses("responses.sqlite")          # doctest: +SKIP
     >>> ce.reliability(ce.clean(data, inst).data, inst)       # doctest: +SKIP
     """
-    import pandas as pd
-
-    path = Path(db_path)
-    if not path.is_file():
-        raise DataError(f"database '{db_path}' does not exist; start the form with "
-                        f"`cem-edu collect --db {db_path}` or check the path")
+    if not is_url(db_path) and not isinstance(db_path, (ResponseStore, SQLAlchemyStore)):
+        path = Path(db_path)
+        if not path.is_file():
+            raise DataError(f"database '{db_path}' does not exist; start the form with "
+                            f"`cem-edu collect --db {db_path}` or check the path")
     if inst is None:
         from ..instrument import load_instrument
 
         inst = load_instrument()
     try:
-        records = ResponseStore(path).records()
+        records = open_store(db_path).records()
     except sqlite3.DatabaseError as exc:
         raise DataError(f"'{db_path}' is not a cem-edu response database ({exc})") from None
+    return responses_frame(records, inst, meta=meta)
+
+
+def responses_frame(records: list[dict], inst, *, meta: bool = False):
+    """Build the :func:`load_responses` DataFrame from :meth:`ResponseStore.records`."""
+    import pandas as pd
+
     columns = response_columns(inst)
     numeric = _numeric_columns(inst)
     data = {}
@@ -279,5 +301,130 @@ def load_responses(db_path: str | Path, inst=None, *, meta: bool = False):
             data[col] = pd.Series([None if v is None else str(v) for v in values], dtype="str")
     if meta:
         for col in META_COLUMNS:
-            data[col] = pd.Series([rec.get(col) for rec in records], dtype="str")
+            data[col] = pd.Series([None if rec.get(col) is None else str(rec.get(col)) for rec in records],
+                                  dtype="str")
     return pd.DataFrame(data, columns=columns + (list(META_COLUMNS) if meta else []))
+
+
+# ------------------------------------------------------------------------------------------------
+# any database SQLAlchemy speaks (PostgreSQL for a whole faculty)
+# ------------------------------------------------------------------------------------------------
+class SQLAlchemyStore:
+    """The same store on a database URL through SQLAlchemy (e.g. PostgreSQL for a faculty).
+
+    Same tables and methods as :class:`ResponseStore`; answers are kept as text and typed
+    by :func:`load_responses`. Each submission is one transaction; the UNIQUE submission id
+    makes a repeated submission a no-op. Needs ``pip install "cem-edu[postgres]"``.
+    """
+
+    def __init__(self, url: str):
+        try:
+            import sqlalchemy as sa
+        except ImportError:
+            raise DataError(f"the database URL '{_redact(url)}' needs SQLAlchemy: "
+                            'pip install "cem-edu[postgres]" (or use a file name for SQLite)') from None
+        self._sa = sa
+        self.url = url
+        self.path = _redact(url)
+        try:
+            self.engine = sa.create_engine(url, pool_pre_ping=True, future=True)
+        except Exception as exc:  # noqa: BLE001 - bad URL or missing driver
+            raise DataError(f"cannot use the database URL '{_redact(url)}': {exc}") from None
+        md = sa.MetaData()
+        self.submissions = sa.Table(
+            "submissions", md,
+            sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+            sa.Column("submission_id", sa.String(64), nullable=False, unique=True),
+            sa.Column("received_at", sa.String(32), nullable=False),
+            sa.Column("lang", sa.String(8)),
+            sa.Column("duration_sec", sa.Float),
+            sa.Column("source", sa.String(16), nullable=False, server_default="web"))
+        self.answers = sa.Table(
+            "answers", md,
+            sa.Column("submission_id", sa.String(64), sa.ForeignKey("submissions.submission_id"), primary_key=True),
+            sa.Column("variable", sa.String(128), primary_key=True),
+            sa.Column("value", sa.Text))
+        self.meta = sa.Table(
+            "meta", md,
+            sa.Column("key", sa.String(64), primary_key=True),
+            sa.Column("value", sa.Text, nullable=False))
+        try:
+            md.create_all(self.engine)
+        except sa.exc.SQLAlchemyError as exc:
+            raise DataError(f"cannot open the database '{_redact(url)}': {exc.__class__.__name__}: "
+                            f"{str(exc).splitlines()[0]}") from None
+
+    def add(self, submission_id: str, values: dict, *, lang: str | None = None,
+            duration_sec: float | None = None, source: str = "web") -> bool:
+        sa = self._sa
+        rows = [{"submission_id": submission_id, "variable": str(k), "value": str(_plain(v))}
+                for k, v in values.items() if not _missing(v)]
+        if duration_sec is None and not _missing(values.get("duration_sec")):
+            duration_sec = _to_float(values["duration_sec"])
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        try:
+            with self.engine.begin() as con:
+                con.execute(self.submissions.insert().values(
+                    submission_id=submission_id, received_at=now, lang=lang, duration_sec=duration_sec,
+                    source=source))
+                if rows:
+                    con.execute(self.answers.insert(), rows)
+        except sa.exc.IntegrityError:
+            if self.has(submission_id):
+                return False
+            raise
+        return True
+
+    def secret(self) -> bytes:
+        sa = self._sa
+        with self.engine.begin() as con:
+            row = con.execute(sa.select(self.meta.c.value).where(self.meta.c.key == "secret")).first()
+        if row is None:
+            try:
+                with self.engine.begin() as con:
+                    con.execute(self.meta.insert().values(key="secret", value=secrets.token_hex(32)))
+            except sa.exc.IntegrityError:  # another server process created it first
+                pass
+            with self.engine.begin() as con:
+                row = con.execute(sa.select(self.meta.c.value).where(self.meta.c.key == "secret")).first()
+        return bytes.fromhex(row[0])
+
+    def count(self) -> int:
+        sa = self._sa
+        with self.engine.connect() as con:
+            return int(con.execute(sa.select(sa.func.count()).select_from(self.submissions)).scalar_one())
+
+    def has(self, submission_id: str) -> bool:
+        sa = self._sa
+        with self.engine.connect() as con:
+            return con.execute(sa.select(self.submissions.c.seq).where(
+                self.submissions.c.submission_id == submission_id)).first() is not None
+
+    def records(self) -> list[dict]:
+        sa = self._sa
+        s = self.submissions
+        with self.engine.connect() as con:
+            subs = con.execute(sa.select(s.c.seq, s.c.submission_id, s.c.received_at, s.c.lang, s.c.duration_sec,
+                                         s.c.source).order_by(s.c.seq)).all()
+            answers = con.execute(sa.select(self.answers.c.submission_id, self.answers.c.variable,
+                                            self.answers.c.value)).all()
+        out = {sid: {"seq": seq, "submission_id": sid, "received_at": at, "lang": lang, "duration_sec": dur,
+                     "source": src} for seq, sid, at, lang, dur, src in subs}
+        for sid, var, value in answers:
+            rec = out.get(sid)
+            if rec is not None and rec.get(var) is None:
+                rec[var] = value
+        return list(out.values())
+
+    def integrity_check(self) -> str:
+        return "ok"
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password, for messages and pages."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001
+        return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)

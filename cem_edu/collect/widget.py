@@ -21,7 +21,7 @@ import ipywidgets as widgets
 
 from ..i18n import get_language, t, to_persian_digits
 from .form import Question, questions, validate
-from .store import ResponseStore
+from .store import open_store
 
 __all__ = ["FormWidget", "form_widget"]
 
@@ -40,7 +40,7 @@ class FormWidget(widgets.VBox):
 
     def __init__(self, inst, db="responses.sqlite", lang: str | None = None):
         self.lang = lang or get_language()
-        self.store = db if isinstance(db, ResponseStore) else ResponseStore(db)
+        self.store = open_store(db)
         self.questions: list[Question] = questions(inst)
         self.controls: dict[str, widgets.Widget] = {}
         self._error_boxes: dict[str, widgets.HTML] = {}
