@@ -1,0 +1,90 @@
+"""missing="fiml" (casewise likelihood, EM H1, observed information) against lavaan missing="ml"."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cem_edu.sem import fit
+from cem_edu.sem.fiml import em_h1, independence_loglik, loglik, missing_patterns
+
+from _sem_extras_common import HS_MCAR, PD, assert_estimates, assert_fit, model, ref_fit
+
+HS_MODEL = model("hs_model")
+XS = [f"x{i}" for i in range(1, 10)]
+FIT = ["npar", "chisq", "df", "pvalue", "baseline_chisq", "baseline_df", "cfi", "tli", "nfi", "rfi", "ifi", "rni",
+       "logl", "unrestricted_logl", "aic", "bic", "bic2", "ntotal", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
+       "rmsea_pvalue", "srmr"]
+
+
+@pytest.fixture(scope="module")
+def fiml():
+    return fit(HS_MODEL, HS_MCAR, missing="fiml")
+
+
+def test_the_data_has_mcar_holes():
+    y = HS_MCAR[XS]
+    assert 0.08 < y.isna().mean().mean() < 0.12
+    assert y.dropna().shape[0] == 117
+
+
+def test_em_h1_loglik_and_baseline():
+    pats = missing_patterns(HS_MCAR[XS].to_numpy())
+    mu, S, ll = em_h1(pats, 9)
+    f = ref_fit("hs_fiml")
+    assert abs(ll - f["unrestricted_logl"]) < 1e-6
+    _, _, llb = independence_loglik(pats, 9)
+    assert abs(2 * (ll - llb) - f["baseline_chisq"]) < 1e-6
+
+
+def test_fiml_estimates_se(fiml):
+    assert_estimates(fiml, "hs_fiml", cols=("est", "se", "std_all"), tol=1e-5)
+
+
+def test_fiml_fit_measures(fiml):
+    assert_fit(fiml, "hs_fiml", FIT, tol=1e-5)
+    assert fiml.n_used == 301 and fiml.missing == "ml"
+
+
+def test_fiml_differs_from_listwise(fiml):
+    lw = fit(HS_MODEL, HS_MCAR)
+    assert lw.n_used == 117 and lw.n_dropped == 184
+    assert_estimates(lw, "hs_listwise", cols=("est", "se"), tol=1e-5)
+    assert_fit(lw, "hs_listwise", ["chisq", "cfi", "rmsea"], tol=1e-5)
+    assert abs(fiml.fit["chisq"] - lw.fit["chisq"]) > 10
+
+
+def test_fiml_on_complete_data_is_ml_with_means():
+    res = fit(model("pd_model"), PD, missing="fiml")
+    assert_estimates(res, "pd_fiml_complete", cols=("est", "se"), tol=1e-4)
+    assert_fit(res, "pd_fiml_complete", ["chisq", "df", "logl", "cfi", "rmsea"], tol=1e-4)
+
+
+def test_fiml_correct_on_uncentred_data(fiml):
+    """semopy's FIML defect: results must not depend on a shift of the data (means absorb it)."""
+    shifted = HS_MCAR.copy()
+    shifted[XS] = shifted[XS] + 100.0
+    res = fit(HS_MODEL, shifted, missing="fiml")
+    a = fiml.estimates.set_index(["lhs", "op", "rhs"])
+    b = res.estimates.set_index(["lhs", "op", "rhs"])
+    slopes = a.index.get_level_values("op") != "~1"
+    assert np.allclose(a.loc[slopes, "est"], b.loc[slopes, "est"], atol=1e-5)
+    assert np.allclose(a.loc[slopes, "se"], b.loc[slopes, "se"], atol=1e-5)
+    assert abs(res.fit["chisq"] - fiml.fit["chisq"]) < 1e-5
+
+
+def test_loglik_of_single_pattern_equals_complete_data_formula():
+    rng = np.random.default_rng(1)
+    Y = rng.normal(size=(50, 3)) + 5
+    S = np.cov(Y.T, bias=True)
+    m = Y.mean(0)
+    ll = loglik(missing_patterns(Y), S, m)
+    expect = -50 / 2 * (3 * np.log(2 * np.pi) + np.linalg.slogdet(S)[1] + 3)
+    assert abs(ll - expect) < 1e-9
+
+
+def test_fiml_bootstrap_refused_with_message():
+    from cem_edu.errors import ModelError
+
+    with pytest.raises(ModelError, match="bootstrap"):
+        fit(HS_MODEL, HS_MCAR, missing="fiml", bootstrap=10)
