@@ -319,7 +319,7 @@ ul.choices { list-style: none; padding: 0; margin: .25rem 0 1rem; } ul.choices l
 {% endfor %}
 </tbody>
 </table>
-{% if block.scale.points > 7 %}<p class="meta">{{ num(block.scale.min, lang) }} = {{ block.scale.labels[lang][0] }} · {{ num(block.scale.max, lang) }} = {{ block.scale.labels[lang][-1] }}</p>{% endif %}
+{% if block.scale.points > 7 %}<p class="meta">{{ block.scale.labels[lang][0] }} · {{ block.scale.labels[lang][-1] }}</p>{% endif %}
 {% endfor %}
 {% endfor %}
 {% if end_fields %}
