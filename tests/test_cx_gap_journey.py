@@ -19,6 +19,7 @@ def test_gap_matches_r_paired_t_test():
     d = pd.read_csv(REF / "gap_small.csv")
     ref = pd.read_csv(REF / "gap_small_ttest.csv")
     g = ce.gap(d, {"EXP1": "FUN1", "EXP2": "MEC1"})
+    assert list(g["n_missing"]) == [2, 1]
     for (_, mine), (_, r) in zip(g.iterrows(), ref.iterrows()):
         assert mine["n"] == r["n"]
         for col in ("gap", "t", "df", "pvalue", "ci_lower", "ci_upper", "dz"):
@@ -58,6 +59,9 @@ def test_gap_with_instrument_uses_pairs_and_touchpoints():
     d = pd.DataFrame(rng.integers(1, 8, size=(50, len(cols))), columns=cols).astype(float)
     g = ce.gap(d, inst)
     assert list(g["expectation"]) == list(inst.expectation_pairs)
+    by_c = ce.gap(d, inst, level="construct")
+    assert list(by_c["group"]) == ["functional", "mechanic", "humanic"]
+    assert by_c.loc[0, "expectation"] == "EXP1, EXP2" and by_c.loc[0, "experience"] == "FUN1, FUN3"
     by_tp = ce.gap(d, inst, level="touchpoint")
     assert set(by_tp["group"]) == {inst.item(p).touchpoint for p in inst.expectation_pairs.values()}
 

@@ -10,6 +10,7 @@ import pandas as pd
 from ..errors import DataError
 from ..i18n import t
 from ._common import label, translate_columns
+from .gap import GAP_COLUMNS
 
 __all__ = ["action_plan", "export_action_plan", "ACTION_COLUMNS"]
 
@@ -52,10 +53,7 @@ def _from_gaps(gaps: pd.DataFrame, owners: Mapping, alpha: float) -> list[dict]:
     size = tab["dz"].abs().fillna(0) if "dz" in tab.columns else tab["gap"].abs()
     top = size.max()
     rows = []
-    seg_col = next((c for c in gaps.columns if c not in ("group", "expectation", "experience", "n",
-                                                             "mean_expectation", "mean_experience", "gap",
-                                                             "sd_gap", "se", "t", "df", "pvalue", "ci_lower",
-                                                             "ci_upper", "dz")), None)
+    seg_col = next((c for c in gaps.columns if c not in GAP_COLUMNS), None)
     for (_, r), s in zip(tab.iterrows(), size):
         where = str(r["group"]) + (f" ({r[seg_col]})" if seg_col else "")
         rows.append({

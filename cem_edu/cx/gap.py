@@ -15,7 +15,11 @@ from scipy import stats
 from ..errors import DataError
 from ._common import as_frame, expectation_pairs, item_attr, recode_reverse, require_columns, to_numeric
 
-__all__ = ["gap", "paired_gap", "delivery_gap", "BAIN_2005"]
+__all__ = ["gap", "paired_gap", "delivery_gap", "BAIN_2005", "GAP_COLUMNS"]
+
+#: Columns of a :func:`gap` table (a segment column, when ``by`` is used, comes first).
+GAP_COLUMNS = ("group", "expectation", "experience", "n", "n_missing", "mean_expectation", "mean_experience",
+               "gap", "sd_gap", "se", "t", "df", "pvalue", "ci_lower", "ci_upper", "dz")
 
 #: The "delivery gap" survey of 362 firms (Bain & Company; Allen, Reichheld, Hamilton & Markey 2005),
 #: as reported by Meyer & Schwager (2007, HBR): 80% of the firms believed they delivered a superior
@@ -28,6 +32,9 @@ BAIN_2005 = {"firms": 362, "firms_believe_superior": 0.80, "customers_agree": 0.
 def paired_gap(expectation, experience, ci: float = 0.95) -> dict:
     """Mean paired difference d = P − E with a paired-t CI and Cohen's d_z.
 
+    Returns a dict: n, n_missing, mean_expectation, mean_experience, gap, sd_gap, se, t, df, pvalue,
+    ci_lower, ci_upper, dz.
+
     d̄ = mean(P − E),  SE = s_d / √n,  CI = d̄ ± t₁₋α/₂,ₙ₋₁ · SE,  t = d̄ / SE,
     d_z = d̄ / s_d (Cohen 1988; Lakens 2013). Pairs with a missing value are dropped.
     """
@@ -38,7 +45,7 @@ def paired_gap(expectation, experience, ci: float = 0.95) -> dict:
     n = len(e)
     d = p - e
     nan = float("nan")
-    out = {"n": n, "mean_expectation": e.mean() if n else nan, "mean_experience": p.mean() if n else nan,
+    out = {"n": n, "n_missing": int(len(ok) - n), "mean_expectation": e.mean() if n else nan, "mean_experience": p.mean() if n else nan,
            "gap": d.mean() if n else nan, "sd_gap": nan, "se": nan, "t": nan, "df": n - 1,
            "pvalue": nan, "ci_lower": nan, "ci_upper": nan, "dz": nan}
     if n >= 2:
@@ -86,7 +93,8 @@ def gap(data, pairs=None, by=None, level: str = "pair", groups: Mapping | None =
 
     Returns
     -------
-    DataFrame with columns [segment,] group, expectation, experience, n, mean_expectation,
+    DataFrame with columns [segment,] group, expectation, experience, n, n_missing (respondents
+    without a complete pair, excluded), mean_expectation,
     mean_experience, gap, sd_gap, se, t, df, pvalue, ci_lower, ci_upper, dz.
 
     Notes

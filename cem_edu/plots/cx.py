@@ -2,6 +2,8 @@
 customer rating matrix (bubble chart) and the importance–performance map."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -58,12 +60,12 @@ def nps_bar(result, ax=None, overall: bool = True, annotate: bool = True):
 
 def gap_plot(gaps: pd.DataFrame, ax=None, label_column: str = "group"):
     """Forest plot of expectation–experience gaps (P − E) with their CIs; shortfalls in red."""
+    from ..cx.gap import GAP_COLUMNS
+
     prepare()
     tab = gaps.iloc[::-1].reset_index(drop=True)
     ax = _ax(ax, (7, 0.45 * len(tab) + 1.5))
-    seg_cols = [c for c in gaps.columns if c not in ("group", "expectation", "experience", "n", "mean_expectation",
-                                                     "mean_experience", "gap", "sd_gap", "se", "t", "df", "pvalue",
-                                                     "ci_lower", "ci_upper", "dz")]
+    seg_cols = [c for c in gaps.columns if c not in GAP_COLUMNS]
     names = []
     for _, r in tab.iterrows():
         name = str(r[label_column])
@@ -89,8 +91,6 @@ def journey_heatmap(journey, value: str = "gap", ax=None, annotate: bool = True,
                     cmap: str | None = None):
     """Heatmap of the journey map: channels as rows, stages as columns, ``value`` in the cells
     ("gap", "experience" or "n"); gaps use a diverging palette centred at 0, empty cells are blank."""
-    import seaborn as sns
-
     prepare()
     grid = journey.pivot(value, translate=True)
     counts = journey.pivot("n", translate=True)
@@ -108,13 +108,9 @@ def journey_heatmap(journey, value: str = "gap", ax=None, annotate: bool = True,
         annot = text.to_numpy()
     else:
         annot = False
-    if value == "gap":
-        lim = np.nanmax(np.abs(grid.to_numpy(dtype=float))) if np.isfinite(grid.to_numpy(dtype=float)).any() else 1
-        sns.heatmap(grid.astype(float), ax=ax, cmap=cmap or "RdBu", center=0, vmin=-lim, vmax=lim, annot=annot,
-                    fmt="", linewidths=0.5, cbar_kws={"label": t("cx.col.gap")})
-    else:
-        sns.heatmap(grid.astype(float), ax=ax, cmap=cmap or "viridis", annot=annot, fmt="", linewidths=0.5,
-                    cbar_kws={"label": t(f"cx.col.{value}")})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PendingDeprecationWarning)  # seaborn 0.13 calls cmap.set_bad
+        _draw_heatmap(grid, value, ax, annot, cmap)
     ax.set_xlabel(t("cx.col.stage"))
     ax.set_ylabel(t("cx.col.channel"))
     ax.set_title(t("cx.plot.journey_title", value=t(f"cx.col.{value}")))
@@ -123,6 +119,19 @@ def journey_heatmap(journey, value: str = "gap", ax=None, annotate: bool = True,
     if get_language() == "fa":
         ax.invert_xaxis()  # the journey reads right to left in Persian
     return ax
+
+
+def _draw_heatmap(grid, value, ax, annot, cmap):
+    import seaborn as sns
+
+    if value == "gap":
+        values = grid.to_numpy(dtype=float)
+        lim = np.nanmax(np.abs(values)) if np.isfinite(values).any() else 1
+        sns.heatmap(grid.astype(float), ax=ax, cmap=cmap or "RdBu", center=0, vmin=-lim, vmax=lim, annot=annot,
+                    fmt="", linewidths=0.5, cbar_kws={"label": t("cx.col.gap")})
+    else:
+        sns.heatmap(grid.astype(float), ax=ax, cmap=cmap or "viridis", annot=annot, fmt="", linewidths=0.5,
+                    cbar_kws={"label": t(f"cx.col.{value}")})
 
 
 def funnel(data, ax=None, stage: str = "stage", stages=None):
