@@ -250,6 +250,16 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
     return res
 
 
+def _modindices(self, sort: bool = False, minimum_value: float = 0.0):
+    """Modification indices and expected parameter change (lavaan ``modindices()``); see
+    :func:`cem_edu.sem.modindices.modindices`."""
+    from .modindices import modindices
+    return modindices(self, sort=sort, minimum_value=minimum_value)
+
+
+FitResult.modindices = _modindices
+
+
 def __getattr__(name):
     if name == "invariance":
         from .invariance import invariance

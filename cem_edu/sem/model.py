@@ -115,10 +115,15 @@ class Model:
                     mats.append("nu"); rows.append(oi[lhs]); cols.append(0)
             else:  # pragma: no cover - parser rejects other operators
                 raise ValueError(op)
-        self.loc = pd.DataFrame({"mat": mats, "row": rows, "col": cols}, index=partable.index)
         self._loc = list(zip(mats, rows, cols))
         self.npar = int(partable["free"].max()) if len(partable) else 0
         self._build()
+
+    @property
+    def loc(self) -> pd.DataFrame:
+        """For each parameter-table row: its matrix (lambda theta psi beta nu alpha), row and column."""
+        mats, rows, cols = zip(*self._loc) if self._loc else ((), (), ())
+        return pd.DataFrame({"mat": mats, "row": rows, "col": cols}, index=self.partable.index)
 
     # ------------------------------------------------------------------ set-up
     def _build(self) -> None:

@@ -84,7 +84,9 @@ def _logical_lines(text: str) -> list[tuple[int, str]]:
                 pieces.append((number, part))
     out: list[tuple[int, str]] = []
     for number, part in pieces:
-        if out and (out[-1][1].endswith(_CONTINUE_END) or part.startswith(("+", "*"))):
+        joins = out and (part.startswith(("+", "*"))
+                         or (out[-1][1].endswith(_CONTINUE_END) and _OP.search(part) is None))
+        if joins:
             out[-1] = (out[-1][0], out[-1][1] + " " + part)
         else:
             out.append((number, part))
@@ -200,16 +202,18 @@ def parse_syntax(model: str) -> tuple[list[Statement], list[Statement]]:
         for name in lhs_names:
             if not _NAME.match(name):
                 raise _err("sem.syntax.bad_name", line, text, name=name)
+        terms = []
         for term in _split_top(rhs_text, "+"):
             if not term:
                 raise _err("sem.syntax.bad_term", line, text, term=rhs_text)
-            name, mod = _parse_term(term, line, text)
-            this_op = op
-            if name == "1":
-                if op != "~":
-                    raise _err("sem.syntax.bad_name", line, text, name=name)
-                this_op, name = "~1", ""
-            for lhs in lhs_names:
+            terms.append(_parse_term(term, line, text))
+        for lhs in lhs_names:
+            for name, mod in terms:
+                this_op = op
+                if name == "1":
+                    if op != "~":
+                        raise _err("sem.syntax.bad_name", line, text, name=name)
+                    this_op, name = "~1", ""
                 if op == "=~" and name == lhs:
                     raise _err("sem.syntax.self_loading", line, text, name=name)
                 if op == "~" and name == lhs:
