@@ -66,3 +66,21 @@ def test_mlr_invariance_scaled_difference():
     cd = (f1["df"] * f1["chisq_scaling_factor"] - f0["df"] * f0["chisq_scaling_factor"]) / 6
     assert inv.table.loc["metric", "delta_chisq"] == pytest.approx((f1["chisq"] - f0["chisq"]) / cd)
     assert_fit(inv.fits["metric"], "hs_inv_metric_mlr", ["chisq_scaled", "cfi_robust"], tol=1e-4)
+
+
+@pytest.mark.parametrize("name,mdl,data", [("hs", "hs_model", HS), ("pd", "pd_model", None)])
+def test_modindices_match_lavaan(name, mdl, data):
+    from _sem_extras_common import PD
+
+    res = fit(model(mdl), PD if data is None else data)
+    with pytest.warns(UserWarning, match="capitalises on chance"):
+        mi = res.modindices()
+    ref = pd.read_csv(REF / f"{name}_modindices.csv")
+    m = mi.merge(ref, on=["lhs", "op", "rhs"], suffixes=("", "_r"))
+    assert len(m) >= len(ref) - 2 and len(m) == len(mi)
+    assert np.abs(m["mi"] - m["mi_r"]).max() < 1e-3
+    assert np.abs(m["epc"] - m["epc_r"]).max() < 1e-3
+    assert np.abs(m["sepc_all"] - m["sepc.all"]).max() < 1e-3
+    top = res.modindices(sort=True).iloc[0] if name == "hs" else None
+    if top is not None:
+        assert (top["lhs"], top["op"], top["rhs"]) == ("visual", "=~", "x9")
