@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import difflib
 import html
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
