@@ -27,8 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from . import _paths
 from .errors import DataError, InstrumentError
 from ._instrument_checks import t  # i18n.t that keeps ids verbatim (no Persian digits in 'FUN1')
