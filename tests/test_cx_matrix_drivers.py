@@ -180,8 +180,12 @@ def test_ipma_on_a_real_fit_equals_its_total_effects():
     res = sem.fit(inst.model(), data)
     te = res.total_effects()
     out = ipma(res, data, target="loyalty", inst=inst).set_index("construct")
+    scores = inst.score(data)
     for c in ("functional", "mechanic", "humanic", "satisfaction"):
         assert out.loc[c, "importance"] == pytest.approx(float(te.loc["loyalty", c]), abs=1e-12)
+        # equal weights: performance = mean construct score on 0-100 (all items on the 1-7 scale)
+        assert out.loc[c, "performance"] == pytest.approx(((scores[c] - 1) / 6 * 100).mean(), abs=1e-10)
+    assert out.attrs["target_performance"] == pytest.approx(((scores["loyalty"] - 1) / 6 * 100).mean(), abs=1e-10)
 
 
 # ---------------------------------------------------------------- action plan
