@@ -75,19 +75,29 @@ def model_file(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name", sorted(CLI_EXPECTED))
-def test_cli_fit_on_bad_file_exits_2_with_one_line(name, model_file):
-    p = _cli("fit", model_file, BAD / name, "--quiet")
+def test_cli_fit_on_bad_file_exits_2_with_one_line(name, model_file, capsys):
+    from cem_edu.cli import main
+
+    assert main(["fit", str(model_file), str(BAD / name), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().splitlines() == [f"cem-edu: error: {CLI_EXPECTED[name].format(p=BAD / name)}"]
+
+
+def test_cli_as_a_program_on_an_empty_file(model_file):
+    p = _cli("fit", model_file, BAD / "empty.csv", "--quiet")
     assert p.returncode == 2
-    assert "Traceback" not in p.stderr
-    assert p.stderr.strip().splitlines() == [f"cem-edu: error: {CLI_EXPECTED[name].format(p=BAD / name)}"]
+    assert p.stderr.strip().splitlines() == [f"cem-edu: error: {CLI_EXPECTED['empty.csv'].format(p=BAD / 'empty.csv')}"]
 
 
-def test_cli_fit_persian_digits_file_equals_clean_file(model_file, tmp_path):
+def test_cli_fit_persian_digits_file_equals_clean_file(model_file, tmp_path, capsys):
+    from cem_edu.cli import main
+
     out = {}
-    for name in ("clean.csv", "persian_digits_bom_crlf.csv"):
+    for name in ("clean.csv", "persian_digits_bom_crlf.csv", "semicolon_decimal_comma.csv"):
         js = tmp_path / f"{name}.json"
-        p = _cli("fit", model_file, BAD / name, "--quiet", "--json", js)
-        assert p.returncode == 0, p.stderr
+        assert main(["fit", str(model_file), str(BAD / name), "--quiet", "--json", str(js)]) == 0, \
+            capsys.readouterr().err
         out[name] = json.loads(js.read_text(encoding="utf-8"))
-    assert out["clean.csv"] == out["persian_digits_bom_crlf.csv"]
+    assert out["clean.csv"] == out["persian_digits_bom_crlf.csv"] == out["semicolon_decimal_comma.csv"]
     assert out["clean.csv"]["fit"]["ntotal"] == 20
