@@ -239,3 +239,10 @@ def test_meaning_texts_in_both_languages():
     assert ".85" in meaning("htmt", "en") and "Henseler" in meaning("htmt", "en")
     assert "آلفا" in meaning("alpha", "fa")
     assert "law" in meaning("alpha", "en")
+
+
+def test_ce_reliability_callable_after_submodule_import():
+    import cem_edu.reliability  # noqa: F401  (binds the package attribute to the module)
+    out = ce.reliability(SETS["hs"][0], HS_SPEC)
+    assert isinstance(out, pd.DataFrame) and list(out.index) == list(HS_SPEC)
+    assert ce.reliability.alpha is alpha
