@@ -408,3 +408,23 @@ def test_database_url_through_sqlalchemy(tmp_path, inst):
     with pytest.raises(ce.DataError) as err:
         open_store("nosuchdialect://me:s3cret@127.0.0.1:1/survey")
     assert "s3cret" not in str(err.value) and "nosuchdialect" in str(err.value)
+
+
+def test_load_responses_of_an_empty_database_and_read_without_changes(tmp_path, inst):
+    ResponseStore(tmp_path / "empty.sqlite")
+    empty = ce.load_responses(tmp_path / "empty.sqlite", inst)
+    assert empty.shape == (0, len(inst.columns) + 1) and list(empty.columns) == ["id", *inst.columns]
+    store = ResponseStore(tmp_path / "ro.sqlite")
+    values, _ = validate(questions(inst), answers(inst))
+    store.add("only", values)
+    with sqlite3.connect(tmp_path / "ro.sqlite") as con:            # e.g. a copy made for a class
+        con.execute("PRAGMA journal_mode=DELETE")
+    data = ce.load_responses(tmp_path / "ro.sqlite", inst)
+    assert len(data) == 1 and data.loc[0, "FUN1"] == float(answers(inst)["FUN1"])
+    with sqlite3.connect(tmp_path / "ro.sqlite") as con:            # reading changed nothing
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    con = sqlite3.connect(tmp_path / "other.sqlite")
+    con.execute("CREATE TABLE t (x)")
+    con.close()
+    with pytest.raises(ce.DataError, match="not a cem-edu response database"):
+        ce.load_responses(tmp_path / "other.sqlite", inst)

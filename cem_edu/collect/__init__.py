@@ -1,18 +1,35 @@
 """Live workshop collection: the questionnaire as a web form for a class, and the answers back in a notebook.
 
-    cem-edu collect --db responses.sqlite          # serve the form; QR code on /admin
-    data = ce.load_responses("responses.sqlite")  # same shape as ce.load_dataset("cem_survey")
+A workshop in four steps
+------------------------
+1. On the instructor's laptop (same Wi-Fi as the students)::
 
-* :mod:`.store`  SQLite storage and :func:`load_responses` (no web framework),
-* :mod:`.form`   questions and validation of one submission,
-* :mod:`.server` the Starlette app (:func:`create_app`) and :func:`serve`,
-* :mod:`.widget` the same form as ipywidgets for a single-user demo in a notebook.
+       cem-edu collect --host 0.0.0.0 --db responses.sqlite --lang fa
+
+   It prints the form address, the instructor address with a random token, and a QR code.
+2. Open the instructor address on the projector: ``/admin`` shows the live count and a QR code
+   of the form; students scan it and answer on their phones (Persian or English, no app, no
+   JavaScript needed). Nothing identifying is stored: no names, no IP addresses.
+3. Every submission is checked against the questionnaire and stored in ``responses.sqlite``
+   (one transaction each; a double click stores once). ``/export.csv`` and ``/export.xlsx``
+   (instructor only) download the answers.
+4. In any notebook, replace the bundled data by the class's data with one line::
+
+       data = ce.load_responses("responses.sqlite")   # instead of ce.load_dataset("cem_survey")
+
+For one person in a notebook (a demo without a server), :func:`form_widget` shows the same form
+as ipywidgets and stores into the same database. A whole faculty can use PostgreSQL:
+``--db postgresql+psycopg://user:password@host/survey`` (``pip install "cem-edu[postgres]"``).
+
+Modules: :mod:`.store` (SQLite/SQLAlchemy storage and :func:`load_responses`, no web framework),
+:mod:`.form` (questions and validation), :mod:`.server` (Starlette app :func:`create_app`, and
+:func:`serve`), :mod:`.widget` (ipywidgets form).
 """
 from __future__ import annotations
 
-from .store import ResponseStore, load_responses
+from .store import ResponseStore, SQLAlchemyStore, load_responses, open_store
 
-__all__ = ["ResponseStore", "load_responses", "create_app", "serve", "form_widget"]
+__all__ = ["ResponseStore", "SQLAlchemyStore", "open_store", "load_responses", "create_app", "serve", "form_widget"]
 
 
 def __getattr__(name):

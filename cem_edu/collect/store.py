@@ -61,6 +61,7 @@ class ResponseStore:
     Parameters
     ----------
     path : file name of the database; created (with its tables) if missing.
+    create : False to only read an existing database (no schema or journal-mode change).
 
     Each call opens its own short-lived connection, so the store can be shared by the
     threads of a web server. Writes use ``BEGIN IMMEDIATE`` and ``synchronous=FULL``:
@@ -68,13 +69,15 @@ class ResponseStore:
     right after.
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, create: bool = True):
         self.path = Path(path)
+        self._lock = threading.Lock()
+        if not create:          # read an existing database as it is (e.g. a copy on a read-only disk)
+            return
         if self.path.is_dir():
             raise DataError(f"database path '{self.path}' is a folder; give a file name such as responses.sqlite")
         if not self.path.parent.exists():
             raise DataError(f"folder '{self.path.parent}' of the database '{self.path}' does not exist; create it first")
-        self._lock = threading.Lock()
         with self._connect() as con:
             mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network file system
@@ -278,7 +281,9 @@ def load_responses(db_path, inst=None, *, meta: bool = False):
 
         inst = load_instrument()
     try:
-        records = open_store(db_path).records()
+        store = ResponseStore(db_path, create=False) if isinstance(db_path, (str, Path)) and not is_url(db_path) \
+            else open_store(db_path)
+        records = store.records()
     except sqlite3.DatabaseError as exc:
         raise DataError(f"'{db_path}' is not a cem-edu response database ({exc})") from None
     return responses_frame(records, inst, meta=meta)
