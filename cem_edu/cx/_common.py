@@ -17,7 +17,6 @@ from ..i18n import get_language, t, to_ascii_digits
 STAGES = ("awareness", "interest", "decision", "evaluation", "purchase", "repurchase")
 CHANNELS = ("branch", "web", "app", "phone", "messaging")
 EXPERIENCE_CONSTRUCTS = ("functional", "mechanic", "humanic")
-EXPERIENCE_PREFIXES = ("FUN", "MEC", "HUM")
 
 
 def as_frame(data) -> pd.DataFrame:
@@ -94,35 +93,6 @@ def item_attr(inst, item_id: str, attr: str, default=None):
     if isinstance(item, Mapping):
         return item.get(attr, default)
     return getattr(item, attr, default)
-
-
-def items_of(inst, construct: str | None = None, prefix: str | None = None) -> list[str]:
-    """Item ids of one construct (by the item's ``construct`` attribute, else by id prefix)."""
-    ids = item_ids(inst)
-    if construct is not None:
-        found = [i for i in ids if str(item_attr(inst, i, "construct", "")) == construct]
-        if found:
-            return found
-        getter = getattr(inst, "items_of", None)
-        if callable(getter):
-            try:
-                return [str(getattr(x, "id", x)) for x in getter(construct)]
-            except Exception:  # noqa: BLE001 - fall back to the prefix rule below
-                pass
-    if prefix is not None:
-        return [i for i in ids if i.startswith(prefix) and i[len(prefix):].isdigit()]
-    return []
-
-
-def experience_items(inst, frame: pd.DataFrame) -> list[str]:
-    """Columns of the experience constructs (functional, mechanic, humanic) present in ``frame``."""
-    cols: list[str] = []
-    for construct, prefix in zip(EXPERIENCE_CONSTRUCTS, EXPERIENCE_PREFIXES):
-        ids = items_of(inst, construct, prefix) if inst is not None else []
-        if not ids:
-            ids = [c for c in frame.columns if str(c).startswith(prefix) and str(c)[len(prefix):].isdigit()]
-        cols += [c for c in ids if c in frame.columns]
-    return cols
 
 
 def expectation_pairs(inst) -> dict[str, str]:
