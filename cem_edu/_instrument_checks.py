@@ -165,9 +165,32 @@ def _schema_message(err, rep: _Report) -> None:
 
 
 # --------------------------------------------------------------------------- the check
+def _jsonschema():
+    """Import jsonschema without its optional IRI format checker.
+
+    When ``rfc3987_syntax`` is installed (JupyterLab pulls it in), ``import jsonschema``
+    compiles some forty grammars of it, which takes seconds; our schema uses no formats.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules:
+        return sys.modules["jsonschema"]
+    missing = object()
+    saved = sys.modules.get("rfc3987_syntax", missing)
+    sys.modules["rfc3987_syntax"] = None  # makes its import fail, which jsonschema tolerates
+    try:
+        import jsonschema
+    finally:
+        if saved is missing:
+            del sys.modules["rfc3987_syntax"]
+        else:
+            sys.modules["rfc3987_syntax"] = saved
+    return jsonschema
+
+
 def check(text: str, filename: str) -> dict:
     """Parse ``text`` and return the questionnaire dict, or raise InstrumentError."""
-    import jsonschema
+    jsonschema = _jsonschema()
 
     try:
         node = yaml.compose(text, Loader=_LOADER)
