@@ -186,6 +186,9 @@ def fit_measures(model: Model, stats: SampleStats, x: np.ndarray, fmin: float | 
         tli, rfi = 1.0, np.nan
     nfi = (bchisq - chisq) / bchisq if bchisq > 0 else np.nan
     pnfi = df / bdf * nfi if bdf > 0 else np.nan
+    if df > bdf:
+        # lavaan reports NFI and RFI as NA when the model has more df than the baseline
+        nfi = rfi = np.nan
     ifi = (bchisq - chisq) / (bchisq - df) if bchisq != df else np.nan
     rni = 1.0 - d / db if db > 0 else 1.0
     logl = loglik(model, stats, implied)

@@ -166,7 +166,9 @@ def build_partable(statements: list[Statement], defined: list[Statement] | None 
         for v in names.ov_nox:
             defaults.append((v, "~~", v, dict(free_flag=True)))
         for f in names.lv:
-            defaults.append((f, "~~", f, dict(free_flag=not std_lv, ustart=1.0 if std_lv else np.nan)))
+            # std.lv with equal loadings: factor variances are free in groups 2, 3, ... (as lavaan)
+            free_var = not std_lv or (g > 0 and "loadings" in group_equal and "lv.variances" not in group_equal)
+            defaults.append((f, "~~", f, dict(free_flag=free_var, ustart=np.nan if free_var else 1.0)))
         for a, b in combinations(names.lv_x, 2):
             defaults.append((a, "~~", b, dict(free_flag=True)))
         for a, b in combinations(list(names.lv_y) + list(names.ov_y), 2):

@@ -74,3 +74,15 @@ write.csv(data.frame(group.label = lavInspect(cfa(hs_model, data = hs, group = "
 write_fit(cfa(hs_model, data = hs, group = "school", group.equal = c("loadings", "intercepts")), "hs_scalar")
 write_fit(sem(cov_model, data = hs), "hs_cov")
 write_fit(sem(path_model, data = hs), "hs_path")
+
+# per-group modifiers c(...), group.partial, std.lv with equal loadings
+clabel_model <- "visual =~ x1 + c(v2, v2)*x2 + c(v3a, v3b)*x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + c(NA, 1)*x8 + x9
+diff := v3a - v3b"
+write_fit(cfa(clabel_model, data = hs, group = "school"), "hs_clabels")
+write_fit(cfa(hs_model, data = hs, group = "school", group.equal = c("loadings", "intercepts"),
+              group.partial = c("x3~1", "x7~1")), "hs_partial")
+write_fit(cfa(hs_model, data = hs, group = "school", std.lv = TRUE, group.equal = "loadings"), "hs_stdlv_metric")
+write_fit(cfa(hs_model, data = hs, group = "school",
+              group.equal = c("loadings", "intercepts", "residuals", "lv.variances", "lv.covariances")), "hs_strict_lv")
