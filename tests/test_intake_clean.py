@@ -199,3 +199,23 @@ def test_pseudonymize_detects_and_hashes_identifiers():
     dropped = pseudonymize(df, method="drop")
     assert list(dropped.columns) == ["FUN1"]
     assert [r["action"] for r in dropped.attrs["privacy"]] == ["dropped"] * 4
+
+
+def test_persian_messages_keep_column_names(inst):
+    from pathlib import Path
+
+    ce_lang = __import__("cem_edu").set_language
+    ce_lang("fa")
+    bad = Path(__file__).parent / "data" / "bad" / "out_of_range.csv"
+    with pytest.raises(DataError) as e:
+        clean(read_data(bad), inst)
+    assert str(e.value) == ("ستون 'FUN2' در ۳ سطر (۴، ۱۰، ۱۷) مقدار ۸ دارد؛ طیف ۱ تا ۷ است. "
+                            "برای حذف این مقادیر out_of_range=\"missing\" بگذارید.")
+    cd = clean(read_data(bad), inst, out_of_range="missing")
+    assert cd.log["what"].iloc[-1] == "۲۰ سطر ماند، ۰ سطر حذف شد"
+    assert "FUN4, HUM3, LOY4" in str(cd)
+
+
+def test_no_mahalanobis_flags_with_fewer_rows_than_items():
+    df = pd.DataFrame(np.random.default_rng(1).normal(size=(5, 8)))
+    assert mahalanobis_distance(df, list(df.columns))["d2"].isna().all()

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..i18n import t
-from ._messages import msg
+from ._messages import msg, row_list
 from .flags import DEFAULTS, FLAGS, quality_flags
 from .reading import read_data, spreadsheet_row
 from .validate import SYSTEM_COLUMNS, check_columns, check_values, code_labels
@@ -40,20 +40,12 @@ __all__ = ["clean", "CleanData", "as_frame", "DEFAULT_DROP", "LOG_COLUMNS"]
 DEFAULT_DROP = ("straightliner", "speeder", "attention_failed", "duplicate", "too_many_missing")
 LOG_COLUMNS = ["step", "what", "why", "rows_affected", "n_before", "n_after"]
 
-_WHY = {
-    "normalise": "the same answer typed with other digits or letters must give the same number",
-    "columns": "only the instrument's items are checked; other columns pass through unchanged",
-    "labels": "analyses need the numeric code of each answer",
-    "non_numeric": "a cell that is not a number cannot enter a mean or a covariance",
-    "out_of_range": "a value outside the scale is a typing or export error",
-    "straightliner": "the same answer to a long run of items, across reverse-keyed ones, is not a real opinion",
-    "speeder": "too little time to read the questions",
-    "attention_failed": "the respondent did not follow an explicit instruction",
-    "duplicate": "one respondent must count once",
-    "too_many_missing": "construct scores would rest on too few answers",
-    "mahalanobis_outlier": "an unusual answer pattern that can distort covariances; inspect before dropping",
-    "reverse": "negatively worded items must point the same way as the rest of their construct",
-}
+_WHY_KEYS = {"normalise", "columns", "labels", "non_numeric", "out_of_range", "straightliner", "speeder",
+             "attention_failed", "duplicate", "too_many_missing", "mahalanobis_outlier", "reverse"}
+
+
+def _why(key: str) -> str:
+    return t(f"intake.why.{key}") if key in _WHY_KEYS else ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,10 +125,10 @@ class CleanData:
 
     def __str__(self) -> str:
         head = [t("intake.summary.title"),
-                t("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped), n_clean=len(self.data))]
+                msg("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped), n_clean=len(self.data))]
         rev = [c for c in getattr(self.instrument, "reverse_items", []) if c in self.data]
         if self.reverse_recoded and rev:
-            head.append(t("intake.summary.reverse", items=", ".join(rev)))
+            head.append(msg("intake.summary.reverse", items=", ".join(rev)))
         with pd.option_context("display.max_colwidth", 70, "display.width", 200):
             body = self.log.drop(columns="why").to_string(index=False)
         return "\n".join(head) + "\n" + body
@@ -145,7 +137,7 @@ class CleanData:
         return f"<CleanData: {len(self.data)} of {self.n_raw} rows kept, {len(self.log)} log entries>"
 
     def _repr_html_(self) -> str:
-        head = html.escape(t("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped),
+        head = html.escape(msg("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped),
                              n_clean=len(self.data)))
         return (f"<div><strong>{html.escape(t('intake.summary.title'))}</strong>: {head}</div>"
                 + self.log.to_html(index=False, border=0))
@@ -234,10 +226,10 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     details = []
 
     def add(step, what, why_key, rows, n_before, n_after):
-        log.append({"step": step, "what": what, "why": _WHY.get(why_key, ""), "rows_affected": int(rows),
+        log.append({"step": step, "what": what, "why": _why(why_key), "rows_affected": int(rows),
                     "n_before": int(n_before), "n_after": int(n_after)})
 
-    add("read", f"{n} rows × {raw_copy.shape[1]} columns", "", n, n, n)
+    add("read", msg("intake.log.read", n=n, k=raw_copy.shape[1]), "", n, n, n)
 
     # 1. normalise
     frame = read_data(raw_copy)
@@ -245,7 +237,7 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     if cells:
         rows = sorted({r for rs in cells.values() for r in rs})
         cols = ", ".join(f"{c} ({len(rs)})" for c, rs in cells.items())
-        add("normalise", f"text normalised (digits, letters, spaces) in {sum(map(len, cells.values()))} cells: {cols}",
+        add("normalise", msg("intake.log.normalise", cells=sum(map(len, cells.values())), columns=cols),
             "normalise", len(rows), n, n)
         details.extend(("normalise", c, tuple(rs)) for c, rs in cells.items())
 
@@ -258,15 +250,16 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
             details.append(("columns", f.column, ()))
         unknown = [d[1] for d in details if d[0] == "columns"]
         if unknown:
-            add("columns", f"columns not in the instrument kept as they are: {', '.join(unknown)}", "columns", 0, n, n)
+            add("columns", msg("intake.log.columns", columns=", ".join(unknown)), "columns", 0, n, n)
         frame, found = code_labels(frame, inst)
         for f in found:
-            add("labels", f"{f.column}: {f.what}", "labels", f.n, n, n)
+            add("labels", msg("intake.log.labels", column=f.column), "labels", f.n, n, n)
             details.append(("labels", f.column, f.rows))
         frame, found = check_values(frame, inst, out_of_range)
         for f in found:
-            add(f.step, f"{f.column}: {f.what} (rows {', '.join(map(str, f.rows[:10]))}"
-                        f"{', …' if f.n > 10 else ''})", f.step, f.n, n, n)
+            sc = inst.item(f.column).scale
+            add(f.step, msg(f"intake.log.{f.step}", column=f.column, rows=row_list(f.rows), lo=int(sc.min),
+                            hi=int(sc.max)), f.step, f.n, n, n)
             details.append((f.step, f.column, f.rows))
         items = list(inst.likert_items)
         fields = [f.id for f in inst.respondent_fields if not getattr(f, "system", False)]
@@ -287,19 +280,19 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     k_run = longstring_min if longstring_min is not None else max(2, -(-len(items) // 2))
     times = pd.to_numeric(frame[duration], errors="coerce") if duration in frame else pd.Series(dtype=float)
     texts = {
-        "straightliner": t("intake.flag.straightliner", k=k_run),
-        "speeder": t("intake.flag.speeder", fraction=speeder_fraction,
-                     cut=round(float(speeder_fraction * times.median()), 1) if times.notna().any() else "–"),
-        "attention_failed": t("intake.flag.attention_failed", item=attention[0] if attention else "–",
-                              expected=attention[1] if attention else "–"),
-        "duplicate": t("intake.flag.duplicate"),
-        "too_many_missing": t("intake.flag.too_many_missing", share=round(100 * missing_max)),
-        "mahalanobis_outlier": t("intake.flag.mahalanobis_outlier", p=outlier_p),
+        "straightliner": msg("intake.flag.straightliner", k=k_run),
+        "speeder": msg("intake.flag.speeder", fraction=speeder_fraction,
+                       cut=round(float(speeder_fraction * times.median()), 1) if times.notna().any() else "–"),
+        "attention_failed": msg("intake.flag.attention_failed", item=attention[0] if attention else "–",
+                                expected=attention[1] if attention else "–"),
+        "duplicate": msg("intake.flag.duplicate"),
+        "too_many_missing": msg("intake.flag.too_many_missing", share=round(100 * missing_max)),
+        "mahalanobis_outlier": msg("intake.flag.mahalanobis_outlier", p=outlier_p),
     }
     for name in FLAGS:
         k = int(flags[name].sum())
-        action = "dropped below" if name in options["drop"] else "kept (flag only)"
-        add(f"flag:{name}", f"{texts[name]} — {k} rows flagged, {action}", name, k, n, n)
+        action = msg("intake.log.dropped_below" if name in options["drop"] else "intake.log.flag_only")
+        add(f"flag:{name}", msg("intake.log.flag", text=texts[name], n=k, action=action), name, k, n, n)
 
     # 6. drop
     keep = pd.Series(True, index=frame.index)
@@ -309,7 +302,7 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
         before = int(keep.sum())
         keep &= ~hit
         reason[hit] = name
-        add(f"drop:{name}", f"rows removed: {texts[name]}", name, int(hit.sum()), before, int(keep.sum()))
+        add(f"drop:{name}", msg("intake.log.drop", text=texts[name]), name, int(hit.sum()), before, int(keep.sum()))
     if not keep.any():
         raise DataError(msg("intake.nothing_left", n=n))
     gone = raw_copy.loc[~keep.to_numpy()].copy()
@@ -323,13 +316,13 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     recoded = False
     if recode_reverse and reverse:
         if already:
-            add("reverse", t("intake.already_reversed"), "reverse", 0, len(data), len(data))
+            add("reverse", msg("intake.already_reversed"), "reverse", 0, len(data), len(data))
             recoded = True
         else:
             for iid in reverse:
                 sc = inst.item(iid).scale
                 data[iid] = sc.min + sc.max - data[iid]
-            add("reverse", f"reverse-keyed items recoded x' = min + max − x: {', '.join(reverse)}", "reverse",
+            add("reverse", msg("intake.log.reverse", items=", ".join(reverse)), "reverse",
                 len(data), len(data), len(data))
             recoded = True
     elif already:
@@ -337,7 +330,7 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     data.attrs = {k: v for k, v in raw_copy.attrs.items() if k != "intake"}
     data.attrs["reverse_recoded"] = recoded
     data.attrs["cleaned"] = True
-    add("result", f"{len(data)} rows kept, {len(gone)} dropped", "", len(gone), n, len(data))
+    add("result", msg("intake.log.result", kept=len(data), dropped=len(gone)), "", len(gone), n, len(data))
     log_df = pd.DataFrame(log, columns=LOG_COLUMNS)
     return CleanData(data=data, flags=flags, log=log_df, raw=raw_copy, dropped=gone, reverse_recoded=recoded,
                      options=options, instrument=inst, details=tuple(details))

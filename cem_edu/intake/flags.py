@@ -28,6 +28,8 @@ Defaults and why
   (each row uses the sub-matrix of its answered items, df = number of
   answered items); flagged when the chi-square upper tail p < ``p`` (default
   .001; Tabachnick & Fidell 2019). Only flagged, never dropped by default.
+  With no more rows than items the covariance matrix is singular and no row
+  is flagged.
 
 References: Johnson (2005), J. Research in Personality 39; Meade & Craig
 (2012), Psychological Methods 17(3); Curran (2016), J. Exp. Social Psychology 66.
@@ -116,7 +118,9 @@ def mahalanobis_distance(df: pd.DataFrame, items) -> pd.DataFrame:
     """
     X = _numeric(df, items)
     n, k = X.shape
-    mean = np.nanmean(X, axis=0) if n else np.zeros(k)
+    if n <= k:  # the covariance matrix cannot be estimated: no distances
+        return pd.DataFrame({"d2": np.nan, "df": 0, "p": np.nan}, index=df.index)
+    mean = np.nanmean(X, axis=0)
     S = pd.DataFrame(X).cov(min_periods=2).to_numpy()
     S = np.where(np.isnan(S), 0.0, S)
     w, V = np.linalg.eigh((S + S.T) / 2)

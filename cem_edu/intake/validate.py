@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..i18n import get_language, to_persian_digits
 from ._messages import msg, row_list
 from .normalise import likert_label_map, map_likert_labels, to_numeric_column
 from .reading import spreadsheet_row
@@ -28,7 +29,7 @@ __all__ = ["check_columns", "code_labels", "check_values", "Finding", "item_obje
 
 #: columns every survey tool adds and that are not part of any instrument
 SYSTEM_COLUMNS = {"id", "respondent_id", "response_id", "submitted_at", "started_at", "timestamp", "created_at",
-                  "forecast_spend", "ip", "user_agent", "lang", "language"}
+                  "forecast_spend", "ip", "user_agent", "lang", "language", "submission_id", "received_at", "source"}
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,8 @@ def check_values(df: pd.DataFrame, inst, out_of_range: str = "error") -> tuple[p
             if out_of_range == "error":
                 vals = sorted(set(values[pos].tolist()))
                 shown = ", ".join(_fmt(v) for v in vals[:5]) + (", …" if len(vals) > 5 else "")
+                if get_language() == "fa":
+                    shown = to_persian_digits(shown).replace(",", "،")
                 word = msg("intake.value_word" if len(vals) == 1 else "intake.values_word", v=shown)
                 raise DataError(msg("intake.out_of_range", column=item.id, values=word, n=len(rows),
                                     rows=row_list(rows), lo=lo, hi=hi))
