@@ -293,3 +293,40 @@ Loyalty ~ Image + Satisfaction + Complaints
 
 
 REFERENCE_ECSI = ROOT / "tests" / "reference" / "case_study_ecsi"
+
+
+# ---- the instructor guide ---------------------------------------------------------------------
+
+def test_instructor_guide_is_bilingual_and_complete():
+    text = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+    en, _, fa = text.partition("## راهنمای مدرس (فارسی)")
+    assert fa, "the Persian half of the guide is missing"
+    for heading in ("one-day workshop", "three-day workshop", "Live collection", "Discussion questions",
+                    "Common student mistakes"):
+        assert re.search(rf"^##+ .*{heading}", en, re.I | re.M), heading
+    for heading in ("کارگاه یک‌روزه", "کارگاه سه‌روزه", "گردآوری زنده", "پرسش‌های بحث", "اشتباهات رایج"):
+        assert re.search(rf"^##+ .*{heading}", fa, re.M), heading
+    # the two halves cover the same number of discussion questions and mistakes
+    def bullets(section_re, part):
+        block = re.search(r"^##+ [^\n]*" + section_re + r"[^\n]*\n(.*?)(?=\n##)", part, re.S | re.M).group(1)
+        return len(re.findall(r"^- ", block, re.M))
+    assert bullets("Discussion questions", en) == bullets("پرسش‌های بحث", fa) >= 8
+    assert bullets("Common student mistakes", en) == bullets("اشتباهات رایج", fa) >= 10
+
+
+def test_instructor_guide_commands_exist():
+    """Every `cem-edu collect` option the guide uses is an option of the real command."""
+    from cem_edu.cli import build_parser
+
+    text = (ROOT / "docs" / "instructor_guide.md").read_text(encoding="utf-8")
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    collect_opts = {o for a in sub.choices["collect"]._actions for o in a.option_strings}
+    export_opts = {o for a in sub.choices["export-form"]._actions for o in a.option_strings}
+    for line in re.findall(r"cem-edu collect[^`\n]*", text):
+        for opt in re.findall(r"--[a-z-]+", line):
+            assert opt in collect_opts, f"guide uses `cem-edu collect {opt}`, which does not exist"
+    for line in re.findall(r"cem-edu export-form[^`\n]*", text):
+        for opt in re.findall(r"--[a-z-]+", line):
+            assert opt in export_opts, opt
+    assert "ce.load_responses(" in text and "ce.clean(" in text
