@@ -122,7 +122,13 @@ def test_listwise_deletion_is_reported():
 CASES = {"hs_cfa": ("hs_model", HS, {}), "hs_stdlv": ("hs_model", HS, dict(std_lv=True)),
          "pd_sem": ("pd_model", PD, {}), "hs_config": ("hs_model", HS, dict(group="school")),
          "hs_scalar": ("hs_model", HS, dict(group="school", group_equal=["loadings", "intercepts"])),
-         "hs_cov": ("cov_model", HS, {}), "hs_path": ("path_model", HS, {})}
+         "hs_cov": ("cov_model", HS, {}), "hs_path": ("path_model", HS, {}),
+         "hs_clabels": ("clabel_model", HS, dict(group="school")),
+         "hs_partial": ("hs_model", HS, dict(group="school", group_equal=["loadings", "intercepts"],
+                                             group_partial=["x3~1", "x7~1"])),
+         "hs_stdlv_metric": ("hs_model", HS, dict(group="school", std_lv=True, group_equal=["loadings"])),
+         "hs_strict_lv": ("hs_model", HS, dict(group="school", group_equal=[
+             "loadings", "intercepts", "residuals", "lv.variances", "lv.covariances"]))}
 
 
 @pytest.mark.parametrize("name", list(CASES))
