@@ -1,0 +1,164 @@
+"""Path diagram of a fitted SEM/CFA drawn with matplotlib only (no graphviz).
+
+Latent variables are ellipses, observed variables boxes; arrows carry the standardised
+(``std_all``) or unstandardised estimates; significant paths (p < .05) are drawn solid, the
+others dashed. Layout: observed indicators on the outer rows/columns, the structural part in
+layers from exogenous (left) to endogenous (right) — reversed for Persian (right-to-left).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..i18n import get_language, t, to_persian_digits
+from ._theme import PALETTE, prepare
+
+__all__ = ["path_diagram"]
+
+
+def _layers(lv, edges):
+    """Longest-path layering of the latent variables along the regressions (cause -> effect)."""
+    layer = {v: 0 for v in lv}
+    for _ in range(len(lv) + 1):
+        changed = False
+        for a, b in edges:
+            if a in layer and b in layer and layer[b] < layer[a] + 1:
+                layer[b] = layer[a] + 1
+                changed = True
+        if not changed:
+            break
+    return layer
+
+
+def path_diagram(result, ax=None, standardized: bool = True, *, group: int = 1, labels: dict | None = None,
+                 language: str | None = None, show_residuals: bool = False, decimals: int = 2):
+    """Draw the path diagram of a FitResult; returns the Axes.
+
+    Parameters
+    ----------
+    result : FitResult from :func:`cem_edu.fit`.
+    standardized : label arrows with ``std_all`` (default) or unstandardised ``est``.
+    group : which group of a multigroup model (1-based).
+    labels : optional display names {variable: text} (e.g. Persian construct names).
+    show_residuals : also write residual variances under the boxes.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
+
+    prepare()
+    lang = language or get_language()
+    labels = labels or {}
+    est = result.estimates
+    est = est[(est["group"] == group) | (est["group"] == 0)]
+    val = "std_all" if standardized else "est"
+    lv = list(result.model.names.lv)
+    load = est[est["op"] == "=~"]
+    reg = est[est["op"] == "~"]
+    cov = est[(est["op"] == "~~") & (est["lhs"] != est["rhs"])]
+    ov_reg = [v for v in dict.fromkeys(list(reg["lhs"]) + list(reg["rhs"])) if v not in lv]
+    nodes = lv + ov_reg
+    layer = _layers(nodes, list(zip(reg["rhs"], reg["lhs"])))
+    nlayers = max(layer.values()) + 1 if layer else 1
+    by_layer = {}
+    for v in nodes:
+        by_layer.setdefault(layer[v], []).append(v)
+    pos = {}
+    xsp = 4.0
+    for k, vs in by_layer.items():
+        for i, v in enumerate(vs):
+            pos[v] = (k * xsp, (len(vs) - 1) / 2 * 3.2 - i * 3.2)
+    # indicators: fanned out on the outside of their factor (left for first layer, right for last,
+    # above/below otherwise)
+    ind_pos = {}
+    for f in lv:
+        items = list(load[load["lhs"] == f]["rhs"])
+        fx, fy = pos[f]
+        k = layer[f]
+        for i, v in enumerate(items):
+            off = (i - (len(items) - 1) / 2) * (0.8 if k in (0, nlayers - 1) and nlayers > 1 else 1.25)
+            if k == 0 and nlayers > 1:
+                ind_pos.setdefault(v, (fx - 2.6, fy + off))
+            elif k == nlayers - 1 and nlayers > 1:
+                ind_pos.setdefault(v, (fx + 2.6, fy + off))
+            else:
+                ind_pos.setdefault(v, (fx + off, fy + (2.0 if fy >= 0 else -2.0)))
+    if nlayers == 1:   # a CFA: factors in a row, indicators below
+        pos = {f: (i * xsp, 0.0) for i, f in enumerate(lv)}
+        ind_pos = {}
+        for f in lv:
+            items = list(load[load["lhs"] == f]["rhs"])
+            for i, v in enumerate(items):
+                ind_pos.setdefault(v, (pos[f][0] + (i - (len(items) - 1) / 2) * 1.2, -2.6))
+    allpos = {**pos, **ind_pos}
+    if lang == "fa":   # right-to-left reading order
+        allpos = {v: (-x, y) for v, (x, y) in allpos.items()}
+    if ax is None:
+        xs = [p[0] for p in allpos.values()]
+        ys = [p[1] for p in allpos.values()]
+        w = max(6.0, (max(xs) - min(xs)) * 0.9 + 3)
+        h = max(3.5, (max(ys) - min(ys)) * 0.9 + 2)
+        _, ax = plt.subplots(figsize=(min(w, 16), min(h, 11)))
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+    def name(v):
+        return str(labels.get(v, v))
+
+    def fmt(x):
+        s = f"{x:.{decimals}f}"
+        return to_persian_digits(s) if lang == "fa" else s
+
+    box_w, box_h, ell_w, ell_h = 1.0, 0.55, 2.1, 1.0
+    for v, (x, y) in allpos.items():
+        if v in lv:
+            ax.add_patch(Ellipse((x, y), ell_w, ell_h, fc="#eef3fb", ec=PALETTE["positive"], lw=1.5, zorder=2))
+        else:
+            ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
+                                        boxstyle="round,pad=0.02", fc="white", ec="0.3", lw=1.2, zorder=2))
+        ax.text(x, y, name(v), ha="center", va="center", fontsize=9, zorder=3)
+
+    def edge_point(v, toward):
+        x, y = allpos[v]
+        dx, dy = toward[0] - x, toward[1] - y
+        d = np.hypot(dx, dy) or 1.0
+        if v in lv:
+            a, b = ell_w / 2, ell_h / 2
+            s = 1.0 / np.sqrt((dx / d / a) ** 2 + (dy / d / b) ** 2)
+        else:
+            s = min((box_w / 2) / (abs(dx / d) + 1e-9), (box_h / 2) / (abs(dy / d) + 1e-9)) + 0.03
+        return x + dx / d * s, y + dy / d * s
+
+    def arrow(a, b, value, pvalue, style="-|>", rad=0.0, color="0.2"):
+        if a not in allpos or b not in allpos:
+            return
+        p1 = edge_point(a, allpos[b])
+        p2 = edge_point(b, allpos[a])
+        ls = "-" if (not np.isfinite(pvalue) or pvalue < 0.05) else "--"
+        ax.add_patch(FancyArrowPatch(p1, p2, arrowstyle=style, mutation_scale=12, lw=1.2, color=color,
+                                     linestyle=ls, connectionstyle=f"arc3,rad={rad}", zorder=1))
+        mx, my = (p1[0] + p2[0]) / 2, (p1[1] + p2[1]) / 2
+        if rad:
+            mx += rad * (p2[1] - p1[1]) * 0.5
+            my -= rad * (p2[0] - p1[0]) * 0.5
+        ax.text(mx, my, fmt(value), fontsize=8, ha="center", va="center", zorder=4,
+                bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
+
+    for r in load.itertuples():
+        arrow(r.lhs, r.rhs, getattr(r, val), r.pvalue)
+    for r in reg.itertuples():
+        arrow(r.rhs, r.lhs, getattr(r, val), r.pvalue, color=PALETTE["negative"])
+    for r in cov.itertuples():
+        if r.lhs in allpos and r.rhs in allpos:
+            arrow(r.lhs, r.rhs, getattr(r, val), r.pvalue, style="<|-|>", rad=0.35, color="0.45")
+    if show_residuals:
+        res = est[(est["op"] == "~~") & (est["lhs"] == est["rhs"])]
+        for r in res.itertuples():
+            if r.lhs in ind_pos:
+                x, y = allpos[r.lhs]
+                ax.text(x, y - 0.55, fmt(getattr(r, val)), fontsize=7, ha="center", color="0.4")
+    xs = [p[0] for p in allpos.values()]
+    ys = [p[1] for p in allpos.values()]
+    ax.set_xlim(min(xs) - 1.5, max(xs) + 1.5)
+    ax.set_ylim(min(ys) - 1.2, max(ys) + 1.2)
+    key = "plots.path.title_std" if standardized else "plots.path.title_est"
+    ax.set_title(t(key, language=lang), fontsize=10)
+    return ax
