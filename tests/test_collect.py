@@ -225,6 +225,10 @@ def test_oversized_and_malformed_bodies_are_rejected_and_server_keeps_serving(cl
     assert bad_utf8.status_code == 400
     bad_qs = client.post("/", content=b"a=1&&=&b", headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert bad_qs.status_code == 400
+    # odd but well-formed values of the hidden fields are refused, never a server error
+    for odd in ({"sig": "é" * 64}, {"ts": "²³"}, {"sid": "ي" * 36}, {"ts": "9" * 40}):
+        r = client.post("/", data={**form, **answers(inst), **odd}, follow_redirects=False)
+        assert r.status_code == 403, odd
     json_body = client.post("/", json={"FUN1": 3})
     assert json_body.status_code == 415
     multipart = client.post("/", files={"f": ("a.txt", b"hello")})
@@ -428,3 +432,30 @@ def test_load_responses_of_an_empty_database_and_read_without_changes(tmp_path, 
     con.close()
     with pytest.raises(ce.DataError, match="not a cem-edu response database"):
         ce.load_responses(tmp_path / "other.sqlite", inst)
+
+
+def test_no_body_or_field_value_makes_a_server_error(tmp_path, inst):
+    """Property test: whatever is posted (raw bytes, or the real form with any field set to any text),
+    the answer is a 303/4xx page, never a 500 (TestClient re-raises server exceptions)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    app = create_app(inst, db=tmp_path / "fuzz.sqlite", token=TOKEN, rate=(10_000, 1000.0))
+    ids = [q.id for q in questions(inst)] + ["sid", "ts", "sig", "lang"]
+    with TestClient(app) as c:
+        form = hidden(c.get("/").text)
+        base = {**form, **answers(inst)}
+
+        @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(raw=st.binary(max_size=300), field=st.sampled_from(ids), value=st.text(max_size=40),
+               use_raw=st.booleans())
+        def post(raw, field, value, use_raw):
+            if use_raw:
+                r = c.post("/", content=raw, headers={"Content-Type": "application/x-www-form-urlencoded"},
+                           follow_redirects=False)
+            else:
+                r = c.post("/", data={**base, field: value}, follow_redirects=False)
+            assert r.status_code in (303, 400, 403, 413, 415, 422), (r.status_code, field, value)
+
+        post()
+    assert app.state.store.count() <= 1          # the one real form can be stored once at most

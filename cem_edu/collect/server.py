@@ -235,9 +235,9 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
 
     def check_form_token(sid: str, ts: str, sig: str) -> float | None:
         """Seconds since the form was rendered, or None when the token is not valid."""
-        if not (_SID.match(sid) and ts.isdigit() and len(ts) < 16 and sig):
+        if not (_SID.match(sid) and ts.isascii() and ts.isdigit() and len(ts) < 16 and sig):
             return None
-        if not hmac.compare_digest(sign(sid, ts), sig):
+        if not hmac.compare_digest(sign(sid, ts).encode(), sig.encode("utf-8", "replace")):
             return None
         age = time.time() - int(ts) / 1000
         if age < -60 or age > form_max_age:
@@ -293,7 +293,7 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
             raise _BadRequest(415)
         length = request.headers.get("content-length")
         if length is not None:
-            if not length.isdigit():
+            if not (length.isascii() and length.isdigit()):
                 raise _BadRequest(400)
             if int(length) > max_body:
                 raise _BadRequest(413)

@@ -1,4 +1,4 @@
-// cem-edu collect, instructor page: refresh the response count every 3 seconds.
+// cem-edu collect, instructor page: refresh the response count every 2 seconds.
 (function () {
   "use strict";
   var el = document.getElementById("count");
@@ -15,5 +15,5 @@
       .then(function (d) { if (d && typeof d.count === "number") { show(d.count); } })
       .catch(function () { /* server restarting: try again at the next tick */ });
   }
-  setInterval(tick, 3000);
+  setInterval(tick, 2000);
 }());
