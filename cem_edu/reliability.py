@@ -255,13 +255,6 @@ def _alpha_matrix(x: np.ndarray, cols: list[str], level: float = 0.95, warn: boo
                        "pairwise" if has_missing else "complete", level, tuple(notes))
 
 
-def _cor_pair(a: np.ndarray, b: np.ndarray) -> float:
-    ok = np.isfinite(a) & np.isfinite(b)
-    if ok.sum() < 3:
-        return np.nan
-    return float(np.corrcoef(a[ok], b[ok])[0, 1])
-
-
 def _sign_notes(value: float, items: pd.DataFrame) -> list[str]:
     notes = []
     neg = items.index[items["r_drop"] < 0].tolist()

@@ -53,3 +53,18 @@ def test_describe_without_spec_uses_all_numeric_columns():
     d = ce.describe_items(SETS["hs"][0][["x1", "x2", "x3"]])
     assert list(d.index) == ["x1", "x2", "x3"]
     assert set(d["construct"]) == {"scale"}
+
+
+def test_describe_with_instrument_and_clean_data_uses_answer_scale():
+    inst = ce.load_instrument()
+    cd = ce.clean(ce.load_dataset("cem_survey"), inst)
+    d = ce.describe_items(cd, inst)
+    sat = cd.data["SAT1"].dropna()
+    lo, hi = inst.item("SAT1").scale.min, inst.item("SAT1").scale.max
+    assert d.loc["SAT1", "floor_pct"] == pytest.approx(100 * (sat == lo).mean())
+    assert d.loc["SAT1", "ceiling_pct"] == pytest.approx(100 * (sat == hi).mean())
+    assert list(d.index) == [c for v in inst.items_by_construct().values() for c in v]
+    # reverse-keyed items are recoded by ce.clean: positive item-rest correlations
+    assert (d.loc[inst.reverse_items, "item_rest_r"] > 0.3).all()
+    raw = ce.describe_items(ce.load_dataset("cem_survey"), inst)
+    assert (raw.loc[inst.reverse_items, "item_rest_r"] < 0).all()

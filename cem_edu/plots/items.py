@@ -4,7 +4,6 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
-import pandas as pd
 
 from .._constructs import frame, item_text, resolve_spec, scale_bounds
 from ..i18n import get_language, t, to_persian_digits
