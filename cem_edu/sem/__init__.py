@@ -56,14 +56,16 @@ def _check_columns(frame: pd.DataFrame, ov: list, group: str | None) -> None:
         close = difflib.get_close_matches(group, [str(c) for c in frame.columns], n=3)
         raise DataError(t("sem.data.missing_group", group=group, close=", ".join(close) or "-"))
     bad = []
+    dtypes = frame.dtypes
     for v in ov:
+        if pd.api.types.is_numeric_dtype(dtypes[v]) or pd.api.types.is_bool_dtype(dtypes[v]):
+            continue
         col = frame[v]
-        if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
-            conv = pd.to_numeric(col, errors="coerce")
-            nbad = int((conv.isna() & col.notna()).sum())
-            if nbad:
-                example = col[conv.isna() & col.notna()].iloc[0]
-                bad.append(f"'{v}' ({nbad} " + t("sem.data.values") + f", e.g. {example!r})")
+        conv = pd.to_numeric(col, errors="coerce")
+        nbad = int((conv.isna() & col.notna()).sum())
+        if nbad:
+            example = col[conv.isna() & col.notna()].iloc[0]
+            bad.append(f"'{v}' ({nbad} " + t("sem.data.values") + f", e.g. {example!r})")
     if bad:
         raise DataError(t("sem.data.non_numeric", columns="; ".join(bad)))
 

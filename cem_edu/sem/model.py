@@ -39,12 +39,16 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 def vech_indices(p: int) -> tuple[np.ndarray, np.ndarray]:
     """Row and column indices of vech (lower triangle, column-major, as lavaan's lav_matrix_vech)."""
-    rows, cols = [], []
-    for j in range(p):
-        for i in range(j, p):
-            rows.append(i)
-            cols.append(j)
-    return np.array(rows), np.array(cols)
+    c, r = np.triu_indices(p)
+    return r, c
+
+
+def _acc(target, idx, vals, unique: bool):
+    """target[idx] += vals, also when idx repeats (equality constraints)."""
+    if unique:
+        target[idx] += vals
+    else:
+        np.add.at(target, idx, vals)
 
 
 class Model:
@@ -150,6 +154,7 @@ class Model:
             self.base.append(base)
             self.free_idx.append({k: tuple(np.asarray(a, dtype=int) for a in v) for k, v in free.items()})
         self._eye = np.eye(m)
+        self._uniq = [{k: len(np.unique(v[2])) == len(v[2]) for k, v in f.items()} for f in self.free_idx]
         self._has_beta = [bool(len(f["beta"][2]) or np.any(b["beta"] != 0)) for f, b in zip(self.free_idx, self.base)]
 
     @staticmethod
@@ -224,44 +229,50 @@ class Model:
         H = Mc @ M["lambda"].T                       # m x p: Cov(eta, y) without theta
         # lambda_ij: dS = e_i H[j,:] + transpose ; dmu = e_i ea_j
         r, c, kk = f["lambda"]
+        u = self._uniq[g]["lambda"]
         if len(kk):
             D = np.zeros((len(kk), p, p))
             D[np.arange(len(kk)), r, :] = H[c, :]
             D = D + D.transpose(0, 2, 1)
-            np.add.at(dS, kk, D)
+            _acc(dS, kk, D, u)
             if self.meanstructure:
                 Dm = np.zeros((len(kk), p))
                 Dm[np.arange(len(kk)), r] = ea[c]
-                np.add.at(dmu, kk, Dm)
+                _acc(dmu, kk, Dm, u)
         # beta_ij: dS = G[:,i] (H... ) : L A E_ij A Psi A' L' + t = outer(G[:,i], (A Psi A' L')[j,:]) + t
         r, c, kk = f["beta"]
+        u = self._uniq[g]["beta"]
         if len(kk):
             D = G[:, r].T[:, :, None] * H[c, :][:, None, :]
             D = D + D.transpose(0, 2, 1)
-            np.add.at(dS, kk, D)
+            _acc(dS, kk, D, u)
             if self.meanstructure:
-                np.add.at(dmu, kk, G[:, r].T * ea[c][:, None])
+                _acc(dmu, kk, G[:, r].T * ea[c][:, None], u)
         # psi_ij: dS = G[:,i] G[:,j]' + G[:,j] G[:,i]' (i != j); G[:,i]G[:,i]' (i == j)
         r, c, kk = f["psi"]
+        u = self._uniq[g]["psi"]
         if len(kk):
             D = G[:, r].T[:, :, None] * G[:, c].T[:, None, :]
             off = r != c
             D[off] = D[off] + D[off].transpose(0, 2, 1)
-            np.add.at(dS, kk, D)
+            _acc(dS, kk, D, u)
         r, c, kk = f["theta"]
+        u = self._uniq[g]["theta"]
         if len(kk):
             D = np.zeros((len(kk), p, p))
             n = np.arange(len(kk))
             D[n, r, c] = 1.0
             D[n, c, r] = 1.0
-            np.add.at(dS, kk, D)
+            _acc(dS, kk, D, u)
         if self.meanstructure:
             r, _, kk = f["nu"]
+            u = self._uniq[g]["nu"]
             if len(kk):
-                np.add.at(dmu, (kk, r), 1.0)
+                _acc(dmu, (kk, r), 1.0, u)
             r, _, kk = f["alpha"]
+            u = self._uniq[g]["alpha"]
             if len(kk):
-                np.add.at(dmu, kk, G[:, r].T)
+                _acc(dmu, kk, G[:, r].T, u)
         return Sigma, mu, dS, dmu
 
     def jacobian(self, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray | None]]:
