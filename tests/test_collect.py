@@ -459,3 +459,15 @@ def test_no_body_or_field_value_makes_a_server_error(tmp_path, inst):
 
         post()
     assert app.state.store.count() <= 1          # the one real form can be stored once at most
+
+
+def test_every_collect_string_has_both_languages_and_the_same_fields():
+    strings = yaml.safe_load((ROOT / "cem_edu" / "locales" / "collect.yaml").read_text(encoding="utf-8"))
+    assert len(strings) > 40
+    for key, entry in strings.items():
+        assert key.startswith("collect.") and set(entry) == {"en", "fa"}, key
+        assert entry["en"].strip() and entry["fa"].strip(), key
+        assert set(re.findall(r"{(\w+)}", entry["en"])) == set(re.findall(r"{(\w+)}", entry["fa"])), key
+    templates = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "cem_edu" / "collect" / "templates").glob("*.html"))
+    used = set(re.findall(r't\("(collect\.\w+)"', templates))
+    assert used <= set(strings), used - set(strings)

@@ -21,6 +21,7 @@ from conftest import ROOT
 from test_collect import answers, hidden
 
 TOKEN = "live-token-456"
+pytestmark = pytest.mark.slow
 
 
 @dataclass
