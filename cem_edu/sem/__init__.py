@@ -128,8 +128,9 @@ def prepare(model: str, data, *, group: str | None = None, group_equal=None, gro
     ngroups = len(labels) if labels else 1
     ms = meanstructure if meanstructure is not None else (ngroups > 1 or missing in ("fiml", "ml"))
     pt, names = build_partable(statements, defined, ngroups=ngroups, std_lv=std_lv, meanstructure=ms,
-                               group_equal=group_equal, group_partial=group_partial, fixed_x=fixed_x)
-    ms = ms or bool((pt["op"] == "~1").any())
+                               group_equal=group_equal, group_partial=group_partial, fixed_x=fixed_x,
+                               as_rows=True)
+    ms = ms or any(r["op"] == "~1" for r in pt)
     mod = Model(pt, names, meanstructure=ms)
     _check_columns(frame, mod.ov, group)
     stats = ml.sample_stats(frame, mod.ov, group=group, group_labels=labels)

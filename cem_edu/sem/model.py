@@ -59,11 +59,15 @@ class Model:
     ``loc`` (DataFrame: for each partable row its matrix, row and column).
     """
 
-    def __init__(self, partable: pd.DataFrame, names: VarNames, meanstructure: bool = False):
-        self.partable = partable
+    def __init__(self, partable, names: VarNames, meanstructure: bool = False):
+        if isinstance(partable, pd.DataFrame):
+            self._pt = partable
+            self.rows = records(partable)
+        else:
+            self._pt = None
+            self.rows = partable
         self.names = names
         self.meanstructure = bool(meanstructure)
-        self.rows = records(partable)
         pt = [r for r in self.rows if r["op"] != ":="]
         self.ngroups = int(max(r["group"] for r in pt))
         self.ov = list(names.ov)
@@ -120,8 +124,16 @@ class Model:
             else:  # pragma: no cover - parser rejects other operators
                 raise ValueError(op)
         self._loc = list(zip(mats, rows, cols))
-        self.npar = int(partable["free"].max()) if len(partable) else 0
+        self.npar = max((int(r["free"]) for r in self.rows), default=0)
         self._build()
+
+    @property
+    def partable(self) -> pd.DataFrame:
+        """The lavaan-style parameter table (DataFrame; built on first use)."""
+        if self._pt is None:
+            from .partable import rows_to_frame
+            self._pt = rows_to_frame(self.rows)
+        return self._pt
 
     @property
     def loc(self) -> pd.DataFrame:
@@ -173,7 +185,8 @@ class Model:
 
     def set_fixed(self, row: int, value: float) -> None:
         """Change the fixed value of parameter-table row ``row`` (0-based position)."""
-        self.partable.iat[row, self.partable.columns.get_loc("ustart")] = value
+        if self._pt is not None:
+            self._pt.iat[row, self._pt.columns.get_loc("ustart")] = value
         self.rows[row]["ustart"] = value
         g = int(self.rows[row]["group"]) - 1
         mat, r, c = self._loc[row]

@@ -28,7 +28,7 @@ from ..errors import ModelError
 from ..i18n import t
 from .syntax import Statement
 
-__all__ = ["VarNames", "variable_names", "build_partable", "GROUP_EQUAL_TYPES"]
+__all__ = ["VarNames", "variable_names", "build_partable", "rows_to_frame", "GROUP_EQUAL_TYPES"]
 
 GROUP_EQUAL_TYPES = ("loadings", "intercepts", "means", "residuals", "residual.covariances",
                      "lv.variances", "lv.covariances", "regressions")
@@ -102,7 +102,7 @@ def _per_group(values, g, ngroups, stmt):
 
 def build_partable(statements: list[Statement], defined: list[Statement] | None = None, *, ngroups: int = 1,
                    std_lv: bool = False, meanstructure: bool = False, group_equal=None, group_partial=None,
-                   fixed_x: bool = True) -> tuple[pd.DataFrame, VarNames]:
+                   fixed_x: bool = True, as_rows: bool = False) -> tuple[pd.DataFrame, VarNames]:
     """Build the lavaan-style parameter table of a parsed model.
 
     Parameters
@@ -114,6 +114,7 @@ def build_partable(statements: list[Statement], defined: list[Statement] | None 
     group_equal : lavaan ``group.equal`` types, e.g. ``["loadings", "intercepts"]``.
     group_partial : parameters freed from ``group_equal``, e.g. ``["visual=~x2", "x3~1"]``.
     fixed_x : treat observed exogenous covariates as fixed (lavaan default).
+    as_rows : return the rows as a list of dicts instead of a DataFrame (faster; ``Model`` accepts both).
 
     Returns ``(partable, names)``. Fixed exogenous moments have ``exo == 1`` and
     ``ustart`` NaN until the sample values are filled in (see ``fill_exo``).
@@ -263,16 +264,28 @@ def build_partable(statements: list[Statement], defined: list[Statement] | None 
     for d in defined:
         rows.append(dict(lhs=d.lhs, op=":=", rhs=d.rhs, user=1, group=0, block=0, free=0, ustart=np.nan, exo=0,
                          label=d.lhs, plabel="", start=np.nan, est=np.nan, se=np.nan))
-    cols = ["lhs", "op", "rhs", "user", "block", "group", "free", "ustart", "exo", "label", "plabel",
-            "start", "est", "se"]
-    data = {"id": np.arange(1, len(rows) + 1)}
-    for c in cols:
+    for i, r in enumerate(rows):
+        r["id"] = i + 1
+        r.pop("free_flag", None)
+        r.pop("start_user", None)
+    if as_rows:
+        return rows, names
+    return rows_to_frame(rows), names
+
+
+PT_COLUMNS = ["id", "lhs", "op", "rhs", "user", "block", "group", "free", "ustart", "exo", "label", "plabel",
+              "start", "est", "se"]
+
+
+def rows_to_frame(rows: list[dict]) -> pd.DataFrame:
+    """The parameter-table DataFrame (lavaan's columns) of a list of row dicts."""
+    data = {}
+    for c in PT_COLUMNS:
         vals = [r[c] for r in rows]
-        if c in ("user", "block", "group", "free", "exo"):
+        if c in ("id", "user", "block", "group", "free", "exo"):
             data[c] = np.array(vals, dtype=int)
         elif c in ("ustart", "start", "est", "se"):
             data[c] = np.array(vals, dtype=float)
         else:
             data[c] = np.array(vals, dtype=object)
-    pt = pd.DataFrame(data)
-    return pt, names
+    return pd.DataFrame(data)
