@@ -279,7 +279,11 @@ def _check_duplicates(header: list[str], name: str) -> None:
 
 
 def _finish(df: pd.DataFrame, info: dict, *, decimal_comma: bool) -> pd.DataFrame:
-    """Normalise text cells and convert numeric-looking columns; record what changed."""
+    """Normalise text cells and convert numeric-looking columns; record what changed.
+
+    Works on the distinct values of each column (a survey column has few), so a
+    large file costs little more than reading it.
+    """
     normalised: dict[str, list[int]] = dict(info.get("normalised_cells", {}))
     decimal = "."
     out = {}
@@ -288,26 +292,33 @@ def _finish(df: pd.DataFrame, info: dict, *, decimal_comma: bool) -> pd.DataFram
         if not (s.dtype == object or pd.api.types.is_string_dtype(s.dtype)):
             out[col] = s
             continue
-        values = s.astype(object).to_numpy()
-        norm = np.array([normalize_text(v) if isinstance(v, str) else v for v in values], dtype=object)
-        changed = [spreadsheet_row(i) for i, (a, b) in enumerate(zip(values, norm))
-                   if isinstance(a, str) and a.strip() != b]
-        if changed:
-            normalised[str(col)] = changed
-        empty = np.array([_isna(v) or (isinstance(v, str) and v.strip() in _MISSING_TOKENS) for v in norm])
-        text = np.where(empty, None, norm)
-        num = _parse_numbers(text, empty, comma=False)
-        if num is None and decimal_comma:
-            num = _parse_numbers(text, empty, comma=True)
-            if num is not None:
+        codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+        norm = np.array([normalize_text(v) if isinstance(v, str) else v for v in uniques], dtype=object)
+        u_changed = np.array([isinstance(a, str) and a.strip() != b for a, b in zip(uniques, norm)], dtype=bool)
+        u_empty = np.array([_isna(v) or (isinstance(v, str) and v.strip() in _MISSING_TOKENS) for v in norm],
+                           dtype=bool)
+        has = codes >= 0
+        if u_changed.any():
+            changed = np.flatnonzero(has & u_changed[np.where(has, codes, 0)])
+            if changed.size:
+                normalised[str(col)] = [spreadsheet_row(i) for i in changed]
+        u_text = np.where(u_empty, None, norm)
+        u_num = _parse_numbers(u_text, u_empty, comma=False)
+        if u_num is None and decimal_comma:
+            u_num = _parse_numbers(u_text, u_empty, comma=True)
+            if u_num is not None:
                 decimal = ","
-        if num is not None and (~empty).any():
+        if u_num is not None and (~u_empty).any():
+            num = np.where(has, np.append(u_num, np.nan)[np.where(has, codes, len(u_num))], np.nan)
             if not np.isnan(num).any() and np.all(np.mod(num, 1) == 0) and np.all(np.abs(num) < 2**53):
                 out[col] = pd.Series(num.astype("int64"), index=df.index, name=col)
             else:
-                out[col] = pd.Series(num, index=df.index, name=col)
+                out[col] = pd.Series(num.astype("float64"), index=df.index, name=col)
         else:
-            out[col] = pd.Series(np.where(empty, np.nan, norm).astype(object), index=df.index, name=col)
+            u_val = np.where(u_empty, np.nan, norm).astype(object)
+            vals = np.where(has, np.append(u_val, np.nan)[np.where(has, codes, len(u_val))], np.nan).astype(object)
+            out[col] = pd.Series(vals, index=df.index, name=col)
     attrs = dict(df.attrs)
     res = pd.DataFrame(out, index=df.index)
     res.columns = list(df.columns)
@@ -319,30 +330,21 @@ def _finish(df: pd.DataFrame, info: dict, *, decimal_comma: bool) -> pd.DataFram
     return res
 
 
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
 def _parse_numbers(text: np.ndarray, empty: np.ndarray, *, comma: bool):
-    vals = np.full(len(text), np.nan)
-    for i, v in enumerate(text):
-        if empty[i]:
-            continue
-        if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
-            vals[i] = float(v)
-            continue
-        if not isinstance(v, str) or "_" in v:
+    """Numbers of a column whose non-empty cells are all numbers, else None (vectorised)."""
+    s = pd.Series(text, dtype=object)
+    filled = s[~empty]
+    if filled.map(lambda v: isinstance(v, bool)).any():
+        return None
+    if comma:
+        ok = filled.map(lambda v: isinstance(v, str) and bool(_DECIMAL_COMMA.match(v) or _INTEGER.match(v)))
+        if not ok.all():
             return None
-        if comma:
-            if not _DECIMAL_COMMA.match(v):
-                try:
-                    vals[i] = float(v) if "." not in v else np.nan
-                except ValueError:
-                    return None
-                if "." in v:
-                    return None
-                continue
-            v = v.replace(",", ".")
-        try:
-            vals[i] = float(v)
-        except ValueError:
-            return None
-        if v.lower() in {"inf", "-inf", "+inf", "infinity", "nan"}:
-            return None
-    return vals
+        s = s.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v)
+    num = pd.to_numeric(s.where(~empty, None), errors="coerce").to_numpy(dtype=float)
+    if (np.isnan(num) & ~empty).any() or np.isinf(num).any():
+        return None
+    return num
