@@ -132,3 +132,20 @@ def test_old_excel_and_folder(tmp_path):
         read_data(tmp_path)
     with pytest.raises(DataError, match="needs a file path or a pandas DataFrame, not list"):
         read_data([1, 2])
+
+
+def test_utf16_and_cp1252(tmp_path, clean_frame):
+    text = (BAD / "clean.csv").read_text(encoding="utf-8")
+    (tmp_path / "u16.csv").write_text(text, encoding="utf-16")
+    pd.testing.assert_frame_equal(read_data(tmp_path / "u16.csv"), clean_frame)
+    (tmp_path / "latin.csv").write_bytes("name,FUN1\nJosé,5\nRenée,6\n".encode("cp1252"))
+    df = read_data(tmp_path / "latin.csv")
+    assert df.attrs["intake"]["encoding"] == "cp1252" and df["name"].tolist() == ["José", "Renée"]
+
+
+def test_missing_tokens_and_mixed_columns(tmp_path):
+    (tmp_path / "m.csv").write_text("a,b,c\n1,NA,x\n2,,y\n3,4.5,#N/A\n", encoding="utf-8")
+    df = read_data(tmp_path / "m.csv")
+    assert df["a"].dtype == np.int64 and df["b"].dtype == np.float64
+    assert df["b"].isna().tolist() == [True, True, False]
+    assert df["c"].tolist()[:2] == ["x", "y"] and pd.isna(df["c"].iloc[2])
