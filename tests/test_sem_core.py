@@ -147,7 +147,22 @@ def test_to_dict_is_json_with_lavaan_names():
 def test_summary_text_shows_fit_and_estimates():
     res = fitted("pd_sem")
     text = str(res)
-    assert "chi-square: 40.179" in text and "df = 38" in text
+    assert re.search(r"Test statistic \(chi-square\)\s+40\.179", text)
+    assert re.search(r"Degrees of freedom\s+38", text)
+    assert re.search(r"90 percent confidence interval\s+\[0\.000, 0\.087\]", text)
     assert "dem60 ~ ind60 (p1)" in text
     assert "indirect := p1*p3" in text
     assert "<table" in res._repr_html_()
+
+
+def test_summary_in_persian_and_per_group():
+    from cem_edu.i18n import set_language
+
+    res = fitted("hs_config")
+    assert "Group 2 [Grant-White]:" in str(res)
+    set_language("fa")
+    try:
+        text = str(res)
+    finally:
+        set_language("en")
+    assert "تعداد مشاهده‌های به‌کاررفته" in text and "۳۰۱" in text

@@ -197,55 +197,91 @@ class FitResult:
 
     # ------------------------------------------------------------- printing
     def _header(self) -> list[str]:
+        """lavaan-style summary header (estimator, n, test statistic, fit indices)."""
+        from ..i18n import format_number
+
         f = self.fit
-        lines = [t("sem.result.title", estimator=self.estimator),
-                 t("sem.result.converged" if self.converged else "sem.result.not_converged",
-                   iterations=self.opt.iterations),
-                 t("sem.result.n", n=self.n_used, dropped=self.n_dropped, rule=self.missing)]
+
+        def line(key, value, digits=3, **kw):
+            if isinstance(value, str):
+                text = value
+            elif isinstance(value, (int, np.integer)) or (isinstance(value, float) and float(value).is_integer()
+                                                           and digits == 0):
+                text = format_number(value, 0)
+            else:
+                text = format_number(value, digits)
+            return f"  {t(key, **kw):<44s}{text:>14s}"
+        lines = [t("sem.result.title", estimator=self.estimator) + "  —  "
+                 + t("sem.result.converged" if self.converged else "sem.result.not_converged",
+                     iterations=self.opt.iterations), ""]
+        lines.append(line("sem.result.estimator", self.estimator))
+        lines.append(line("sem.result.npar", int(f["npar"]), 0))
+        lines.append(line("sem.result.n_used", int(self.n_used), 0))
         if self.group:
             for g, lab in enumerate(self.group_labels):
-                lines.append(f"  {lab}: {self.stats.n[g]}")
-        lines += [
-            f"{t('sem.result.npar')}: {int(f['npar'])}",
-            f"{t('sem.result.chisq')}: {f['chisq']:.3f}  df = {int(f['df'])}  p = {f['pvalue']:.3f}",
-            f"CFI = {f['cfi']:.3f}  TLI = {f['tli']:.3f}  RMSEA = {f['rmsea']:.3f} "
-            f"[{f['rmsea_ci_lower']:.3f}, {f['rmsea_ci_upper']:.3f}]  SRMR = {f['srmr']:.3f}",
-            f"logl = {f['logl']:.3f}  AIC = {f['aic']:.3f}  BIC = {f['bic']:.3f}",
-        ]
-        for k in ("chisq_scaled", "cfi_robust", "rmsea_robust"):
+                lines.append(f"    {str(lab):<42s}{format_number(self.stats.n[g], 0):>14s}")
+        lines.append(line("sem.result.missing_rule", f"{self.missing}"))
+        lines.append(line("sem.result.n_dropped", int(self.n_dropped), 0))
+        lines += ["", t("sem.result.test") + ":",
+                  line("sem.result.chisq", f["chisq"]), line("sem.result.df", int(f["df"]), 0),
+                  line("sem.result.pvalue", f["pvalue"])]
+        if "chisq_scaled" in f.index:
+            lines += [line("sem.result.chisq_scaled", f["chisq_scaled"])]
+            if "chisq_scaling_factor" in f.index:
+                lines.append(line("sem.result.scaling", f["chisq_scaling_factor"]))
+        lines += ["", t("sem.result.indices") + ":",
+                  line("sem.result.cfi", f["cfi"]), line("sem.result.tli", f["tli"]),
+                  line("sem.result.rmsea", f["rmsea"]),
+                  line("sem.result.rmsea_ci", f"[{format_number(f['rmsea_ci_lower'], 3)}, "
+                                              f"{format_number(f['rmsea_ci_upper'], 3)}]"),
+                  line("sem.result.rmsea_pvalue", f["rmsea_pvalue"]),
+                  line("sem.result.srmr", f["srmr"]),
+                  line("sem.result.logl", f["logl"]), line("sem.result.aic", f["aic"]),
+                  line("sem.result.bic", f["bic"])]
+        for k in ("cfi_robust", "tli_robust", "rmsea_robust"):
             if k in f.index:
-                lines.append(f"{k} = {f[k]:.3f}")
+                lines.append(f"  {k:<44s}{format_number(f[k], 3):>14s}")
         return lines
 
     def __str__(self) -> str:
         lines = self._header()
         est = self.estimates
-        titles = {"=~": "sem.result.loadings", "~": "sem.result.regressions", "~~": "sem.result.covariances",
-                  "~1": "sem.result.intercepts", ":=": "sem.result.defined"}
-        groups = sorted(set(est["group"]) - {0}) + ([0] if (est["group"] == 0).any() else [])
-        for g in groups:
+        sections = [("sem.result.loadings", lambda e: e["op"] == "=~"),
+                    ("sem.result.regressions", lambda e: e["op"] == "~"),
+                    ("sem.result.covariances", lambda e: (e["op"] == "~~") & (e["lhs"] != e["rhs"])),
+                    ("sem.result.intercepts", lambda e: e["op"] == "~1"),
+                    ("sem.result.variances", lambda e: (e["op"] == "~~") & (e["lhs"] == e["rhs"])),
+                    ("sem.result.defined", lambda e: e["op"] == ":=")]
+        real_groups = sorted(set(est["group"]) - {0})
+        head = f"{'':28s}{'Estimate':>10s}{'Std.Err':>10s}{'z-value':>10s}{'P(>|z|)':>10s}{'Std.lv':>10s}{'Std.all':>10s}"
+        for g in real_groups + ([0] if (est["group"] == 0).any() else []):
             eg = est[est["group"] == g]
-            if g and len(groups) > 2:
-                lines.append("")
-                lines.append(f"{t('sem.result.group')} {g} [{self.group_labels[g - 1]}]")
-            for op in ("=~", "~", "~~", "~1", ":="):
-                part = eg[eg["op"] == op]
+            if g and len(real_groups) > 1:
+                lines += ["", f"{t('sem.result.group')} {g} [{self.group_labels[g - 1]}]:"]
+            for key, sel in sections:
+                part = eg[sel(eg)]
                 if part.empty:
                     continue
-                lines.append("")
-                lines.append(t(titles[op]) + ":")
-                lines.append(f"{'':24s}{'Estimate':>10s}{'Std.Err':>10s}{'z-value':>10s}{'P(>|z|)':>10s}"
-                             f"{'Std.lv':>10s}{'Std.all':>10s}")
+                lines += ["", t(key) + ":", head]
                 for r in part.itertuples():
-                    name = f"{r.lhs} {op} {r.rhs}" if op != "~1" else f"{r.lhs} ~1"
-                    if op == ":=":
+                    op = r.op
+                    if op == "~1":
+                        name = f"{r.lhs}"
+                    elif op == ":=":
                         name = f"{r.lhs} := {r.rhs}"
-                    if r.label and not str(r.label).startswith(".") and op != ":=":
-                        name += f" ({r.label})"
+                    elif op == "~~" and r.lhs == r.rhs:
+                        name = f"{r.lhs}"
+                    else:
+                        name = f"{r.lhs} {op} {r.rhs}"
+                    lab = str(r.label) if isinstance(r.label, str) else ""
+                    if lab and not lab.startswith(".") and op != ":=":
+                        name += f" ({lab})"
                     se = f"{r.se:10.3f}" if r.se > 0 else " " * 10
                     z = f"{r.z:10.3f}" if np.isfinite(r.z) else " " * 10
                     pv = f"{r.pvalue:10.3f}" if np.isfinite(r.pvalue) else " " * 10
-                    lines.append(f"  {name[:22]:22s}{r.est:10.3f}{se}{z}{pv}{r.std_lv:10.3f}{r.std_all:10.3f}")
+                    slv = f"{r.std_lv:10.3f}" if np.isfinite(r.std_lv) else " " * 10
+                    sal = f"{r.std_all:10.3f}" if np.isfinite(r.std_all) else " " * 10
+                    lines.append(f"  {name[:26]:26s}{r.est:10.3f}{se}{z}{pv}{slv}{sal}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
