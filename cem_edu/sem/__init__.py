@@ -263,13 +263,7 @@ def _modindices(self, sort: bool = False, minimum_value: float = 0.0):
 FitResult.modindices = _modindices
 
 
-def __getattr__(name):
-    if name == "invariance":
-        from .invariance import invariance
-        globals()["invariance"] = invariance   # the submodule import bound the module to this name
-        return invariance
-    if name == "power":
-        from .power import power
-        globals()["power"] = power
-        return power
-    raise AttributeError(name)
+# invariance() and power() live in submodules of the same name: import them eagerly so the
+# functions, not the submodules, are bound to these names (both modules import lazily inside).
+from .invariance import invariance  # noqa: E402
+from .power import power  # noqa: E402
