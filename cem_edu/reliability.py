@@ -413,8 +413,10 @@ def reliability(data, spec, *, level: float = 0.95, ordinal: bool = False, warn:
 
     Columns: n_items, n (rows with at least one answer), alpha, alpha_ci_lower, alpha_ci_upper
     (Feldt), alpha_std, omega (semTools::compRelSEM), cr (from standardised loadings), ave
-    (semTools::AVE). With ``ordinal=True`` also ordinal_alpha (alpha of the polychoric correlation
-    matrix, Zumbo et al. 2007) from ``psych::polychoric``-style two-step estimates.
+    (semTools::AVE). With ``ordinal=True`` also ordinal_alpha and ordinal_omega from the
+    polychoric correlation matrix of each construct (``psych::polychoric``; Zumbo, Gadermann &
+    Zeisser 2007, Journal of Modern Applied Statistical Methods 6(1)) — for Likert items with at
+    most 8 answer options.
     Alpha uses pairwise covariances (as psych); omega, CR and AVE come from one CFA of all
     constructs with listwise deletion (as lavaan's default).
 
@@ -438,21 +440,39 @@ def reliability(data, spec, *, level: float = 0.95, ordinal: bool = False, warn:
     m = measurement(df, sp)
     out = out.join(_omega_cr_ave(m, sp))
     if ordinal:
-        from .polychoric import polychoric_matrix  # noqa: PLC0415
-
-        ords = {}
-        for f, cols in sp.items():
-            if len(cols) < 2:
-                ords[f] = np.nan
-                continue
-            R = polychoric_matrix(df[cols])
-            k = len(cols)
-            ords[f] = (1 - k / R.to_numpy().sum()) * k / (k - 1)
-        out["ordinal_alpha"] = pd.Series(ords)
+        out = out.join(_ordinal(df, sp))
     out.index.name = "construct"
     for c in out.columns[2:]:
         out[c] = out[c].astype(float)
     return out
+
+
+def _ordinal(df: pd.DataFrame, sp: dict) -> pd.DataFrame:
+    """Ordinal alpha and omega per construct from the polychoric correlation matrix R.
+
+    ordinal_alpha = k/(k − 1)·(1 − k/1'R1) (psych::alpha on R; Zumbo, Gadermann & Zeisser 2007);
+    ordinal_omega = (Σλ)² / ((Σλ)² + Σu²) from a one-factor minres solution of R (psych::fa).
+    """
+    from .factor import _minres  # noqa: PLC0415
+    from .polychoric import polychoric_matrix  # noqa: PLC0415
+
+    rows = {}
+    for f, cols in sp.items():
+        if len(cols) < 2:
+            rows[f] = {"ordinal_alpha": np.nan, "ordinal_omega": np.nan}
+            continue
+        R = polychoric_matrix(df[cols]).to_numpy()
+        k = len(cols)
+        a = (1 - k / R.sum()) * k / (k - 1)
+        if k >= 3:
+            L, _ = _minres(R, 1)
+            L = L[:, 0] * np.sign(L.sum())
+            u2 = 1 - L ** 2
+            om = L.sum() ** 2 / (L.sum() ** 2 + u2.sum())
+        else:
+            om = np.nan
+        rows[f] = {"ordinal_alpha": a, "ordinal_omega": om}
+    return pd.DataFrame(rows).T
 
 
 def reliability_summary(data, spec, *, level: float = 0.95) -> tuple[pd.DataFrame, dict]:

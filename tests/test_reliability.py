@@ -246,3 +246,26 @@ def test_ce_reliability_callable_after_submodule_import():
     out = ce.reliability(SETS["hs"][0], HS_SPEC)
     assert isinstance(out, pd.DataFrame) and list(out.index) == list(HS_SPEC)
     assert ce.reliability.alpha is alpha
+
+
+def test_polychoric_and_ordinal_reliability_match_psych():
+    from cem_edu.polychoric import polychoric_matrix
+    data, spec = SETS["cem"]
+    poly = pd.read_csv(REF / "cem_polychoric.csv")
+    for construct in ("functional", "loyalty"):
+        cols = spec[construct]
+        ours = polychoric_matrix(data[cols])
+        ref = poly[poly["construct"] == construct].pivot(index="i", columns="j", values="rho").loc[cols, cols]
+        np.testing.assert_allclose(ours.to_numpy(), ref.to_numpy(), atol=1e-4)  # R's optimize() tol is ~1e-4
+    ords = pd.read_csv(REF / "cem_ordinal_alpha.csv").set_index("construct")
+    table = reliability(data, spec, ordinal=True)
+    np.testing.assert_allclose(table["ordinal_alpha"], ords.loc[table.index, "ordinal_alpha"], atol=1e-4)
+    np.testing.assert_allclose(table["ordinal_omega"], ords.loc[table.index, "ordinal_omega"], atol=1e-4)
+
+
+def test_polychoric_refuses_continuous_or_many_categories():
+    from cem_edu.polychoric import polychoric_matrix
+    with pytest.raises(DataError, match="integer-coded"):
+        polychoric_matrix(SETS["hs"][0][["x1", "x2"]])
+    with pytest.raises(DataError, match="10 answer options"):
+        polychoric_matrix(SETS["mobi"][0][["CUSA1", "CUSA2"]])

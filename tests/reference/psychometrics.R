@@ -162,4 +162,22 @@ for (d in c("hs", "mobi")) {
 }
 wr(do.call(rbind, pa), "parallel.csv")
 wr(do.call(rbind, pas), "parallel_suggest.csv")
+# ---- ordinal alpha and omega: psych::polychoric (global thresholds); alpha of the polychoric matrix
+# (psych::alpha) and omega of a one-factor minres solution of it (psych::fa): (sum L)^2 / ((sum L)^2 + sum u2)
+if (!is.null(sets$cem)) {
+  pr <- list(); pa2 <- list()
+  for (cname in names(specs$cem)) {
+    cols <- specs$cem[[cname]]
+    pc <- suppressWarnings(polychoric(sets$cem[, cols]))
+    R <- pc$rho
+    for (i in cols) for (j in cols) pr[[length(pr) + 1]] <- data.frame(construct = cname, i = i, j = j, rho = R[i, j])
+    a <- suppressWarnings(alpha(R, warnings = FALSE))
+    f1 <- fa(R, nfactors = 1, fm = "minres", n.obs = nrow(sets$cem), warnings = FALSE)
+    L <- as.numeric(f1$loadings)
+    pa2[[cname]] <- data.frame(construct = cname, ordinal_alpha = a$total$raw_alpha,
+                               ordinal_omega = sum(L)^2 / (sum(L)^2 + sum(f1$uniquenesses)))
+  }
+  wr(do.call(rbind, pr), "cem_polychoric.csv")
+  wr(do.call(rbind, pa2), "cem_ordinal_alpha.csv")
+}
 cat("done\n")
