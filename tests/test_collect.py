@@ -446,7 +446,7 @@ def test_no_body_or_field_value_makes_a_server_error(tmp_path, inst):
         form = hidden(c.get("/").text)
         base = {**form, **answers(inst)}
 
-        @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
         @given(raw=st.binary(max_size=300), field=st.sampled_from(ids), value=st.text(max_size=40),
                use_raw=st.booleans())
         def post(raw, field, value, use_raw):
