@@ -155,7 +155,7 @@ def casewise_scores(patterns: list[Pattern], Sigma, mu, n_rows: int, rc=None, me
     return out if meanstructure else out[:, p:]
 
 
-def em_h1(patterns: list[Pattern], p: int, tol: float = 1e-11, max_iter: int = 5000):
+def em_h1(patterns: list[Pattern], p: int, tol: float = 1e-9, max_iter: int = 5000):
     """Saturated-model ML estimates (μ, Σ) from incomplete data by EM; returns (mu, Sigma, logl).
 
     E-step: for each pattern, regress the missing on the observed variables under the current
@@ -173,31 +173,30 @@ def em_h1(patterns: list[Pattern], p: int, tol: float = 1e-11, max_iter: int = 5
         cnt[pt.idx] += pt.n
     mu = s1 / cnt
     Sigma = np.diag(s2 / cnt - mu ** 2)
-    prev = -np.inf
+    pre = []
+    for pt in patterns:
+        o = pt.idx
+        m = np.setdiff1d(np.arange(p), o)
+        sy = pt.n * pt.mean
+        syy = pt.n * (pt.cov + np.outer(pt.mean, pt.mean))
+        pre.append((o, m, pt.ix, np.ix_(m, o), np.ix_(o, m), np.ix_(m, m), sy, syy, pt.n))
     for _ in range(max_iter):
         T1 = np.zeros(p)
         T2 = np.zeros((p, p))
-        for pt in patterns:
-            o = pt.idx
-            sy = pt.n * pt.mean
-            syy = pt.n * (pt.cov + np.outer(pt.mean, pt.mean))
-            if len(o) == p:
-                T1 += sy
-                T2 += syy
-                continue
-            m = np.setdiff1d(np.arange(p), o)
-            B = np.linalg.solve(Sigma[np.ix_(o, o)], Sigma[np.ix_(o, m)]).T  # (m, o)
-            a = mu[m] - B @ mu[o]
-            sm = pt.n * a + B @ sy
+        for o, m, ioo, imo, iom, imm, sy, syy, n in pre:
             T1[o] += sy
-            T1[m] += sm
-            T2[np.ix_(o, o)] += syy
+            T2[ioo] += syy
+            if len(m) == 0:
+                continue
+            B = np.linalg.solve(Sigma[ioo], Sigma[iom]).T  # (m, o): regression of missing on observed
+            a = mu[m] - B @ mu[o]
+            Bsy = B @ sy
+            T1[m] += n * a + Bsy
             smo = np.outer(a, sy) + B @ syy
-            T2[np.ix_(m, o)] += smo
-            T2[np.ix_(o, m)] += smo.T
-            cm = Sigma[np.ix_(m, m)] - B @ Sigma[np.ix_(o, m)]
-            T2[np.ix_(m, m)] += (pt.n * np.outer(a, a) + np.outer(a, B @ sy) + np.outer(B @ sy, a)
-                                 + B @ syy @ B.T + pt.n * cm)
+            T2[imo] += smo
+            T2[iom] += smo.T
+            cm = Sigma[imm] - B @ Sigma[iom]
+            T2[imm] += n * np.outer(a, a) + np.outer(a, Bsy) + np.outer(Bsy, a) + B @ syy @ B.T + n * cm
         mu_new = T1 / N
         Sigma_new = T2 / N - np.outer(mu_new, mu_new)
         Sigma_new = (Sigma_new + Sigma_new.T) / 2
