@@ -261,8 +261,8 @@ def simulate(n: int = 600, seed: int = 20261123, flaws: bool = True, inst=None,
     noninv = pop["noninvariant"]
     for construct, prefix in _LIKERT_PREFIX.items():
         for iid in groups.get(construct, []):
-            lam = pop["loadings"][iid]
-            nu = pop["intercepts"][prefix]
+            lam = pop["loadings"].get(iid, 0.70)     # items of an adapted questionnaire: .70
+            nu = pop["intercepts"].get(prefix, 0.20)
             y = nu + lam * eta[construct] + np.sqrt(1 - lam**2) * rng.standard_normal(m)
             if iid == noninv["item"]:
                 y = y + noninv["intercept_shift"] * (channel == noninv["group"])

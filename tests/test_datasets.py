@@ -3,7 +3,6 @@ import hashlib
 import importlib.util
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import cem_edu as ce

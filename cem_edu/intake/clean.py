@@ -23,7 +23,7 @@ be undone by re-running from ``raw`` without it (``CleanData.undo(step)``).
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -334,7 +334,3 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     log_df = pd.DataFrame(log, columns=LOG_COLUMNS)
     return CleanData(data=data, flags=flags, log=log_df, raw=raw_copy, dropped=gone, reverse_recoded=recoded,
                      options=options, instrument=inst, details=tuple(details))
-
-
-def _replace(cd: CleanData, **changes) -> CleanData:  # pragma: no cover - helper for extensions
-    return replace(cd, **changes)

@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import numpy as np
 import pandas as pd
 
 __all__ = ["normalize_text", "normalize_digits", "label_key", "likert_label_map", "map_likert_labels",

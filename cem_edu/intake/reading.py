@@ -22,6 +22,7 @@ respondent row 2 — the number a user sees at the left of Excel or LibreOffice.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import re
 import zipfile
@@ -202,10 +203,8 @@ def _read_csv(path: Path, name: str, encoding: str | None):
 def _read_excel(path: Path, name: str, sheet):
     if not zipfile.is_zipfile(path):
         _binary(name)
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:  # pragma: no cover - declared dependency
-        raise DataError(msg("intake.needs_package", path=name, package="openpyxl")) from None
+    if importlib.util.find_spec("openpyxl") is None:  # pragma: no cover - declared dependency
+        raise DataError(msg("intake.needs_package", path=name, package="openpyxl"))
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
     except Exception as exc:  # noqa: BLE001 - any failure to open is a bad file for the user
