@@ -330,3 +330,15 @@ def test_instructor_guide_commands_exist():
         for opt in re.findall(r"--[a-z-]+", line):
             assert opt in export_opts, opt
     assert "ce.load_responses(" in text and "ce.clean(" in text
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_IDS)
+def test_time_in_header_matches_learning_path(name):
+    from cem_edu.notebook import NOTEBOOKS as PATH
+
+    nb = _read(NOTEBOOKS / f"{name}.ipynb")
+    first = next(c for c in nb.cells if c.cell_type == "markdown").source
+    m = re.search(r"time needed:?\**:?\s*(?:about\s*)?(\d+)\s*min", first, re.I)
+    assert m, f"{name}: header has no 'Time needed: about N minutes'"
+    expected = {nb_.number: nb_.minutes for nb_ in PATH}[name[:2]]
+    assert int(m.group(1)) == expected, f"{name}: header says {m.group(1)} min, the learning path {expected} min"
