@@ -134,3 +134,24 @@ def test_bootstrap_n_jobs_same_draws():
     b = bootstrap_draws(mod, st.data, mod.ov, x, 60, seed=5, progress=False, chunk_size=30, n_jobs=2,
                         backend="threading")
     assert np.allclose(a.draws, b.draws, atol=1e-12)
+
+
+def test_bootstrap_and_power_on_local_dask_cluster():
+    """Scale-out: the same call runs on a dask.distributed cluster through joblib's dask backend."""
+    distributed = pytest.importorskip("distributed")
+    from cem_edu.sem import power, prepare
+    from cem_edu.sem.bootstrap import bootstrap_draws
+    from cem_edu.sem.ml import estimate
+
+    mod, st, _ = prepare(model("hs_model"), HS)
+    x = estimate(mod, st)
+    local = bootstrap_draws(mod, st.data, mod.ov, x, 40, seed=9, progress=False, chunk_size=20)
+    pop = "f =~ .7*y1 + .7*y2 + .7*y3\ng =~ .7*y4 + .7*y5 + .7*y6\ng ~ .3*f"
+    p_local = power(pop, n=[60, 120], reps=30, seed=2, progress=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+        remote = bootstrap_draws(mod, st.data, mod.ov, x, 40, seed=9, progress=False, chunk_size=20,
+                                 backend="dask")
+        p_remote = power(pop, n=[60, 120], reps=30, seed=2, progress=False, backend="dask")
+    assert np.allclose(local.draws, remote.draws, atol=1e-12)
+    pd.testing.assert_frame_equal(p_local, p_remote)
