@@ -41,6 +41,9 @@ CASES = {
     "hs_stdlv_metric": ("hs_model", HS, dict(group="school", std_lv=True, group_equal=["loadings"])),
     "hs_strict_lv": ("hs_model", HS, dict(group="school", group_equal=["loadings", "intercepts", "residuals",
                                                                        "lv.variances", "lv.covariances"])),
+    "hs_second": ("second_model", HS, {}),
+    "hs_mimic": ("mimic_model", HS, {}),
+    "pd_stdlv": ("pd_model", PD, dict(std_lv=True)),
 }
 FIT_MEASURES = ["npar", "fmin", "chisq", "df", "pvalue", "baseline_chisq", "baseline_df", "cfi", "tli", "nfi",
                 "rfi", "ifi", "rni", "logl", "unrestricted_logl", "aic", "bic", "bic2", "ntotal", "rmsea",

@@ -116,7 +116,10 @@ def test_listwise_deletion_is_reported():
     d.loc[[0, 5, 9], "x2"] = np.nan
     res = fit("f =~ x1 + x2 + x3", d)
     assert res.n_used == 298 and res.n_dropped == 3 and res.missing == "listwise"
-    assert "observations used: 298 (dropped: 3; missing rule: listwise)" in str(res)
+    text = str(res)
+    assert re.search(r"Number of observations used\s+298", text)
+    assert re.search(r"Missing data rule\s+listwise", text) and re.search(r"Rows dropped\s+3", text)
+    assert res.to_dict()["info"]["n_dropped"] == 3
 
 
 CASES = {"hs_cfa": ("hs_model", HS, {}), "hs_stdlv": ("hs_model", HS, dict(std_lv=True)),
@@ -128,7 +131,9 @@ CASES = {"hs_cfa": ("hs_model", HS, {}), "hs_stdlv": ("hs_model", HS, dict(std_l
                                              group_partial=["x3~1", "x7~1"])),
          "hs_stdlv_metric": ("hs_model", HS, dict(group="school", std_lv=True, group_equal=["loadings"])),
          "hs_strict_lv": ("hs_model", HS, dict(group="school", group_equal=[
-             "loadings", "intercepts", "residuals", "lv.variances", "lv.covariances"]))}
+             "loadings", "intercepts", "residuals", "lv.variances", "lv.covariances"])),
+         "hs_second": ("second_model", HS, {}), "hs_mimic": ("mimic_model", HS, {}),
+         "pd_stdlv": ("pd_model", PD, dict(std_lv=True))}
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -79,7 +79,7 @@ def standardize(model: Model, x: np.ndarray, est: np.ndarray) -> tuple[np.ndarra
         e = est[i]
         with np.errstate(divide="ignore", invalid="ignore"):
             if r.op == "=~":
-                std_lv[i] = e * sd_lv(r.lhs)
+                std_lv[i] = e * sd_lv(r.lhs) / sd_lv(r.rhs)
                 std_all[i] = e * sd_all(r.lhs) / sd_all(r.rhs)
             elif r.op == "~":
                 std_lv[i] = e * sd_lv(r.rhs) / sd_lv(r.lhs)

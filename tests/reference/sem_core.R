@@ -86,3 +86,17 @@ write_fit(cfa(hs_model, data = hs, group = "school", group.equal = c("loadings",
 write_fit(cfa(hs_model, data = hs, group = "school", std.lv = TRUE, group.equal = "loadings"), "hs_stdlv_metric")
 write_fit(cfa(hs_model, data = hs, group = "school",
               group.equal = c("loadings", "intercepts", "residuals", "lv.variances", "lv.covariances")), "hs_strict_lv")
+
+# second-order factor, MIMIC with an indicator regressed on a covariate, std.lv with regressions
+second_model <- "visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+g =~ visual + textual + speed"
+mimic_model <- "visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+x1 ~ sex
+visual ~ ageyr
+x2 ~~ x4"
+write_fit(cfa(second_model, data = hs), "hs_second")
+write_fit(sem(mimic_model, data = hs), "hs_mimic")
+write_fit(sem(pd_model, data = pd, std.lv = TRUE), "pd_stdlv")
