@@ -217,6 +217,8 @@ def simulate(n: int = 600, seed: int = 20261123, flaws: bool = True, inst=None,
 
     The model and every value are in the module docstring and ``datasets/cem_survey.md``.
     """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise DataError(t("datasets.bad_n", n=repr(n)))
     if inst is None:
         from .instrument import load_instrument
 
@@ -368,7 +370,7 @@ def _add_flaws(df, rng, inst, likert, items, n_dup):
     # Persian digits in a few answered cells (and one spend with the Persian decimal separator)
     out = out.astype({c: object for c in ans + ["spend"]})
     answered = np.argwhere(out[ans].notna().to_numpy())
-    picks = np.sort(rng.choice(len(answered), size=FLAWS["persian_digits"] - 1, replace=False))
+    picks = np.sort(rng.choice(len(answered), size=min(FLAWS["persian_digits"] - 1, len(answered)), replace=False))
     pers = []
     for k in picks:
         r, j = (int(v) for v in answered[k])
@@ -376,10 +378,11 @@ def _add_flaws(df, rng, inst, likert, items, n_dup):
         out.at[r, c] = str(int(out.at[r, c])).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
         pers.append((r + 2, c))
     spend_rows = np.flatnonzero(out["spend"].notna().to_numpy())
-    r = int(rng.choice(spend_rows))
-    out.at[r, "spend"] = f"{float(out.at[r, 'spend']):.1f}".translate(
-        str.maketrans("0123456789.", "۰۱۲۳۴۵۶۷۸۹٫"))
-    pers.append((r + 2, "spend"))
+    if spend_rows.size:
+        r = int(rng.choice(spend_rows))
+        out.at[r, "spend"] = f"{float(out.at[r, 'spend']):.1f}".translate(
+            str.maketrans("0123456789.", "۰۱۲۳۴۵۶۷۸۹٫"))
+        pers.append((r + 2, "spend"))
     planted["persian_digits"] = sorted(pers)
     return out, planted
 

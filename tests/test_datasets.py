@@ -100,3 +100,10 @@ def test_cfa_on_cleaned_data_fits_well():
     assert res.fit["cfi"] >= 0.90 and res.fit["rmsea"] <= 0.06
     std = res.estimates.query("op == '=~'")["std_all"]
     assert std.between(0.55, 0.95).all()
+
+
+def test_simulate_rejects_bad_n_and_is_seeded():
+    with pytest.raises(DataError, match="n must be a whole number of at least 1, not 0."):
+        datasets.simulate(n=0)
+    a, b = datasets.simulate(n=40, seed=9), datasets.simulate(n=40, seed=9)
+    assert a.equals(b) and not a.equals(datasets.simulate(n=40, seed=10))

@@ -70,3 +70,10 @@ def test_likert_labels_map_to_codes():
     assert changed == 5
     assert out.tolist()[:5] == [7, 7, 1, 5, 4]
     assert out.tolist()[5] == "4" and out.tolist()[7] == "maybe"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬ يكىیکـ \u200c\u200b\u00a0abc123.,")), max_size=30))
+def test_normalisation_is_idempotent(text):
+    once = normalize_text(text)
+    assert normalize_text(once) == once

@@ -149,3 +149,10 @@ def test_missing_tokens_and_mixed_columns(tmp_path):
     assert df["a"].dtype == np.int64 and df["b"].dtype == np.float64
     assert df["b"].isna().tolist() == [True, True, False]
     assert df["c"].tolist()[:2] == ["x", "y"] and pd.isna(df["c"].iloc[2])
+
+
+def test_duplicate_names_in_a_dataframe():
+    with pytest.raises(DataError) as e:
+        read_data(pd.DataFrame([[1, 2]], columns=["a", "a"]))
+    assert str(e.value) == ("the DataFrame has the column name 'a' twice (columns 1 and 2); rename them so every "
+                            "column name is unique.")

@@ -82,7 +82,7 @@ def read_data(source, *, sheet=None, encoding: str | None = None) -> pd.DataFram
     if isinstance(source, pd.DataFrame):
         df = source.copy()
         df.columns = [normalize_text(str(c)) for c in df.columns]
-        _check_duplicates([str(c) for c in df.columns], "DataFrame")
+        _check_duplicates([str(c) for c in df.columns], None)
         info = {"source": None, "format": "DataFrame"}
         info.update(dict(source.attrs.get("intake", {})) if isinstance(source.attrs.get("intake"), dict) else {})
         return _finish(df, info, decimal_comma=False)
@@ -265,7 +265,7 @@ def _isna(v) -> bool:
 
 
 # ---------------------------------------------------------------- shared
-def _check_duplicates(header: list[str], name: str) -> None:
+def _check_duplicates(header: list[str], name: str | None) -> None:
     seen: dict[str, list[int]] = {}
     for i, h in enumerate(header):
         seen.setdefault(h, []).append(i + 1)
@@ -273,7 +273,7 @@ def _check_duplicates(header: list[str], name: str) -> None:
     if dups:
         h, pos = next(iter(dups.items()))
         more = len(dups) - 1
-        raise DataError(msg("intake.duplicate_columns", path=name, column=h,
+        raise DataError(msg("intake.duplicate_columns" if name else "intake.duplicate_columns_frame", path=name, column=h,
                             positions=" and ".join(str(p) for p in pos), more=(f" (and {more} more)" if more else "")))
 
 
