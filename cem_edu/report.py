@@ -82,25 +82,33 @@ def _text(key: str, **fields) -> str:
     return _esc(t(key, **fields))
 
 
-def table(frame: pd.DataFrame, caption: str, *, number: int | None = None, digits: int = 3, note: str | None = None,
-          index: bool = True, pcols: tuple[str, ...] = ()) -> str:
-    """An APA-style HTML table; every cell escaped, numbers in the report's language."""
-    head_cells = ([f'<th class="text">{_esc(frame.index.name or "")}</th>'] if index else []) + [
-        f"<th>{_esc(c)}</th>" for c in frame.columns]
+def table(frame: pd.DataFrame, caption: str, *, digits: int = 3, note: str | None = None, index: bool = True,
+          pcols: tuple[str, ...] = ()) -> str:
+    """An APA-style HTML table; every cell escaped, numbers in the report's language.
+
+    Integer columns print without decimals, float columns with ``digits``, ``pcols`` as p-values.
+    """
+    numeric = {c: pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+               for c in frame.columns}
+    integer = {c: pd.api.types.is_integer_dtype(frame[c]) for c in frame.columns}
+
+    def cell(col, v) -> str:
+        if col in pcols:
+            return f"<td>{_p(v)}</td>"
+        if numeric[col]:
+            return f"<td>{_num(int(v) if integer[col] else v, digits)}</td>"
+        empty = v is None or (isinstance(v, float) and np.isnan(v))
+        return f'<td class="text">{_esc("" if empty else v)}</td>'
+
+    head = ([f'<th class="text">{_esc(frame.index.name or "")}</th>'] if index else []) + [
+        f'<th{"" if numeric[c] else " class=text"}>{_esc(c)}</th>' for c in frame.columns]
     rows = []
-    for idx, row in frame.iterrows():
+    for idx, values in zip(frame.index, frame.itertuples(index=False, name=None)):
         cells = [f'<td class="text">{_esc(idx)}</td>'] if index else []
-        for col, v in row.items():
-            if col in pcols:
-                cells.append(f"<td>{_p(v)}</td>")
-            elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_)):
-                cells.append(f"<td>{_num(v, digits)}</td>")
-            else:
-                cells.append(f'<td class="text">{_esc("" if v is None or (isinstance(v, float) and np.isnan(v)) else v)}</td>')
+        cells += [cell(col, v) for col, v in zip(frame.columns, values)]
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    label = f"<b>{_esc(t('report.table'))} {_num(number) if number else ''}</b>" if number else ""
-    out = (f'<div class="table-wrap"><table><caption>{label}{_esc(caption)}</caption>'
-           f"<thead><tr>{''.join(head_cells)}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+    out = (f'<div class="table-wrap"><table><caption>{_esc(caption)}</caption>'
+           f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
     if note:
         out += f'<p class="note">{_esc(note)}</p>'
     return out
@@ -177,7 +185,7 @@ def _section_data(ctx: _Context) -> Section:
         s.blocks.append(table(counts, t("report.flag_counts"), digits=1))
         dropped = len(ctx.raw) - len(ctx.data)
         ctx.results["cleaning"] = {"n_raw": len(ctx.raw), "n_clean": len(ctx.data), "dropped": dropped,
-                                   "log": json.loads(ctx.clean.log.to_json(orient="records", force_ascii=False))}
+                                   "log": json.loads(ctx.clean.log.to_json(orient="records", force_ascii=False, double_precision=15))}
     else:
         num = ctx.raw.apply(pd.to_numeric, errors="coerce")
         ctx.data = num.loc[:, num.notna().any()]
@@ -233,12 +241,12 @@ def _section_items(ctx: _Context) -> Section:
     spec = ctx.inst if ctx.inst is not None else ctx.spec
     desc = describe_items(ctx.data, spec)
     s.blocks.append(table(desc, t("report.s.items"), digits=2))
-    ctx.results["items"] = json.loads(desc.to_json(orient="index", force_ascii=False))
+    ctx.results["items"] = json.loads(desc.to_json(orient="index", force_ascii=False, double_precision=15))
     items = [i for i in (ctx.inst.likert_items if ctx.inst else sum(ctx.spec.values(), [])) if i in ctx.data.columns]
     if ctx.inst is not None and items:
         from .plots import likert
 
-        ax = likert(ctx.data, items, inst=ctx.inst)
+        ax = likert(ctx.data, items, instrument=ctx.inst)
         s.blocks.append(figure(ax.figure, t("report.likert_caption")))
     return s
 
@@ -257,8 +265,8 @@ def _section_reliability(ctx: _Context) -> Section:
 
     ax = htmt_heatmap(h)
     s.blocks.append(figure(ax.figure, t("report.htmt_caption")))
-    ctx.results["reliability"] = json.loads(rel.to_json(orient="index"))
-    ctx.results["htmt"] = json.loads(h.to_json(orient="index"))
+    ctx.results["reliability"] = json.loads(rel.to_json(orient="index", double_precision=15))
+    ctx.results["htmt"] = json.loads(h.to_json(orient="index", double_precision=15))
     return s
 
 
@@ -353,7 +361,16 @@ def _section_groups(ctx: _Context) -> Section:
                         f"{', '.join(map(str, ctx.data.columns[:20]))}")
     from .sem import invariance
 
-    res = invariance(_measurement_text(ctx.spec), ctx.data, group=ctx.group)
+    variables = [v for items in ctx.spec.values() for v in items]
+    complete = ctx.data.dropna(subset=variables).groupby(ctx.group, observed=True).size()
+    small = complete[complete <= len(variables)]
+    data = ctx.data
+    if len(small):
+        # a group with no more complete answers than variables has a singular covariance matrix
+        s.blocks.append(paragraph(t("report.groups_dropped", groups=", ".join(f"{g} (n = {n})" for g, n in small.items()),
+                                    p=len(variables)), "callout"))
+        data = ctx.data[~ctx.data[ctx.group].isin(small.index)]
+    res = invariance(_measurement_text(ctx.spec), data, group=ctx.group)
     frame = res.table if hasattr(res, "table") else pd.DataFrame(res.to_dict()).T
     s.blocks.append(table(frame, t("report.invariance_caption", group=ctx.group), pcols=("pvalue", "delta_pvalue")))
     ctx.results["invariance"] = res.to_dict()
@@ -381,7 +398,7 @@ def _section_cx(ctx: _Context) -> Section:
         s.blocks.append(table(g, t("report.gap_caption")))
         ax = plots.gap_plot(g)
         s.blocks.append(figure(ax.figure, t("report.gap_caption")))
-        out["gaps"] = json.loads(g.to_json(orient="records", force_ascii=False))
+        out["gaps"] = json.loads(g.to_json(orient="records", force_ascii=False, double_precision=15))
     if inst is not None and {"stage", "channel"} <= set(d.columns):
         jm = cx.journey_map(d, inst)
         s.blocks.append(f"<h3>{_text('report.journey_caption')}</h3>")
@@ -402,7 +419,7 @@ def _section_cx(ctx: _Context) -> Section:
         s.blocks.append(table(ip, t("report.ipma_caption", target=target)))
         ax = plots.ipma_map(ip)
         s.blocks.append(figure(ax.figure, t("report.ipma_caption", target=target)))
-        out["ipma"] = json.loads(ip.to_json(orient="records", force_ascii=False))
+        out["ipma"] = json.loads(ip.to_json(orient="records", force_ascii=False, double_precision=15))
     if not s.blocks:
         s.blocks.append(paragraph(t("report.not_available", why="NPS, expectation, stage/channel, spend"), "skipped"))
     ctx.results["cx"] = out
