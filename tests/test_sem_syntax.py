@@ -161,3 +161,35 @@ def test_parameter_table_defaults_match_lavaan(name):
     # variable order as lavaan's lavNames("ov")
     resid = pd.read_csv(REF / f"{name}_residcor_g1.csv", index_col=0)
     assert mod.ov == list(resid.columns)
+
+
+def _exact_data(R, n=200, seed=1):
+    """Data whose sample correlation matrix is exactly R (biased covariance = R)."""
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(n, R.shape[0]))
+    Z -= Z.mean(axis=0)
+    C = np.cov(Z.T, bias=True)
+    Z = Z @ np.linalg.inv(np.linalg.cholesky(C)).T @ np.linalg.cholesky(R).T
+    return pd.DataFrame(Z, columns=[f"y{i + 1}" for i in range(R.shape[0])])
+
+
+def test_heywood_case_warns():
+    from cem_edu.errors import EstimationWarning
+
+    R = np.array([[1, .8, .8], [.8, 1, .5], [.8, .5, 1]])   # lambda_1^2 = .8 * .8 / .5 = 1.28
+    with pytest.warns(EstimationWarning) as rec:
+        res = fit("f =~ y1 + y2 + y3", _exact_data(R))
+    text = " ".join(str(w.message) for w in rec)
+    assert "negative variance" in text and "y1 ~~ y1 = -0.280" in text
+    assert "standardised loading(s) above 1" in text
+    th = res.estimates.query("lhs == 'y1' and op == '~~'")["est"].iloc[0]
+    assert th == pytest.approx(1 - 1.28, abs=1e-6)
+
+
+def test_accepts_cleandata_like_objects():
+    from types import SimpleNamespace
+
+    res = fit("f =~ x1 + x2 + x3", SimpleNamespace(data=HS))
+    assert res.n_used == 301
+    with pytest.raises(DataError, match="DataFrame"):
+        fit("f =~ x1 + x2 + x3", [1, 2, 3])
