@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["pairwise_cov", "pairwise_cor", "smc"]
+__all__ = ["pairwise_cov", "pairwise_cor", "pairwise_cov_cor", "smc"]
 
 
 def _pieces(x: np.ndarray):
@@ -48,6 +48,23 @@ def pairwise_cor(x: np.ndarray) -> np.ndarray:
         r = cov / np.sqrt(vi * vi.T)
     np.fill_diagonal(r, 1.0)
     return r
+
+
+def pairwise_cov_cor(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both pairwise matrices from one pass over the data (as R's cov and cor, use = "pairwise")."""
+    x = np.asarray(x, dtype=float)
+    if np.isfinite(x).all():
+        c = np.atleast_2d(np.cov(x, rowvar=False))
+        d = np.sqrt(np.diag(c))
+        return c, c / np.outer(d, d)
+    n, sx, sxx, sxy = _pieces(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = sxy - sx * sx.T / n
+        vi = sxx - sx * sx / n
+        r = cov / np.sqrt(vi * vi.T)
+        cov = cov / (n - 1)
+    np.fill_diagonal(r, 1.0)
+    return cov, r
 
 
 def smc(r: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ from scipy import stats
 
 from ._constructs import check_items, frame, resolve_spec
 from ._measurement import measurement
-from ._moments import pairwise_cor, pairwise_cov, smc
+from ._moments import pairwise_cov_cor, smc
 from .errors import DataError, EstimationWarning
 from .i18n import format_number, t
 
@@ -187,25 +187,41 @@ def alpha(data, items=None, *, level: float = 0.95, warn: bool = True) -> AlphaR
     resolve_spec({"scale": cols}, df)
     if len(cols) < 2:
         raise DataError(t("reliability.too_few_items", n=len(cols), items=", ".join(map(str, cols))))
-    x = check_items(df, cols, where=t("reliability.in_scale", items=", ".join(map(str, cols))))
+    x = check_items(df, cols, where=t("reliability.in_scale", items=", ".join(map(str, cols))),
+                    allow_constant=True)  # zero variance is checked on the covariance matrix
     return _alpha_matrix(x, cols, level=level, warn=warn)
 
 
 def _alpha_matrix(x: np.ndarray, cols: list[str], level: float = 0.95, warn: bool = True) -> AlphaResult:
     nsub, k = x.shape
     has_missing = not np.isfinite(x).all()
-    C = pairwise_cov(x)
+    if has_missing:
+        # one pass gives the item covariances and the items' correlations with the mean score
+        ok = np.isfinite(x)
+        x0 = np.where(ok, x, 0.0)
+        item_n = ok.sum(axis=0)
+        item_mean = x0.sum(axis=0) / item_n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            score = x0.sum(axis=1) / ok.sum(axis=1)  # mean of the answered items (NaN if none)
+        cov, cor = pairwise_cov_cor(np.column_stack([x, score]))
+        C, raw_r = cov[:k, :k], cor[-1, :k]
+    else:
+        item_n = np.full(k, nsub)
+        item_mean = x.mean(axis=0)
+        score = x.mean(axis=1)
+        cov = np.cov(np.column_stack([x, score]), rowvar=False)
+        C = cov[:k, :k]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            raw_r = cov[-1, :k] / np.sqrt(cov[-1, -1] * np.diag(C))
+    flat = [c for c, v in zip(cols, np.diag(C)) if not v > 0]
+    if flat:
+        raise DataError(t("psy.zero_variance", columns=", ".join(map(str, flat)),
+                          where=t("reliability.in_scale", items=", ".join(map(str, cols)))))
     d = np.sqrt(np.diag(C))
     R = C / np.outer(d, d)
     total = _alpha_parts(C, R)
     ase = math.sqrt(total["Q"] / nsub)
-    with warnings.catch_warnings():  # rows without any answer give NaN scores, as in psych
-        warnings.simplefilter("ignore", RuntimeWarning)
-        score = np.nanmean(x, axis=1) if has_missing else x.mean(axis=1)
-    item_n = np.isfinite(x).sum(axis=0)
     # item statistics (psych's item.stats)
-    raw_r = pairwise_cor(np.column_stack([x, score]))[-1, :k] if has_missing else \
-        np.corrcoef(np.column_stack([x, score]), rowvar=False)[-1, :k]
     std_r = R.sum(axis=0) / math.sqrt(R.sum())
     RC = R.copy()
     np.fill_diagonal(RC, smc(R))
@@ -231,8 +247,7 @@ def _alpha_matrix(x: np.ndarray, cols: list[str], level: float = 0.95, warn: boo
                          "SN": r12 / (1 - r12), "alpha_se": np.nan, "var_r": 0.0, "median_r": r12})
     items = pd.DataFrame({
         "n": item_n, "raw_r": raw_r, "std_r": std_r, "r_cor": r_cor, "r_drop": r_drop,
-        "mean": np.nanmean(x, axis=0) if has_missing else x.mean(axis=0),
-        "sd": np.sqrt(np.diag(C)) if not has_missing else np.nanstd(x, axis=0, ddof=1),
+        "mean": item_mean, "sd": np.sqrt(np.diag(C)),
         "alpha_if_deleted": [p["raw_alpha"] for p in drop],
         "std_alpha_if_deleted": [p["std_alpha"] for p in drop],
         "G6_if_deleted": [p["G6"] for p in drop],
@@ -244,7 +259,8 @@ def _alpha_matrix(x: np.ndarray, cols: list[str], level: float = 0.95, warn: boo
     }, index=pd.Index(cols, name="item"))
     tot = pd.Series({"raw_alpha": total["raw_alpha"], "std_alpha": total["std_alpha"], "G6": total["G6"],
                      "average_r": total["average_r"], "SN": total["SN"], "ase": ase,
-                     "mean": float(np.nanmean(score)), "sd": float(np.nanstd(score, ddof=1)),
+                     "mean": float(np.mean(score[np.isfinite(score)])),
+                     "sd": float(np.std(score[np.isfinite(score)], ddof=1)),
                      "median_r": total["median_r"]})
     ci = feldt_ci(total["raw_alpha"], nsub, k, level)
     notes = _sign_notes(total["raw_alpha"], items)
