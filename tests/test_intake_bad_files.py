@@ -101,3 +101,35 @@ def test_cli_fit_persian_digits_file_equals_clean_file(model_file, tmp_path, cap
         out[name] = json.loads(js.read_text(encoding="utf-8"))
     assert out["clean.csv"] == out["persian_digits_bom_crlf.csv"] == out["semicolon_decimal_comma.csv"]
     assert out["clean.csv"]["fit"]["ntotal"] == 20
+
+
+# model and data that read fine but cannot be fitted: the messages come from cem_edu.sem
+FIT_EXPECTED = {
+    ("fun.lav", "zero_variance.csv"):
+        "column(s) FUN2 have zero variance (every answer is the same); drop them from the model.",
+    ("fun.lav", "collinear.csv"):
+        "the covariance matrix is not positive definite: the variables FUN3, FUN1 are (nearly) linearly dependent; "
+        "drop one of them or a sum/duplicate column.",
+    ("fun.lav", "too_few_rows.csv"):
+        "only 3 complete rows for 4 model variables; the covariance matrix needs more rows than variables — collect "
+        "more data or simplify the model.",
+    ("missing_variable.lav", "clean.csv"):
+        "model variable(s) not in the data: 'FUN9' (did you mean FUN4, FUN3, FUN2); check the spelling in the model "
+        "or rename the columns.",
+    ("malformed.lav", "clean.csv"):
+        "line 1: 'functional =~ FUN1 + FUN2 +': the term 'FUN1 + FUN2 +' is incomplete; write modifier*variable, "
+        "e.g. a*x1 or 1*x1.",
+    ("unidentified.lav", "clean.csv"):
+        "the model has more free parameters (4) than sample moments (3), df = -1; it is not identified — fix some "
+        "parameters or add indicators.",
+}
+
+
+@pytest.mark.parametrize("model, data", sorted(FIT_EXPECTED))
+def test_cli_fit_on_unfittable_input_exits_2_with_one_line(model, data, capsys):
+    from cem_edu.cli import main
+
+    assert main(["fit", str(BAD / model), str(BAD / data), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip().splitlines() == [f"cem-edu: error: {FIT_EXPECTED[(model, data)]}"]

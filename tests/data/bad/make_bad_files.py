@@ -78,6 +78,19 @@ def main():
                                           + "\n".join(clean.splitlines()[1:4]) + ",extra\n"
                                           + "\n".join(clean.splitlines()[4:]) + "\n", encoding="utf-8")
     (HERE / "responses.json").write_text('{"FUN1": [1, 2]}\n', encoding="utf-8")
+    # files that read fine but cannot be fitted (messages come from cem_edu.sem through the CLI)
+    zero = df.copy()
+    zero["FUN2"] = 5.0
+    (HERE / "zero_variance.csv").write_text(csv_text(zero), encoding="utf-8")
+    col = df.copy()
+    col["FUN3"] = col["FUN1"]
+    (HERE / "collinear.csv").write_text(csv_text(col), encoding="utf-8")
+    (HERE / "too_few_rows.csv").write_text(csv_text(df.head(3)), encoding="utf-8")
+    (HERE / "fun.lav").write_text("functional =~ FUN1 + FUN2 + FUN3 + FUN4\n", encoding="utf-8")
+    (HERE / "missing_variable.lav").write_text("functional =~ FUN1 + FUN2 + FUN9 + FUN4\n", encoding="utf-8")
+    (HERE / "malformed.lav").write_text("functional =~ FUN1 + FUN2 +\nsatisfaction ~~~ functional\n",
+                                        encoding="utf-8")
+    (HERE / "unidentified.lav").write_text("f =~ FUN1 + FUN2\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
