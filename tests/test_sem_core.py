@@ -44,6 +44,7 @@ CASES = {
     "hs_second": ("second_model", HS, {}),
     "hs_mimic": ("mimic_model", HS, {}),
     "pd_stdlv": ("pd_model", PD, dict(std_lv=True)),
+    "hs_cov_mean": ("cov_model", HS, dict(meanstructure=True)),
 }
 FIT_MEASURES = ["npar", "fmin", "chisq", "df", "pvalue", "baseline_chisq", "baseline_df", "cfi", "tli", "nfi",
                 "rfi", "ifi", "rni", "logl", "unrestricted_logl", "aic", "bic", "bic2", "ntotal", "rmsea",

@@ -100,3 +100,4 @@ x2 ~~ x4"
 write_fit(cfa(second_model, data = hs), "hs_second")
 write_fit(sem(mimic_model, data = hs), "hs_mimic")
 write_fit(sem(pd_model, data = pd, std.lv = TRUE), "pd_stdlv")
+write_fit(sem(cov_model, data = hs, meanstructure = TRUE), "hs_cov_mean")
