@@ -20,7 +20,7 @@ from .errors import CemError
 from .i18n import get_language, t
 
 __all__ = ["NOTEBOOKS", "Notebook", "learning_path", "glossary", "GLOSSARY_TERMS",
-           "score_answers", "quiz", "checklist", "bilingual"]
+           "score_answers", "quiz", "checklist", "bilingual", "label"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,20 @@ def glossary(terms=None, language: str | None = None) -> pd.DataFrame:
 def bilingual(en: str, fa: str, language: str | None = None) -> str:
     """Pick the English or Persian version of a short notebook-only text (current language)."""
     return fa if (language or get_language()) == "fa" else en
+
+
+def label(text, language: str | None = None):
+    """Translate a short English data label of a notebook (a touchpoint, a segment, a table heading).
+
+    Looks ``curriculum.label.<text>`` up in the string catalogue; text without an entry is returned
+    unchanged, so ``df.rename(index=label)`` or ``df.map(label)`` are safe on any table.
+    Non-strings (numbers) pass through.
+    """
+    if not isinstance(text, str):
+        return text
+    key = f"curriculum.label.{text}"
+    out = t(key, language)
+    return text if out == key else out
 
 
 def score_answers(answers: dict, key: dict) -> tuple[int, dict]:

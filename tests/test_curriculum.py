@@ -342,3 +342,16 @@ def test_time_in_header_matches_learning_path(name):
     assert m, f"{name}: header has no 'Time needed: about N minutes'"
     expected = {nb_.number: nb_.minutes for nb_ in PATH}[name[:2]]
     assert int(m.group(1)) == expected, f"{name}: header says {m.group(1)} min, the learning path {expected} min"
+
+
+def test_label_translates_known_data_labels_only():
+    import pandas as pd
+
+    from cem_edu.notebook import label
+
+    assert label("call centre", "fa") == "مرکز تماس" and label("call centre", "en") == "call centre"
+    assert label("not in the catalogue", "fa") == "not in the catalogue"
+    assert label(3.5, "fa") == 3.5
+    table = pd.DataFrame({"owner": ["account teams", "?"]}, index=["branch", "x"])
+    fa = table.map(lambda v: label(v, "fa")).rename(index=lambda v: label(v, "fa"))
+    assert fa.loc["شعبه", "owner"] == "تیم‌های حساب" and fa.loc["x", "owner"] == "?"
