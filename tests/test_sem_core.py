@@ -76,6 +76,9 @@ def test_estimates_match_lavaan(name):
     m = ref.merge(res.estimates, on=key, how="outer", suffixes=("_lavaan", ""), indicator=True)
     assert (m["_merge"] == "both").all(), m.loc[m["_merge"] != "both", key + ["_merge"]]
     assert len(res.estimates) == len(ref)
+    # same rows in the same order as parameterEstimates()
+    assert list(zip(ref["lhs"], ref["op"], ref["rhs"].fillna(""), ref["group"])) == \
+        list(zip(res.estimates["lhs"], res.estimates["op"], res.estimates["rhs"], res.estimates["group"]))
     for col, tol in (("est", 5e-4), ("se", 1e-4), ("std_all", 1e-4), ("std_lv", 5e-4), ("ci_lower", 1e-3)):
         diff = np.abs(m[f"{col}_lavaan"].to_numpy(float) - m[col].to_numpy(float))
         assert np.nanmax(diff) < tol, (col, m.loc[diff >= tol, key + [f"{col}_lavaan", col]])
