@@ -290,8 +290,11 @@ class FitResult:
                 f"df={int(f['df'])} cfi={f['cfi']:.3f} rmsea={f['rmsea']:.3f}>")
 
     def _repr_html_(self) -> str:
-        head = "<br>".join(html.escape(s) for s in self._header())
+        head = html.escape("\n".join(self._header()))
         show = self.estimates.copy()
         show["label"] = show["label"].where(~show["label"].astype(str).str.startswith("."), "")
-        table = show.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="")
-        return f"<div><p>{head}</p>{table}</div>"
+        if show["group"].nunique() == 1 or (set(show["group"]) <= {0, 1}):
+            show = show.drop(columns="group")
+        table = show.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="", border=0)
+        return (f"<div class='cem-edu-fit'><pre style='font-size:90%'>{head}</pre>"
+                f"<details open><summary>{html.escape(t('sem.result.estimates'))}</summary>{table}</details></div>")
