@@ -109,7 +109,7 @@ def _moments(X, idx):
     Xb = X[idx]                                  # (r, n, p)
     m = Xb.mean(axis=1)
     D = Xb - m[:, None, :]
-    C = np.einsum("rni,rnj->rij", D, D) / X.shape[0]
+    C = np.matmul(D.transpose(0, 2, 1), D) / X.shape[0]
     return m, C
 
 
@@ -409,6 +409,7 @@ class BatchML:
 
         F, g = ev(np.arange(R), X)
         active = np.isfinite(F)
+        eye = np.eye(k)
         for _ in range(maxiter):
             gmax = np.abs(g).max(axis=1) if k else np.zeros(R)
             conv |= active & (gmax < tol)
@@ -416,13 +417,16 @@ class BatchML:
             idx = np.flatnonzero(active)
             if len(idx) == 0:
                 break
-            d = -np.einsum("rij,rj->ri", Hk[idx], g[idx])
-            gd = np.einsum("ri,ri->r", g[idx], d)
+            full = len(idx) == R
+            Hs = Hk if full else Hk[idx]
+            gi = g if full else g[idx]
+            d = -np.matmul(Hs, gi[:, :, None])[:, :, 0]
+            gd = np.einsum("ri,ri->r", gi, d)
             neg = gd >= 0                      # not a descent direction: reset to steepest descent
             if neg.any():
-                Hk[idx[neg]] = np.eye(k)
-                d[neg] = -g[idx[neg]]
-                gd[neg] = -np.einsum("ri,ri->r", g[idx[neg]], g[idx[neg]])
+                Hs[neg] = eye
+                d[neg] = -gi[neg]
+                gd[neg] = -np.einsum("ri,ri->r", gi[neg], gi[neg])
             t = np.ones(len(idx))
             Fn = np.full(len(idx), np.inf)
             gn = np.zeros((len(idx), k))
@@ -438,21 +442,23 @@ class BatchML:
                     break
                 t[todo] *= 0.5
             failed = np.isinf(Fn)
-            active[idx[failed]] = False
-            good = ~failed
-            ii = idx[good]
-            sv = t[good, None] * d[good]
-            yv = gn[good] - g[ii]
-            X[ii] += sv
-            F[ii] = Fn[good]
-            g[ii] = gn[good]
+            sv = t[:, None] * d
+            yv = gn - gi
+            sv[failed] = 0.0
+            yv[failed] = 0.0
             sy = np.einsum("ri,ri->r", sv, yv)
             upd = sy > 1e-14
-            if upd.any():
-                j = ii[upd]
-                s_, y_, rho = sv[upd], yv[upd], 1.0 / sy[upd]
-                Hy = np.einsum("rij,rj->ri", Hk[j], y_)
-                yHy = np.einsum("ri,ri->r", y_, Hy)
-                Hk[j] += ((1 + rho * yHy) * rho)[:, None, None] * s_[:, :, None] * s_[:, None, :] \
-                    - rho[:, None, None] * (Hy[:, :, None] * s_[:, None, :] + s_[:, :, None] * Hy[:, None, :])
+            rho = np.where(upd, 1.0 / np.where(upd, sy, 1.0), 0.0)
+            Hy = np.matmul(Hs, yv[:, :, None])[:, :, 0]
+            yHy = np.einsum("ri,ri->r", yv, Hy)
+            A = ((1 + rho * yHy) * rho)[:, None] * sv - rho[:, None] * Hy
+            Hs += sv[:, :, None] * A[:, None, :] - (rho[:, None] * Hy)[:, :, None] * sv[:, None, :]
+            if not full:
+                Hk[idx] = Hs
+            good = ~failed
+            ii = idx[good]
+            X[ii] += sv[good]
+            F[ii] = Fn[good]
+            g[ii] = gn[good]
+            active[idx[failed]] = False
         return X, conv
