@@ -50,7 +50,7 @@ def _check_columns(frame: pd.DataFrame, ov: list, group: str | None) -> None:
         hints = []
         for v in missing:
             close = difflib.get_close_matches(v, [str(c) for c in frame.columns], n=3)
-            hints.append(f"'{v}'" + (f" (" + t("sem.data.did_you_mean") + " " + ", ".join(close) + ")" if close else ""))
+            hints.append(f"'{v}'" + (" (" + t("sem.data.did_you_mean") + " " + ", ".join(close) + ")" if close else ""))
         raise DataError(t("sem.data.missing_columns", columns=", ".join(hints)))
     if group is not None and group not in frame.columns:
         close = difflib.get_close_matches(group, [str(c) for c in frame.columns], n=3)
@@ -197,7 +197,7 @@ def _warn_heywood(res: FitResult) -> None:
 def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", group: str | None = None,
         group_equal=None, std_lv: bool = False, bootstrap: int = 0, ci: str = "percentile", seed=None,
         progress: bool = True, *, group_partial=None, meanstructure: bool | None = None,
-        fixed_x: bool = True, start=None) -> FitResult:
+        fixed_x: bool = True, start=None, n_jobs: int = 1, backend: str | None = None) -> FitResult:
     """Fit a CFA/SEM model written in lavaan syntax.
 
     Parameters
@@ -212,6 +212,8 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
     std_lv : identify factors by unit variances instead of marker loadings.
     bootstrap : number of bootstrap draws for SEs/CIs (0 = none); ``ci`` "percentile" or "bca".
     seed, progress : bootstrap random seed and progress bar.
+    n_jobs, backend : bootstrap parallelism through joblib (``backend="dask"`` runs on a
+        dask.distributed cluster; the draws do not depend on either).
 
     Returns
     -------
@@ -249,7 +251,7 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
             from .bootstrap import bootstrap as _boot
         except ImportError:
             raise ModelError(t("sem.fit.not_available", what="bootstrap")) from None
-        res = _boot(res, int(bootstrap), ci=ci, seed=seed, progress=progress)
+        res = _boot(res, int(bootstrap), ci=ci, seed=seed, progress=progress, n_jobs=n_jobs, backend=backend)
     return res
 
 
