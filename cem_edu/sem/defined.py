@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import ModelError
 from ..i18n import t
 
-__all__ = ["compile_defined", "DefinedParameters"]
+__all__ = ["DefinedParameters"]
 
 _BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
         ast.Pow: operator.pow}

@@ -20,14 +20,13 @@ power can call it thousands of times with a warm start.
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from ..errors import DataError, EstimationWarning, ModelError
+from ..errors import DataError
 from ..i18n import t
 from .model import Model
 

@@ -212,7 +212,6 @@ class Model:
 
     def _core(self, x, g):
         M = self.matrices(x, g)
-        m = self.m
         if not self._has_beta[g]:
             A = self._eye
         else:
