@@ -88,3 +88,12 @@ def test_fiml_bootstrap_refused_with_message():
 
     with pytest.raises(ModelError, match="bootstrap"):
         fit(HS_MODEL, HS_MCAR, missing="fiml", bootstrap=10)
+
+
+def test_fiml_multigroup_on_complete_data_matches_ml_estimates():
+    from _sem_extras_common import HS
+
+    res = fit(HS_MODEL, HS, missing="fiml", group="school", group_equal=["loadings"])
+    assert_estimates(res, "hs_inv_metric", cols=("est", "std_all"), tol=1e-4)
+    assert_fit(res, "hs_inv_metric", ["chisq", "df", "logl", "unrestricted_logl", "cfi", "tli", "rmsea", "srmr",
+                                      "aic", "bic"], tol=1e-5)
