@@ -1,16 +1,27 @@
 """Structural equation models in lavaan syntax: CFA, SEM, multigroup; ML estimation.
 
     import cem_edu as ce
-    res = ce.fit("visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6", data)
-    res.estimates; res.fit; res.r2; res.residuals()
+    res = ce.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6", data)
+    res.estimates; res.fit; res.r2; res.residuals(); res.total_effects()
 
 The numbers follow lavaan 0.6 (``sem()``/``cfa()`` defaults, ML with biased
 covariances, expected information, chisq = N F); tests compare them with stored
-lavaan output.
+lavaan output (tests/reference/sem_core.R).
 
-Internal interface (used by robust.py, fiml.py, bootstrap.py, invariance, power):
-``prepare(model, data, ...) -> (Model, SampleStats)``, ``ml.estimate(model, stats, start=x0)``,
-``ml.objective``, ``ml.information``, ``Model.implied/jacobian``, ``finish(...) -> FitResult``.
+Internal interface (used by robust.py, fiml.py, bootstrap.py, invariance.py, power.py):
+
+* ``prepare(model, data, group=, group_equal=, group_partial=, std_lv=, meanstructure=, missing=,
+  fixed_x=) -> (Model, SampleStats, frame)`` — parse, parameter table, listwise moments, fixed.x filled in.
+* ``ml.estimate(model, stats, start=x0, return_info=False) -> x`` (numpy only; warm start for
+  bootstrap/power); ``ml.stats_from_moments(ov, covs, means, ns)`` builds SampleStats from moments.
+* ``ml.objective(model, stats, x, need)``: F (``need=0``), + gradient (1), + expected Hessian (2,
+  = 2 x unit expected information) or exact Hessian (3).
+* ``ml.information(model, stats, x)``: unit expected information; ``vcov = inv(info) / N``.
+* ``Model.implied(x) -> [(Sigma_g, mu_g or None)]``; ``Model.jacobian(x) -> [(dvechSigma_g (p*, npar),
+  dmu_g (p, npar) or None)]``; ``Model.matrices(x, g)``; ``Model.total_effects(x, g)``;
+  ``Model.rows`` / ``Model.partable`` (``free`` = 1-based index into x, shared by equal labels).
+* ``finish(model, stats, x, opt, ..., information=None, vcov=None) -> FitResult`` (pass your own
+  ``vcov`` for robust or bootstrap standard errors); ``fitmeasures.fit_measures(model, stats, x)``.
 """
 from __future__ import annotations
 
