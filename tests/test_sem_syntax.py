@@ -193,3 +193,17 @@ def test_accepts_cleandata_like_objects():
     assert res.n_used == 301
     with pytest.raises(DataError, match="DataFrame"):
         fit("f =~ x1 + x2 + x3", [1, 2, 3])
+
+
+def test_nullable_and_string_columns_and_categorical_groups():
+    d = HS.copy()
+    for c in ["x1", "x2", "x3"]:
+        d[c] = (d[c] * 3).round().astype("Int64")
+    d.loc[[1, 2], "x2"] = pd.NA
+    d["x4"] = d["x4"].astype(str)                      # numbers stored as text
+    res = fit("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x6", d)
+    assert (res.n_used, res.n_dropped) == (299, 2)
+    d["school"] = pd.Categorical(d["school"], categories=["Grant-White", "Pasteur"])
+    res = fit("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x6", d, group="school")
+    assert res.group_labels == ["Grant-White", "Pasteur"]        # factor levels, as R
+    assert fit("f =~ x1 + x2 + x3", HS, group="school").group_labels == ["Pasteur", "Grant-White"]

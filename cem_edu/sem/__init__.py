@@ -133,7 +133,13 @@ def prepare(model: str, data, *, group: str | None = None, group_equal=None, gro
     if group is not None:
         if group not in frame.columns:
             _check_columns(frame, [], group)
-        labels = list(pd.unique(frame[group].dropna()))
+        col = frame[group]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            # like an R factor: the order of the categories (levels) that occur
+            present = set(col.dropna().unique())
+            labels = [c for c in col.cat.categories if c in present]
+        else:
+            labels = list(pd.unique(col.dropna()))   # order of first appearance (lavaan, character column)
         if len(labels) < 2:
             raise DataError(t("sem.data.one_group", group=group))
     ngroups = len(labels) if labels else 1

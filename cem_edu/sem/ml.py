@@ -80,9 +80,9 @@ def sample_stats(data: pd.DataFrame, ov: list, group: str | None = None, group_l
     """
     cols = list(ov)
     try:
-        Xall = data[cols].to_numpy(dtype=float)
+        Xall = data[cols].to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError):
-        Xall = data[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        Xall = data[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     complete = ~np.isnan(Xall).any(axis=1)
     gcol = None
     if group:
