@@ -355,3 +355,22 @@ def test_label_translates_known_data_labels_only():
     table = pd.DataFrame({"owner": ["account teams", "?"]}, index=["branch", "x"])
     fa = table.map(lambda v: label(v, "fa")).rename(index=lambda v: label(v, "fa"))
     assert fa.loc["شعبه", "owner"] == "تیم‌های حساب" and fa.loc["x", "owner"] == "?"
+
+
+@pytest.mark.xfail(reason="ce.fit: start values give a non-positive-definite implied covariance for a CFA with a "
+                          "single-indicator factor (CUSCO ~~ 0*CUSCO); worked before commit c2173f8. Notebook 12 "
+                          "fits its CFA without the single-item construct meanwhile.", strict=False)
+def test_case_study_cfa_with_single_item_factor_matches_lavaan():
+    import pandas as pd
+
+    import cem_edu as ce
+
+    mobi = ce.load_dataset("mobi")
+    blocks = {"Image": "IMAG", "Expectation": "CUEX", "Quality": "PERQ", "Value": "PERV",
+              "Satisfaction": "CUSA", "Complaints": "CUSCO", "Loyalty": "CUSL"}
+    items = {c: [col for col in mobi.columns if col.startswith(p)] for c, p in blocks.items()}
+    model = "\n".join(f"{c} =~ " + " + ".join(v) for c, v in items.items()) + "\nCUSCO ~~ 0*CUSCO\n"
+    res = ce.fit(model, mobi, progress=False)
+    ref = pd.read_csv(REFERENCE_ECSI / "lavaan_cfa_fit.csv").set_index("measure")["value"]
+    for m in ("npar", "chisq", "df", "cfi", "tli", "rmsea", "srmr"):
+        assert res.fit[m] == pytest.approx(ref[m], abs=1e-3), m

@@ -28,3 +28,10 @@ pe <- parameterEstimates(fit, standardized = TRUE)
 write.csv(pe[, c("lhs", "op", "rhs", "est", "se", "pvalue", "std.all")], file.path(out, "lavaan_estimates.csv"), row.names = FALSE)
 fm <- fitMeasures(fit, c("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr"))
 write.csv(data.frame(measure = names(fm), value = as.numeric(fm)), file.path(out, "lavaan_fit.csv"), row.names = FALSE)
+
+# The measurement model alone (CFA), with the single-indicator Complaints factor (lavaan fixes nothing
+# automatically here because the residual variance is fixed explicitly, as in the notebook).
+cfa_model <- sub("Expectation ~ Image[\\s\\S]*", "", model, perl = TRUE)
+cfa <- cfa(cfa_model, data = mobi)
+fm <- fitMeasures(cfa, c("npar", "chisq", "df", "cfi", "tli", "rmsea", "srmr"))
+write.csv(data.frame(measure = names(fm), value = as.numeric(fm)), file.path(out, "lavaan_cfa_fit.csv"), row.names = FALSE)
