@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._moments import single_thread
 from .errors import DataError
 from .i18n import t
 
@@ -50,6 +51,7 @@ def measurement_syntax(spec: dict[str, list[str]]) -> str:
     return "\n".join(lines)
 
 
+@single_thread
 def measurement(df: pd.DataFrame, spec: dict[str, list[str]]) -> Measurement:
     """Fit the measurement model of ``spec`` on ``df`` (listwise) and collect loadings, ψ and S."""
     cols = list(dict.fromkeys(c for v in spec.values() for c in v))

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from ._moments import single_thread
 from .errors import DataError
 from .i18n import t
 
@@ -95,6 +96,7 @@ def _smooth(r: np.ndarray, eig_tol: float = 1e-12) -> np.ndarray:
     return s * np.outer(d, d)
 
 
+@single_thread
 def polychoric_matrix(data: pd.DataFrame, correct: float = 0.5, max_categories: int = 8,
                       smooth: bool = True) -> pd.DataFrame:
     """Polychoric correlation matrix of ordinal (integer-coded) items, as ``psych::polychoric(x)$rho``.

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .._constructs import check_items, frame, resolve_spec
-from .._moments import pairwise_cor, smc
+from .._moments import pairwise_cor, single_thread, smc
 from ..errors import DataError
 from ..i18n import format_number, t
 from .rotation import rotate as _rotate
@@ -70,6 +70,7 @@ class KMOResult:
         return _html_table(self.items.to_frame("msa"), t("factor.kmo_line", msa=format_number(self.msa, 3)))
 
 
+@single_thread
 def kmo(data, items=None) -> KMOResult:
     """Kaiser–Meyer–Olkin measure of sampling adequacy, as psych::KMO.
 
@@ -120,6 +121,7 @@ class BartlettResult:
         return f"<div class='cem-edu-output'><p>{self}</p></div>"
 
 
+@single_thread
 def bartlett(data, items=None) -> BartlettResult:
     """Bartlett's test that the correlation matrix is an identity matrix, as psych::cortest.bartlett.
 
@@ -237,6 +239,7 @@ class EFAResult:
         return html + "</div>"
 
 
+@single_thread
 def efa(data, n_factors: int, rotation: str = "oblimin", method: str = "minres", items=None) -> EFAResult:
     """Exploratory factor analysis, as ``psych::fa(r, nfactors, rotate = rotation, fm = method)``.
 
@@ -355,6 +358,7 @@ def _fa_values(R: np.ndarray) -> np.ndarray:
     return np.linalg.eigvalsh(S)[::-1]
 
 
+@single_thread
 def parallel_analysis(data, items=None, *, n_iter: int = 20, quantile: float = 0.95, seed: int | None = 0,
                       progress: bool = False) -> ParallelResult:
     """Horn's parallel analysis, as psych::fa.parallel (fm = "minres", simulated normal data).
