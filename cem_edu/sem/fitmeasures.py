@@ -169,7 +169,7 @@ def fit_measures(model: Model, stats: SampleStats, x: np.ndarray, fmin: float | 
     G = model.ngroups
     npar = model.npar
     df = count_df(model)
-    chisq = N * F
+    chisq = max(N * F, 0.0)          # rounding can make a saturated model's F slightly negative
     pvalue = float(special.chdtrc(df, chisq)) if df > 0 else np.nan
     bchisq, bdf = baseline(model, stats)
     bp = float(special.chdtrc(bdf, bchisq)) if bdf > 0 else np.nan
