@@ -48,3 +48,15 @@ def test_mlr_with_fiml_se_and_scaled_test():
     res = fit(HS_MODEL, HS_MCAR, estimator="MLR", missing="fiml")
     assert_estimates(res, "hs_fiml_mlr", cols=("est", "se"), tol=1e-4)
     assert_fit(res, "hs_fiml_mlr", ["chisq", "chisq_scaled", "chisq_scaling_factor", "logl"], tol=1e-4)
+
+
+@pytest.mark.parametrize("name,mdl,data", [("pd_mlr", "pd_model", "PD"), ("hs_cov_mlr", "cov_model", "HS")])
+def test_mlr_sem_with_labels_and_fixed_x_covariates(name, mdl, data):
+    """Equality labels + residual covariances (PoliticalDemocracy) and fixed.x covariates (the
+    exogenous block is left out of the saturated-model trace, as lavaan does)."""
+    import _sem_extras_common as c
+
+    res = fit(model(mdl), getattr(c, data), estimator="MLR")
+    assert_estimates(res, name, cols=("est", "se", "std_all"), tol=5e-4)
+    assert_fit(res, name, ["chisq", "chisq_scaled", "chisq_scaling_factor", "baseline_chisq_scaling_factor",
+                           "cfi_robust", "tli_robust", "rmsea_robust", "rmsea_ci_upper_robust"], tol=1e-5)

@@ -432,7 +432,7 @@ def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal
         parts = [np.flatnonzero(gcol == lab) for lab in labels]
     else:
         parts = [np.arange(len(frame))]
-    groups, em, covs, means, ns = [], [], [], [], []
+    groups, covs, means, ns = [], [], [], []
     n_dropped = 0
     p = mod.p
     for lab, rows in zip(labels or [None], parts):
@@ -453,8 +453,6 @@ def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal
         covs.append(S1)
         means.append(mu1)
         ns.append(Y.shape[0])
-    if group is None:
-        n_dropped += 0
     stats = ml.stats_from_moments(mod.ov, covs, means, ns, labels or [None], data=None,
                                   n_dropped=n_dropped, missing="ml")
     ml.fill_exo(mod, stats)

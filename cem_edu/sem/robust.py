@@ -103,7 +103,6 @@ def robust_ml(objective: CasewiseObjective, x: np.ndarray, A: np.ndarray | None,
     FIML) at which the Mplus-variant trace evaluates A1 and B1 ("unstructured").
     """
     model = objective.model
-    p = model.p
     rc = objective.rc
     if A is None:
         A = numeric_hessian(objective.grad, x)
@@ -116,6 +115,7 @@ def robust_ml(objective: CasewiseObjective, x: np.ndarray, A: np.ndarray | None,
     meanstructure = implied[0][1] is not None
     Ainv = np.linalg.inv(A)
     B = np.zeros_like(A)
+    xmask = _x_mask(model, rc, meanstructure)
     tr_h1 = 0.0
     B0_groups = []
     scores = []
@@ -131,43 +131,63 @@ def robust_ml(objective: CasewiseObjective, x: np.ndarray, A: np.ndarray | None,
         B0g = Delta.T @ B1 @ Delta
         B += fg * B0g
         B0_groups.append(B0g)
-        tr_h1 += np.sum(B1u * np.linalg.inv(A1u).T)
+        keep = ~xmask
+        tr_h1 += np.sum(B1u[np.ix_(keep, keep)] * np.linalg.inv(A1u[np.ix_(keep, keep)]).T)
         scores.append(sc @ Delta)
     vcov = Ainv @ B @ Ainv / N
     tr_h0 = float(np.sum(B * Ainv.T))
     ug = tr_h1 - tr_h0
     c = ug / df if df > 0 else np.nan
-    cb = _baseline_scaling(objective, meanstructure, tr_h1) if baseline else np.nan
+    cb = _baseline_scaling(objective, meanstructure, tr_h1, h1) if baseline else np.nan
     return RobustResult(vcov=vcov, A=A, B=B, trace_ugamma=float(ug), scaling_factor=float(c),
                         baseline_scaling_factor=float(cb), scores=scores)
 
 
-def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: float) -> float:
+def _x_mask(model, rc, meanstructure: bool) -> np.ndarray:
+    """Elements of θ = (μ, vech Σ) that involve only fixed exogenous covariates (fixed.x): lavaan
+    zeroes them in the saturated-model information, so the trace ignores them."""
+    r, c = rc
+    xi = np.zeros(model.p, bool)
+    xi[[model.ov.index(v) for v in model.names.ov_x]] = True
+    m = xi[r] & xi[c]
+    return np.r_[xi, m] if meanstructure else m
+
+
+def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: float, h1) -> float:
     """Yuan–Bentler scaling factor of the independence model (diagonal Σ, free means when the
-    model has a mean structure), estimated in each group from the same data."""
+    model has a mean structure; the block of fixed exogenous covariates kept at its sample
+    values), estimated in each group from the same data."""
     from .fiml import independence_loglik
 
-    p = objective.model.p
+    model = objective.model
+    p = model.p
     rc = objective.rc
     r, c = rc
-    diag_pos = np.flatnonzero(r == c)
-    N = objective.N
+    xi = np.zeros(p, bool)
+    xi[[model.ov.index(v) for v in model.names.ov_x]] = True
+    yi = np.flatnonzero(~xi)
+    pos = {(a, b): k for k, (a, b) in enumerate(zip(r, c))}
     tr_h0 = 0.0
     df_b = 0
     for g, pats in enumerate(objective.groups):
-        n = sum(pt.n for pt in pats)
         if meanstructure:
             mu, Sig, _ = independence_loglik(pats, p)
         else:
             mu = objective.means[g]
             Sig = np.diag(np.diag(_complete_cov(pats, mu)))
-        k = len(r) + (p if meanstructure else 0)
+        if xi.any():
+            Sh, muh = h1[g]
+            Sig[np.ix_(xi, xi)] = Sh[np.ix_(xi, xi)]
+            mu = mu.copy()
+            mu[xi] = muh[xi]
         off = p if meanstructure else 0
-        nb = p + (p if meanstructure else 0)
-        D = np.zeros((k, nb))
+        k = len(r) + off
+        cols = []
         if meanstructure:
-            D[np.arange(p), np.arange(p)] = 1.0
-        D[off + diag_pos, (p if meanstructure else 0) + np.arange(p)] = 1.0
+            cols += [j for j in yi]
+        cols += [off + pos[(j, j)] for j in yi]
+        D = np.zeros((k, len(cols)))
+        D[cols, np.arange(len(cols))] = 1.0
         n_rows = max(int(pt.rows.max()) for pt in pats) + 1
         B1, _ = h1_information_firstorder(pats, Sig, mu, n_rows, rc, meanstructure)
         A1 = h1_information_observed(pats, Sig, mu, rc, meanstructure)
@@ -175,7 +195,8 @@ def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: 
         Bb = D.T @ B1 @ D
         # the baseline's own information is block-diagonal over groups: f_g A_b,g
         tr_h0 += np.sum(Bb * np.linalg.inv(Ab).T)
-        df_b += p * (p - 1) // 2
+        py, px = len(yi), int(xi.sum())
+        df_b += p * (p - 1) // 2 - px * (px - 1) // 2
     return (tr_h1 - tr_h0) / df_b
 
 

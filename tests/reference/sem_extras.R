@@ -33,6 +33,13 @@ write_fit <- function(fit, name) {
 
 # 1. MLR on complete data
 write_fit(cfa(hs_model, data = hs, estimator = "MLR"), "hs_mlr")
+write_fit(sem(pd_model, data = pd, estimator = "MLR"), "pd_mlr")
+cov_model <- "visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9
+visual ~ ageyr + sex
+speed ~ visual + ageyr"
+write_fit(sem(cov_model, data = hs, estimator = "MLR"), "hs_cov_mlr")
 
 # 2. ~10% MCAR missing cells in x1..x9, deterministic; saved so Python reads identical data
 set.seed(20261123)
