@@ -207,3 +207,11 @@ def test_nullable_and_string_columns_and_categorical_groups():
     res = fit("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x6", d, group="school")
     assert res.group_labels == ["Grant-White", "Pasteur"]        # factor levels, as R
     assert fit("f =~ x1 + x2 + x3", HS, group="school").group_labels == ["Pasteur", "Grant-White"]
+
+
+def test_repeated_formula_merges_modifiers():
+    mod, _, _ = prepare("f =~ x1 + x2 + x3\nf =~ a*x2\nf =~ start(0.7)*x3", HS)
+    pt = mod.partable
+    assert len(pt[pt["op"] == "=~"]) == 3
+    assert pt.loc[pt["rhs"] == "x2", "label"].iloc[0] == "a"
+    assert pt.loc[(pt["op"] == "=~") & (pt["rhs"] == "x3"), "start"].iloc[0] == 0.7

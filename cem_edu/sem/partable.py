@@ -154,11 +154,15 @@ def build_partable(statements: list[Statement], defined: list[Statement] | None 
             elif not has_fixed:
                 if s.op == "=~" and not std_lv and first_loading.get(s.lhs) == s.rhs:
                     row["ustart"], row["free_flag"] = 1.0, False
-            if s.op == "~~" and s.lhs in names.ov_x and s.rhs in names.ov_x:
-                pass
             if k in seen:
-                # a repeated formula: the later modifiers win (as lavaan merges them)
-                rows[seen[k]].update({kk: vv for kk, vv in row.items() if kk not in ("lhs", "rhs")})
+                # a repeated formula: merge, the modifiers it gives win (as lavaan)
+                old = rows[seen[k]]
+                if s.mod.label is not None:
+                    old["label"] = row["label"]
+                if has_fixed:
+                    old["ustart"], old["free_flag"] = row["ustart"], row["free_flag"]
+                if s.mod.start is not None:
+                    old["start_user"] = row["start_user"]
                 continue
             seen[k] = len(rows)
             rows.append(row)
