@@ -284,6 +284,10 @@ class FitResult:
                     lines.append(f"  {name[:26]:26s}{r.est:10.3f}{se}{z}{pv}{slv}{sal}")
         return "\n".join(lines)
 
+    def summary(self) -> str:
+        """The lavaan-style summary text (same as ``str(result)``)."""
+        return str(self)
+
     def __repr__(self) -> str:
         f = self.fit
         return (f"<FitResult {self.estimator} n={self.n_used} npar={int(f['npar'])} chisq={f['chisq']:.3f} "
