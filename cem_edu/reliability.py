@@ -32,7 +32,7 @@ from scipy import stats
 from ._constructs import check_items, frame, resolve_spec
 from ._measurement import measurement
 from ._moments import pairwise_cov_cor, smc
-from .errors import DataError, EstimationWarning
+from .errors import DataError, EstimationWarning, ModelError
 from .i18n import format_number, t
 
 __all__ = ["alpha", "AlphaResult", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",
@@ -453,8 +453,12 @@ def reliability(data, spec, *, level: float = 0.95, ordinal: bool = False, warn:
         rows[f] = row
     out = pd.DataFrame(rows).T
     out[["n_items", "n"]] = out[["n_items", "n"]].astype(int)
-    m = measurement(df, sp)
-    out = out.join(_omega_cr_ave(m, sp))
+    try:
+        m = measurement(df, sp)
+        out = out.join(_omega_cr_ave(m, sp))
+    except ModelError as err:  # e.g. a lone 2-item construct: no identified factor model
+        warnings.warn(t("reliability.cfa_failed", reason=str(err)), EstimationWarning, stacklevel=2)
+        out = out.assign(omega=np.nan, cr=np.nan, ave=np.nan)
     if ordinal:
         out = out.join(_ordinal(df, sp))
     out.index.name = "construct"

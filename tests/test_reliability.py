@@ -269,3 +269,18 @@ def test_polychoric_refuses_continuous_or_many_categories():
         polychoric_matrix(SETS["hs"][0][["x1", "x2"]])
     with pytest.raises(DataError, match="10 answer options"):
         polychoric_matrix(SETS["mobi"][0][["CUSA1", "CUSA2"]])
+
+
+def test_lone_two_item_construct_gives_alpha_and_explains_missing_omega():
+    data = SETS["hs"][0]
+    with pytest.warns(EstimationWarning, match="omega, CR and AVE need a factor model"):
+        table = reliability(data, {"pair": ["x1", "x2"]})
+    tot = TOTAL[(TOTAL["data"] == "hs") & (TOTAL["construct"] == "visual")]
+    assert table.loc["pair", "alpha"] == pytest.approx(alpha(data, ["x1", "x2"]).alpha)
+    assert np.isnan(table.loc["pair", "omega"]) and len(tot) == 1
+    # two items next to another construct: identified, and alpha-if-deleted follows psych's 2-item rule
+    res = alpha(data, ["x1", "x2"])
+    c = np.cov(data[["x1", "x2"]].to_numpy(), rowvar=False)
+    assert res.items.loc["x1", "alpha_if_deleted"] == pytest.approx(c[0, 1] / c[1, 1])
+    both = reliability(data, {"pair": ["x1", "x2"], "textual": ["x4", "x5", "x6"]})
+    assert np.isfinite(both.loc["pair", "omega"])
