@@ -13,7 +13,8 @@ HS_MODEL = model("hs_model")
 XS = [f"x{i}" for i in range(1, 10)]
 FIT = ["npar", "chisq", "df", "pvalue", "baseline_chisq", "baseline_df", "cfi", "tli", "nfi", "rfi", "ifi", "rni",
        "logl", "unrestricted_logl", "aic", "bic", "bic2", "ntotal", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
-       "rmsea_pvalue", "srmr"]
+       "rmsea_pvalue", "srmr", "cfi_robust", "tli_robust", "rni_robust", "rmsea_robust", "rmsea_ci_lower_robust",
+       "rmsea_ci_upper_robust", "rmsea_pvalue_robust", "rmsea_notclose_pvalue_robust"]
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,9 @@ def test_mlr_multigroup_metric():
 def test_mlr_with_fiml_se_and_scaled_test():
     res = fit(HS_MODEL, HS_MCAR, estimator="MLR", missing="fiml")
     assert_estimates(res, "hs_fiml_mlr", cols=("est", "se"), tol=1e-4)
-    assert_fit(res, "hs_fiml_mlr", ["chisq", "chisq_scaled", "chisq_scaling_factor", "logl"], tol=1e-4)
+    assert_fit(res, "hs_fiml_mlr", ["chisq", "chisq_scaled", "chisq_scaling_factor", "logl", "cfi_robust",
+                                    "tli_robust", "rmsea_robust", "rmsea_ci_lower_robust", "rmsea_ci_upper_robust",
+                                    "cfi_scaled", "rmsea_scaled"], tol=1e-4)
 
 
 @pytest.mark.parametrize("name,mdl,data", [("pd_mlr", "pd_model", "PD"), ("hs_cov_mlr", "cov_model", "HS")])

@@ -478,9 +478,20 @@ def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal
     fm = _fiml_measures(res.fit, ll0, ll1, llb, mod.npar, df, bdf, N)
     from dataclasses import replace
 
-    res = replace(res, fit=fm, se_type="standard", extras={**res.extras, "fiml": {"patterns": groups}})
-    if str(estimator).upper() == "MLR":
-        from .robust import apply_mlr
+    from .robust import apply_mlr, fiml_corrected, fiml_robust_measures
 
+    mlr = str(estimator).upper() == "MLR"
+    try:   # lavaan's robust CFI/TLI/RMSEA under FIML (FIML-C: V6 for ML, V3 for MLR)
+        rob = fiml_robust_measures(fiml_corrected(obj, x, stats, "V3" if mlr else "V6"), N, ngroups)
+    except (np.linalg.LinAlgError, ValueError):
+        rob = {}
+    for k, v in rob.items():
+        fm[k] = v
+    res = replace(res, fit=fm, se_type="standard", extras={**res.extras, "fiml": {"patterns": groups}})
+    if mlr:
         res = apply_mlr(res, objective=obj, h1=list(zip(covs, means)), A=H)
+        f = res.fit.copy()
+        for k, v in rob.items():
+            f[k] = v
+        res = replace(res, fit=f)
     return res

@@ -307,7 +307,7 @@ def apply_mlr(res, objective: CasewiseObjective | None = None, h1=None, A=None):
     extra = robust_fit_measures(float(f["chisq"]), df, float(f["baseline_chisq"]), float(f["baseline_df"]),
                                 stats.ntotal, model.ngroups, rob)
     if res.missing in ("ml", "fiml"):
-        # lavaan's robust CFI/RMSEA under FIML use a different correction (Savalei 2018); not computed
+        # under FIML lavaan's robust CFI/RMSEA use the FIML-C correction: fit_fiml overwrites these
         for k in ("cfi_robust", "tli_robust", "nnfi_robust", "rmsea_robust", "rmsea_ci_lower_robust",
                   "rmsea_ci_upper_robust", "rmsea_pvalue_robust"):
             extra[k] = np.nan
@@ -317,3 +317,103 @@ def apply_mlr(res, objective: CasewiseObjective | None = None, h1=None, A=None):
     return replace(res, estimates=estimates, fit=fit, vcov=rob.vcov, estimator="MLR",
                    se_type="robust.huber.white", test="yuan.bentler.mplus",
                    extras={**res.extras, "robust": rob})
+
+
+def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, version: str = "V3") -> dict:
+    """lavaan's ``lav_fit_fiml_corrected`` (Zhang & Savalei 2023, "FIML-C"): the ingredients of
+    robust CFI/TLI/RMSEA under FIML.
+
+    T₃ = N F_ML(EM moments; Σ(θ̂), μ(θ̂)) (and T₃,B for the independence model at its FIML
+    estimates); with Wm, Jm the observed and first-order information of the saturated model
+    under missing data and Wc the complete-data one, all at the EM moments,
+    U = Wm − Wm Δ (Δ'WmΔ)⁻¹ Δ' Wm and
+    k = tr(U Wm⁻¹ Wc Wm⁻¹ U Γ), Γ = Wm⁻¹ Jm Wm⁻¹ (V3, MLR)  or  k = tr(Wc Wm⁻¹ U Wm⁻¹) (V6, ML);
+    ĉ = k / df.
+    """
+    from . import ml
+    from .fiml import Pattern, h1_observed_information, independence_loglik
+
+    model = objective.model
+    p = model.p
+    rc = objective.rc
+    r, c = rc
+    N = objective.N
+    G = len(objective.groups)
+    ns = _groups_n(objective.groups)
+    fg = np.array(ns, float) / N
+    jac = model.jacobian(x)
+    Wm, Wc, Jm, Wmi, Dl, DBl = [], [], [], [], [], []
+    diag_pos = np.flatnonzero(r == c)
+    XXB = 0.0
+    for g, pats in enumerate(objective.groups):
+        S, m = em_stats.cov[g], em_stats.mean[g]
+        Wm_g = h1_observed_information(pats, S, m, rc, True)
+        n_rows = max(int(pt.rows.max()) for pt in pats) + 1
+        Jm_g, _ = h1_information_firstorder(pats, S, m, n_rows, rc, True)
+        fake = [Pattern(idx=np.arange(p), rows=np.arange(1), y=m[None], n=1, mean=m, cov=S,
+                        ix=np.ix_(np.arange(p), np.arange(p)))]
+        Wc_g = h1_observed_information(fake, S, m, rc, True)
+        Wm.append(Wm_g)
+        Wc.append(Wc_g)
+        Jm.append(Jm_g)
+        Wmi.append(np.linalg.inv(Wm_g))
+        dS, dmu = jac[g]
+        Dl.append(np.vstack([dmu, dS]))
+        k = p + len(r)
+        DB = np.zeros((k, 2 * p))
+        DB[np.arange(p), np.arange(p)] = 1.0
+        DB[p + diag_pos, p + np.arange(p)] = 1.0
+        DBl.append(DB)
+        muB, SB, _ = independence_loglik(pats, p)
+        vB = np.diag(SB)
+        d = m - muB
+        XXB += ns[g] * (np.sum(np.log(vB)) + np.sum(np.diag(S) / vB) - np.linalg.slogdet(S)[1] - p
+                        + np.sum(d * d / vB))
+    from scipy.linalg import block_diag
+
+    Wm_all = block_diag(*[f * w for f, w in zip(fg, Wm)])
+    Wc_all = block_diag(*[f * w for f, w in zip(fg, Wc)])
+    Wmi_all = block_diag(*[w / f for f, w in zip(fg, Wmi)])
+    Gam_all = block_diag(*[(wi @ j @ wi) / f for f, wi, j in zip(fg, Wmi, Jm)])
+    D_all = np.vstack(Dl)
+    DB_all = block_diag(*DBl)
+
+    def k_of(Delta):
+        E = Delta.T @ Wm_all @ Delta
+        U = Wm_all - Wm_all @ Delta @ np.linalg.solve(E, Delta.T @ Wm_all)
+        if version == "V3":
+            return float(np.trace(U @ Wmi_all @ Wc_all @ Wmi_all @ U @ Gam_all))
+        return float(np.trace(Wc_all @ Wmi_all @ U @ Wmi_all))
+
+    from .fitmeasures import count_df
+
+    df = count_df(model)
+    dfB = G * p * (p - 1) // 2
+    XX3 = N * ml.objective(model, em_stats, x)[0]
+    c3 = k_of(D_all) / df if df > 0 else np.nan
+    cB = k_of(DB_all) / dfB
+    return dict(XX3=float(XX3), df3=df, c_hat3=c3, XX3_scaled=float(XX3 / c3), XX3_null=float(XXB),
+                df3_null=dfB, c_hat3_null=cB)
+
+
+def fiml_robust_measures(fc: dict, N: int, G: int) -> dict:
+    """Robust CFI/TLI/RNI/RMSEA under FIML from :func:`fiml_corrected` (lavaan's formulas)."""
+    X, d, c = fc["XX3"], fc["df3"], fc["c_hat3"]
+    Xb, db, cb = fc["XX3_null"], fc["df3_null"], fc["c_hat3_null"]
+    use = d > 0 and c != 1 and cb != 1
+    ch, chb = (c, cb) if use else (1.0, 1.0)
+    t1 = max(X - ch * d, 0)
+    t2 = max(X - ch * d, Xb - chb * db, 0)
+    cfi = 1.0 if np.isclose(t1, 0) and np.isclose(t2, 0) else 1 - t1 / t2
+    tt1, tt2 = (X - ch * d) * db, (Xb - chb * db) * d
+    tli = 1 - tt1 / tt2 if d > 0 and abs(tt2) > 0 else 1.0
+    rni_den = max(Xb - chb * db, 0)
+    out = {"cfi_robust": cfi, "tli_robust": tli, "nnfi_robust": tli,
+           "rni_robust": 1 - max(X - ch * d, 0) / rni_den if rni_den > 0 else 1.0,
+           "rmsea_robust": float(np.sqrt(max(X / N / d - c / N, 0)) * np.sqrt(G)) if d > 0 else 0.0}
+    lo, up = rmsea_ci(fc["XX3_scaled"], d, N, G, c_hat=c)
+    out["rmsea_ci_lower_robust"], out["rmsea_ci_upper_robust"] = lo, up
+    out["rmsea_pvalue_robust"] = _rmsea_pvalue(fc["XX3_scaled"], d, N, G, c_hat=c)
+    out["rmsea_notclose_pvalue_robust"] = _rmsea_pvalue(fc["XX3_scaled"], d, N, G, c_hat=c, h0=0.08,
+                                                        notclose=True)
+    return out
