@@ -17,7 +17,32 @@ import pandas as pd
 from .errors import DataError, ModelError
 from .i18n import t
 
-__all__ = ["frame", "resolve_spec", "check_items", "scale_bounds", "item_text"]
+__all__ = ["frame", "resolve_spec", "check_items", "scale_bounds", "item_text", "verbatim"]
+
+
+class _Verbatim:
+    """A message field that ``i18n.t`` must not touch (column names keep their ASCII digits in fa)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __format__(self, spec: str) -> str:
+        return format(self.text, spec)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+
+def verbatim(value) -> _Verbatim:
+    """Wrap a name (or a list of names, joined by ", ") so ``t()`` leaves its digits alone."""
+    if isinstance(value, (list, tuple, set, pd.Index)):
+        return _Verbatim(", ".join(map(str, value)))
+    return _Verbatim(str(value))
 
 
 def frame(data) -> pd.DataFrame:
@@ -84,8 +109,8 @@ def resolve_spec(spec, data: pd.DataFrame | None = None) -> dict[str, list[str]]
         for construct, cols in out.items():
             missing = [c for c in cols if c not in data.columns]
             if missing:
-                raise DataError(t("psy.missing_columns", construct=construct, columns=", ".join(map(str, missing)),
-                                  available=", ".join(map(str, list(data.columns)[:12]))))
+                raise DataError(t("psy.missing_columns", construct=verbatim(construct), columns=verbatim(missing),
+                                  available=verbatim(list(data.columns)[:12])))
     return out
 
 
@@ -94,14 +119,14 @@ def check_items(df: pd.DataFrame, cols, where: str = "", allow_constant: bool = 
     cols = list(cols)
     bad = [c for c in cols if not pd.api.types.is_numeric_dtype(df[c])]
     if bad:
-        raise DataError(t("psy.not_numeric", columns=", ".join(map(str, bad)), where=where))
+        raise DataError(t("psy.not_numeric", columns=verbatim(bad), where=verbatim(where)))
     x = df[cols].to_numpy(dtype=float)
     if not allow_constant:
         with np.errstate(invalid="ignore"):
             sd = np.nanstd(x, axis=0)
         flat = [c for c, s in zip(cols, sd) if not np.isfinite(s) or s <= 0]
         if flat:
-            raise DataError(t("psy.zero_variance", columns=", ".join(map(str, flat)), where=where))
+            raise DataError(t("psy.zero_variance", columns=verbatim(flat), where=verbatim(where)))
     return x
 
 

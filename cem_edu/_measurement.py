@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._constructs import verbatim
 from ._moments import single_thread
 from .errors import DataError
 from .i18n import t
@@ -57,7 +58,7 @@ def measurement(df: pd.DataFrame, spec: dict[str, list[str]]) -> Measurement:
     cols = list(dict.fromkeys(c for v in spec.values() for c in v))
     dupes = [c for c in cols if sum(c in v for v in spec.values()) > 1]
     if dupes:
-        raise DataError(t("reliability.item_twice", items=", ".join(dupes)))
+        raise DataError(t("reliability.item_twice", items=verbatim(dupes)))
     sub = df[cols].astype(float).dropna()
     n = len(sub)
     if n <= len(cols):

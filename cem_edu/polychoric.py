@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
+from ._constructs import verbatim
 from ._moments import single_thread
 from .errors import DataError
 from .i18n import t
@@ -108,7 +109,7 @@ def polychoric_matrix(data: pd.DataFrame, correct: float = 0.5, max_categories: 
     x = df.to_numpy(dtype=float)
     fin = x[np.isfinite(x)]
     if fin.size == 0 or np.any(fin != np.round(fin)):
-        raise DataError(t("polychoric.not_integer", columns=", ".join(map(str, df.columns))))
+        raise DataError(t("polychoric.not_integer", columns=verbatim(list(df.columns))))
     lo, hi = int(fin.min()), int(fin.max())
     nvalues = hi - lo + 1
     if nvalues > max_categories:

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._constructs import check_items, frame, resolve_spec
+from ._constructs import check_items, frame, resolve_spec, verbatim
 from ._measurement import measurement
 from ._moments import pairwise_cov_cor, smc
 from .errors import DataError, EstimationWarning, ModelError
@@ -186,8 +186,8 @@ def alpha(data, items=None, *, level: float = 0.95, warn: bool = True) -> AlphaR
     cols = list(items) if items is not None else resolve_spec(None, df)["scale"]
     resolve_spec({"scale": cols}, df)
     if len(cols) < 2:
-        raise DataError(t("reliability.too_few_items", n=len(cols), items=", ".join(map(str, cols))))
-    x = check_items(df, cols, where=t("reliability.in_scale", items=", ".join(map(str, cols))),
+        raise DataError(t("reliability.too_few_items", n=len(cols), items=verbatim(cols)))
+    x = check_items(df, cols, where=t("reliability.in_scale", items=verbatim(cols)),
                     allow_constant=True)  # zero variance is checked on the covariance matrix
     return _alpha_matrix(x, cols, level=level, warn=warn)
 
@@ -215,8 +215,8 @@ def _alpha_matrix(x: np.ndarray, cols: list[str], level: float = 0.95, warn: boo
             raw_r = cov[-1, :k] / np.sqrt(cov[-1, -1] * np.diag(C))
     flat = [c for c, v in zip(cols, np.diag(C)) if not v > 0]
     if flat:
-        raise DataError(t("psy.zero_variance", columns=", ".join(map(str, flat)),
-                          where=t("reliability.in_scale", items=", ".join(map(str, cols)))))
+        raise DataError(t("psy.zero_variance", columns=verbatim(flat),
+                          where=verbatim(t("reliability.in_scale", items=verbatim(cols)))))
     d = np.sqrt(np.diag(C))
     R = C / np.outer(d, d)
     total = _alpha_parts(C, R)
@@ -277,10 +277,10 @@ def _sign_notes(value: float, items: pd.DataFrame) -> list[str]:
     if value < 0 or neg:
         worst = items["r_drop"].idxmin()
         if value < 0:
-            notes.append(t("reliability.negative_alpha", alpha=format_number(value, 3), item=worst,
+            notes.append(t("reliability.negative_alpha", alpha=format_number(value, 3), item=verbatim(worst),
                            r=format_number(items.loc[worst, "r_drop"], 3)))
         else:
-            notes.append(t("reliability.negative_item", items=", ".join(map(str, neg)), item=worst,
+            notes.append(t("reliability.negative_item", items=verbatim(neg), item=verbatim(worst),
                            r=format_number(items.loc[worst, "r_drop"], 3)))
     return notes
 
@@ -290,7 +290,7 @@ def _prepare(data, spec):
     df = frame(data)
     sp = resolve_spec(spec, df)
     for c, cols in sp.items():
-        check_items(df, cols, where=t("reliability.in_construct", construct=c))
+        check_items(df, cols, where=t("reliability.in_construct", construct=verbatim(c)))
     return df, sp
 
 

@@ -284,3 +284,14 @@ def test_lone_two_item_construct_gives_alpha_and_explains_missing_omega():
     assert res.items.loc["x1", "alpha_if_deleted"] == pytest.approx(c[0, 1] / c[1, 1])
     both = reliability(data, {"pair": ["x1", "x2"], "textual": ["x4", "x5", "x6"]})
     assert np.isfinite(both.loc["pair", "omega"])
+
+
+def test_persian_messages_keep_column_names():
+    ce.set_language("fa")
+    try:
+        with pytest.raises(DataError, match=r"\(x1\)"):
+            alpha(SETS["hs"][0], ["x1"])
+        with pytest.warns(EstimationWarning, match="'x2'"):
+            alpha(SETS["hs_neg"][0])
+    finally:
+        ce.set_language("en")
