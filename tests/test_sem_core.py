@@ -63,6 +63,8 @@ def lavaan_estimates(name):
     if "group" not in ref:
         ref["group"] = 1
     ref.loc[ref["op"] == ":=", "group"] = 0
+    if "label" not in ref:
+        ref["label"] = ""
     return ref.rename(columns={"std.all": "std_all", "std.lv": "std_lv", "ci.lower": "ci_lower",
                                "ci.upper": "ci_upper"})
 
@@ -78,6 +80,7 @@ def test_estimates_match_lavaan(name):
     # same rows in the same order as parameterEstimates()
     assert list(zip(ref["lhs"], ref["op"], ref["rhs"].fillna(""), ref["group"])) == \
         list(zip(res.estimates["lhs"], res.estimates["op"], res.estimates["rhs"], res.estimates["group"]))
+    assert (m["label_lavaan"].fillna("").astype(str) == m["label"].astype(str)).all()
     for col, tol in (("est", 5e-4), ("se", 1e-4), ("std_all", 1e-4), ("std_lv", 5e-4), ("ci_lower", 1e-3)):
         diff = np.abs(m[f"{col}_lavaan"].to_numpy(float) - m[col].to_numpy(float))
         assert np.nanmax(diff) < tol, (col, m.loc[diff >= tol, key + [f"{col}_lavaan", col]])
