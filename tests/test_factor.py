@@ -123,3 +123,10 @@ def test_top_level_names_and_printing():
         assert "عامل" in str(res)
     finally:
         ce.set_language("en")
+
+
+def test_meaning_texts():
+    from cem_edu.factor import meaning
+    assert "Kaiser 1974" in meaning("kmo", "en") and ".60" in meaning("kmo", "en")
+    assert "Horn 1965" in meaning("parallel", "en")
+    assert "بار عاملی" in meaning("loadings", "fa")

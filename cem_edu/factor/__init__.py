@@ -26,10 +26,15 @@ from ..i18n import format_number, t
 from .rotation import rotate as _rotate
 
 __all__ = ["kmo", "bartlett", "parallel_analysis", "efa", "KMOResult", "BartlettResult", "ParallelResult",
-           "EFAResult", "ROTATIONS", "METHODS"]
+           "EFAResult", "ROTATIONS", "METHODS", "meaning"]
 
 ROTATIONS = ("oblimin", "promax", "varimax", "none")
 METHODS = ("minres", "ml")
+
+
+def meaning(statistic: str, language: str | None = None) -> str:
+    """Plain-language meaning and usual thresholds of "kmo", "parallel" or "loadings" (fa/en)."""
+    return t(f"factor.meaning.{statistic}", language=language)
 
 
 def _matrix(data, items=None):
