@@ -41,7 +41,7 @@ _LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u0
                           "\u200b": "\u200c", "\u00ad": "\u200c", "\ufeff": "\u200c", "\u200d": "\u200c"})
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZWNJ_RUNS = re.compile("\u200c{2,}")
-_ZWNJ_SPACE = re.compile(" ?\u200c ?")
+_ZWNJ_SPACE = re.compile("[ \u200c]*\u200c[ \u200c]*")  # a run of spaces and ZWNJs with at least one ZWNJ
 _DECIMAL = re.compile(r"(?<=\d)\u066b(?=\d)")
 _THOUSANDS = re.compile(r"(?<=\d)\u066c(?=\d{3})")
 _HARAKAT = re.compile("[\u064b-\u065f\u0670]")  # diacritics (tanwin, fatha, ...)
@@ -87,7 +87,7 @@ def normalize_text(text):
         if "  " not in text and "\t" not in text and text == text.strip():
             return text
         return _SPACES.sub(" ", text).strip()
-    out = normalize_digits(text).translate(_LETTERS)
+    out = normalize_digits(text.translate(_LETTERS))  # letters first: a removed tatweel can join digits
     out = _SPACES.sub(" ", out)
     out = _ZWNJ_RUNS.sub("\u200c", out)
     out = _ZWNJ_SPACE.sub(lambda m: " " if " " in m.group(0) else "\u200c", out)
