@@ -45,9 +45,9 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "note: chromium not found; browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 
+# One pytest run: unit, reference, browser and live-server tests, then every notebook (nbmake).
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
-	$(BIN)/python -m pytest --nbmake --nbmake-timeout=120 notebooks $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --nbmake --nbmake-timeout=120 tests notebooks $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not browser and not slow" -x -q
