@@ -281,18 +281,17 @@ def _group_terms(model: Model, stats: SampleStats, x: np.ndarray, g: int, need: 
         grad -= 2.0 * dmu @ (Vinv @ d)
     if need == 1:
         return F, grad, None
-    # Y_k = V dS_k V (two large matrix products instead of k small ones)
-    DV = (dS.reshape(k * p, p) @ Vinv).reshape(k, p, p)
-    Y = _left(Vinv, DV)
-    H = Y.reshape(k, p * p) @ dSf.T                         # tr(V dS_k V dS_l)
+    # tr(V dS_k A dS_l) = vec(dS_k A) . vec((dS_l V)^T): two stacked products and one large one
+    Q = (dS.reshape(k * p, p) @ Vinv).reshape(k, p, p)         # dS_k V
+    QT = Q.transpose(0, 2, 1).reshape(k, p * p)                 # (dS_k V)^T = V dS_k
     if need == 3:
-        # exact (observed) Hessian of F
+        # exact (observed) Hessian of F:
+        # -tr(V dS_k V dS_l) + 2 tr(V dS_k V S* V dS_l) = tr(V dS_k (2 V S* V - V) dS_l), plus mean terms
         from .model import second_order_term
-        R = Vinv @ Wm @ Vinv
-        DR = (dS.reshape(k * p, p) @ R).reshape(k, p, p)
-        X = _left(Vinv, DR)
-        H2 = X.reshape(k, p * p) @ dSf.T                    # tr(V dS_k V S* V dS_l)
-        H = -H + (H2 + H2.T)
+        Rm = 2.0 * (Vinv @ Wm @ Vinv) - Vinv
+        P = dS.reshape(k * p, p) @ Rm                           # dS_k Rm
+        H = P.reshape(k, p * p) @ QT.T
+        H = 0.5 * (H + H.T)
         c = None
         if d is not None:
             c = Vinv @ d
@@ -301,6 +300,7 @@ def _group_terms(model: Model, stats: SampleStats, x: np.ndarray, g: int, need: 
             H += T1 + T1.T + 2.0 * dmu @ Vinv @ dmu.T
         H += second_order_term(model, x, g, W, c)
         return F, grad, H
+    H = Q.reshape(k, p * p) @ QT.T                              # tr(V dS_k V dS_l)
     if model.meanstructure:
         H += 2.0 * dmu @ Vinv @ dmu.T
     return F, grad, H
