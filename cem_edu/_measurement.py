@@ -68,9 +68,18 @@ def measurement(df: pd.DataFrame, spec: dict[str, list[str]]) -> Measurement:
     S_df = pd.DataFrame(S, index=cols, columns=cols)
     from .sem import fit  # noqa: PLC0415 - the SEM engine is heavy; import it only when needed
 
-    syntax = measurement_syntax(spec)
-    res = fit(syntax, sub, std_lv=False, start=_admissible_start(syntax, sub))
-    return _from_estimates(res.estimates, spec, S_df, n)
+    # neutral names for the engine, so any column or construct name works (Persian, spaces, ...)
+    item_code = {c: f"i{k + 1}" for k, c in enumerate(cols)}
+    fac_code = {f: f"f{k + 1}" for k, f in enumerate(spec)}
+    coded = {fac_code[f]: [item_code[c] for c in v] for f, v in spec.items()}
+    data = sub.rename(columns=item_code)
+    syntax = measurement_syntax(coded)
+    res = fit(syntax, data, std_lv=False, start=_admissible_start(syntax, data))
+    back = {v: k for k, v in {**item_code, **fac_code}.items()}
+    est = res.estimates.copy()
+    est["lhs"] = est["lhs"].map(lambda v: back.get(v, v))
+    est["rhs"] = est["rhs"].map(lambda v: back.get(v, v))
+    return _from_estimates(est, spec, S_df, n)
 
 
 def _admissible_start(syntax: str, sub: pd.DataFrame):

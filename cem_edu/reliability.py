@@ -458,7 +458,8 @@ def reliability(data, spec, *, level: float = 0.95, ordinal: bool = False, warn:
         out = out.join(_omega_cr_ave(m, sp))
         out.attrs["missing"] = t("reliability.missing_table", n=m.n, total=len(df))
     except ModelError as err:  # e.g. a lone 2-item construct: no identified factor model
-        warnings.warn(t("reliability.cfa_failed", reason=str(err)), EstimationWarning, stacklevel=2)
+        if warn:
+            warnings.warn(t("reliability.cfa_failed", reason=str(err)), EstimationWarning, stacklevel=2)
         out = out.assign(omega=np.nan, cr=np.nan, ave=np.nan)
     if ordinal:
         out = out.join(_ordinal(df, sp))

@@ -295,3 +295,16 @@ def test_persian_messages_keep_column_names():
             alpha(SETS["hs_neg"][0])
     finally:
         ce.set_language("en")
+
+
+def test_any_column_and_construct_names_work():
+    data = SETS["hs"][0][[f"x{i}" for i in range(1, 10)]]
+    names = {f"x{i}": f"گویه {i}" for i in range(1, 10)}
+    spec = {"دیداری": [names[c] for c in HS_SPEC["visual"]], "text score": [names[c] for c in HS_SPEC["textual"]],
+            "speed": [names[c] for c in HS_SPEC["speed"]]}
+    ours = reliability(data.rename(columns=names), spec)
+    ref = reliability(data, HS_SPEC)
+    np.testing.assert_allclose(ours[["omega", "cr", "ave"]].to_numpy(), ref[["omega", "cr", "ave"]].to_numpy(),
+                               atol=1e-8)
+    fl = ce.fornell_larcker(data.rename(columns=names), spec)
+    assert fl.loc["دیداری", "text score"] == pytest.approx(ce.fornell_larcker(data, HS_SPEC).loc["visual", "textual"])
