@@ -215,3 +215,12 @@ def test_repeated_formula_merges_modifiers():
     assert len(pt[pt["op"] == "=~"]) == 3
     assert pt.loc[pt["rhs"] == "x2", "label"].iloc[0] == "a"
     assert pt.loc[(pt["op"] == "=~") & (pt["rhs"] == "x3"), "start"].iloc[0] == 0.7
+
+
+def test_defined_parameters_with_dotted_labels_and_functions():
+    res = fit("visual =~ x1 + a.1*x2 + b*x3\nr := a.1 / b\ns := sqrt(a.1^2) - abs(-b) + 2*r", HS)
+    est = res.estimates.set_index("lhs")
+    a, b = est.loc["visual"].set_index("rhs").loc[["x2", "x3"], "est"]
+    assert est.loc["r", "est"] == pytest.approx(a / b, rel=1e-12)
+    assert est.loc["s", "est"] == pytest.approx(a - b + 2 * a / b, rel=1e-12)
+    assert est.loc["r", "se"] > 0

@@ -2,7 +2,8 @@
 
 An expression may use parameter labels, earlier defined names, numbers,
 ``+ - * / ^`` (or ``**``), parentheses and the functions ``sqrt exp log abs``.
-Nothing else is evaluated (no Python ``eval``).
+The expression is parsed and checked node by node against that whitelist before it is
+compiled, so nothing else can run (no attribute access, no other calls, no builtins).
 
 Delta method: for defined values h(x), Cov(h) = J Cov(x) J' with
 J = dh/dx (central differences, step 1e-6 relative).
@@ -12,8 +13,8 @@ Reference: Sobel (1982), Sociological Methodology 13; lavaan ``lav_partable_cons
 from __future__ import annotations
 
 import ast
-import math
 import operator
+import re
 
 import numpy as np
 import pandas as pd
@@ -26,11 +27,19 @@ __all__ = ["DefinedParameters"]
 _BIN = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
         ast.Pow: operator.pow}
 _UN = {ast.USub: operator.neg, ast.UAdd: operator.pos}
-_FUN = {"sqrt": math.sqrt, "exp": math.exp, "log": math.log, "abs": abs}
+_FUN = {"sqrt": np.sqrt, "exp": np.exp, "log": np.log, "abs": np.abs}
+
+
+_IDENT = re.compile(r"(?<![0-9A-Za-z_.])([A-Za-z_][A-Za-z0-9_.]*|\.[A-Za-z_][A-Za-z0-9_.]*)")
+
+
+def _mangle(name: str) -> str:
+    """lavaan labels may contain dots (a.1, .p2.); Python names may not."""
+    return name.replace(".", "_DOT_")
 
 
 def _compile(expr: str, name: str):
-    text = expr.replace("^", "**")
+    text = _IDENT.sub(lambda m: _mangle(m.group(0)), expr.replace("^", "**"))
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError:
@@ -53,19 +62,7 @@ def _compile(expr: str, name: str):
     check(tree)
     names = sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - set(_FUN)
                    - {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)})
-    return tree, names
-
-
-def _eval(node, env):
-    if isinstance(node, ast.BinOp):
-        return _BIN[type(node.op)](_eval(node.left, env), _eval(node.right, env))
-    if isinstance(node, ast.UnaryOp):
-        return _UN[type(node.op)](_eval(node.operand, env))
-    if isinstance(node, ast.Constant):
-        return float(node.value)
-    if isinstance(node, ast.Name):
-        return env[node.id]
-    return _FUN[node.func.id](_eval(node.args[0], env))
+    return tree, [n.replace("_DOT_", ".") for n in names]
 
 
 class DefinedParameters:
@@ -100,7 +97,10 @@ class DefinedParameters:
             if unknown:
                 raise ModelError(t("sem.defined.unknown_label", name=name, expr=expr, labels=", ".join(unknown),
                                    known=", ".join(sorted(self.labels)) or "-"))
-            self.compiled.append(tree)
+            # the tree passed the whitelist above (numbers, names, + - * / **, sqrt/exp/log/abs), so
+            # compiling it runs no other code; names resolve only in the given environment
+            code = compile(ast.Expression(body=tree), f"<{name} := {expr}>", "eval")
+            self.compiled.append(code)
             known.add(name)
 
     def __len__(self):
@@ -109,30 +109,43 @@ class DefinedParameters:
     def env(self, x: np.ndarray) -> dict:
         return {lab: (x[k] if k >= 0 else v) for lab, (k, v, _) in self.labels.items()}
 
-    def values_from(self, env: dict) -> np.ndarray:
-        env = dict(env)
-        out = np.empty(len(self.names))
-        for i, (name, tree) in enumerate(zip(self.names, self.compiled)):
-            try:
-                out[i] = _eval(tree, env)
-            except (ZeroDivisionError, ValueError, OverflowError):
-                out[i] = np.nan
-            env[name] = out[i]
+    def _evaluate(self, env: dict) -> list:
+        env = {_mangle(k): v for k, v in env.items()}
+        env["__builtins__"] = {}
+        env.update(_FUN)
+        out = []
+        with np.errstate(all="ignore"):
+            for name, code in zip(self.names, self.compiled):
+                try:
+                    val = eval(code, env)  # noqa: S307 - whitelisted arithmetic only, see _compile
+                except (ZeroDivisionError, ValueError, OverflowError, FloatingPointError):
+                    val = np.nan
+                env[_mangle(name)] = val
+                out.append(val)
         return out
+
+    def values_from(self, env: dict) -> np.ndarray:
+        """Defined values for a label -> value mapping (floats)."""
+        return np.array([float(v) for v in self._evaluate(env)], dtype=float)
 
     def values(self, x: np.ndarray) -> np.ndarray:
         return self.values_from(self.env(x))
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
-        """dh/dx by central differences (len(defined) x len(x))."""
+        """dh/dx by central differences (len(defined) x len(x)), all perturbations in one pass."""
         J = np.zeros((len(self.names), len(x)))
         used = sorted({k for k, _, _ in self.labels.values() if k >= 0})
-        for k in used:
-            h = 1e-6 * max(1.0, abs(x[k]))
-            xp, xm = x.copy(), x.copy()
-            xp[k] += h
-            xm[k] -= h
-            J[:, k] = (self.values(xp) - self.values(xm)) / (2 * h)
+        if not used or not self.names:
+            return J
+        m = len(used)
+        steps = np.array([1e-6 * max(1.0, abs(x[k])) for k in used])
+        X = np.repeat(x[None, :], 2 * m, axis=0)
+        X[np.arange(m), used] += steps
+        X[m + np.arange(m), used] -= steps
+        env = {lab: (X[:, k] if k >= 0 else v) for lab, (k, v, _) in self.labels.items()}
+        for i, val in enumerate(self._evaluate(env)):
+            val = np.broadcast_to(np.asarray(val, dtype=float), (2 * m,))
+            J[i, used] = (val[:m] - val[m:]) / (2 * steps)
         return J
 
     def vcov(self, x: np.ndarray, V: np.ndarray) -> np.ndarray:
