@@ -87,3 +87,14 @@ def test_warm_start_refit_from_moments():
     assert info.converged and info.iterations <= 6
     assert np.allclose(x_warm, x_cold, atol=1e-7)
     assert not np.allclose(x_warm, x_hat, atol=1e-3)
+
+
+def test_fit_result_pickles_for_parallel_workers():
+    import pickle
+
+    from cem_edu.sem import fit
+
+    res = fit(_model("pd_model"), PD)
+    back = pickle.loads(pickle.dumps(res))
+    assert np.allclose(back.defined.values(back.x), res.defined.values(res.x))
+    assert back.fit["chisq"] == res.fit["chisq"]

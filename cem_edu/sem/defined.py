@@ -89,6 +89,19 @@ class DefinedParameters:
                 continue
             u = float(r["ustart"])
             self.labels[lab] = (int(r["free"]) - 1, u if np.isfinite(u) else np.nan, i)
+        self._compile_all()
+
+    def __getstate__(self):
+        # code objects do not pickle (joblib workers): ship the expressions and recompile
+        state = dict(self.__dict__)
+        state.pop("compiled", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._compile_all()
+
+    def _compile_all(self):
         self.compiled = []
         known = set(self.labels)
         for name, expr in zip(self.names, self.exprs):
