@@ -57,25 +57,31 @@ def _esc(value) -> str:
     return html.escape(str(value), quote=True)
 
 
+def _isolate(text: str) -> str:
+    """In Persian text, keep a number left-to-right (minus sign, "<", decimals) with Unicode isolates."""
+    return f"\u2066{text}\u2069" if get_language() == "fa" else text
+
+
 def _num(value, digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return "—"
     if isinstance(value, (bool, np.bool_)):
         return str(value)
     if isinstance(value, (int, np.integer)):
-        return to_persian_digits(int(value)) if get_language() == "fa" else str(int(value))
+        return _isolate(to_persian_digits(int(value))) if get_language() == "fa" else str(int(value))
     try:
-        return format_number(float(value), digits)
+        return _isolate(format_number(float(value), digits))
     except (TypeError, ValueError):
-        return _esc(value)
+        return str(value)
 
 
 def _p(value) -> str:
-    """p-values APA style: no leading zero, < .001."""
+    """p-values: APA style in English (no leading zero, < .001); Persian keeps the zero (< ۰٫۰۰۱)."""
     if value is None or not np.isfinite(value):
         return "—"
-    text = "< .001" if value < 0.001 else f"{value:.3f}".lstrip("0")
-    return to_persian_digits(text) if get_language() == "fa" else text
+    if get_language() == "fa":
+        return _isolate("< ۰٫۰۰۱" if value < 0.001 else to_persian_digits(f"{value:.3f}"))
+    return "< .001" if value < 0.001 else f"{value:.3f}".lstrip("0")
 
 
 def _text(key: str, **fields) -> str:
@@ -94,9 +100,9 @@ def table(frame: pd.DataFrame, caption: str, *, digits: int = 3, note: str | Non
 
     def cell(col, v) -> str:
         if col in pcols:
-            return f"<td>{_p(v)}</td>"
+            return f"<td>{_esc(_p(v))}</td>"
         if numeric[col]:
-            return f"<td>{_num(int(v) if integer[col] else v, digits)}</td>"
+            return f"<td>{_esc(_num(int(v) if integer[col] else v, digits))}</td>"
         empty = v is None or (isinstance(v, float) and np.isnan(v))
         return f'<td class="text">{_esc("" if empty else v)}</td>'
 
@@ -258,9 +264,14 @@ def _section_reliability(ctx: _Context) -> Section:
     rel = reliability(ctx.data, ctx.spec, warn=False)
     ctx.rel = rel
     shown = rel[["n_items", "n", "alpha", "alpha_ci_lower", "alpha_ci_upper", "omega", "cr", "ave"]]
+    named = lambda c: _construct_name(ctx, c)  # noqa: E731
+    shown = shown.rename(index=named)
+    shown.index.name = t("construct")
     s.blocks.append(table(shown, t("report.s.reliability"), note=t("report.thresholds")))
     h = htmt(ctx.data, ctx.spec)
-    s.blocks.append(table(h, t("report.htmt_caption")))
+    shown_h = h.rename(index=named, columns=named)
+    shown_h.index.name = t("construct")
+    s.blocks.append(table(shown_h, t("report.htmt_caption")))
     from .plots import htmt_heatmap
 
     ax = htmt_heatmap(h)
@@ -270,13 +281,19 @@ def _section_reliability(ctx: _Context) -> Section:
     return s
 
 
-def _fit_table(res) -> pd.DataFrame:
-    keys = ["ntotal", "npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
+FIT_KEYS = ["ntotal", "npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
             "srmr", "aic", "bic"]
+_COUNTS = {"ntotal", "npar", "df"}
+
+
+def _fit_table(res) -> pd.DataFrame:
+    """lavaan's fitMeasures names and values, formatted (counts as integers, p APA style)."""
     fit = res.fit
-    frame = pd.DataFrame({t("report.col.value"): [fit.get(k, np.nan) for k in keys]},
-                         index=pd.Index(keys, name=t("report.col.measure")))
-    return frame
+    values = []
+    for k in FIT_KEYS:
+        v = fit.get(k, np.nan)
+        values.append(_num(int(v)) if k in _COUNTS and np.isfinite(v) else _p(v) if k == "pvalue" else _num(v))
+    return pd.DataFrame({t("report.col.value"): values}, index=pd.Index(FIT_KEYS, name=t("report.col.measure")))
 
 
 def _fit_sentence(fit) -> str:
@@ -287,9 +304,31 @@ def _fit_sentence(fit) -> str:
         quality = t("report.fit_ok")
     else:
         quality = t("report.fit_poor")
-    return t("report.fit_sentence", quality=quality, df=_num(int(fit["df"])), chisq=_num(fit["chisq"], 2),
-             p=_p(fit["pvalue"]), cfi=_num(cfi), tli=_num(fit.get("tli")), rmsea=_num(rmsea),
-             lo=_num(fit.get("rmsea_ci_lower")), hi=_num(fit.get("rmsea_ci_upper")), srmr=_num(srmr))
+    fa = get_language() == "fa"
+    plain = (lambda v, d=3: format_number(v, d)) if fa else (lambda v, d=3: f"{v:.{d}f}")
+    pv = fit["pvalue"]
+    p_text = ("< ۰٫۰۰۱" if fa else "< .001") if pv < 0.001 else ("= " + (plain(pv) if fa else f"{pv:.3f}".lstrip("0")))
+    df = to_persian_digits(int(fit["df"])) if fa else str(int(fit["df"]))
+    stats = (f"χ²({df}) = {plain(fit['chisq'], 2)}, p {p_text}; CFI = {plain(cfi)}; TLI = {plain(fit.get('tli', np.nan))}; "
+             f"RMSEA = {plain(rmsea)} [{plain(fit.get('rmsea_ci_lower', np.nan))}, "
+             f"{plain(fit.get('rmsea_ci_upper', np.nan))}]; SRMR = {plain(srmr)}")
+    return t("report.fit_sentence", quality=quality, stats=_isolate(stats))
+
+
+def _construct_name(ctx, name: str) -> str:
+    """A construct's name in the report's language (from the instrument), else the model's name."""
+    if ctx.inst is not None:
+        try:
+            names = ctx.inst.construct(name).name
+            return names.get(get_language()) or names.get("en") or name
+        except (CemError, KeyError, AttributeError):
+            pass
+    return name
+
+
+def _arrow(cause: str, effect: str) -> str:
+    # "→" is not mirrored in right-to-left text: Persian reads cause ← effect
+    return f"{effect} ← {cause}" if get_language() == "fa" else f"{cause} → {effect}"
 
 
 def _section_cfa(ctx: _Context) -> Section:
@@ -328,20 +367,26 @@ def _section_sem(ctx: _Context) -> Section:
     est = res.estimates
     paths = est[est.op == "~"].copy()
     ptab = pd.DataFrame({
-        t("report.col.path"): paths.rhs + " → " + paths.lhs,
+        t("report.col.path"): [_arrow(_construct_name(ctx, r), _construct_name(ctx, l))
+                               for r, l in zip(paths.rhs, paths.lhs)],
         t("report.col.b"): paths.est, t("report.col.se"): paths.se, t("report.col.beta"): paths.std_all,
-        t("report.col.p"): paths.pvalue, "CI lower": paths.ci_lower, "CI upper": paths.ci_upper})
+        t("report.col.p"): paths.pvalue, t("report.col.ci_lower"): paths.ci_lower,
+        t("report.col.ci_upper"): paths.ci_upper})
     s.blocks.append(table(ptab, t("report.paths_caption"), index=False, pcols=(t("report.col.p"),)))
     defined = est[est.op == ":="]
     if len(defined):
         ci = t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap else t("report.ci_wald")
         dtab = pd.DataFrame({t("report.col.effect"): defined.lhs, t("report.col.b"): defined.est,
                              t("report.col.se"): defined.se, t("report.col.beta"): defined.std_all,
-                             "CI lower": defined.ci_lower, "CI upper": defined.ci_upper})
+                             t("report.col.ci_lower"): defined.ci_lower, t("report.col.ci_upper"): defined.ci_upper})
         s.blocks.append(table(dtab, t("report.effects_caption", ci=ci), index=False))
     r2 = res.r2
-    if r2 is not None and len(r2):
-        r2f = r2.to_frame(t("report.col.r2")) if isinstance(r2, pd.Series) else r2
+    if isinstance(r2, pd.DataFrame) and {"variable", "r2"} <= set(r2.columns):
+        r2 = r2.set_index("variable")["r2"]
+    r2 = r2[[v for v in r2.index if v in ctx.spec]]  # the constructs; item R² are the squared loadings above
+    if len(r2):
+        r2f = r2.to_frame(t("report.col.r2")).rename(index=lambda c: _construct_name(ctx, c))
+        r2f.index.name = t("construct")
         s.blocks.append(table(r2f, t("report.r2_caption")))
     from .plots import path_diagram
 
@@ -388,14 +433,17 @@ def _section_cx(ctx: _Context) -> Section:
         by = "channel" if "channel" in d.columns else None
         r = cx.nps(d[nps_col], by=d[by] if by else None)
         s.blocks.append(f"<h3>{_text('report.nps_caption')}</h3>")
-        s.blocks.append(table(r.table, t("report.nps_caption"), digits=1))
+        shown = r.table[["n", "pct_promoters", "pct_passives", "pct_detractors", "nps", "ci_lower", "ci_upper"]]
+        s.blocks.append(table(cx.translate_columns(shown), t("report.nps_caption"), digits=1))
         ax = plots.nps_bar(r)
         s.blocks.append(figure(ax.figure, t("report.nps_caption")))
         out["nps"] = float(r.nps)
     if inst is not None and inst.expectation_pairs and all(k in d.columns for k in inst.expectation_pairs):
         g = cx.gap(d, inst)
         s.blocks.append(f"<h3>{_text('report.gap_caption')}</h3>")
-        s.blocks.append(table(g, t("report.gap_caption")))
+        shown = g[["expectation", "experience", "n", "mean_expectation", "mean_experience", "gap", "ci_lower",
+                   "ci_upper", "dz"]].set_index("experience")
+        s.blocks.append(table(cx.translate_columns(shown), t("report.gap_caption"), digits=2))
         ax = plots.gap_plot(g)
         s.blocks.append(figure(ax.figure, t("report.gap_caption")))
         out["gaps"] = json.loads(g.to_json(orient="records", force_ascii=False, double_precision=15))
@@ -409,14 +457,17 @@ def _section_cx(ctx: _Context) -> Section:
         forecast = d["forecast_spend"] if "forecast_spend" in d.columns else None
         rm = cx.rating_matrix(d["spend"], sat, forecast=forecast)
         s.blocks.append(f"<h3>{_text('report.rating_caption')}</h3>")
-        s.blocks.append(table(cx.quadrant_summary(rm), t("report.rating_caption"), digits=1))
-        ax = plots.rating_matrix(rm)
+        qs = cx.quadrant_summary(rm)
+        qs.index = pd.Index([cx.quadrant_label(str(q)) for q in qs.index], name=t("report.col.quadrant"))
+        qs = qs.drop(columns=["quadrant_fa"], errors="ignore")
+        s.blocks.append(table(cx.translate_columns(qs), t("report.rating_caption"), digits=1))
+        ax = plots.rating_matrix(rm, annotate=False)
         s.blocks.append(figure(ax.figure, t("report.rating_caption")))
     if ctx.sem is not None and inst is not None:
         target = "loyalty" if "loyalty" in ctx.spec else list(ctx.spec)[-1]
         ip = cx.ipma(ctx.sem, ctx.clean if ctx.clean is not None else d, target=target, inst=inst)
         s.blocks.append(f"<h3>{_text('report.ipma_caption', target=target)}</h3>")
-        s.blocks.append(table(ip, t("report.ipma_caption", target=target)))
+        s.blocks.append(table(cx.translate_columns(ip.set_index("construct")), t("report.ipma_caption", target=target)))
         ax = plots.ipma_map(ip)
         s.blocks.append(figure(ax.figure, t("report.ipma_caption", target=target)))
         out["ipma"] = json.loads(ip.to_json(orient="records", force_ascii=False, double_precision=15))
@@ -441,7 +492,8 @@ def _section_summary(ctx: _Context) -> Section:
         if len(paths):
             target = paths.lhs.value_counts().index[0]
             top = paths[paths.lhs == target].sort_values("std_all", key=np.abs, ascending=False).iloc[0]
-            items.append(t("report.strongest_driver", target=target, driver=top.rhs, beta=_num(top.std_all, 2)))
+            items.append(t("report.strongest_driver", target=_construct_name(ctx, target),
+                           driver=_construct_name(ctx, top.rhs), beta=_num(top.std_all, 2)))
     items.append(t("report.limitations", sample=t("report.sample_desc", n=len(ctx.data))))
     s.blocks.append("<ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>")
     return s
