@@ -33,7 +33,7 @@ from ._constructs import check_items, frame, resolve_spec, verbatim
 from ._measurement import measurement
 from ._moments import pairwise_cov_cor, smc
 from .errors import DataError, EstimationWarning, ModelError
-from .i18n import format_number, t
+from .i18n import format_number, get_language, t
 
 __all__ = ["alpha", "AlphaResult", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",
            "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci"]
@@ -125,7 +125,8 @@ class AlphaResult:
                  upper=format_number(hi, 3), level=int(round(self.level * 100)), std=format_number(self.alpha_std, 3),
                  n=self.n, k=self.n_items)
         notes = "".join(f"<p><b>⚠</b> {n}</p>" for n in self.notes)
-        return (f"<div class='cem-edu-output'><p>{head}</p><p><i>{t('reliability.missing_' + self.missing)}</i></p>"
+        missing = t("reliability.missing_" + self.missing)
+        return (f"<div class='cem-edu-output {get_language()}'><p>{head}</p><p><i>{missing}</i></p>"
                 f"{self.items.round(3).to_html()}{notes}</div>")
 
 

@@ -22,7 +22,7 @@ from scipy import optimize, stats
 from .._constructs import check_items, frame, resolve_spec
 from .._moments import pairwise_cor, single_thread, smc
 from ..errors import DataError
-from ..i18n import format_number, t
+from ..i18n import format_number, get_language, t
 from .rotation import rotate as _rotate
 
 __all__ = ["kmo", "bartlett", "parallel_analysis", "efa", "KMOResult", "BartlettResult", "ParallelResult",
@@ -54,7 +54,7 @@ def _matrix(data, items=None):
 
 
 def _html_table(df: pd.DataFrame, title: str) -> str:
-    return f"<div class='cem-edu-output'><p><b>{title}</b></p>{df.round(3).to_html()}</div>"
+    return f"<div class='cem-edu-output {get_language()}'><p><b>{title}</b></p>{df.round(3).to_html()}</div>"
 
 
 # --------------------------------------------------------------------------------------- KMO
@@ -123,7 +123,7 @@ class BartlettResult:
                  p=f"{self.pvalue:.3g}", n=self.n)
 
     def _repr_html_(self) -> str:
-        return f"<div class='cem-edu-output'><p>{self}</p></div>"
+        return f"<div class='cem-edu-output {get_language()}'><p>{self}</p></div>"
 
 
 @single_thread
@@ -237,7 +237,7 @@ class EFAResult:
 
     def _repr_html_(self) -> str:
         head = t("factor.efa_line", k=self.loadings.shape[1], method=self.method, rotation=self.rotation, n=self.n)
-        html = f"<div class='cem-edu-output'><p><b>{head}</b></p>{self.table().round(3).to_html()}"
+        html = f"<div class='cem-edu-output {get_language()}'><p><b>{head}</b></p>{self.table().round(3).to_html()}"
         html += self.variance.round(3).T.to_html()
         if self.rotation in ("oblimin", "promax"):
             html += "<p>Φ</p>" + self.phi.round(3).to_html()

@@ -31,18 +31,21 @@ def scree(result, ax=None, *, language: str | None = None, show: str = "both"):
         _, ax = plt.subplots(figsize=(7, 4.2))
     if isinstance(result, EFAResult):
         ev = result.eigenvalues
-        ax.plot(ev.index, ev.to_numpy(), "o-", color=PALETTE["positive"], label=t("plots.scree.observed_pc", language=lang))
+        ax.plot(ev.index, ev.to_numpy(), "o-", color=PALETTE["positive"],
+                label=t("plots.scree.observed_pc", language=lang))
         ax.axhline(1, color=PALETTE["neutral"], linestyle=":", linewidth=1)
     else:
         if not isinstance(result, ParallelResult):
             result = parallel_analysis(result)
         tab = result.table
         if show in ("both", "pc"):
-            ax.plot(tab["k"], tab["pc"], "o-", color=PALETTE["positive"], label=t("plots.scree.observed_pc", language=lang))
+            ax.plot(tab["k"], tab["pc"], "o-", color=PALETTE["positive"],
+                    label=t("plots.scree.observed_pc", language=lang))
             ax.plot(tab["k"], tab["sim_pc_quantile"], "--", color=PALETTE["positive"], alpha=0.7,
                     label=t("plots.scree.random_pc", language=lang))
         if show in ("both", "fa"):
-            ax.plot(tab["k"], tab["fa"], "^-", color=PALETTE["negative"], label=t("plots.scree.observed_fa", language=lang))
+            ax.plot(tab["k"], tab["fa"], "^-", color=PALETTE["negative"],
+                    label=t("plots.scree.observed_fa", language=lang))
             ax.plot(tab["k"], tab["sim_fa_quantile"], "--", color=PALETTE["negative"], alpha=0.7,
                     label=t("plots.scree.random_fa", language=lang))
         ax.set_title(t("factor.parallel_line", language=lang, f=result.n_factors, c=result.n_components,
