@@ -114,7 +114,9 @@ def test_data_errors():
 def test_listwise_deletion_is_reported():
     d = HS.copy()
     d.loc[[0, 5, 9], "x2"] = np.nan
-    res = fit("f =~ x1 + x2 + x3", d)
+    from cem_edu.errors import EstimationWarning
+    with pytest.warns(EstimationWarning, match=r"listwise deletion dropped 3 of 301 rows \(1%\).*298 complete rows"):
+        res = fit("f =~ x1 + x2 + x3", d)
     assert res.n_used == 298 and res.n_dropped == 3 and res.missing == "listwise"
     text = str(res)
     assert re.search(r"Number of observations used\s+298", text)
@@ -201,10 +203,13 @@ def test_nullable_and_string_columns_and_categorical_groups():
         d[c] = (d[c] * 3).round().astype("Int64")
     d.loc[[1, 2], "x2"] = pd.NA
     d["x4"] = d["x4"].astype(str)                      # numbers stored as text
-    res = fit("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x6", d)
+    from cem_edu.errors import EstimationWarning
+    with pytest.warns(EstimationWarning, match="dropped 2 of 301"):
+        res = fit("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x6", d)
     assert (res.n_used, res.n_dropped) == (299, 2)
     d["school"] = pd.Categorical(d["school"], categories=["Grant-White", "Pasteur"])
-    res = fit("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x6", d, group="school")
+    with pytest.warns(EstimationWarning, match="dropped 2 of 301"):
+        res = fit("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x6", d, group="school")
     assert res.group_labels == ["Grant-White", "Pasteur"]        # factor levels, as R
     assert fit("f =~ x1 + x2 + x3", HS, group="school").group_labels == ["Pasteur", "Grant-White"]
 

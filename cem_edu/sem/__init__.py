@@ -202,13 +202,17 @@ def _warn_heywood(res: FitResult) -> None:
     neg = np.flatnonzero((op == "~~") & (lhs == rhs) & (val < 0))
     if len(neg):
         names = ", ".join(f"{lhs[i]} ~~ {rhs[i]} = {val[i]:.3f}" for i in neg)
-        warnings.warn(t("sem.warn.negative_variance", params=names), EstimationWarning, stacklevel=3)
+        warnings.warn(t("sem.warn.negative_variance", params=names), EstimationWarning, stacklevel=4)
     big = np.flatnonzero((op == "=~") & (np.abs(sa) > 1))
     if len(big):
         names = ", ".join(f"{lhs[i]} =~ {rhs[i]} = {sa[i]:.3f}" for i in big)
-        warnings.warn(t("sem.warn.std_loading", params=names), EstimationWarning, stacklevel=3)
+        warnings.warn(t("sem.warn.std_loading", params=names), EstimationWarning, stacklevel=4)
     if not res.converged:
-        warnings.warn(t("sem.warn.not_converged", iterations=res.opt.iterations), EstimationWarning, stacklevel=3)
+        warnings.warn(t("sem.warn.not_converged", iterations=res.opt.iterations), EstimationWarning, stacklevel=4)
+    if res.n_dropped and res.missing == "listwise":
+        total = res.n_dropped + res.n_used
+        warnings.warn(t("sem.warn.listwise", dropped=res.n_dropped, total=total,
+                        percent=round(100 * res.n_dropped / total), n=res.n_used), EstimationWarning, stacklevel=4)
 
 
 def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", group: str | None = None,
