@@ -81,7 +81,8 @@ def cmd_report(args) -> None:
     from .report import report
 
     path = report(args.data, instrument=args.instrument, model=args.model, lang=args.lang, group=args.group,
-                  bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet)
+                  bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
+                  missing="fiml" if args.missing == "ml" else args.missing)
     print(f"report written to {path}")
 
 
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--lang", default="en", choices=["en", "fa"])
     rp.add_argument("--group", default=None)
     rp.add_argument("--bootstrap", default=1000, type=int)
+    rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
     rp.add_argument("--out", default="report.html")
     rp.add_argument("--json", default=None, metavar="results.json")
     rp.add_argument("--quiet", action="store_true")

@@ -147,8 +147,8 @@ def skipped(reason) -> str:
 class _Context:
     """State shared by the sections of one report."""
 
-    def __init__(self, raw, source, inst, model, group, bootstrap, seed, progress):
-        self.raw, self.source, self.inst, self.model_text = raw, source, inst, model
+    def __init__(self, raw, source, inst, model, group, bootstrap, seed, progress, missing="listwise"):
+        self.raw, self.source, self.inst, self.model_text, self.missing = raw, source, inst, model, missing
         self.group, self.bootstrap, self.seed, self.progress = group, bootstrap, seed, progress
         self.results: dict = {}
         self.clean = None
@@ -331,11 +331,21 @@ def _arrow(cause: str, effect: str) -> str:
     return f"{effect} ← {cause}" if get_language() == "fa" else f"{cause} → {effect}"
 
 
+def _missing_note(ctx: _Context, res) -> list[str]:
+    """A callout when listwise deletion drops a noticeable share of the rows."""
+    n_used, n_all = int(res.fit.get("ntotal", len(ctx.data))), len(ctx.data)
+    if ctx.missing == "listwise" and n_used < 0.9 * n_all:
+        return [paragraph(t("report.listwise_loss", used=n_used, total=n_all, share=round(100 * (1 - n_used / n_all))),
+                          "callout")]
+    return []
+
+
 def _section_cfa(ctx: _Context) -> Section:
     from .sem import fit
 
     s = Section("cfa", t("report.s.cfa"))
-    res = fit(_measurement_text(ctx.spec), ctx.data, progress=False)
+    res = fit(_measurement_text(ctx.spec), ctx.data, missing=ctx.missing, progress=False)
+    s.blocks.extend(_missing_note(ctx, res))
     ctx.cfa = res
     s.blocks.append(paragraph(_fit_sentence(res.fit)))
     s.blocks.append(table(_fit_table(res), t("report.fit_caption")))
@@ -360,7 +370,9 @@ def _section_sem(ctx: _Context) -> Section:
     from .sem import fit
 
     s = Section("sem", t("report.s.sem"))
-    res = fit(ctx.model_text, ctx.data, bootstrap=ctx.bootstrap, seed=ctx.seed, progress=ctx.progress)
+    res = fit(ctx.model_text, ctx.data, missing=ctx.missing, bootstrap=ctx.bootstrap, seed=ctx.seed,
+              progress=ctx.progress)
+    s.blocks.extend(_missing_note(ctx, res))
     ctx.sem = res
     s.blocks.append(paragraph(_fit_sentence(res.fit)))
     s.blocks.append(table(_fit_table(res), t("report.fit_caption")))
@@ -532,7 +544,8 @@ def _section_methods(ctx: _Context) -> Section:
     ci = t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap else t("report.ci_wald")
     n_used = int(ctx.sem.fit.get("ntotal", len(ctx.data))) if ctx.sem is not None else len(ctx.data)
     text = t("report.methods_text", version=v["cem-edu"], python=v["python"], cleaning=cleaning, estimator="ML",
-             missing=t("report.missing_listwise"), n=n_used, ci=ci)
+             missing=t("report.missing_fiml" if ctx.missing in ("fiml", "ml") else "report.missing_listwise"),
+             n=n_used, ci=ci)
     s.blocks.append(f'<div class="methods">{paragraph(text)}</div>')
     s.blocks.append(f"<h3>{_text('report.software')}</h3>")
     s.blocks.append('<p class="ltr" dir="ltr">' + _esc(", ".join(f"{k} {val}" for k, val in v.items())) + "</p>")
@@ -568,7 +581,9 @@ def _load(data, instrument, model):
         else:
             raise DataError("the data do not have the bundled questionnaire's item columns; give --instrument "
                             "Q.yaml (your questionnaire) or --model M.lav (lavaan syntax naming your columns)")
-    if model is not None and Path(str(model)).suffix in (".lav", ".txt") and Path(str(model)).is_file():
+    if isinstance(model, Path) or (isinstance(model, str) and "\n" not in model and "~" not in model):
+        if not Path(model).is_file():
+            raise DataError(f"model file '{model}' does not exist; give a .lav file or lavaan syntax text")
         model = Path(model).read_text(encoding="utf-8-sig")
     if model is None:
         model = inst.model()
@@ -581,7 +596,8 @@ _REQUIRED = {_section_data, _section_summary, _section_methods}
 
 
 def build_report(data, instrument=None, model=None, lang: str = "en", group: str | None = None,
-                 bootstrap: int = 1000, seed: int = 20261123, progress: bool = True) -> ReportResult:
+                 bootstrap: int = 1000, seed: int = 20261123, progress: bool = True,
+                 missing: str = "listwise") -> ReportResult:
     """Run every analysis and return the sections, the numbers and the HTML (without writing a file)."""
     from jinja2 import Environment, select_autoescape
     from tqdm.auto import tqdm
@@ -590,7 +606,7 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
     set_language(lang)
     try:
         raw, source, inst, model_text = _load(data, instrument, model)
-        ctx = _Context(raw, source, inst, model_text, group, bootstrap, seed, progress)
+        ctx = _Context(raw, source, inst, model_text, group, bootstrap, seed, progress, missing)
         ctx.spec = _spec_from_model(model_text)
         if inst is not None:
             ctx.spec = {c: ids for c, ids in ctx.spec.items() if ids}
@@ -625,7 +641,7 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
 
 def report(data, instrument=None, model=None, lang: str = "en", group: str | None = None, bootstrap: int = 1000,
            out: str | Path = "report.html", json_path: str | Path | None = None, seed: int = 20261123,
-           progress: bool = True) -> Path:
+           progress: bool = True, missing: str = "listwise") -> Path:
     """Write the self-contained HTML report of a questionnaire data set.
 
     Parameters
@@ -637,6 +653,8 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
     lang : "en" or "fa" (right-to-left, Persian digits)
     group : column to compare groups by (measurement invariance)
     bootstrap : bootstrap draws for the indirect effects (0 = delta-method intervals)
+    missing : "listwise" (default; the report says how many rows it drops) or "fiml"
+        (full-information ML: every row counts; slower, especially with a bootstrap)
     out : HTML file to write
     json_path : also write the numbers as JSON here
 
@@ -645,7 +663,7 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
     Path of the HTML file.
     """
     result = build_report(data, instrument=instrument, model=model, lang=lang, group=group, bootstrap=bootstrap,
-                          seed=seed, progress=progress)
+                          seed=seed, progress=progress, missing=missing)
     out = Path(out)
     out.write_text(result.html, encoding="utf-8")
     if json_path:
