@@ -145,3 +145,18 @@ def test_meaning_texts():
     assert "Kaiser 1974" in meaning("kmo", "en") and ".60" in meaning("kmo", "en")
     assert "Horn 1965" in meaning("parallel", "en")
     assert "بار عاملی" in meaning("loadings", "fa")
+
+
+FIT = pd.read_csv(REF / "fa_fit.csv")
+
+
+@pytest.mark.parametrize(("dataset", "method"), [(d, m) for d in SETS for m in ("minres", "ml")])
+def test_efa_fit_statistics_match_psych(dataset, method):
+    data, nf = _set(dataset)
+    res = efa(data, nf, rotation="oblimin", method=method)
+    ref = FIT[(FIT["data"] == dataset) & (FIT["fm"] == method) & (FIT["rotate"] == "oblimin")].iloc[0]
+    assert res.fit["dof"] == ref["dof"]
+    for col, tol in (("objective", 1e-4), ("chisq", 1e-2), ("tli", 1e-4), ("rmsea", 1e-4), ("bic", 1e-2),
+                     ("rms", 1e-5), ("fit_off", 1e-5)):
+        assert res.fit[col] == pytest.approx(ref[col], abs=tol), col
+    assert res.fit["pvalue"] == pytest.approx(ref["pvalue"], abs=1e-4)

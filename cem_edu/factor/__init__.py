@@ -37,7 +37,7 @@ def meaning(statistic: str, language: str | None = None) -> str:
     return t(f"factor.meaning.{statistic}", language=language)
 
 
-def _matrix(data, items=None):
+def _matrix(data, items=None, counts: bool = False):
     df = frame(data)
     if items is None or isinstance(items, (list, tuple, pd.Index)):
         cols = list(items) if items is not None else resolve_spec(None, df)["scale"]
@@ -50,6 +50,9 @@ def _matrix(data, items=None):
     R = pairwise_cor(x)
     if not np.all(np.isfinite(R)):
         raise DataError(t("factor.bad_correlation"))
+    if counts:
+        m = np.isfinite(x).astype(float)
+        return R, cols, x.shape[0], m.T @ m
     return R, cols, x.shape[0]
 
 
@@ -195,6 +198,58 @@ def _ml(S: np.ndarray, nf: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------------------------------- EFA
+def _cor_smooth(r: np.ndarray) -> np.ndarray:
+    """psych::cor.smooth: raise eigenvalues below 1e-12, rescale, back to a correlation matrix."""
+    w, v = np.linalg.eigh(r)
+    if w.min() >= np.finfo(float).eps:
+        return r
+    w = np.where(w < 1e-12, 100 * 1e-12, w)
+    w = w * r.shape[0] / w.sum()
+    s = (v * w) @ v.T
+    d = 1 / np.sqrt(np.diag(s))
+    return s * np.outer(d, d)
+
+
+def _fit_stats(R: np.ndarray, model: np.ndarray, nf: int, n_obs: int, counts: np.ndarray) -> pd.Series:
+    """psych::fa.stats: ML objective and Bartlett-corrected χ², TLI, RMSEA, BIC, RMSR, off-diagonal fit.
+
+    objective F = tr(M⁻¹R) − log|M⁻¹R| − p with M the model correlation matrix (unit diagonal);
+    χ² = F·(n − 1 − (2p + 5)/6 − 2k/3); dof = p(p − 1)/2 − pk + k(k − 1)/2;
+    TLI = (M0 − Mm)/(M0 − 1/ν) with M0 = F0·2/(p(p − 1)), Mm = F/dof (Tucker & Lewis 1973);
+    RMSEA = √max(χ²/(dof·n) − 1/(n − 1), 0); BIC = χ² − dof·log n; rms = root mean square
+    off-diagonal residual (weighted by pairwise counts).
+    """
+    p = R.shape[0]
+    dof = p * (p - 1) / 2 - p * nf + nf * (nf - 1) / 2
+    resid = R - model
+    np.fill_diagonal(resid, 0)
+    rstar_off = np.sum(resid ** 2 * counts)
+    r2 = R * R * counts
+    r2_off = r2.sum() - np.trace(r2)
+    nh = stats.hmean(counts.ravel())
+    rms = np.sqrt(rstar_off / (nh * p * (p - 1)))
+    mod = model.copy()
+    np.fill_diagonal(mod, np.diag(R))
+    mod = _cor_smooth(mod)
+    rs = _cor_smooth(R)
+    try:
+        mir = np.linalg.solve(mod, rs)
+    except np.linalg.LinAlgError:
+        mir = np.eye(p)
+    objective = np.trace(mir) - np.linalg.slogdet(mir)[1] - p
+    nu = (n_obs - 1) - (2 * p + 5) / 6 - (2 * nf) / 3
+    chisq = max(objective * nu, 0.0)
+    pval = stats.chi2.sf(chisq, dof) if dof > 0 else np.nan
+    f0 = np.trace(rs) - np.linalg.slogdet(rs)[1] - p
+    m0 = f0 * 2 / (p * (p - 1))
+    mm = objective / dof if dof > 0 else np.nan
+    tli = (m0 - mm) / (m0 - 1 / nu)
+    rmsea = np.sqrt(max(chisq / (dof * n_obs) - 1 / (n_obs - 1), 0)) if dof > 0 else np.nan
+    bic = chisq - dof * np.log(n_obs) if dof > 0 else np.nan
+    return pd.Series({"objective": objective, "chisq": chisq, "dof": dof, "pvalue": pval, "tli": tli,
+                      "rmsea": rmsea, "bic": bic, "rms": rms, "fit_off": 1 - rstar_off / r2_off}, name="fit")
+
+
 @dataclass(frozen=True)
 class EFAResult:
     """An exploratory factor solution (psych::fa's pieces, tidy).
@@ -202,7 +257,8 @@ class EFAResult:
     ``loadings`` (items × factors, pattern matrix), ``structure`` (loadings·Φ), ``communalities``
     (h2), ``uniquenesses`` (u2), ``phi`` (factor correlations; identity for orthogonal solutions),
     ``variance`` (per factor: ss_loadings, proportion_var, cumulative_var, proportion_explained,
-    cumulative_proportion, as psych's Vaccounted), ``eigenvalues`` of the correlation matrix.
+    cumulative_proportion, as psych's Vaccounted), ``eigenvalues`` of the correlation matrix,
+    ``fit`` (psych's fit statistics: objective, chisq, dof, pvalue, tli, rmsea, bic, rms, fit_off).
     """
 
     loadings: pd.DataFrame
@@ -215,13 +271,15 @@ class EFAResult:
     method: str
     rotation: str
     n: int
+    fit: pd.Series = None
 
     def to_dict(self) -> dict:
         return {"method": self.method, "rotation": self.rotation, "n": self.n,
                 "loadings": json.loads(self.loadings.to_json(orient="index")),
                 "communalities": self.communalities.to_dict(), "uniquenesses": self.uniquenesses.to_dict(),
                 "phi": json.loads(self.phi.to_json(orient="index")),
-                "variance": json.loads(self.variance.to_json(orient="index"))}
+                "variance": json.loads(self.variance.to_json(orient="index")),
+                "fit": {k: (None if not np.isfinite(v) else float(v)) for k, v in self.fit.items()}}
 
     def table(self, cut: float = 0.0) -> pd.DataFrame:
         """Loadings with |λ| < cut blanked, plus h2 and u2 columns (the usual printed table)."""
@@ -230,7 +288,10 @@ class EFAResult:
 
     def __str__(self) -> str:
         head = t("factor.efa_line", k=self.loadings.shape[1], method=self.method, rotation=self.rotation, n=self.n)
-        parts = [head, self.table().round(3).to_string(), "", self.variance.round(3).T.to_string()]
+        parts = [head, self.table().round(3).to_string(), "", self.variance.round(3).T.to_string(), "",
+                 t("factor.fit_line", chisq=format_number(self.fit["chisq"], 2), df=int(self.fit["dof"]),
+                   p=f"{self.fit['pvalue']:.3g}", tli=format_number(self.fit["tli"], 3),
+                   rmsea=format_number(self.fit["rmsea"], 3), rms=format_number(self.fit["rms"], 3))]
         if self.rotation in ("oblimin", "promax"):
             parts += ["", "Phi", self.phi.round(3).to_string()]
         return "\n".join(parts)
@@ -282,7 +343,7 @@ def efa(data, n_factors: int, rotation: str = "oblimin", method: str = "minres",
         raise DataError(t("factor.bad_rotation", rotation=rotation, choices=", ".join(ROTATIONS)))
     if method not in METHODS:
         raise DataError(t("factor.bad_method", method=method, choices=", ".join(METHODS)))
-    R, cols, n = _matrix(data, items)
+    R, cols, n, counts = _matrix(data, items, counts=True)
     p = len(cols)
     nf = int(n_factors)
     dof = ((p - nf) ** 2 - (p + nf)) / 2
@@ -326,7 +387,7 @@ def efa(data, n_factors: int, rotation: str = "oblimin", method: str = "minres",
         phi=pd.DataFrame(phi, index=fac, columns=fac),
         variance=variance,
         eigenvalues=pd.Series(np.linalg.eigvalsh(R)[::-1], index=pd.RangeIndex(1, p + 1, name="k"), name="eigenvalue"),
-        method=method, rotation=rotation, n=int(n))
+        method=method, rotation=rotation, n=int(n), fit=_fit_stats(R, L @ phi @ L.T, nf, n, counts))
 
 
 # --------------------------------------------------------------------------- parallel analysis

@@ -121,7 +121,7 @@ wr(do.call(rbind, lam), "cfa_std_loadings.csv")
 wr(do.call(rbind, ht), "htmt.csv")
 
 # ---- KMO, Bartlett, fa ----
-kb <- list(); kmi <- list(); fl <- list(); fs <- list(); phis <- list(); vac <- list()
+kb <- list(); kmi <- list(); fl <- list(); fs <- list(); phis <- list(); vac <- list(); fst <- list()
 fa_sets <- list(hs = list(x = hs, nf = 3), mobi = list(x = mobi, nf = 4), hs_miss = list(x = hs_miss, nf = 3))
 if (!is.null(sets$cem)) fa_sets$cem <- list(x = sets$cem[, unique(unlist(specs$cem))], nf = length(specs$cem))
 for (d in names(fa_sets)) {
@@ -140,6 +140,9 @@ for (d in names(fa_sets)) {
                                        h2 = f$communality, u2 = f$uniquenesses)
     if (!is.null(f$Phi)) for (i in 1:nf) for (j in 1:nf)
       phis[[length(phis) + 1]] <- data.frame(data = d, fm = fm, rotate = rot, f1 = i, f2 = j, phi = f$Phi[i, j])
+    fst[[length(fst) + 1]] <- data.frame(data = d, fm = fm, rotate = rot, objective = f$objective,
+      chisq = f$STATISTIC, dof = f$dof, pvalue = f$PVAL, tli = f$TLI, rmsea = f$RMSEA[1], bic = f$BIC,
+      rms = f$rms, fit_off = f$fit.off)
     V <- f$Vaccounted
     for (j in 1:nf) vac[[length(vac) + 1]] <- data.frame(data = d, fm = fm, rotate = rot, factor = j,
       ss_loadings = V["SS loadings", j], proportion_var = V["Proportion Var", j],
@@ -153,6 +156,7 @@ wr(do.call(rbind, fl), "fa_loadings.csv")
 wr(do.call(rbind, fs), "fa_communalities.csv")
 wr(do.call(rbind, phis), "fa_phi.csv")
 wr(do.call(rbind, vac), "fa_variance.csv")
+wr(do.call(rbind, fst), "fa_fit.csv")
 
 # ---- parallel analysis: observed eigenvalues (pc, fa) and psych's suggestion ----
 pa <- list(); pas <- list()
