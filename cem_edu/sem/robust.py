@@ -195,7 +195,7 @@ def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: 
         Bb = D.T @ B1 @ D
         # the baseline's own information is block-diagonal over groups: f_g A_b,g
         tr_h0 += np.sum(Bb * np.linalg.inv(Ab).T)
-        py, px = len(yi), int(xi.sum())
+        px = int(xi.sum())
         df_b += p * (p - 1) // 2 - px * (px - 1) // 2
     return (tr_h1 - tr_h0) / df_b
 
