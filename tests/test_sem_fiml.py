@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cem_edu.sem import fit
@@ -97,3 +98,17 @@ def test_fiml_multigroup_on_complete_data_matches_ml_estimates():
     assert_estimates(res, "hs_inv_metric", cols=("est", "std_all"), tol=1e-4)
     assert_fit(res, "hs_inv_metric", ["chisq", "df", "logl", "unrestricted_logl", "cfi", "tli", "rmsea", "srmr",
                                       "aic", "bic"], tol=1e-5)
+
+
+def test_semopy_fiml_defect_on_uncentred_data(fiml):
+    """semopy 2.3's FIML (stored output, tests/reference/sem_extras_semopy.py) ignores the mean
+    structure on uncentred data: factor variances of 10-25 instead of lavaan's 0.4-0.9. Ours matches
+    lavaan (test_fiml_estimates_se); here the stored semopy numbers show the difference."""
+    from _sem_extras_common import REF, ref_est
+
+    semo = pd.read_csv(REF / "semopy_fiml_hs_mcar.csv")
+    lav = ref_est("hs_fiml")
+    m = semo.merge(lav, on=["lhs", "op", "rhs"], suffixes=("_semopy", "_lavaan"))
+    ours = fiml.estimates.merge(lav, on=["lhs", "op", "rhs"], suffixes=("", "_lavaan"))
+    assert np.abs(m["est_semopy"] - m["est_lavaan"]).max() > 5          # semopy: far off
+    assert np.abs(ours["est"] - ours["est_lavaan"]).max() < 1e-4         # ours: lavaan's
