@@ -21,6 +21,8 @@ import io
 import json
 import platform
 import re
+import sys
+import types
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -670,3 +672,14 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
         Path(json_path).write_text(json.dumps(result.results, ensure_ascii=False, indent=2, default=_json_value),
                                    encoding="utf-8")
     return out
+
+
+# ``ce.report`` is both this module and its main function. Once the module is imported, Python
+# binds the package attribute ``cem_edu.report`` to the module; a callable module keeps
+# ``ce.report(data, ...)`` working in every import order (as cem_edu.reliability does).
+class _CallableModule(types.ModuleType):
+    def __call__(self, *args, **kwargs):
+        return report(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
