@@ -87,6 +87,8 @@ def _catalogue() -> dict[str, dict[str, str]]:
 def t(key: str, language: str | None = None, **fields) -> str:
     """Translate ``key`` into the current (or given) language and fill ``{fields}``.
 
+    In Persian, numeric fields (int, float) are written with Persian digits; strings are left as they are.
+
     A key missing from the catalogue is returned as is, so a typo is visible, not fatal.
     """
     lang = language or get_language()
@@ -96,8 +98,9 @@ def t(key: str, language: str | None = None, **fields) -> str:
     else:
         text = entry.get(lang) or entry.get("en") or key
     if fields:
-        if lang == "fa":
-            fields = {k: (to_persian_digits(v) if isinstance(v, (int, float, str)) else v) for k, v in fields.items()}
+        if lang == "fa":  # numbers in Persian digits; text (column names such as FUN2) stays as it is
+            fields = {k: (to_persian_digits(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
+                      for k, v in fields.items()}
         text = text.format(**fields)
     return text
 
