@@ -43,3 +43,21 @@ def test_licence_and_citation_exist():
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
     assert (ROOT / "cem_edu" / "fonts" / "OFL.txt").exists()
     assert "cff-version" in (ROOT / "CITATION.cff").read_text()
+
+
+def test_makefile_says_what_to_install_when_python_is_missing_or_old(tmp_path):
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:  # pragma: no cover - make is how the suite is run
+        return
+    p = subprocess.run(["make", "-s", "check-python", "PYTHON=python-that-does-not-exist"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert p.returncode != 0
+    assert "cem-edu needs Python 3.10 or newer: install it" in p.stdout + p.stderr
+    old = tmp_path / "python2"
+    old.write_text("#!/bin/sh\nif [ \"$1\" = -V ]; then echo 'Python 3.8.10'; exit 0; fi\nexit 1\n")
+    old.chmod(0o755)
+    p = subprocess.run(["make", "-s", "check-python", f"PYTHON={old}"], cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode != 0
+    assert "needs Python 3.10 or newer; " in p.stdout + p.stderr and "Python 3.8.10" in p.stdout + p.stderr
