@@ -8,6 +8,8 @@
 * Grading locally (``grade_all.py`` -> ``otter.api.grade_submission``, no Docker, no network):
   the solution version earns full marks (10/10) and the untouched student version 0.
 * The checks themselves accept right answers and reject near misses (unit tests of answer_key).
+
+The three otter tests are marked ``slow`` (``make test`` runs them; ``make test-fast`` does not).
 """
 from __future__ import annotations
 
@@ -219,6 +221,7 @@ def grades(assigned, tmp_path_factory):
     return rows
 
 
+@pytest.mark.slow   # otter assign + two graded notebook runs: ~25 s together
 def test_student_version_has_no_solutions_or_hidden_checks(assigned):
     out, zip_path = assigned
     student_dir = out / "student"
@@ -249,6 +252,7 @@ def test_student_version_has_no_solutions_or_hidden_checks(assigned):
     assert sorted(n for n in names if n.startswith("tests/")) == sorted(f"tests/{q}.py" for q in QUESTIONS)
 
 
+@pytest.mark.slow   # otter assign + two graded notebook runs: ~25 s together
 def test_solution_version_earns_full_marks(grades):
     row = grades["solution.ipynb"]
     assert not row["error"], row["error"]
@@ -258,6 +262,7 @@ def test_solution_version_earns_full_marks(grades):
     assert float(row["total"]) == TOTAL_POINTS
 
 
+@pytest.mark.slow   # otter assign + two graded notebook runs: ~25 s together
 def test_blank_student_version_earns_nothing(grades):
     row = grades["blank.ipynb"]
     assert float(row["possible"]) == TOTAL_POINTS
