@@ -138,13 +138,26 @@ def power(population_model: str, n, reps: int = 500, alpha: float = 0.05, analys
     return pd.concat(parts, ignore_index=True)
 
 
+def _expected_information(mod, x) -> np.ndarray:
+    """Unit expected information of a one-group ML fit, I = ½ [tr(W ∂Σ_k W ∂Σ_l) + 2 ∂μ_k' W ∂μ_l]
+    (W = Σ⁻¹; depends on the model-implied moments only)."""
+    Sigma, _, dS, dmu = mod.derivatives(x, 0)
+    W = np.linalg.inv(Sigma)
+    Z = np.matmul(W, dS)
+    k = Z.shape[0]
+    H = Z.reshape(k, -1) @ Z.transpose(0, 2, 1).reshape(k, -1).T
+    if mod.meanstructure:
+        H = H + 2 * dmu @ W @ dmu.T
+    return H / 2
+
+
 def _power_one_n(analysis: str, ov, Sigma, n: int, reps: int, alpha: float, seed: int) -> pd.DataFrame:
     from scipy import special
 
     from . import prepare
     from .bootstrap import BatchML
     from .defined import DefinedParameters
-    from .ml import estimate, information, objective, stats_from_moments
+    from .ml import estimate, information, objective, stats_from_moments  # noqa: F401
 
     p = len(ov)
     # population "data": the analysis model at the population moments gives the population values
@@ -177,9 +190,8 @@ def _power_one_n(analysis: str, ov, Sigma, n: int, reps: int, alpha: float, seed
     SE = np.full((reps, k + nd), np.nan)
     EST = np.full((reps, k + nd), np.nan)
     for i in np.flatnonzero(ok):
-        st = stats_from_moments(mod.ov, [covs[i]], [means[i]], [n])
         try:
-            V = np.linalg.inv(information(mod, st, X[i])) / n
+            V = np.linalg.inv(_expected_information(mod, X[i])) / n
         except np.linalg.LinAlgError:
             ok[i] = False
             continue
