@@ -157,7 +157,7 @@ def _power_one_n(analysis: str, ov, Sigma, n: int, reps: int, alpha: float, seed
     from . import prepare
     from .bootstrap import BatchML
     from .defined import DefinedParameters
-    from .ml import estimate, information, objective, stats_from_moments  # noqa: F401
+    from .ml import estimate, objective, stats_from_moments
 
     p = len(ov)
     # population "data": the analysis model at the population moments gives the population values
