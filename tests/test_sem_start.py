@@ -135,8 +135,11 @@ def test_blas_limited_inside_fit_and_restored(monkeypatch):
     assert _blas_threads(threadpoolctl) == before       # never a global change
 
 
+@pytest.mark.parametrize("batched", [True, False])
 @pytest.mark.parametrize("case", ["pd", "hs_scalar", "cov_mean"])
-def test_information_batch_equals_information(case):
+def test_information_batch_equals_information(case, batched, monkeypatch):
+    if not batched:          # the row-by-row path of large models
+        monkeypatch.setattr(ml, "_BATCH_MAX", 0)
     model, data, kw = {"pd": (_model("pd_model"), PD, {}),
                        "hs_scalar": (HS_MODEL, HS, dict(group="school", group_equal=["loadings", "intercepts"])),
                        "cov_mean": (_model("cov_model"), HS, dict(meanstructure=True))}[case]

@@ -648,6 +648,25 @@ def _batch_expected_hessian(model: Model, X: np.ndarray, g: int):
     return H, bad
 
 
+_BATCH_MAX = 20_000      # k p^2 above which information_batch loops over rows (measured crossover)
+
+
+def _expected_hessian(model: Model, x: np.ndarray, g: int) -> np.ndarray:
+    """Expected Hessian H_g at one x from the implied moments only (NaN if Sigma is not PD)."""
+    Sigma, _, dS, dmu = model.derivatives(x, g)
+    try:
+        np.linalg.cholesky(Sigma)
+    except np.linalg.LinAlgError:
+        return np.full((model.npar, model.npar), np.nan)
+    V = np.linalg.inv(Sigma)
+    k, p = dS.shape[0], model.p
+    Q = (dS.reshape(k * p, p) @ V).reshape(k, p, p)
+    H = Q.reshape(k, p * p) @ Q.transpose(0, 2, 1).reshape(k, p * p).T
+    if model.meanstructure:
+        H += 2.0 * dmu @ V @ dmu.T
+    return H
+
+
 @blas_single_threaded
 def information_batch(model: Model, X: np.ndarray, weights=None, *, chunk_elements: int = 500_000) -> np.ndarray:
     """Unit expected information at many parameter vectors at once (rows of ``X``, shape (R, k)).
@@ -657,7 +676,8 @@ def information_batch(model: Model, X: np.ndarray, weights=None, *, chunk_elemen
     ``H_g,kl = tr(Sigma^-1 dSigma_k Sigma^-1 dSigma_l) + 2 dmu_k' Sigma^-1 dmu_l`` and
     ``w_g = n_g / N`` (``weights``; default equal weights summing to 1, exact for one group).
     Identical to :func:`information` row by row, without the sample statistics, F or the
-    gradient, and in batched numpy (no Python loop over rows): the fast path for Monte Carlo
+    gradient, and in batched numpy (no Python loop over rows, for models with
+    ``npar * p^2 <= 20000``; larger models loop over rows): the fast path for Monte Carlo
     power, where ``vcov_i = inv(I(X[i])) / n``. Rows whose implied Sigma is not positive
     definite come back as NaN. Returns an array (R, k, k).
     """
@@ -666,6 +686,12 @@ def information_batch(model: Model, X: np.ndarray, weights=None, *, chunk_elemen
     ng = model.ngroups
     w = np.full(ng, 1.0 / ng) if weights is None else np.asarray(weights, dtype=float)
     out = np.zeros((R, k, k))
+    if k * model.p * model.p > _BATCH_MAX:
+        # large models: the dense batched derivatives cost more memory traffic than they save
+        for i in range(R):
+            for g in range(ng):
+                out[i] += w[g] * _expected_hessian(model, X[i], g)
+        return out / 2.0
     per = max(1, int(chunk_elements // max(1, k * model.p * model.p)))
     for a in range(0, R, per):
         bnd = min(a + per, R)
