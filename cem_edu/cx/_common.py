@@ -13,25 +13,11 @@ import pandas as pd
 
 from ..errors import DataError
 from ..i18n import get_language, t, to_ascii_digits
+from ..intake import as_frame  # noqa: F401 - re-exported for the cx modules
 
 STAGES = ("awareness", "interest", "decision", "evaluation", "purchase", "repurchase")
 CHANNELS = ("branch", "web", "app", "phone", "messaging")
 EXPERIENCE_CONSTRUCTS = ("functional", "mechanic", "humanic")
-
-
-def as_frame(data) -> pd.DataFrame:
-    """A DataFrame from a DataFrame, a ``CleanData`` (``.data``) or a mapping of columns."""
-    if isinstance(data, pd.DataFrame):
-        return data
-    inner = getattr(data, "data", None)
-    if isinstance(inner, pd.DataFrame):
-        return inner
-    if isinstance(data, Mapping):
-        return pd.DataFrame(data)
-    raise DataError(
-        f"expected a pandas DataFrame (or the result of ce.clean), got {type(data).__name__}; "
-        "read your file with ce.read_data(path) or pandas.read_csv(path) first"
-    )
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str = "data") -> None:

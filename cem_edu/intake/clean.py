@@ -23,6 +23,7 @@ be undone by re-running from ``raw`` without it (``CleanData.undo(step)``).
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -150,7 +151,7 @@ class CleanData:
 
 
 def as_frame(data) -> pd.DataFrame:
-    """The DataFrame inside ``data``: a DataFrame itself, or ``CleanData.data``."""
+    """The DataFrame inside ``data``: a DataFrame itself, ``CleanData.data``, or a mapping of columns."""
     if isinstance(data, CleanData):
         return data.data
     if isinstance(data, pd.DataFrame):
@@ -158,6 +159,8 @@ def as_frame(data) -> pd.DataFrame:
     inner = getattr(data, "data", None)
     if isinstance(inner, pd.DataFrame):
         return inner
+    if isinstance(data, Mapping):
+        return pd.DataFrame(data)
     raise DataError(msg("intake.not_a_frame", kind=type(data).__name__))
 
 
