@@ -162,7 +162,7 @@ def ipma_table(importance, performance_values) -> pd.DataFrame:
 
 
 def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, indicators=None, scale=None,
-         weights: str = "equal") -> pd.DataFrame:
+         weights: str | Mapping = "equal") -> pd.DataFrame:
     """Importance–performance map of the drivers of ``target`` from a fitted CB-SEM.
 
     importance_j  = unstandardised total effect of construct j on the target (direct + indirect),
@@ -177,7 +177,13 @@ def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, i
       weights; we use equal weights (``weights="equal"``, the default: the construct score is the
       item mean, as ``inst.score`` computes it) or Bartlett factor-score weights
       (``weights="factor_score"``: wᵢ ∝ λᵢ/θᵢ from the fitted loadings and residual variances,
-      normalised to sum to 1).
+      normalised to sum to 1), or your own per-item weights (``weights={construct: {item: w}}``,
+      normalised to sum to 1 within each construct). With the PLS model's unstandardised outer
+      weights (standardised weight / SD of the rescaled item) and the PLS total effects on the
+      rescaled scores as ``result``, this is exactly the PLS IPMA of Ringle & Sarstedt (2016);
+      tests/test_cx_ipma_pls.py shows it on the mobi data. (PLS total effects on rescaled scores
+      are already in 0–100 points; the marker-range factor below is 1 only when all items share
+      one response scale, as in mobi.)
     * **Importance metric.** A latent variable carries the scale of its marker (first) indicator.
       Rescaling predictor and target to 0–100 multiplies the unstandardised effect by
       range(marker of j) / range(marker of target); with a common response scale (as in the
@@ -193,7 +199,8 @@ def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, i
     constructs : restrict to these drivers (default: every construct with a total effect ≠ 0).
     indicators : {construct: [items]} when neither the model estimates nor ``inst`` give them.
     scale : (min, max) or {item: (min, max)}; default the instrument's scales.
-    weights : "equal" or "factor_score".
+    weights : "equal", "factor_score", or {construct: {item: weight}} for every construct shown
+        and the target (e.g. PLS unstandardised outer weights).
 
     Returns
     -------
@@ -208,8 +215,10 @@ def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, i
     Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. Journal of Marketing 41(1), 77–79.
     Hair, J. F., Hult, G. T. M., Ringle, C. M., & Sarstedt, M. (2022). A primer on PLS-SEM, 3rd ed.
     """
-    if weights not in ("equal", "factor_score"):
-        raise DataError(f"weights={weights!r} is not known; use 'equal' or 'factor_score'")
+    custom = isinstance(weights, Mapping)
+    if not custom and weights not in ("equal", "factor_score"):
+        raise DataError(f"weights={weights!r} is not known; use 'equal', 'factor_score' or "
+                        "{construct: {item: weight}}")
     eff = total_effects_on(result, target)
     if constructs is not None:
         unknown = [c for c in constructs if c not in eff.index]
@@ -221,7 +230,19 @@ def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, i
     if target not in inds:
         inds.update(_indicators(result, inst, [target]))
     w = None
-    if weights == "factor_score":
+    if custom:
+        w = {}
+        for c in names:
+            missing = [it for it in inds[c] if it not in weights.get(c, {})]
+            if missing:
+                raise DataError(f"weights has no weight for {', '.join(missing)} of {c!r}; give "
+                                "weights={construct: {item: weight}} for every construct and the target")
+            raw = {it: float(weights[c][it]) for it in inds[c]}
+            total = sum(raw.values())
+            if not np.isfinite(total) or total == 0:
+                raise DataError(f"the weights of {c!r} sum to {total}; they must have a non-zero finite sum")
+            w[c] = {k: v / total for k, v in raw.items()}
+    elif weights == "factor_score":
         w = {}
         for c in names:
             raw = _factor_score_weights(result, c, inds[c])
@@ -246,6 +267,7 @@ def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, i
     factor = pd.Series({c: (_range(c) / r_target) if np.isfinite(_range(c) / r_target) else 1.0 for c in eff.index})
     importance = eff * factor
     out = ipma_table(importance, perf["performance"].drop(labels=[target]))
-    out.attrs.update(target=target, target_performance=float(perf.loc[target, "performance"]), weights=weights,
+    out.attrs.update(target=target, target_performance=float(perf.loc[target, "performance"]),
+                     weights="custom" if custom else weights,
                      total_effects=eff.to_dict())
     return out
