@@ -371,7 +371,7 @@ def _group_terms(model: Model, stats: SampleStats, x: np.ndarray, g: int, need: 
         Sigma, mu = M[3], M[4]
         dS = dmu = None
     else:
-        Sigma, mu, dS, dmu = model.derivatives(x, g)
+        Sigma, mu, dS, dmu = model.derivatives(x, g, local=True)   # parameters of group g only
     S = stats.cov[g]
     p = S.shape[0]
     try:
@@ -395,8 +395,24 @@ def _group_terms(model: Model, stats: SampleStats, x: np.ndarray, g: int, need: 
     grad = dSf @ W.ravel()
     if d is not None:
         grad -= 2.0 * dmu @ (Vinv @ d)
+    act = model.active[g]
+    full = len(act) == model.npar
+
+    def expand_g(v):
+        if full:
+            return v
+        out = np.zeros(model.npar)
+        out[act] = v
+        return out
+
+    def expand_h(h):
+        if full:
+            return h
+        out = np.zeros((model.npar, model.npar))
+        out[np.ix_(act, act)] = h
+        return out
     if need == 1:
-        return F, grad, None
+        return F, expand_g(grad), None
     # tr(V dS_k A dS_l) = vec(dS_k A) . vec((dS_l V)^T): two stacked products and one large one
     Q = (dS.reshape(k * p, p) @ Vinv).reshape(k, p, p)         # dS_k V
     QT = Q.transpose(0, 2, 1).reshape(k, p * p)                 # (dS_k V)^T = V dS_k
@@ -414,12 +430,12 @@ def _group_terms(model: Model, stats: SampleStats, x: np.ndarray, g: int, need: 
             Zc = (dS.reshape(k * p, p) @ c).reshape(k, p) @ Vinv    # rows: V dS_k c
             T1 = 2.0 * Zc @ dmu.T
             H += T1 + T1.T + 2.0 * dmu @ Vinv @ dmu.T
-        H += second_order_term(model, x, g, W, c)
-        return F, grad, H
+        H = expand_h(H) + second_order_term(model, x, g, W, c)
+        return F, expand_g(grad), H
     H = Q.reshape(k, p * p) @ QT.T                              # tr(V dS_k V dS_l)
     if model.meanstructure:
         H += 2.0 * dmu @ Vinv @ dmu.T
-    return F, grad, H
+    return F, expand_g(grad), expand_h(H)
 
 
 def _left(V: np.ndarray, D: np.ndarray) -> np.ndarray:

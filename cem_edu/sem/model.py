@@ -167,6 +167,16 @@ class Model:
             self.free_idx.append({k: tuple(np.asarray(a, dtype=int) for a in v) for k, v in free.items()})
         self._eye = np.eye(m)
         self._uniq = [{k: len(np.unique(v[2])) == len(v[2]) for k, v in f.items()} for f in self.free_idx]
+        # per group: the free parameters that occur in it (sorted, global 0-based) and free_idx with
+        # the parameter numbers mapped to positions in that list (derivatives of one group only)
+        self.active = []
+        self._free_local = []
+        for f in self.free_idx:
+            act = np.unique(np.concatenate([v[2] for v in f.values()])).astype(int) if f else np.zeros(0, int)
+            pos = {int(a): i for i, a in enumerate(act)}
+            self.active.append(act)
+            self._free_local.append({k: (v[0], v[1], np.asarray([pos[int(q)] for q in v[2]], dtype=int))
+                                     for k, v in f.items()})
         self._has_beta = [bool(len(f["beta"][2]) or np.any(b["beta"] != 0)) for f, b in zip(self.free_idx, self.base)]
 
     @staticmethod
@@ -230,13 +240,18 @@ class Model:
             out.append((S, mu if self.meanstructure else None))
         return out
 
-    def derivatives(self, x: np.ndarray, g: int):
-        """Full-matrix derivatives of group g: (Sigma, mu, dSigma (npar, p, p), dmu (npar, p))."""
+    def derivatives(self, x: np.ndarray, g: int, local: bool = False):
+        """Full-matrix derivatives of group g: (Sigma, mu, dSigma (npar, p, p), dmu (npar, p)).
+
+        ``local=True``: only the parameters that occur in group g, in the order of
+        ``Model.active[g]`` (dSigma (len(active[g]), p, p)) — much less work in multigroup models.
+        """
         M, A, G, Sigma, mu, ea = self._core(x, g)
-        p, k = self.p, self.npar
+        p = self.p
+        k = len(self.active[g]) if local else self.npar
         dS = np.zeros((k, p, p))
         dmu = np.zeros((k, p))
-        f = self.free_idx[g]
+        f = self._free_local[g] if local else self.free_idx[g]
         Mc = A @ M["psi"] @ A.T                      # Cov(eta)
         H = Mc @ M["lambda"].T                       # m x p: Cov(eta, y) without theta
         # lambda_ij: dS = e_i H[j,:] + transpose ; dmu = e_i ea_j
@@ -290,9 +305,21 @@ class Model:
     def jacobian(self, x: np.ndarray) -> list[tuple[np.ndarray, np.ndarray | None]]:
         """d vech(Sigma_g) / dx (shape p(p+1)/2 x npar) and d mu_g / dx (p x npar, or None)."""
         out = []
+        flat = self.vech_rows * self.p + self.vech_cols
         for g in range(self.ngroups):
-            _, _, dS, dmu = self.derivatives(x, g)
-            out.append((dS[:, self.vech_rows, self.vech_cols].T, dmu.T if self.meanstructure else None))
+            _, _, dS, dmu = self.derivatives(x, g, local=True)
+            act = self.active[g]
+            if len(act) == self.npar:          # every parameter occurs in this group (act = 0..k-1)
+                J = dS.reshape(len(act), -1)[:, flat].T
+                Jm = dmu.T if self.meanstructure else None
+            else:
+                J = np.zeros((len(flat), self.npar))
+                J[:, act] = dS.reshape(len(act), -1)[:, flat].T
+                Jm = None
+                if self.meanstructure:
+                    Jm = np.zeros((self.p, self.npar))
+                    Jm[:, act] = dmu.T
+            out.append((J, Jm))
         return out
 
     def total_effects(self, x: np.ndarray, g: int = 0) -> pd.DataFrame:
