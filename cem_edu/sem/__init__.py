@@ -20,8 +20,20 @@ Internal interface (used by robust.py, fiml.py, bootstrap.py, invariance.py, pow
 * ``Model.implied(x) -> [(Sigma_g, mu_g or None)]``; ``Model.jacobian(x) -> [(dvechSigma_g (p*, npar),
   dmu_g (p, npar) or None)]``; ``Model.matrices(x, g)``; ``Model.total_effects(x, g)``;
   ``Model.rows`` / ``Model.partable`` (``free`` = 1-based index into x, shared by equal labels).
-* ``finish(model, stats, x, opt, ..., information=None, vcov=None) -> FitResult`` (pass your own
-  ``vcov`` for robust or bootstrap standard errors); ``fitmeasures.fit_measures(model, stats, x)``.
+* ``finish(model, stats, x, opt, ..., information=None, vcov=None, warn_listwise=True) -> FitResult``
+  (pass your own ``vcov`` for robust or bootstrap standard errors); ``fitmeasures.fit_measures(model,
+  stats, x)``.
+* ``ml.information_batch(model, X, weights) -> (R, k, k)``: unit expected information at many
+  parameter rows at once (depends on x only; NaN rows where Sigma is not PD) — Monte Carlo power.
+* ``ml.start_values`` always returns admissible starts (PD Sigma; covariances shrunk, else lavaan-like
+  ``ml.simple_start``) or raises ModelError; ``ml.admissible_start(model, stats, x)`` repairs any x.
+* ``Model.derivatives(x, g, local=True)``: derivatives of group g's own parameters only
+  (``Model.active[g]``, global 0-based indices).
+* ``fit(..., _warn_listwise=False)`` silences the listwise-deletion warning (emitted once per call
+  otherwise) for callers that fit several models to the same data (invariance).
+* ``_threads.single_blas_thread()`` (context manager) / ``blas_single_threaded`` (decorator): BLAS
+  on one thread inside, restored after; ``fit``, ``ml.estimate``, ``ml.information``,
+  ``ml.information_batch``, ``invariance`` and ``power`` already run inside it.
 """
 from __future__ import annotations
 
