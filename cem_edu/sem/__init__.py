@@ -197,6 +197,8 @@ def finish(mod: Model, stats: ml.SampleStats, x: np.ndarray, opt: ml.EstimateInf
     """
     if information is None:
         information = ml.information(mod, stats, x)
+    if vcov is None and not np.all(np.isfinite(information)):
+        raise ModelError(t("sem.model.inadmissible"))
     if vcov is None:
         bad = _singular_params(mod, information)
         if bad:
