@@ -74,38 +74,12 @@ def measurement(df: pd.DataFrame, spec: dict[str, list[str]]) -> Measurement:
     coded = {fac_code[f]: [item_code[c] for c in v] for f, v in spec.items()}
     data = sub.rename(columns=item_code)
     syntax = measurement_syntax(coded)
-    res = fit(syntax, data, std_lv=False, start=_admissible_start(syntax, data))
+    res = fit(syntax, data, std_lv=False)
     back = {v: k for k, v in {**item_code, **fac_code}.items()}
     est = res.estimates.copy()
     est["lhs"] = est["lhs"].map(lambda v: back.get(v, v))
     est["rhs"] = est["rhs"].map(lambda v: back.get(v, v))
     return _from_estimates(est, spec, S_df, n)
-
-
-def _admissible_start(syntax: str, sub: pd.DataFrame):
-    """Starting values for the SEM engine when its defaults give a non-positive-definite Σ.
-
-    With a single-item construct (residual variance fixed to 0) and strongly correlated constructs
-    (the ECSI mobi data), the engine's indicator-implied latent covariances can make the starting
-    Σ singular, and the fit stops before it starts. Then start from uncorrelated factors instead
-    (the optimum is the same as lavaan's). Returns None when the defaults are fine.
-    """
-    try:
-        from .sem import ml, prepare  # noqa: PLC0415
-
-        mod, stats, _ = prepare(syntax, sub)
-        x0 = ml.start_values(mod, stats)
-        if np.isfinite(ml.objective(mod, stats, x0)[0]):
-            return None
-        pt = mod.partable
-        lv = set(pt.loc[pt["op"] == "=~", "lhs"])
-        rows = pt[(pt["op"] == "~~") & (pt["lhs"] != pt["rhs"]) & pt["lhs"].isin(lv) & pt["rhs"].isin(lv)
-                  & (pt["free"] > 0)]
-        x0 = np.array(x0, dtype=float)
-        x0[rows["free"].to_numpy(int) - 1] = 0.0
-        return x0 if np.isfinite(ml.objective(mod, stats, x0)[0]) else None
-    except Exception:  # noqa: BLE001 - internals of the engine changed: let fit() use its defaults
-        return None
 
 
 def _from_estimates(est: pd.DataFrame, spec, S_df, n) -> Measurement:

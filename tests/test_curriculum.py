@@ -357,10 +357,8 @@ def test_label_translates_known_data_labels_only():
     assert fa.loc["شعبه", "owner"] == "تیم‌های حساب" and fa.loc["x", "owner"] == "?"
 
 
-@pytest.mark.xfail(reason="ce.fit: start values give a non-positive-definite implied covariance for a CFA with a "
-                          "single-indicator factor (CUSCO ~~ 0*CUSCO); worked before commit c2173f8. Notebook 12 "
-                          "fits its CFA without the single-item construct meanwhile.", strict=False)
 def test_case_study_cfa_with_single_item_factor_matches_lavaan():
+    """Regression: start values once made Sigma singular for a single-indicator factor (CUSCO ~~ 0*CUSCO)."""
     import pandas as pd
 
     import cem_edu as ce
