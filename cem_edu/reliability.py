@@ -193,6 +193,15 @@ def alpha(data, items=None, *, level: float = 0.95, warn: bool = True) -> AlphaR
     return _alpha_matrix(x, cols, level=level, warn=warn)
 
 
+def _sqrt(v: float) -> float:
+    """Square root that gives NaN (as R's sqrt) instead of raising for a negative value.
+
+    Item statistics of a scale whose items correlate negatively (e.g. a handful of
+    random answers in a class survey) take roots of negative sums; psych returns NaN.
+    """
+    return math.sqrt(v) if v >= 0 else float("nan")
+
+
 def _alpha_matrix(x: np.ndarray, cols: list[str], level: float = 0.95, warn: bool = True) -> AlphaResult:
     nsub, k = x.shape
     has_missing = not np.isfinite(x).all()
@@ -221,24 +230,24 @@ def _alpha_matrix(x: np.ndarray, cols: list[str], level: float = 0.95, warn: boo
     d = np.sqrt(np.diag(C))
     R = C / np.outer(d, d)
     total = _alpha_parts(C, R)
-    ase = math.sqrt(total["Q"] / nsub)
+    ase = _sqrt(total["Q"] / nsub)
     # item statistics (psych's item.stats)
-    std_r = R.sum(axis=0) / math.sqrt(R.sum())
+    std_r = R.sum(axis=0) / _sqrt(R.sum())
     RC = R.copy()
     np.fill_diagonal(RC, smc(R))
-    r_cor = RC.sum(axis=0) / math.sqrt(RC.sum())
+    r_cor = RC.sum(axis=0) / _sqrt(RC.sum())
     r_drop = np.empty(k)
     for i in range(k):
         keep = np.arange(k) != i
         v_drop = C[np.ix_(keep, keep)].sum()
-        r_drop[i] = (C[:, i].sum() - C[i, i]) / math.sqrt(C[i, i] * v_drop)
+        r_drop[i] = (C[:, i].sum() - C[i, i]) / _sqrt(C[i, i] * v_drop)
     # alpha if item deleted (psych's alpha.drop)
     drop = []
     if k > 2:
         for i in range(k):
             keep = np.arange(k) != i
             p = _alpha_parts(C[np.ix_(keep, keep)], R[np.ix_(keep, keep)])
-            p["alpha_se"] = math.sqrt(p["Q"] / nsub)
+            p["alpha_se"] = _sqrt(p["Q"] / nsub)
             drop.append(p)
     else:
         r12 = R[0, 1]
@@ -401,7 +410,7 @@ def htmt(data, spec, *, mean: str = "arithmetic", absolute: bool = True) -> pd.D
         for b in range(a):
             fa, fb = names[a], names[b]
             het = avg(r[np.ix_(idx[fa], idx[fb])].ravel())
-            out.iloc[a, b] = out.iloc[b, a] = het / math.sqrt(mono[fa] * mono[fb])
+            out.iloc[a, b] = out.iloc[b, a] = het / _sqrt(mono[fa] * mono[fb])
     out.index.name = "construct"
     return out
 
