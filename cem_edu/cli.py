@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from pathlib import Path
 
 from . import __version__
@@ -62,6 +63,13 @@ def cmd_reliability(args) -> None:
 
     data = _read_data(args.data)
     spec = _instrument(args.instrument) if args.instrument else _read_text(args.model, "model")
+    if args.instrument:
+        # the instrument knows the answer labels, scales and reverse-keyed items: clean as ce.clean does,
+        # else reverse-keyed items enter alpha unrecoded (and labels or out-of-range values pass unseen)
+        from .intake import clean
+
+        data = clean(data, spec)
+        print("\n".join(str(data).splitlines()[1:3 if data.reverse_recoded else 2]), file=sys.stderr)
     table, out = reliability_summary(data, spec)
     print(table.to_string())
     _write_json(out, args.json)
@@ -161,12 +169,24 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings as one line each (``cem-edu: warning: ...``), not Python's file:line + source echo."""
+    print(f"cem-edu: warning: {message}", file=sys.stderr if file is None else file)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
+    with warnings.catch_warnings():
+        if not args.debug:
+            warnings.showwarning = _show_warning
+        return _run(args)
+
+
+def _run(args) -> int:
     try:
         args.func(args)
     except CemError as exc:

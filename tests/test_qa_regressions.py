@@ -24,3 +24,60 @@ def test_alpha_of_negatively_correlated_items_gives_nan_item_stats_not_a_crash()
     assert items["r_cor"].isna().all()
     assert items["raw_r"].to_numpy() == pytest.approx([0.5993643, 0.0, 0.8410044, -0.7007649], abs=1e-6)
     assert items["r_drop"].to_numpy() == pytest.approx([-0.5001716, -0.6064784, -0.3249668, -0.8928416], abs=1e-6)
+
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+
+
+def test_cli_reliability_with_instrument_cleans_like_the_api(tmp_path, capsys):
+    # `cem-edu reliability DATA --instrument Q.yaml` used to compute alpha on the raw file: reverse-keyed
+    # items unrecoded (functional alpha 0.205 instead of 0.827), labels and out-of-range values unseen
+    import json
+
+    from cem_edu.cli import main
+
+    out = tmp_path / "rel.json"
+    assert main(["reliability", str(ROOT / "datasets" / "cem_survey.csv"), "--instrument",
+                 str(ROOT / "questionnaire" / "cem.yaml"), "--json", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "600 rows read, 69 dropped, 531 kept" in err
+    assert "FUN4, HUM3, LOY4" in err
+    inst = ce.load_instrument()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = ce.reliability(ce.clean(ce.load_dataset("cem_survey"), inst), inst)
+    got = json.loads(out.read_text())
+    for construct in ref.index:
+        assert got[construct]["alpha"] == pytest.approx(ref.loc[construct, "alpha"], abs=1e-12)
+        assert got[construct]["omega"] == pytest.approx(ref.loc[construct, "omega"], abs=1e-12)
+    assert got["functional"]["alpha"] == pytest.approx(0.827386, abs=1e-6)
+
+
+def test_cli_reliability_with_instrument_maps_persian_labels(tmp_path, capsys):
+    from cem_edu.cli import main
+
+    raw = pd.read_csv(ROOT / "datasets" / "cem_survey.csv", dtype=str)
+    labels = ce.load_instrument().scales["agree7"].labels["fa"]
+    raw["SAT1"] = raw["SAT1"].map(lambda v: labels[int(v) - 1] if isinstance(v, str) and v.isdigit() else v)
+    path = tmp_path / "labels.csv"
+    raw.to_csv(path, index=False, encoding="utf-8-sig")
+    assert main(["reliability", str(path), "--instrument", str(ROOT / "questionnaire" / "cem.yaml")]) == 0
+    assert "531 kept" in capsys.readouterr().err
+
+
+def test_cli_warnings_are_one_line_each(tmp_path, capsys):
+    # warnings reached the terminal as "/…/bin/cem-edu:6: EstimationWarning: …" plus "  sys.exit(main())"
+    from cem_edu.cli import main
+
+    hs = pd.read_csv(ROOT / "datasets" / "holzinger_swineford.csv")
+    hs.loc[:9, "x1"] = np.nan
+    data = tmp_path / "hs.csv"
+    hs.to_csv(data, index=False)
+    model = tmp_path / "m.lav"
+    model.write_text("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\n")
+    assert main(["fit", str(model), str(data), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert lines and all(ln.startswith("cem-edu: warning: ") for ln in lines), err
+    assert any("listwise deletion dropped 10 of 301 rows" in ln for ln in lines)
+    assert "sys.exit" not in err and "Warning:" not in err
