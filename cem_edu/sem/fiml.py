@@ -29,7 +29,8 @@ LOG2PI = np.log(2.0 * np.pi)
 
 __all__ = ["Pattern", "missing_patterns", "loglik", "loglik_grad", "casewise_scores", "em_h1",
            "independence_loglik", "vech_rows_cols", "sym_grad_to_vech", "numeric_hessian",
-           "CasewiseObjective", "fit_casewise", "h1_observed_information", "duplication_matrix"]
+           "CasewiseObjective", "fit_casewise", "h1_observed_information", "h1_observed_information_kron",
+           "duplication_matrix", "PatternList"]
 
 
 def vech_rows_cols(p: int):
@@ -68,6 +69,64 @@ class Pattern:
     ix: tuple = ()        # np.ix_(idx, idx)
 
 
+class PatternList(list):
+    """A list of :class:`Pattern` that caches its batched form (see :func:`_blocks`)."""
+
+    _blocks = None
+
+
+_BLOCK_ELEMENTS = 1_500_000   # chunk size (elements of the largest per-chunk temporary)
+
+
+@dataclass
+class _Block:
+    """Patterns with the same number q of observed variables, stacked for batched linear algebra."""
+
+    idx: np.ndarray       # (m, q) observed-variable indices
+    n: np.ndarray         # (m,) rows per pattern
+    mean: np.ndarray      # (m, q)
+    cov: np.ndarray       # (m, q, q)
+
+
+def _blocks(patterns) -> list[_Block]:
+    """Group patterns by their number of observed variables (chunked so a q*-by-q* stack stays
+    small); cached on a :class:`PatternList`."""
+    cached = getattr(patterns, "_blocks", None)
+    if cached is not None:
+        return cached
+    by_q: dict[int, list[Pattern]] = {}
+    for pt in patterns:
+        by_q.setdefault(len(pt.idx), []).append(pt)
+    out = []
+    for q, pats in sorted(by_q.items()):
+        qs = q * (q + 1) // 2
+        step = max(1, _BLOCK_ELEMENTS // max(qs * qs, 1))
+        for i in range(0, len(pats), step):
+            part = pats[i:i + step]
+            out.append(_Block(idx=np.array([pt.idx for pt in part], dtype=np.intp).reshape(len(part), q),
+                              n=np.array([pt.n for pt in part], dtype=float),
+                              mean=np.array([pt.mean for pt in part]).reshape(len(part), q),
+                              cov=np.array([pt.cov for pt in part]).reshape(len(part), q, q)))
+    if isinstance(patterns, PatternList):
+        patterns._blocks = out
+    return out
+
+
+def _block_moments(b: _Block, Sigma: np.ndarray, mu: np.ndarray):
+    """(W = Σ_oo⁻¹, log|Σ_oo|, d = ȳ - μ_o, C = S + dd') for every pattern of a block: one
+    Cholesky factor per pattern (batched); raises LinAlgError if some Σ_oo is not PD."""
+    S = Sigma[b.idx[:, :, None], b.idx[:, None, :]]
+    L = np.linalg.cholesky(S)
+    logdet = 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
+    if not np.all(np.isfinite(logdet)):
+        raise np.linalg.LinAlgError("not positive definite")
+    Li = np.linalg.inv(L)
+    W = np.matmul(Li.transpose(0, 2, 1), Li)
+    d = b.mean - mu[b.idx]
+    C = b.cov + d[:, :, None] * d[:, None, :]
+    return W, logdet, d, C
+
+
 def missing_patterns(Y: np.ndarray) -> list[Pattern]:
     """Group the rows of Y (NaN = missing) by missing-data pattern; rows with nothing observed are
     dropped (as lavaan does)."""
@@ -76,7 +135,7 @@ def missing_patterns(Y: np.ndarray) -> list[Pattern]:
     keep = obs.any(axis=1)
     codes, inv = np.unique(obs, axis=0, return_inverse=True)
     inv = np.asarray(inv).ravel()
-    out = []
+    out = PatternList()
     for k, mask in enumerate(codes):
         if not mask.any():
             continue
@@ -100,33 +159,35 @@ def _inv_logdet(S):
 def loglik(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray) -> float:
     """Casewise normal log-likelihood Σ_k ℓ_k (see the module docstring); -inf if Σ is not PD."""
     ll = 0.0
-    for pt in patterns:
-        o = pt.idx
+    for b in _blocks(patterns):
         try:
-            W, logdet = _inv_logdet(Sigma[pt.ix])
+            W, logdet, d, C = _block_moments(b, Sigma, mu)
         except np.linalg.LinAlgError:
             return -np.inf
-        d = pt.mean - mu[o]
-        C = pt.cov + np.outer(d, d)
-        ll -= 0.5 * pt.n * (len(o) * LOG2PI + logdet + np.sum(W * C))
+        q = b.idx.shape[1]
+        ll -= 0.5 * float(b.n @ (q * LOG2PI + logdet + np.einsum("kij,kij->k", W, C)))
     return float(ll)
 
 
 def loglik_grad(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray):
-    """(ℓ, ∂ℓ/∂Σ as a symmetric p x p matrix with elements treated as distinct, ∂ℓ/∂μ)."""
+    """(ℓ, ∂ℓ/∂Σ as a symmetric p x p matrix with elements treated as distinct, ∂ℓ/∂μ).
+
+    Raises LinAlgError if some Σ_oo is not positive definite."""
     p = len(mu)
-    G = np.zeros((p, p))
+    G = np.zeros(p * p)
     g = np.zeros(p)
     ll = 0.0
-    for pt in patterns:
-        o = pt.idx
-        W, logdet = _inv_logdet(Sigma[pt.ix])
-        d = pt.mean - mu[o]
-        C = pt.cov + np.outer(d, d)
-        ll -= 0.5 * pt.n * (len(o) * LOG2PI + logdet + np.sum(W * C))
-        G[pt.ix] += 0.5 * pt.n * (W @ C @ W - W)
-        g[o] += pt.n * (W @ d)
-    return float(ll), G, g
+    for b in _blocks(patterns):
+        W, logdet, d, C = _block_moments(b, Sigma, mu)
+        q = b.idx.shape[1]
+        ll -= 0.5 * float(b.n @ (q * LOG2PI + logdet + np.einsum("kij,kij->k", W, C)))
+        WCW = np.matmul(np.matmul(W, C), W)
+        Gk = (0.5 * b.n)[:, None, None] * (WCW - W)
+        flat = b.idx[:, :, None] * p + b.idx[:, None, :]
+        G += np.bincount(flat.ravel(), weights=Gk.ravel(), minlength=p * p)
+        Wd = np.einsum("kij,kj->ki", W, d) * b.n[:, None]
+        g += np.bincount(b.idx.ravel(), weights=Wd.ravel(), minlength=p)
+    return float(ll), G.reshape(p, p), g
 
 
 def casewise_scores(patterns: list[Pattern], Sigma, mu, n_rows: int, rc=None, meanstructure=True):
@@ -138,7 +199,9 @@ def casewise_scores(patterns: list[Pattern], Sigma, mu, n_rows: int, rc=None, me
     p = len(mu)
     r, c = rc if rc is not None else vech_rows_cols(p)
     pstar = len(r)
-    pos = {(a, b): k for k, (a, b) in enumerate(zip(r, c))}
+    pos = -np.ones((p, p), dtype=np.intp)
+    pos[r, c] = np.arange(pstar)
+    pos[c, r] = np.arange(pstar)
     out = np.zeros((n_rows, p + pstar))
     for pt in patterns:
         o = pt.idx
@@ -148,7 +211,7 @@ def casewise_scores(patterns: list[Pattern], Sigma, mu, n_rows: int, rc=None, me
         out[np.ix_(pt.rows, o)] = WE
         # vech positions of the observed block
         ro, co = np.tril_indices(len(o))
-        cols = np.array([pos.get((o[a], o[b]), pos.get((o[b], o[a]))) for a, b in zip(ro, co)])
+        cols = pos[o[ro], o[co]]
         mult = np.where(ro == co, 0.5, 1.0)  # off-diagonal: ½·2 (two symmetric positions)
         sc = mult * (WE[:, ro] * WE[:, co] - W[ro, co])
         out[np.ix_(pt.rows, p + cols)] = sc
@@ -247,6 +310,62 @@ def duplication_matrix(p: int, rc=None) -> np.ndarray:
 
 def h1_observed_information(patterns: list[Pattern], Sigma, mu, rc=None, meanstructure=True):
     """Observed information per case, -1/n ∂²ℓ/∂θ∂θ', of the saturated model in θ = (μ, vech Σ),
+    analytic, at the given moments. Per pattern (W = Σ_oo⁻¹, d = ȳ_k - μ_o, C = S_k + dd',
+    Q = W C W - W/2):
+
+        μμ: n W,  μΣ: n (Wd)' ⊗ W,  ΣΣ: n/2 [Q ⊗ W + W ⊗ Q]  (on vec Σ; then D'·D).
+
+    The vech form is assembled elementwise for all patterns of equal size at once: for vech
+    positions a = (i, j), b = (k, l), (D'(Q⊗W + W⊗Q)D)_ab / 2 = w_a w_b (W_ik Q_jl + Q_ik W_jl +
+    W_il Q_jk + Q_il W_jk), w = ½ on the diagonal, 1 off it. (:func:`h1_observed_information_kron`
+    is the literal Kronecker form, kept as a test oracle.)
+    """
+    p = len(mu)
+    r, c = rc if rc is not None else vech_rows_cols(p)
+    ps = len(r)
+    K = p + ps
+    pos = -np.ones((p, p), dtype=np.intp)
+    pos[r, c] = np.arange(ps)
+    pos[c, r] = np.arange(ps)
+    H = np.zeros(K * K)
+    N = 0.0
+    for b in _blocks(patterns):
+        W, _, d, C = _block_moments(b, Sigma, mu)
+        q = b.idx.shape[1]
+        ro, co = vech_rows_cols(q)
+        w = np.where(ro == co, 0.5, 1.0)
+        Q = np.matmul(np.matmul(W, C), W) - 0.5 * W
+        n = b.n[:, None, None]
+        Wr, Qr = W[:, ro, :], Q[:, ro, :]
+        Wrr, Wrc = Wr[:, :, ro], Wr[:, :, co]
+        Qrr, Qrc = Qr[:, :, ro], Qr[:, :, co]
+        Wcc = W[:, co[:, None], co[None, :]]
+        Qcc = Q[:, co[:, None], co[None, :]]
+        Hv = Wrr * Qcc
+        Hv += Qrr * Wcc
+        Hv += Wrc * Qrc.transpose(0, 2, 1)
+        Hv += Qrc * Wrc.transpose(0, 2, 1)
+        Hv *= n * (w[:, None] * w[None, :])
+        vi = p + pos[b.idx[:, ro], b.idx[:, co]]                   # (m, q*) positions in θ
+        v = np.einsum("kij,kj->ki", W, d)                           # W d
+        Hm = (W[:, :, ro] * v[:, None, co] + W[:, :, co] * v[:, None, ro]) * (n * w[None, None, :])
+        Hmm = n * W
+        idx = b.idx
+        flat = [(vi[:, :, None] * K + vi[:, None, :], Hv),
+                (idx[:, :, None] * K + idx[:, None, :], Hmm),
+                (idx[:, :, None] * K + vi[:, None, :], Hm),
+                (vi[:, None, :] * K + idx[:, :, None], Hm)]
+        for f, val in flat:
+            H += np.bincount(f.ravel(), weights=val.ravel(), minlength=K * K)
+        N += b.n.sum()
+    H = H.reshape(K, K) / N
+    return H if meanstructure else H[p:, p:]
+
+
+def h1_observed_information_kron(patterns: list[Pattern], Sigma, mu, rc=None, meanstructure=True):
+    """Test oracle for :func:`h1_observed_information` (same result, Kronecker products per pattern).
+
+    Observed information per case, -1/n ∂²ℓ/∂θ∂θ', of the saturated model in θ = (μ, vech Σ),
     analytic, at the given moments. Per pattern (W = Σ_oo⁻¹, d = ȳ_k - μ_o, C = S_k + dd'):
 
         μμ: n W,  μΣ: n (Wd)' ⊗ W,  ΣΣ: n/2 [WCW ⊗ W + W ⊗ WCW - W ⊗ W]  (on vec Σ; then D'·D).
@@ -327,19 +446,47 @@ class CasewiseObjective:
     def grad(self, x):
         return self.value_grad(x)[1]
 
+    def hessian(self, x):
+        """Analytic Hessian of -ℓ(x)/N (the observed information per case):
+
+            H = Σ_g (n_g/N) Δ_g' A1_g Δ_g + Σ_g ∂²/∂x² [tr(M_g Σ_g(x)) + m_g' μ_g(x)],
+
+        Δ_g = ∂(μ_g, vech Σ_g)/∂x, A1_g the casewise observed information of the saturated model
+        at the implied moments (:func:`h1_observed_information`), M_g = -1/N ∂ℓ_g/∂Σ_g and
+        m_g = -1/N ∂ℓ_g/∂μ_g held fixed (the second-derivative term of the moments,
+        ``model.second_order_term``). ``numeric_hessian(self.grad, x)`` is the test oracle.
+        """
+        from .model import second_order_term
+
+        model = self.model
+        H = np.zeros((len(x), len(x)))
+        implied = model.implied(x)
+        jac = model.jacobian(x)
+        for g, ((S, mu), (dS, dmu)) in enumerate(zip(implied, jac)):
+            pats = self.groups[g]
+            mu_g = self._mu(g, mu)
+            ms = mu is not None
+            A1 = h1_observed_information(pats, S, mu_g, self.rc, ms)
+            Delta = np.vstack([dmu, dS]) if ms else dS
+            ng = sum(pt.n for pt in pats)
+            H += (ng / self.N) * (Delta.T @ A1 @ Delta)
+            _, G, gm = loglik_grad(pats, S, mu_g)
+            H += second_order_term(model, x, g, -G / self.N, gm / (2.0 * self.N) if ms else None)
+        return 0.5 * (H + H.T)
+
     def loglik(self, x):
         return -self.value(x) * self.N
 
 
 def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-10, max_iter: int = 2000):
     """Minimise -ℓ/N from ``x0`` (quasi-Newton with the analytic gradient, then Newton polishing
-    with the numerical Hessian). Returns (x, converged, hessian)."""
+    with the analytic Hessian, :meth:`CasewiseObjective.hessian`). Returns (x, converged, hessian)."""
     from scipy.optimize import minimize
 
     r = minimize(objective.value_grad, x0, jac=True, method="L-BFGS-B",
                  options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 30})
     x = r.x
-    H = numeric_hessian(objective.grad, x)
+    H = objective.hessian(x)
     converged = bool(np.all(np.isfinite(x)))
     for _ in range(3):
         g = objective.grad(x)

@@ -167,7 +167,7 @@ def invariance(model: str, data, group: str, estimator: str = "ML", group_partia
     for level in levels:
         fits[level] = fit(model, data, estimator=estimator, missing=missing, group=group,
                           group_equal=LEVELS[level], group_partial=group_partial if LEVELS[level] else None,
-                          std_lv=std_lv, progress=False)
+                          std_lv=std_lv, progress=False, _warn_listwise=(level == levels[0]))
     cols = COLUMNS + (ROBUST if robust else [])
     rows = []
     guidance = {}

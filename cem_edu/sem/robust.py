@@ -29,8 +29,7 @@ import numpy as np
 from scipy import special
 from scipy.optimize import brentq
 
-from .fiml import (CasewiseObjective, Pattern, casewise_scores, loglik_grad, numeric_hessian,
-                   sym_grad_to_vech)
+from .fiml import CasewiseObjective, Pattern, casewise_scores, loglik_grad, sym_grad_to_vech
 
 __all__ = ["RobustResult", "robust_ml", "h1_information_observed", "h1_information_firstorder",
            "rmsea_ci", "robust_fit_measures"]
@@ -105,7 +104,7 @@ def robust_ml(objective: CasewiseObjective, x: np.ndarray, A: np.ndarray | None,
     model = objective.model
     rc = objective.rc
     if A is None:
-        A = numeric_hessian(objective.grad, x)
+        A = objective.hessian(x)
     N = objective.N
     ns = _groups_n(objective.groups)
     if n_rows is None:
