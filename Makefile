@@ -58,9 +58,23 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# The book builds in its own venv: Jupyter Book 1.x pins Sphinx 7 / docutils 0.21 / markdown-it-py 3,
+# older than what .venv holds, so installing it there would downgrade them. The notebooks still run
+# in .venv: a "python3" kernelspec pointing at .venv/bin/python is put first on JUPYTER_PATH.
+# --all re-runs every notebook (the kit may have changed); warnings are errors, so a notebook that
+# fails to execute fails the build. Refresh the book venv: rm -rf .venv-book
+# Keep BOOK_REQ in step with the "book" extra in pyproject.toml (tests/test_book.py checks it).
+BOOK_VENV := .venv-book
+BOOK_REQ := jupyter-book>=1.0,<2
 book: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[book]"
-	$(BIN)/jupyter-book build notebooks
+	test -x $(BOOK_VENV)/bin/jupyter-book || { $(PYTHON) -m venv $(BOOK_VENV) && \
+	  $(BOOK_VENV)/bin/python -m pip install --quiet --upgrade pip && \
+	  $(BOOK_VENV)/bin/python -m pip install --quiet "$(BOOK_REQ)"; }
+	$(BIN)/python -m ipykernel install --prefix $(BOOK_VENV)/kernel --name python3 >/dev/null 2>&1 || \
+	  { echo "could not write the .venv kernelspec for the book (is ipykernel in .venv? run make setup)"; exit 1; }
+	JUPYTER_PATH="$(CURDIR)/$(BOOK_VENV)/kernel/share/jupyter" \
+	  $(BOOK_VENV)/bin/jupyter-book build --all --warningiserror --keep-going notebooks
+	@test -f notebooks/_build/html/index.html && echo "Open notebooks/_build/html/index.html in a browser."
 
 clean:
 	rm -rf $(VENV) report.html report_fa.html tests/output .pytest_cache
