@@ -81,3 +81,16 @@ def test_cli_warnings_are_one_line_each(tmp_path, capsys):
     assert lines and all(ln.startswith("cem-edu: warning: ") for ln in lines), err
     assert any("listwise deletion dropped 10 of 301 rows" in ln for ln in lines)
     assert "sys.exit" not in err and "Warning:" not in err
+
+
+def test_report_names_the_one_missing_item_column(tmp_path):
+    # a file with every bundled item but FUN3 was told "the data do not have the bundled questionnaire's
+    # item columns; give --instrument ..." — wrong and unhelpful; cleaning names the column
+    raw = pd.read_csv(ROOT / "datasets" / "cem_survey.csv").drop(columns=["FUN3"])
+    path = tmp_path / "no_fun3.csv"
+    raw.to_csv(path, index=False)
+    with pytest.raises(ce.DataError, match=r"column 'FUN3' of the instrument is missing from the data"):
+        ce.report(str(path), out=tmp_path / "r.html", progress=False, bootstrap=0)
+    unrelated = pd.read_csv(ROOT / "datasets" / "holzinger_swineford.csv")
+    with pytest.raises(ce.DataError, match="give --instrument"):
+        ce.report(unrelated, out=tmp_path / "r.html", progress=False, bootstrap=0)
