@@ -317,9 +317,54 @@ def h1_observed_information(patterns: list[Pattern], Sigma, mu, rc=None, meanstr
 
     The vech form is assembled elementwise for all patterns of equal size at once: for vech
     positions a = (i, j), b = (k, l), (D'(Q⊗W + W⊗Q)D)_ab / 2 = w_a w_b (W_ik Q_jl + Q_ik W_jl +
-    W_il Q_jk + Q_il W_jk), w = ½ on the diagonal, 1 off it. (:func:`h1_observed_information_kron`
-    is the literal Kronecker form, kept as a test oracle.)
+    W_il Q_jk + Q_il W_jk), w = ½ on the diagonal, 1 off it. With W̃_k, Q̃_k the pattern matrices
+    padded to p x p by zeros, the sum over patterns of these products is one matrix product,
+    T[(i,k),(j,l)] = Σ_k n_k W̃_k[i,k] Q̃_k[j,l], from which the vech entries are gathered (for very
+    large p, where T would not fit, the patterns are summed block by block instead).
+    (:func:`h1_observed_information_kron` is the literal Kronecker form, kept as a test oracle.)
     """
+    p = len(mu)
+    if p ** 4 > _BLOCK_ELEMENTS * 8:
+        return _h1_observed_information_blocked(patterns, Sigma, mu, rc, meanstructure)
+    r, c = rc if rc is not None else vech_rows_cols(p)
+    ps = len(r)
+    w = np.where(r == c, 0.5, 1.0)
+    Wt, Qt, vt, ns = [], [], [], []
+    for b in _blocks(patterns):
+        W, _, d, C = _block_moments(b, Sigma, mu)
+        m = len(b.n)
+        k = np.arange(m)[:, None, None]
+        ii, jj = b.idx[:, :, None], b.idx[:, None, :]
+        Wp = np.zeros((m, p, p))
+        Wp[k, ii, jj] = W
+        Qp = np.zeros((m, p, p))
+        Qp[k, ii, jj] = np.matmul(np.matmul(W, C), W) - 0.5 * W
+        vp = np.zeros((m, p))
+        vp[np.arange(m)[:, None], b.idx] = np.einsum("kij,kj->ki", W, d)
+        Wt.append(Wp)
+        Qt.append(Qp)
+        vt.append(vp)
+        ns.append(b.n)
+    Wt, Qt, vt, n = np.concatenate(Wt), np.concatenate(Qt), np.concatenate(vt), np.concatenate(ns)
+    N = n.sum()
+    nW = Wt * n[:, None, None]
+    T = (nW.reshape(len(n), p * p).T @ Qt.reshape(len(n), p * p)).reshape(p, p, p, p)   # [i,k,j,l]
+    ra, rb, ca, cb = r[:, None], r[None, :], c[:, None], c[None, :]
+    Hv = T[ra, rb, ca, cb] + T[ca, cb, ra, rb] + T[ra, cb, ca, rb] + T[ca, rb, ra, cb]
+    Hv *= w[:, None] * w[None, :]
+    U = (nW.reshape(len(n), p * p).T @ vt).reshape(p, p, p)                              # [i,r,c]
+    Hm = (U[:, r, c] + U[:, c, r]) * w[None, :]
+    H = np.empty((p + ps, p + ps))
+    H[:p, :p] = nW.sum(axis=0)
+    H[:p, p:] = Hm
+    H[p:, :p] = Hm.T
+    H[p:, p:] = Hv
+    H /= N
+    return H if meanstructure else H[p:, p:]
+
+
+def _h1_observed_information_blocked(patterns, Sigma, mu, rc=None, meanstructure=True):
+    """:func:`h1_observed_information` summed pattern block by pattern block (large p)."""
     p = len(mu)
     r, c = rc if rc is not None else vech_rows_cols(p)
     ps = len(r)
