@@ -94,3 +94,26 @@ def test_report_names_the_one_missing_item_column(tmp_path):
     unrelated = pd.read_csv(ROOT / "datasets" / "holzinger_swineford.csv")
     with pytest.raises(ce.DataError, match="give --instrument"):
         ce.report(unrelated, out=tmp_path / "r.html", progress=False, bootstrap=0)
+
+
+def test_readme_tour_invariance_line_runs_on_the_bundled_data():
+    # the README tour said ce.invariance(inst.model(structural=False), data, group="channel"), which stops
+    # with "only 26 complete rows in group 'phone' for 28 model variables" on the bundled data
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = re.search(r"^ce\.invariance\(", text, re.M).start()
+    depth, end = 0, start
+    for end, ch in enumerate(text[start:], start):  # up to the matching parenthesis
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == ")" and depth == 0:
+            break
+    call = text[start:end + 1]
+    inst = ce.load_instrument()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = ce.clean(ce.load_dataset("cem_survey"), inst)
+        res = eval(call, {"ce": ce, "inst": inst, "data": data})  # noqa: S307 - our own README
+    table = res.table
+    assert list(table.index) == ["configural", "metric", "scalar", "strict"]
+    assert np.isfinite(table["chisq"]).all()
