@@ -368,21 +368,38 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
         d = m - muB
         XXB += ns[g] * (np.sum(np.log(vB)) + np.sum(np.diag(S) / vB) - np.linalg.slogdet(S)[1] - p
                         + np.sum(d * d / vB))
-    from scipy.linalg import block_diag
+    # The saturated-model matrices are block diagonal over groups (Wm = ⊕ f_g Wm_g, Wc = ⊕ f_g Wc_g,
+    # Wm⁻¹ = ⊕ Wm_g⁻¹/f_g, Γ = ⊕ Wm_g⁻¹ Jm_g Wm_g⁻¹/f_g), so with Z_g = f_g Wm_g Δ_g,
+    # E = Σ_g Δ_g' Z_g and U = Wm - Z E⁻¹ Z' the traces reduce to per-group products and
+    # npar x npar matrices (never forming the dense G(p+p*)-dimensional matrices):
+    #   V6: tr(R U) = Σ_g f_g tr(R_g Wm_g) - tr(E⁻¹ Σ_g Z_g' R_g Z_g),  R_g = Wm_g⁻¹ Wc_g Wm_g⁻¹ / f_g
+    #   V3: tr(U R U Γ) = tr(Wm R Wm Γ) - tr(E⁻¹ Z'(R Wm Γ + Γ Wm R) Z) + tr(E⁻¹ Z'RZ E⁻¹ Z'ΓZ)
+    R = [wi @ wc @ wi for wi, wc in zip(Wmi, Wc)]                 # times 1/f_g (applied below)
+    Gam = [wi @ j @ wi for wi, j in zip(Wmi, Jm)]                 # times 1/f_g
+    WRWG = [float(np.sum((f * wm) @ (r / f) @ (f * wm) * (gm / f).T)) for f, wm, r, gm in zip(fg, Wm, R, Gam)]
+    RW = [(r / f) @ (f * wm) for f, r, wm in zip(fg, R, Wm)]      # R_g f_g Wm_g
 
-    Wm_all = block_diag(*[f * w for f, w in zip(fg, Wm)])
-    Wc_all = block_diag(*[f * w for f, w in zip(fg, Wc)])
-    Wmi_all = block_diag(*[w / f for f, w in zip(fg, Wmi)])
-    Gam_all = block_diag(*[(wi @ j @ wi) / f for f, wi, j in zip(fg, Wmi, Jm)])
-    D_all = np.vstack(Dl)
-    DB_all = block_diag(*DBl)
-
-    def k_of(Delta):
-        E = Delta.T @ Wm_all @ Delta
-        U = Wm_all - Wm_all @ Delta @ np.linalg.solve(E, Delta.T @ Wm_all)
+    def k_of(Deltas):
+        Z = [f * (wm @ D) for f, wm, D in zip(fg, Wm, Deltas)]
+        E = sum(D.T @ z for D, z in zip(Deltas, Z))
+        ZRZ = sum(z.T @ (r / f) @ z for f, r, z in zip(fg, R, Z))
         if version == "V3":
-            return float(np.trace(U @ Wmi_all @ Wc_all @ Wmi_all @ U @ Gam_all))
-        return float(np.trace(Wc_all @ Wmi_all @ U @ Wmi_all))
+            ZGZ = sum(z.T @ (gm / f) @ z for f, gm, z in zip(fg, Gam, Z))
+            mid = sum(z.T @ (rw @ (gm / f) + (gm / f) @ rw.T) @ z for f, rw, gm, z in zip(fg, RW, Gam, Z))
+            Ei_mid = np.linalg.solve(E, mid)
+            Ei_ZRZ = np.linalg.solve(E, ZRZ)
+            Ei_ZGZ = np.linalg.solve(E, ZGZ)
+            return float(sum(WRWG) - np.trace(Ei_mid) + np.sum(Ei_ZRZ * Ei_ZGZ.T))
+        trRW = sum(float(np.sum(r * wm)) for r, wm in zip(R, Wm))   # Σ_g tr((R_g/f_g) f_g Wm_g)
+        return float(trRW - np.trace(np.linalg.solve(E, ZRZ)))
+
+    K = p + len(r)
+    D_all = Dl
+    DB_all = []
+    for g in range(G):                    # the baseline's parameters are per group: block columns
+        DB = np.zeros((K, 2 * p * G))
+        DB[:, 2 * p * g:2 * p * (g + 1)] = DBl[g]
+        DB_all.append(DB)
 
     from .fitmeasures import count_df
 
