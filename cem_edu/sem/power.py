@@ -138,26 +138,13 @@ def power(population_model: str, n, reps: int = 500, alpha: float = 0.05, analys
     return pd.concat(parts, ignore_index=True)
 
 
-def _expected_information(mod, x) -> np.ndarray:
-    """Unit expected information of a one-group ML fit, I = ½ [tr(W ∂Σ_k W ∂Σ_l) + 2 ∂μ_k' W ∂μ_l]
-    (W = Σ⁻¹; depends on the model-implied moments only)."""
-    Sigma, _, dS, dmu = mod.derivatives(x, 0)
-    W = np.linalg.inv(Sigma)
-    Z = np.matmul(W, dS)
-    k = Z.shape[0]
-    H = Z.reshape(k, -1) @ Z.transpose(0, 2, 1).reshape(k, -1).T
-    if mod.meanstructure:
-        H = H + 2 * dmu @ W @ dmu.T
-    return H / 2
-
-
 def _power_one_n(analysis: str, ov, Sigma, n: int, reps: int, alpha: float, seed: int) -> pd.DataFrame:
     from scipy import special
 
     from . import prepare
     from .bootstrap import BatchML
     from .defined import DefinedParameters
-    from .ml import estimate, objective, stats_from_moments
+    from .ml import estimate, information_batch, objective, stats_from_moments
 
     p = len(ov)
     # population "data": the analysis model at the population moments gives the population values
@@ -189,12 +176,25 @@ def _power_one_n(analysis: str, ov, Sigma, n: int, reps: int, alpha: float, seed
     k = mod.npar
     SE = np.full((reps, k + nd), np.nan)
     EST = np.full((reps, k + nd), np.nan)
-    for i in np.flatnonzero(ok):
-        try:
-            V = np.linalg.inv(_expected_information(mod, X[i])) / n
-        except np.linalg.LinAlgError:
-            ok[i] = False
+    idx = np.flatnonzero(ok)
+    # unit expected information at every converged replication at once (depends on x only)
+    INFO = information_batch(mod, X[idx], [1.0]) if len(idx) else np.zeros((0, k, k))
+    finite = np.all(np.isfinite(INFO), axis=(1, 2))
+    ok[idx[~finite]] = False
+    idx, INFO = idx[finite], INFO[finite]
+    try:
+        VS = np.linalg.inv(INFO) / n
+    except np.linalg.LinAlgError:       # some replication singular: invert row by row
+        VS = np.full_like(INFO, np.nan)
+        for j in range(len(idx)):
+            try:
+                VS[j] = np.linalg.inv(INFO[j]) / n
+            except np.linalg.LinAlgError:
+                ok[idx[j]] = False
+    for j, i in enumerate(idx):
+        if not ok[i]:
             continue
+        V = VS[j]
         EST[i, :k] = X[i]
         SE[i, :k] = np.sqrt(np.clip(np.diag(V), 0, None))
         if nd:
