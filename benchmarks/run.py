@@ -108,6 +108,10 @@ def main(argv=None):
     sem.power(CEM_POPULATION, n=[100, 200, 300, 400, 500], reps=n_reps, seed=1, progress=False)
     tp = time.perf_counter() - t0
     print(f"Monte Carlo power 5 n x {n_reps} reps (CEM)  cem_edu {tp:6.2f} s (1 process; target < 30 s)")
+    print("-" * 72)
+    import bench_reliability  # benchmarks/ is on sys.path when run as a script
+
+    rows.append(bench_reliability.main())
     return rows
 
 
