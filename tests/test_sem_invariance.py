@@ -84,3 +84,17 @@ def test_modindices_match_lavaan(name, mdl, data):
     top = res.modindices(sort=True).iloc[0] if name == "hs" else None
     if top is not None:
         assert (top["lhs"], top["op"], top["rhs"]) == ("visual", "=~", "x9")
+
+
+def test_listwise_invariance_warns_once():
+    import warnings
+
+    from _sem_extras_common import HS_MCAR
+
+    from cem_edu.errors import EstimationWarning
+
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        invariance(HS_MODEL, HS_MCAR, group="school")
+    listwise = [w for w in rec if issubclass(w.category, EstimationWarning) and "184 of 301" in str(w.message)]
+    assert len(listwise) == 1
