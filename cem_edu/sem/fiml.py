@@ -236,30 +236,47 @@ def em_h1(patterns: list[Pattern], p: int, tol: float = 1e-9, max_iter: int = 50
         cnt[pt.idx] += pt.n
     mu = s1 / cnt
     Sigma = np.diag(s2 / cnt - mu ** 2)
+    # the observed part of the sufficient statistics does not change between iterations
+    T1o = np.zeros(p)
+    T2o = np.zeros(p * p)
     pre = []
-    for pt in patterns:
-        o = pt.idx
-        m = np.setdiff1d(np.arange(p), o)
-        sy = pt.n * pt.mean
-        syy = pt.n * (pt.cov + np.outer(pt.mean, pt.mean))
-        pre.append((o, m, pt.ix, np.ix_(m, o), np.ix_(o, m), np.ix_(m, m), sy, syy, pt.n))
+    for b in _blocks(patterns):
+        mm, q = b.idx.shape
+        sy = b.n[:, None] * b.mean                                              # (m, q)
+        syy = b.n[:, None, None] * (b.cov + b.mean[:, :, None] * b.mean[:, None, :])
+        T1o += np.bincount(b.idx.ravel(), weights=sy.ravel(), minlength=p)
+        T2o += np.bincount((b.idx[:, :, None] * p + b.idx[:, None, :]).ravel(), weights=syy.ravel(),
+                           minlength=p * p)
+        if q == p:
+            continue
+        seen = np.zeros((mm, p), bool)
+        seen[np.arange(mm)[:, None], b.idx] = True
+        mi = np.nonzero(~seen)[1].reshape(mm, p - q)                            # missing variables
+        o = b.idx
+        pre.append((o, mi, sy, syy, b.n,
+                    (mi[:, :, None] * p + o[:, None, :]).ravel(),               # T2[m, o]
+                    (o[:, :, None] * p + mi[:, None, :]).ravel(),               # T2[o, m]
+                    (mi[:, :, None] * p + mi[:, None, :]).ravel()))             # T2[m, m]
     for _ in range(max_iter):
-        T1 = np.zeros(p)
-        T2 = np.zeros((p, p))
-        for o, m, ioo, imo, iom, imm, sy, syy, n in pre:
-            T1[o] += sy
-            T2[ioo] += syy
-            if len(m) == 0:
-                continue
-            B = np.linalg.solve(Sigma[ioo], Sigma[iom]).T  # (m, o): regression of missing on observed
-            a = mu[m] - B @ mu[o]
-            Bsy = B @ sy
-            T1[m] += n * a + Bsy
-            smo = np.outer(a, sy) + B @ syy
-            T2[imo] += smo
-            T2[iom] += smo.T
-            cm = Sigma[imm] - B @ Sigma[iom]
-            T2[imm] += n * np.outer(a, a) + np.outer(a, Bsy) + np.outer(Bsy, a) + B @ syy @ B.T + n * cm
+        T1 = T1o.copy()
+        T2 = T2o.copy()
+        for o, m, sy, syy, n, f_mo, f_om, f_mm in pre:
+            Soo = Sigma[o[:, :, None], o[:, None, :]]
+            Som = Sigma[o[:, :, None], m[:, None, :]]
+            B = np.linalg.solve(Soo, Som).transpose(0, 2, 1)   # (k, m, o): regression of missing on observed
+            a = mu[m] - np.einsum("kij,kj->ki", B, mu[o])
+            Bsy = np.einsum("kij,kj->ki", B, sy)
+            T1 += np.bincount(m.ravel(), weights=(n[:, None] * a + Bsy).ravel(), minlength=p)
+            smo = a[:, :, None] * sy[:, None, :] + np.matmul(B, syy)
+            T2 += np.bincount(f_mo, weights=smo.ravel(), minlength=p * p)
+            T2 += np.bincount(f_om, weights=smo.transpose(0, 2, 1).ravel(), minlength=p * p)
+            cm = Sigma[m[:, :, None], m[:, None, :]] - np.matmul(B, Som)
+            BsyB = np.matmul(np.matmul(B, syy), B.transpose(0, 2, 1))
+            aBsy = a[:, :, None] * Bsy[:, None, :]
+            mm_ = (n[:, None, None] * (a[:, :, None] * a[:, None, :] + cm) + aBsy + aBsy.transpose(0, 2, 1)
+                   + BsyB)
+            T2 += np.bincount(f_mm, weights=mm_.ravel(), minlength=p * p)
+        T2 = T2.reshape(p, p)
         mu_new = T1 / N
         Sigma_new = T2 / N - np.outer(mu_new, mu_new)
         Sigma_new = (Sigma_new + Sigma_new.T) / 2
