@@ -16,6 +16,12 @@ test statistic is χ² = 2 (ℓ_H1 - ℓ_H0) and standard errors use the observe
 information (the Hessian of -ℓ), as lavaan's ``missing = "ml"`` (lavaan 0.6 default
 ``information = "observed"``). Nothing here assumes centred data.
 
+The Hessian is analytic (:meth:`CasewiseObjective.hessian`: the saturated-model observed
+information at the implied moments, pulled back through the model Jacobian, plus the
+second-derivative term of the moments); patterns with the same number of observed variables
+are processed as one batch (one Cholesky factor per pattern). :func:`numeric_hessian` and
+:func:`h1_observed_information_kron` are kept as test oracles.
+
 References: Arbuckle (1996) in Marcoulides & Schumacker (Eds.), Advanced SEM;
 Enders (2010) Applied Missing Data Analysis; lavaan ``lav_mvnorm_missing.R``.
 """
