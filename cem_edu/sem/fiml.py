@@ -347,38 +347,39 @@ def h1_observed_information(patterns: list[Pattern], Sigma, mu, rc=None, meanstr
     (:func:`h1_observed_information_kron` is the literal Kronecker form, kept as a test oracle.)
     """
     p = len(mu)
-    if p ** 4 > _BLOCK_ELEMENTS * 8:
+    if p ** 4 > _BLOCK_ELEMENTS * 2:
         return _h1_observed_information_blocked(patterns, Sigma, mu, rc, meanstructure)
     r, c = rc if rc is not None else vech_rows_cols(p)
     ps = len(r)
     w = np.where(r == c, 0.5, 1.0)
-    Wt, Qt, vt, ns = [], [], [], []
+    T = np.zeros((p * p, p * p))       # Σ_k n_k W̃_k[i,k] Q̃_k[j,l] at [(i,k),(j,l)]
+    U = np.zeros((p * p, p))           # Σ_k n_k W̃_k[i,r] (W̃_k d_k)[c] at [(i,r),c]
+    nWsum = np.zeros((p, p))
+    N = 0.0
     for b in _blocks(patterns):
         W, _, d, C = _block_moments(b, Sigma, mu)
         m = len(b.n)
         k = np.arange(m)[:, None, None]
         ii, jj = b.idx[:, :, None], b.idx[:, None, :]
-        Wp = np.zeros((m, p, p))
-        Wp[k, ii, jj] = W
+        nW = np.zeros((m, p, p))
+        nW[k, ii, jj] = W * b.n[:, None, None]
         Qp = np.zeros((m, p, p))
         Qp[k, ii, jj] = np.matmul(np.matmul(W, C), W) - 0.5 * W
         vp = np.zeros((m, p))
         vp[np.arange(m)[:, None], b.idx] = np.einsum("kij,kj->ki", W, d)
-        Wt.append(Wp)
-        Qt.append(Qp)
-        vt.append(vp)
-        ns.append(b.n)
-    Wt, Qt, vt, n = np.concatenate(Wt), np.concatenate(Qt), np.concatenate(vt), np.concatenate(ns)
-    N = n.sum()
-    nW = Wt * n[:, None, None]
-    T = (nW.reshape(len(n), p * p).T @ Qt.reshape(len(n), p * p)).reshape(p, p, p, p)   # [i,k,j,l]
+        nWf = nW.reshape(m, p * p).T
+        T += nWf @ Qp.reshape(m, p * p)
+        U += nWf @ vp
+        nWsum += nW.sum(axis=0)
+        N += b.n.sum()
+    T = T.reshape(p, p, p, p)          # [i,k,j,l]
+    U = U.reshape(p, p, p)             # [i,r,c]
     ra, rb, ca, cb = r[:, None], r[None, :], c[:, None], c[None, :]
     Hv = T[ra, rb, ca, cb] + T[ca, cb, ra, rb] + T[ra, cb, ca, rb] + T[ca, rb, ra, cb]
     Hv *= w[:, None] * w[None, :]
-    U = (nW.reshape(len(n), p * p).T @ vt).reshape(p, p, p)                              # [i,r,c]
     Hm = (U[:, r, c] + U[:, c, r]) * w[None, :]
     H = np.empty((p + ps, p + ps))
-    H[:p, :p] = nW.sum(axis=0)
+    H[:p, :p] = nWsum
     H[:p, p:] = Hm
     H[p:, :p] = Hm.T
     H[p:, p:] = Hv
