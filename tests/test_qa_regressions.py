@@ -117,3 +117,27 @@ def test_readme_tour_invariance_line_runs_on_the_bundled_data():
     table = res.table
     assert list(table.index) == ["configural", "metric", "scalar", "strict"]
     assert np.isfinite(table["chisq"]).all()
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_heatmap_colour_bar_does_not_cover_the_row_labels(lang):
+    # in the Persian report the HTMT colour bar sat on top of the row labels (moved to the right for RTL)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = ["functional", "mechanic", "humanic", "satisfaction", "loyalty", "word_of_mouth", "purchase_intent"]
+    m = pd.DataFrame(np.eye(7) * 0.6 + 0.4, index=names, columns=names)
+    ax = ce.plots.htmt_heatmap(m, language=lang)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    bars = [a for a in fig.axes if a is not ax]
+    assert len(bars) == 1
+    bar = bars[0].get_tightbbox(renderer)
+    for label in ax.get_yticklabels():
+        box = label.get_window_extent(renderer)
+        overlap = min(box.x1, bar.x1) - max(box.x0, bar.x0)
+        assert overlap <= 0, f"colour bar covers the label {label.get_text()!r} ({lang})"
+    plt.close(fig)

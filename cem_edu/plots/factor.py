@@ -95,7 +95,9 @@ def heatmap(matrix: pd.DataFrame, ax=None, *, title: str | None = None, vmin: fl
     ax.grid(False)
     if title:
         ax.set_title(title, fontsize=10)
-    ax.figure.colorbar(im, ax=ax, shrink=0.8)
+    # in Persian the tick labels move to the right (apply_direction): the colour bar goes left, else it
+    # covers the labels
+    ax.figure.colorbar(im, ax=ax, shrink=0.8, location="left" if lang == "fa" else "right")
     apply_direction(ax, lang)
     return ax
 
