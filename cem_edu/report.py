@@ -438,6 +438,7 @@ def _section_groups(ctx: _Context) -> Section:
 
 def _section_cx(ctx: _Context) -> Section:
     from . import cx, plots
+    from .cx._common import label as cx_label
 
     s = Section("cx", t("report.s.cx"))
     out = {}
@@ -448,6 +449,8 @@ def _section_cx(ctx: _Context) -> Section:
         r = cx.nps(d[nps_col], by=d[by] if by else None)
         s.blocks.append(f"<h3>{_text('report.nps_caption')}</h3>")
         shown = r.table[["n", "pct_promoters", "pct_passives", "pct_detractors", "nps", "ci_lower", "ci_upper"]]
+        shown = shown.rename(index=lambda v: t("cx.plot.overall") if v == "overall" else cx_label("channel", str(v)))
+        shown.index.name = cx_label("col", "channel") if by else None
         s.blocks.append(table(cx.translate_columns(shown), t("report.nps_caption"), digits=1))
         ax = plots.nps_bar(r)
         s.blocks.append(figure(ax.figure, t("report.nps_caption")))
@@ -480,10 +483,14 @@ def _section_cx(ctx: _Context) -> Section:
     if ctx.sem is not None and inst is not None:
         target = "loyalty" if "loyalty" in ctx.spec else list(ctx.spec)[-1]
         ip = cx.ipma(ctx.sem, ctx.clean if ctx.clean is not None else d, target=target, inst=inst)
-        s.blocks.append(f"<h3>{_text('report.ipma_caption', target=target)}</h3>")
-        s.blocks.append(table(cx.translate_columns(ip.set_index("construct")), t("report.ipma_caption", target=target)))
+        shown_target = _construct_name(ctx, target)
+        s.blocks.append(f"<h3>{_text('report.ipma_caption', target=shown_target)}</h3>")
+        shown = ip.assign(construct=[_construct_name(ctx, c) for c in ip["construct"]],
+                          quadrant=[cx_label("ipma_quadrant", q) for q in ip["quadrant"]])
+        shown = cx.translate_columns(shown).set_index(cx_label("col", "construct"))
+        s.blocks.append(table(shown, t("report.ipma_caption", target=shown_target)))
         ax = plots.ipma_map(ip)
-        s.blocks.append(figure(ax.figure, t("report.ipma_caption", target=target)))
+        s.blocks.append(figure(ax.figure, t("report.ipma_caption", target=shown_target)))
         out["ipma"] = json.loads(ip.to_json(orient="records", force_ascii=False, double_precision=15))
     if not s.blocks:
         s.blocks.append(paragraph(t("report.not_available", why="NPS, expectation, stage/channel, spend"), "skipped"))

@@ -141,3 +141,23 @@ def test_heatmap_colour_bar_does_not_cover_the_row_labels(lang):
         overlap = min(box.x1, bar.x1) - max(box.x0, bar.x0)
         assert overlap <= 0, f"colour bar covers the label {label.get_text()!r} ({lang})"
     plt.close(fig)
+
+
+def test_persian_report_cx_tables_have_no_english_codes():
+    # the fa report showed the IPMA quadrants ("Keep up the good work"), construct ids, the target
+    # ("... برای loyalty") and the NPS channels ("app", "overall") in English
+    from cem_edu.report import build_report
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = build_report(ce.load_dataset("cem_survey"), lang="fa", bootstrap=0, progress=False)
+    cx = next(s for s in res.sections if s.id == "cx")
+    html = "\n".join(str(b) for b in cx.blocks)
+    ipma = html[html.index("اهمیت"):]
+    for english in ("Keep up the good work", "Low priority", "Possible overkill", "Concentrate here",
+                    ">satisfaction<", ">construct<", "برای loyalty"):
+        assert english not in ipma, english
+    assert "ادامه دهید" in ipma and "وفاداری" in ipma
+    nps = html[: html.index("اهمیت")]
+    assert ">app<" not in nps and ">overall<" not in nps and ">channel<" not in nps
+    assert ">اپلیکیشن</td>" in nps and ">کل</td>" in nps
