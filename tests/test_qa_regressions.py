@@ -161,3 +161,34 @@ def test_persian_report_cx_tables_have_no_english_codes():
     nps = html[: html.index("اهمیت")]
     assert ">app<" not in nps and ">overall<" not in nps and ">channel<" not in nps
     assert ">اپلیکیشن</td>" in nps and ">کل</td>" in nps
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_ipma_map_labels_do_not_overlap(lang):
+    # the bundled report's IPMA: three clues at similar importance and performance printed their names
+    # on top of each other
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.text import Annotation, Text
+
+    table = pd.DataFrame({"construct": ["satisfaction", "humanic", "functional", "mechanic"],
+                          "importance": [0.715, 0.353, 0.246, 0.151],
+                          "performance": [66.70, 65.00, 68.19, 66.71]})
+    table.attrs["target"] = "loyalty"
+    previous = ce.get_language()
+    ce.set_language(lang)
+    try:
+        ax = ce.plots.ipma_map(table)
+    finally:
+        ce.set_language(previous)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [Text.get_window_extent(a, renderer) for a in ax.texts if isinstance(a, Annotation)]
+    assert len(boxes) == 4
+    for i in range(4):
+        for j in range(i + 1, 4):
+            assert not boxes[i].overlaps(boxes[j]), (lang, i, j)
+    plt.close(fig)

@@ -221,9 +221,12 @@ def ipma_map(table: pd.DataFrame, ax=None, annotate: bool = True):
     xmax = max(float(np.max(x)) * 1.25, mi * 1.5, 1e-6)
     ax.axvspan(mi, xmax, ymin=0, ymax=1, alpha=0.0)
     ax.fill_between([mi, xmax], 0, mp, color=P["negative"], alpha=0.08, zorder=0)
+    labels = []
     if annotate:
         for xi, yi, c in zip(x, y, table["construct"]):
-            ax.annotate(_label("construct", c), (xi, yi), textcoords="offset points", xytext=(6, 6), fontsize=9)
+            labels.append(ax.annotate(_label("construct", c), (xi, yi), textcoords="offset points", xytext=(6, 6),
+                                      fontsize=9, arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.6,
+                                                              "shrinkA": 0, "shrinkB": 5}))
     ax.text(0.98, 0.02, _label("ipma_quadrant", "Concentrate here"), transform=ax.transAxes, ha="right",
             va="bottom", color=P["negative"], fontsize=9)
     ax.set_xlim(min(0, float(np.min(x)) * 1.2), xmax)
@@ -233,4 +236,26 @@ def ipma_map(table: pd.DataFrame, ax=None, annotate: bool = True):
     target = table.attrs.get("target", "")
     ax.set_title(t("cx.plot.ipma_title", target=_label("construct", target) if target else ""))
     apply_direction(ax)
+    _spread_labels(ax, labels)
     return ax
+
+
+def _spread_labels(ax, labels, pad: float = 2.0) -> None:
+    """Move point labels up, lowest first, until none overlaps another (constructs of similar
+    importance and performance otherwise print on top of each other)."""
+    if len(labels) < 2:
+        return
+    from matplotlib.text import Text
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for lab in sorted(labels, key=lambda a: (a.xy[1], a.xy[0])):
+        for _ in range(len(labels) * 4):
+            box = Text.get_window_extent(lab, renderer)  # the text alone, without its leader line
+            hit = next((b for b in placed if b.overlaps(box)), None)
+            if hit is None:
+                break
+            dx, dy = lab.xyann
+            lab.xyann = (dx, dy + (hit.y1 - box.y0 + pad) * 72.0 / fig.dpi)
+        placed.append(Text.get_window_extent(lab, renderer))
