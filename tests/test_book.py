@@ -143,6 +143,8 @@ def test_local_extension_and_its_files_exist():
     for font in re.findall(r'url\("([^"]+)"\)', css):
         assert (fonts / font).is_file(), f"{font} named in cem_book.css is not in cem_edu/fonts"
     assert 'div[dir="rtl"]' in css
+    # a widget cannot run in a static page: the page says where it works instead of staying blank
+    assert 'script[type="application/vnd.jupyter.widget-view+json"]' in css and "JupyterLab" in css
 
 
 # ---- make book: its own venv ----------------------------------------------------------------------
