@@ -192,3 +192,25 @@ def test_ipma_map_labels_do_not_overlap(lang):
         for j in range(i + 1, 4):
             assert not boxes[i].overlaps(boxes[j]), (lang, i, j)
     plt.close(fig)
+
+
+def test_persian_nps_and_action_plan_texts_use_persian_digits_only():
+    # "NPS = -1.0 (فاصله اطمینان 95٪: -7.8 تا 5.9)؛ تعداد = ۵۱۵" and "(عملکرد فعلی 67 از ۱۰۰)": numbers
+    # formatted before t() kept their Latin digits next to Persian ones
+    import re
+
+    res = pd.DataFrame({"construct": ["satisfaction", "humanic"], "importance": [0.7, 0.35],
+                        "performance": [66.7, 65.0], "quadrant": ["Keep up the good work", "Low priority"]})
+    res.attrs["target"] = "loyalty"
+    scores = pd.Series([10, 9, 8, 7, 6, 3, 10, 0, 9, 5, 10, 2])
+    previous = ce.get_language()
+    ce.set_language("fa")
+    try:
+        head = str(ce.nps(scores)).splitlines()[0]
+        html_head = ce.nps(scores)._repr_html_().split("</p>")[0]
+        plan = ce.action_plan(res)
+    finally:
+        ce.set_language(previous)
+    for text in [head, html_head, *plan["what"], *plan["evidence"], *plan["expected_impact"]]:
+        assert not re.search(r"[0-9]", text), text
+    assert "۶۷" in plan["what"].iloc[0]

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..i18n import t
+from ..i18n import t, format_number
 from ._common import label, translate_columns
 from .gap import GAP_COLUMNS
 
@@ -34,11 +34,13 @@ def _from_ipma(ipma: pd.DataFrame, owners: Mapping) -> list[dict]:
         gain = 10 * r["importance"]
         rows.append({
             "what": t("cx.plan.ipma_what", construct=label("construct", r["construct"]),
-                      perf=f"{r['performance']:.0f}"),
+                      perf=format_number(r['performance'], 0)),
             "where": label("construct", r["construct"]),
             "owner": owners.get(r["construct"], ""),
-            "expected_impact": t("cx.plan.ipma_impact", gain=f"{gain:.1f}", target=label("construct", target)),
-            "evidence": t("cx.plan.ipma_evidence", imp=f"{r['importance']:.2f}", perf=f"{r['performance']:.0f}",
+            "expected_impact": t("cx.plan.ipma_impact", gain=format_number(gain, 1),
+                                 target=label("construct", target)),
+            "evidence": t("cx.plan.ipma_evidence", imp=format_number(r['importance'], 2),
+                          perf=format_number(r['performance'], 0),
                           quadrant=label("ipma_quadrant", r.get("quadrant", ""))),
             "score": float(p / top) if top > 0 else 0.0, "source": "ipma"})
     return rows
@@ -59,9 +61,9 @@ def _from_gaps(gaps: pd.DataFrame, owners: Mapping, alpha: float) -> list[dict]:
         rows.append({
             "what": t("cx.plan.gap_what", item=where),
             "where": where, "owner": owners.get(str(r["group"]), ""),
-            "expected_impact": t("cx.plan.gap_impact", gap=f"{-r['gap']:.2f}"),
-            "evidence": t("cx.plan.gap_evidence", gap=f"{r['gap']:.2f}", lo=f"{r['ci_lower']:.2f}",
-                          hi=f"{r['ci_upper']:.2f}", dz=f"{r.get('dz', np.nan):.2f}", n=int(r["n"])),
+            "expected_impact": t("cx.plan.gap_impact", gap=format_number(-r['gap'], 2)),
+            "evidence": t("cx.plan.gap_evidence", gap=format_number(r['gap'], 2), lo=format_number(r['ci_lower'], 2),
+                          hi=format_number(r['ci_upper'], 2), dz=format_number(r.get('dz', np.nan), 2), n=int(r["n"])),
             "score": float(s / top) if top > 0 else 0.0, "source": "gap"})
     return rows
 
@@ -81,8 +83,10 @@ def _from_journey(journey, owners: Mapping, min_n: int) -> list[dict]:
             "what": action or t("cx.plan.journey_what", where=where),
             "where": where,
             "owner": str(r.get("unit", "") or "") or owners.get(f"{r['stage']}/{r['channel']}", ""),
-            "expected_impact": str(r.get("impact", "") or "") or t("cx.plan.journey_impact", gap=f"{-r['gap']:.2f}"),
-            "evidence": t("cx.plan.journey_evidence", exp=f"{r['experience']:.2f}", desired=f"{r['desired']:.2f}",
+            "expected_impact": str(r.get("impact", "") or "") or t("cx.plan.journey_impact",
+                                                                   gap=format_number(-r['gap'], 2)),
+            "evidence": t("cx.plan.journey_evidence", exp=format_number(r['experience'], 2),
+                          desired=format_number(r['desired'], 2),
                           n=int(r["n"])),
             "score": float(w / top) if top > 0 else 0.0, "source": "journey"})
     return rows

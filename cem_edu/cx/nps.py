@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
-from ..i18n import t
+from ..i18n import t, format_number
 from ._common import as_frame, html_table, require_columns, to_numeric
 
 __all__ = ["nps", "NPSResult", "nps_class"]
@@ -72,12 +72,13 @@ class NPSResult:
         }, default=_jsonable))
 
     def __str__(self) -> str:
-        head = t("cx.nps.summary", nps=f"{self.nps:.1f}", lo=f"{self.ci_lower:.1f}", hi=f"{self.ci_upper:.1f}",
-                 level=f"{100 * self.ci:.0f}", n=self.n, missing=self.n_missing)
+        head = t("cx.nps.summary", nps=format_number(self.nps, 1), lo=format_number(self.ci_lower, 1),
+                 hi=format_number(self.ci_upper, 1),
+                 level=format_number(100 * self.ci, 0), n=self.n, missing=self.n_missing)
         parts = [head, self.table.round(3).to_string()]
         if self.chi2 is not None:
-            parts.append(t("cx.nps.chi2", stat=f"{self.chi2['statistic']:.2f}", df=self.chi2["df"],
-                           p=f"{self.chi2['pvalue']:.4f}"))
+            parts.append(t("cx.nps.chi2", stat=format_number(self.chi2['statistic'], 2), df=self.chi2["df"],
+                           p=format_number(self.chi2['pvalue'], 4)))
         if len(self.comparisons):
             parts.append(self.comparisons.round(4).to_string(index=False))
         parts += list(self.notes)
@@ -86,12 +87,13 @@ class NPSResult:
     __repr__ = __str__
 
     def _repr_html_(self) -> str:
-        head = t("cx.nps.summary", nps=f"{self.nps:.1f}", lo=f"{self.ci_lower:.1f}", hi=f"{self.ci_upper:.1f}",
-                 level=f"{100 * self.ci:.0f}", n=self.n, missing=self.n_missing)
+        head = t("cx.nps.summary", nps=format_number(self.nps, 1), lo=format_number(self.ci_lower, 1),
+                 hi=format_number(self.ci_upper, 1),
+                 level=format_number(100 * self.ci, 0), n=self.n, missing=self.n_missing)
         html = f"<p><b>{head}</b></p>" + html_table(self.table, 2)
         if self.chi2 is not None:
-            html += "<p>" + t("cx.nps.chi2", stat=f"{self.chi2['statistic']:.2f}", df=self.chi2["df"],
-                              p=f"{self.chi2['pvalue']:.4f}") + "</p>"
+            html += "<p>" + t("cx.nps.chi2", stat=format_number(self.chi2['statistic'], 2), df=self.chi2["df"],
+                              p=format_number(self.chi2['pvalue'], 4)) + "</p>"
         if len(self.comparisons):
             html += html_table(self.comparisons, 4)
         return html
