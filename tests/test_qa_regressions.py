@@ -214,3 +214,26 @@ def test_persian_nps_and_action_plan_texts_use_persian_digits_only():
     for text in [head, html_head, *plan["what"], *plan["evidence"], *plan["expected_impact"]]:
         assert not re.search(r"[0-9]", text), text
     assert "۶۷" in plan["what"].iloc[0]
+
+
+def test_notebook_html_of_results_reads_right_to_left_in_persian():
+    # CleanData, NPSResult, JourneyMap and InvarianceResult rendered Persian text in left-to-right HTML
+    inst = ce.load_instrument()
+    hs = pd.read_csv(ROOT / "datasets" / "holzinger_swineford.csv")
+    previous = ce.get_language()
+    out = {}
+    try:
+        for lang in ("en", "fa"):
+            ce.set_language(lang)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                data = ce.clean(ce.load_dataset("cem_survey"), inst)
+                objs = [data, ce.nps(data.data["NPS"], by=data.data["channel"]), ce.journey_map(data, inst),
+                        ce.invariance("visual =~ x1 + x2 + x3", hs, group="school", levels=("configural", "metric"))]
+            out[lang] = [o._repr_html_() for o in objs]
+    finally:
+        ce.set_language(previous)
+    for h in out["fa"]:
+        assert h.startswith("<div class='cem-edu-output fa' dir=\"rtl\">") and h.endswith("</div>"), h[:80]
+    for h in out["en"]:
+        assert h.startswith("<div class='cem-edu-output en'>") and "dir=" not in h[:60], h[:80]

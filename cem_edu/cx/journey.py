@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 
 from ..errors import DataError
-from ..i18n import t
+from ..i18n import get_language, t
 from ._common import (CHANNELS, STAGES, as_frame, instrument_score, label, require_columns, row_mean,
                       to_numeric)
 
@@ -80,9 +80,12 @@ class JourneyMap:
 
     def _repr_html_(self) -> str:
         grid = self.pivot("gap", translate=True)
-        return (f"<p><b>{t('cx.journey.title')}</b> — {t('cx.col.gap')}</p>"
+        lang = get_language()
+        attr = ' dir="rtl"' if lang == "fa" else ""
+        return (f"<div class='cem-edu-output {lang}'{attr}>"
+                f"<p><b>{t('cx.journey.title')}</b> — {t('cx.col.gap')}</p>"
                 + grid.to_html(float_format=lambda v: f"{v:.2f}", na_rep="—")
-                + "".join(f"<p>{n}</p>" for n in self.notes))
+                + "".join(f"<p>{n}</p>" for n in self.notes) + "</div>")
 
 
 def _score(data, frame: pd.DataFrame, spec, inst, kind: str) -> pd.Series | None:

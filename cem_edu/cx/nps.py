@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
-from ..i18n import t, format_number
+from ..i18n import format_number, get_language, t
 from ._common import as_frame, html_table, require_columns, to_numeric
 
 __all__ = ["nps", "NPSResult", "nps_class"]
@@ -96,7 +96,9 @@ class NPSResult:
                               p=format_number(self.chi2['pvalue'], 4)) + "</p>"
         if len(self.comparisons):
             html += html_table(self.comparisons, 4)
-        return html
+        lang = get_language()
+        attr = ' dir="rtl"' if lang == "fa" else ""
+        return f"<div class='cem-edu-output {lang}'{attr}>{html}</div>"
 
 
 def _jsonable(value):

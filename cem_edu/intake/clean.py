@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..i18n import t
+from ..i18n import get_language, t
 from ._messages import msg, row_list
 from .flags import DEFAULTS, FLAGS, quality_flags
 from .reading import read_data, spreadsheet_row
@@ -140,8 +140,11 @@ class CleanData:
     def _repr_html_(self) -> str:
         head = html.escape(msg("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped),
                              n_clean=len(self.data)))
-        return (f"<div><strong>{html.escape(t('intake.summary.title'))}</strong>: {head}</div>"
-                + self.log.to_html(index=False, border=0))
+        lang = get_language()
+        attr = ' dir="rtl"' if lang == "fa" else ""
+        return (f"<div class='cem-edu-output {lang}'{attr}>"
+                f"<div><strong>{html.escape(t('intake.summary.title'))}</strong>: {head}</div>"
+                + self.log.to_html(index=False, border=0) + "</div>")
 
     def to_dict(self) -> dict:
         """JSON-serialisable summary: counts, the log and the dropped rows' reasons."""

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..i18n import t
+from ..i18n import get_language, t
 
 __all__ = ["invariance", "InvarianceResult", "LEVELS"]
 
@@ -110,7 +110,10 @@ class InvarianceResult:
     def _repr_html_(self) -> str:
         table = self.table.to_html(float_format=lambda v: f"{v:.3f}", na_rep="")
         notes = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in self.guidance.items())
-        return (f"<div><p>{html.escape(t('invariance.title', group=self.group, estimator=self.estimator))}</p>"
+        lang = get_language()
+        attr = ' dir="rtl"' if lang == "fa" else ""
+        return (f"<div class='cem-edu-output {lang}'{attr}>"
+                f"<p>{html.escape(t('invariance.title', group=self.group, estimator=self.estimator))}</p>"
                 f"{table}<ul>{notes}</ul><p><i>{html.escape(t('invariance.note'))}</i></p></div>")
 
 
