@@ -77,4 +77,4 @@ book: $(STAMP)
 	@test -f notebooks/_build/html/index.html && echo "Open notebooks/_build/html/index.html in a browser."
 
 clean:
-	rm -rf $(VENV) report.html report_fa.html tests/output .pytest_cache
+	rm -rf $(VENV) .venv-book report.html report_fa.html tests/output .pytest_cache
