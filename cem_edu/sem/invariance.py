@@ -24,13 +24,13 @@ References: Meredith (1993) Psychometrika 58; Chen (2007) SEM 14(3); Putnick & B
 from __future__ import annotations
 
 import html
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..i18n import get_language, t
+from .result import _clean  # JSON-safe scalars, as in FitResult.to_dict
 
 __all__ = ["invariance", "InvarianceResult", "LEVELS"]
 
@@ -45,13 +45,6 @@ COLUMNS = ["npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low
 ROBUST = ["chisq_scaled", "chisq_scaling_factor", "cfi_robust", "tli_robust", "rmsea_robust"]
 
 
-def _clean(v):
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        v = float(v)
-        return None if not math.isfinite(v) else v
-    return v
 
 
 def _lrt(f0: pd.Series, f1: pd.Series, robust: bool) -> tuple[float, float, float]:
