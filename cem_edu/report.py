@@ -56,7 +56,10 @@ class ReportResult:
 
 # ------------------------------------------------------------------------------ formatting helpers
 def _esc(value) -> str:
-    return html.escape(str(value), quote=True)
+    """HTML-escape text; Unicode left-to-right isolates (U+2066…U+2069) become ``<span dir="ltr">``,
+    which every browser honours (numbers and command-line options inside Persian text)."""
+    text = html.escape(str(value), quote=True)
+    return text.replace("\u2066", '<span dir="ltr">').replace("\u2069", "</span>")
 
 
 def _isolate(text: str) -> str:
@@ -267,7 +270,7 @@ def _section_reliability(ctx: _Context) -> Section:
     ctx.rel = rel
     shown = rel[["n_items", "n", "alpha", "alpha_ci_lower", "alpha_ci_upper", "omega", "cr", "ave"]]
     named = lambda c: _construct_name(ctx, c)  # noqa: E731
-    shown = shown.rename(index=named)
+    shown = shown.rename(index=named, columns=lambda c: t(f"report.col.{c}"))
     shown.index.name = t("construct")
     s.blocks.append(table(shown, t("report.s.reliability"), note=t("report.thresholds")))
     h = htmt(ctx.data, ctx.spec)
@@ -333,6 +336,13 @@ def _arrow(cause: str, effect: str) -> str:
     return f"{effect} ← {cause}" if get_language() == "fa" else f"{cause} → {effect}"
 
 
+def _fit_quietly(model: str, data, **kwargs):
+    """ce.fit without the listwise-deletion warning: the report states the loss in a callout."""
+    from .sem import fit
+
+    return fit(model, data, _warn_listwise=False, **kwargs)
+
+
 def _missing_note(ctx: _Context, res) -> list[str]:
     """A callout when listwise deletion drops a noticeable share of the rows."""
     n_used, n_all = int(res.fit.get("ntotal", len(ctx.data))), len(ctx.data)
@@ -343,16 +353,17 @@ def _missing_note(ctx: _Context, res) -> list[str]:
 
 
 def _section_cfa(ctx: _Context) -> Section:
-    from .sem import fit
-
     s = Section("cfa", t("report.s.cfa"))
-    res = fit(_measurement_text(ctx.spec), ctx.data, missing=ctx.missing, progress=False)
+    res = _fit_quietly(_measurement_text(ctx.spec), ctx.data, missing=ctx.missing, progress=False)
     s.blocks.extend(_missing_note(ctx, res))
     ctx.cfa = res
     s.blocks.append(paragraph(_fit_sentence(res.fit)))
     s.blocks.append(table(_fit_table(res), t("report.fit_caption")))
     est = res.estimates
     load = est[est.op == "=~"][["lhs", "rhs", "est", "se", "std_all", "pvalue"]].copy()
+    fixed = load["se"] == 0  # marker loadings fixed to 1: no SE, no test
+    load.loc[fixed, ["se", "pvalue"]] = np.nan
+    load["lhs"] = load["lhs"].map(lambda c: _construct_name(ctx, c))
     load.columns = [t("construct"), t("item"), t("report.col.b"), t("report.col.se"), t("report.col.loading"),
                     t("report.col.p")]
     s.blocks.append(table(load, t("report.loadings_caption"), index=False, pcols=(t("report.col.p"),)))
@@ -369,11 +380,9 @@ def _json_value(v):
 
 
 def _section_sem(ctx: _Context) -> Section:
-    from .sem import fit
-
     s = Section("sem", t("report.s.sem"))
-    res = fit(ctx.model_text, ctx.data, missing=ctx.missing, bootstrap=ctx.bootstrap, seed=ctx.seed,
-              progress=ctx.progress)
+    res = _fit_quietly(ctx.model_text, ctx.data, missing=ctx.missing, bootstrap=ctx.bootstrap, seed=ctx.seed,
+                       progress=ctx.progress)
     s.blocks.extend(_missing_note(ctx, res))
     ctx.sem = res
     s.blocks.append(paragraph(_fit_sentence(res.fit)))

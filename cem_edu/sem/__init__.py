@@ -77,8 +77,9 @@ def _check_columns(frame: pd.DataFrame, ov: list, group: str | None) -> None:
             hints.append(f"'{v}'" + (" (" + t("sem.data.did_you_mean") + " " + ", ".join(close) + ")" if close else ""))
         raise DataError(t("sem.data.missing_columns", columns=", ".join(hints)))
     if group is not None and group not in frame.columns:
-        close = difflib.get_close_matches(group, [str(c) for c in frame.columns], n=3)
-        raise DataError(t("sem.data.missing_group", group=group, close=", ".join(close) or "-"))
+        columns = [str(c) for c in frame.columns]
+        close = difflib.get_close_matches(group, columns, n=3) or columns[:12]
+        raise DataError(t("sem.data.missing_group", group=group, close=", ".join(close)))
     bad = []
     dtypes = frame.dtypes
     for v in ov:

@@ -89,6 +89,9 @@ class InvarianceResult:
     def __str__(self) -> str:
         lines = [t("invariance.title", group=self.group, estimator=self.estimator), ""]
         show = self.table.copy()
+        for col in ("npar", "df", "delta_df"):  # counts print as integers
+            if col in show.columns:
+                show[col] = show[col].map(lambda v: "" if pd.isna(v) else str(int(v)))
         lines.append(show.to_string(float_format=lambda v: f"{v:.3f}", na_rep=""))
         lines.append("")
         for level, text in self.guidance.items():
