@@ -68,7 +68,7 @@ def cmd_reliability(args) -> None:
         # else reverse-keyed items enter alpha unrecoded (and labels or out-of-range values pass unseen)
         from .intake import clean
 
-        data = clean(data, spec)
+        data = clean(data, spec, out_of_range=args.out_of_range)
         print("\n".join(str(data).splitlines()[1:3 if data.reverse_recoded else 2]), file=sys.stderr)
     table, out = reliability_summary(data, spec)
     print(table.to_string())
@@ -90,7 +90,7 @@ def cmd_report(args) -> None:
 
     path = report(args.data, instrument=args.instrument, model=args.model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
-                  missing="fiml" if args.missing == "ml" else args.missing)
+                  missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range)
     print(f"report written to {path}")
 
 
@@ -129,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--instrument", default=None, metavar="Q.yaml")
     r.add_argument("--model", default=None, metavar="M.lav")
     r.add_argument("--json", default=None, metavar="OUT.json")
+    r.add_argument("--out-of-range", default="error", choices=["error", "missing"],
+                   help="answers off the scale: stop with a message (default) or set them to missing")
     r.set_defaults(func=cmd_reliability)
 
     i = sub.add_parser("invariance", help="configural, metric, scalar and strict invariance across groups")
@@ -147,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--group", default=None)
     rp.add_argument("--bootstrap", default=1000, type=int)
     rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
+    rp.add_argument("--out-of-range", default="error", choices=["error", "missing"],
+                    help="answers off the scale: stop with a message (default) or set them to missing")
     rp.add_argument("--out", default="report.html")
     rp.add_argument("--json", default=None, metavar="results.json")
     rp.add_argument("--quiet", action="store_true")

@@ -152,8 +152,10 @@ def skipped(reason) -> str:
 class _Context:
     """State shared by the sections of one report."""
 
-    def __init__(self, raw, source, inst, model, group, bootstrap, seed, progress, missing="listwise"):
+    def __init__(self, raw, source, inst, model, group, bootstrap, seed, progress, missing="listwise",
+                 out_of_range="error"):
         self.raw, self.source, self.inst, self.model_text, self.missing = raw, source, inst, model, missing
+        self.out_of_range = out_of_range
         self.group, self.bootstrap, self.seed, self.progress = group, bootstrap, seed, progress
         self.results: dict = {}
         self.clean = None
@@ -184,7 +186,7 @@ def _section_data(ctx: _Context) -> Section:
     if ctx.inst is not None:
         from .intake import clean
 
-        ctx.clean = clean(ctx.raw, ctx.inst)
+        ctx.clean = clean(ctx.raw, ctx.inst, out_of_range=ctx.out_of_range)
         ctx.data = ctx.clean.data
         log = ctx.clean.log.copy()
         log.columns = [t(f"report.col.{c}") for c in log.columns]
@@ -618,7 +620,7 @@ _REQUIRED = {_section_data, _section_summary, _section_methods}
 
 def build_report(data, instrument=None, model=None, lang: str = "en", group: str | None = None,
                  bootstrap: int = 1000, seed: int = 20261123, progress: bool = True,
-                 missing: str = "listwise") -> ReportResult:
+                 missing: str = "listwise", out_of_range: str = "error") -> ReportResult:
     """Run every analysis and return the sections, the numbers and the HTML (without writing a file)."""
     from jinja2 import Environment, select_autoescape
     from tqdm.auto import tqdm
@@ -627,7 +629,7 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
     set_language(lang)
     try:
         raw, source, inst, model_text = _load(data, instrument, model)
-        ctx = _Context(raw, source, inst, model_text, group, bootstrap, seed, progress, missing)
+        ctx = _Context(raw, source, inst, model_text, group, bootstrap, seed, progress, missing, out_of_range)
         ctx.spec = _spec_from_model(model_text)
         if inst is not None:
             ctx.spec = {c: ids for c, ids in ctx.spec.items() if ids}
@@ -662,7 +664,7 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
 
 def report(data, instrument=None, model=None, lang: str = "en", group: str | None = None, bootstrap: int = 1000,
            out: str | Path = "report.html", json_path: str | Path | None = None, seed: int = 20261123,
-           progress: bool = True, missing: str = "listwise") -> Path:
+           progress: bool = True, missing: str = "listwise", out_of_range: str = "error") -> Path:
     """Write the self-contained HTML report of a questionnaire data set.
 
     Parameters
@@ -675,7 +677,8 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
     group : column to compare groups by (measurement invariance)
     bootstrap : bootstrap draws for the indirect effects (0 = delta-method intervals)
     missing : "listwise" (default; the report says how many rows it drops) or "fiml"
-        (full-information ML: every row counts; slower, especially with a bootstrap)
+        (full-information ML: every row counts; no bootstrap)
+    out_of_range : answers off an item's scale: "error" (stop with a message) or "missing"
     out : HTML file to write
     json_path : also write the numbers as JSON here
 
@@ -684,7 +687,7 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
     Path of the HTML file.
     """
     result = build_report(data, instrument=instrument, model=model, lang=lang, group=group, bootstrap=bootstrap,
-                          seed=seed, progress=progress, missing=missing)
+                          seed=seed, progress=progress, missing=missing, out_of_range=out_of_range)
     out = Path(out)
     out.write_text(result.html, encoding="utf-8")
     if json_path:

@@ -19,10 +19,10 @@ BAD = Path(__file__).parent / "data" / "bad"
 # file -> exact message of clean(read_data(file)) (instrument checks included)
 EXPECTED = {
     "out_of_range.csv": "column 'FUN2' has value 8 in 3 rows (rows 4, 10, 17); the scale is 1–7. "
-                        "Set out_of_range=\"missing\" to drop them.",
+                        "Set out_of_range=\"missing\" (command line: --out-of-range missing) to drop them.",
     "text_in_numeric.csv": "column 'FUN3' has text that is not a number or a response label in 2 rows "
                            "(rows 6, 13: 'five', 'n.a.'); type the code (1–7) or leave the cell empty. "
-                           "Set out_of_range=\"missing\" to drop them.",
+                           "Set out_of_range=\"missing\" (command line: --out-of-range missing) to drop them.",
     "misspelt_column.csv": "column 'SAT3' of the instrument is missing from the data (did you mean 'SAT_3'?); "
                            "rename the column in the data or give an instrument without this item.",
 }

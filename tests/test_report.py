@@ -133,3 +133,17 @@ def test_reports_in_real_chromium(reports, chromium_path, output_dir):
                 page.close()
         finally:
             browser.close()
+
+
+def test_cli_out_of_range_says_the_option_and_the_option_works(tmp_path):
+    raw = pd.read_csv(DATA)
+    raw.loc[raw.index[4], "MEC2"] = 8
+    bad = tmp_path / "bad.csv"
+    raw.to_csv(bad, index=False)
+    cmd = [sys.executable, "-m", "cem_edu.cli", "report", str(bad), "--out", str(tmp_path / "r.html"), "--bootstrap",
+           "0", "--quiet"]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert "column 'MEC2' has value 8 in 1 rows (rows 6)" in p.stderr and "--out-of-range missing" in p.stderr
+    p = subprocess.run([*cmd, "--out-of-range", "missing"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
