@@ -210,7 +210,7 @@ def test_persian_messages_keep_column_names(inst):
     with pytest.raises(DataError) as e:
         clean(read_data(bad), inst)
     assert str(e.value) == ("ستون 'FUN2' در ۳ سطر (۴، ۱۰، ۱۷) مقدار ۸ دارد؛ طیف ۱ تا ۷ است. "
-                            "برای حذف این مقادیر out_of_range=\"missing\" بگذارید.")
+                            "برای حذف این مقادیر out_of_range=\"missing\" بگذارید (در خط فرمان: \u2066--out-of-range missing\u2069).")
     cd = clean(read_data(bad), inst, out_of_range="missing")
     assert cd.log["what"].iloc[-1] == "۲۰ سطر ماند، ۰ سطر حذف شد"
     assert "FUN4, HUM3, LOY4" in str(cd)

@@ -46,7 +46,7 @@ import pandas as pd
 from ..errors import DataError, EstimationWarning, ModelError
 from ..i18n import t
 from . import ml
-from ._threads import blas_single_threaded, single_blas_thread
+from ._threads import blas_single_threaded, single_blas_thread  # noqa: F401 - re-exported
 from .defined import DefinedParameters
 from .fitmeasures import count_df, fit_measures
 from .model import Model
