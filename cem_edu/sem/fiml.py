@@ -557,10 +557,12 @@ def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-1
     x = r.x
     H = objective.hessian(x)
     converged = bool(np.all(np.isfinite(x)))
+    objective.iterations = int(r.nit)  # quasi-Newton iterations, plus the Newton polish steps below
     for _ in range(3):
         g = objective.grad(x)
         if np.max(np.abs(g)) < tol:
             break
+        objective.iterations += 1
         try:
             step = np.linalg.solve(H, g)
         except np.linalg.LinAlgError:
@@ -683,7 +685,7 @@ def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal
     df = count_df(mod)
     bdf = ngroups * (p * (p - 1) // 2)
     chisq = 2 * (ll1 - ll0)
-    opt = ml.EstimateInfo(bool(converged), 0, chisq / (2 * N), "casewise-lbfgs-newton",
+    opt = ml.EstimateInfo(bool(converged), getattr(obj, "iterations", 0), chisq / (2 * N), "casewise-lbfgs-newton",
                           float(np.max(np.abs(obj.grad(x)))) if len(x) else 0.0)
     try:
         vcov = np.linalg.inv(H) / N
