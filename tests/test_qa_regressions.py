@@ -237,3 +237,13 @@ def test_notebook_html_of_results_reads_right_to_left_in_persian():
         assert h.startswith("<div class='cem-edu-output fa' dir=\"rtl\">") and h.endswith("</div>"), h[:80]
     for h in out["en"]:
         assert h.startswith("<div class='cem-edu-output en'>") and "dir=" not in h[:60], h[:80]
+
+
+def test_collect_csv_export_writes_whole_numbers():
+    import pandas as pd
+
+    from cem_edu.collect.server import _whole_numbers
+
+    frame = pd.DataFrame({"FUN1": [3.0, None, 7.0], "spend": [1.5, 2.0, None], "channel": ["app", "web", "app"]})
+    text = _whole_numbers(frame).to_csv(index=False)
+    assert text.splitlines()[1:] == ["3,1.5,app", ",2.0,web", "7,,app"]

@@ -177,6 +177,18 @@ def _load_instrument(instrument):
     return load_instrument(instrument)
 
 
+def _whole_numbers(frame):
+    """Answers are whole numbers: write 3, not 3.0 (float columns without fractions as nullable ints)."""
+    import pandas as pd
+
+    out = frame.copy()
+    for c in out.columns:
+        col = out[c]
+        if pd.api.types.is_float_dtype(col) and bool(((col.dropna() % 1) == 0).all()):
+            out[c] = col.astype("Int64")
+    return out
+
+
 def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str | None = None, lang: str = "fa",
                *, public_url: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                rate: tuple[float, float] = DEFAULT_RATE, form_max_age: float = FORM_MAX_AGE) -> Starlette:
@@ -384,7 +396,7 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
         if status != 200:
             return deny(status, request)
         frame = await run_in_threadpool(export_frame, request)
-        body = frame.to_csv(index=False).encode("utf-8-sig")
+        body = _whole_numbers(frame).to_csv(index=False).encode("utf-8-sig")
         return Response(body, media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": 'attachment; filename="responses.csv"', "Cache-Control": "no-store"})
 
