@@ -89,6 +89,13 @@ def _p(value) -> str:
     return "< .001" if value < 0.001 else f"{value:.3f}".lstrip("0")
 
 
+def _col(name) -> str:
+    """A column heading in the report's language (``report.col.<name>``), else the name itself."""
+    key = f"report.col.{name}"
+    text = t(key)
+    return str(name) if text == key else text
+
+
 def _text(key: str, **fields) -> str:
     return _esc(t(key, **fields))
 
@@ -253,7 +260,12 @@ def _section_items(ctx: _Context) -> Section:
     s = Section("items", t("report.s.items"))
     spec = ctx.inst if ctx.inst is not None else ctx.spec
     desc = describe_items(ctx.data, spec)
-    s.blocks.append(table(desc, t("report.s.items"), digits=2))
+    shown = desc.copy()
+    if "construct" in shown.columns:
+        shown["construct"] = shown["construct"].map(lambda c: _construct_name(ctx, c) if isinstance(c, str) else c)
+    shown = shown.rename(columns=_col)
+    shown.index.name = t("item")
+    s.blocks.append(table(shown, t("report.s.items"), digits=2))
     ctx.results["items"] = json.loads(desc.to_json(orient="index", force_ascii=False, double_precision=15))
     items = [i for i in (ctx.inst.likert_items if ctx.inst else sum(ctx.spec.values(), [])) if i in ctx.data.columns]
     if ctx.inst is not None and items:
@@ -272,7 +284,7 @@ def _section_reliability(ctx: _Context) -> Section:
     ctx.rel = rel
     shown = rel[["n_items", "n", "alpha", "alpha_ci_lower", "alpha_ci_upper", "omega", "cr", "ave"]]
     named = lambda c: _construct_name(ctx, c)  # noqa: E731
-    shown = shown.rename(index=named, columns=lambda c: t(f"report.col.{c}"))
+    shown = shown.rename(index=named, columns=_col)
     shown.index.name = t("construct")
     s.blocks.append(table(shown, t("report.s.reliability"), note=t("report.thresholds")))
     h = htmt(ctx.data, ctx.spec)
