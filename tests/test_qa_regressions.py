@@ -247,3 +247,15 @@ def test_collect_csv_export_writes_whole_numbers():
     frame = pd.DataFrame({"FUN1": [3.0, None, 7.0], "spend": [1.5, 2.0, None], "channel": ["app", "web", "app"]})
     text = _whole_numbers(frame).to_csv(index=False)
     assert text.splitlines()[1:] == ["3,1.5,app", ",2.0,web", "7,,app"]
+
+
+def test_bartlett_line_never_says_p_equals_zero():
+    import pandas as pd
+
+    import cem_edu as ce
+    from conftest import ROOT
+
+    d = pd.read_csv(ROOT / "datasets" / "holzinger_swineford.csv")[[f"x{i}" for i in range(1, 10)]]
+    assert "p < 0.001 (n = 301)" in str(ce.bartlett(d))
+    ce.set_language("fa")
+    assert "p < ۰٫۰۰۱" in str(ce.bartlett(d))

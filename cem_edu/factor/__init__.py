@@ -22,7 +22,7 @@ from scipy import optimize, stats
 from .._constructs import check_items, frame, resolve_spec
 from .._moments import pairwise_cor, single_thread, smc
 from ..errors import DataError
-from ..i18n import format_number, get_language, t
+from ..i18n import format_number, get_language, t, to_persian_digits
 from .rotation import rotate as _rotate
 
 __all__ = ["kmo", "bartlett", "parallel_analysis", "efa", "KMOResult", "BartlettResult", "ParallelResult",
@@ -108,6 +108,11 @@ def kmo(data, items=None) -> KMOResult:
     return KMOResult(float(msa), pd.Series(msai, index=pd.Index(cols, name="item"), name="msa"))
 
 
+def _p_text(p: float) -> str:
+    """A p-value with its relation for text: "< 0.001" below 0.001 (never "= 0"), else "= " and 3 digits."""
+    text = "< 0.001" if p < 0.001 else f"= {p:.3g}"
+    return to_persian_digits(text) if get_language() == "fa" else text
+
 # ---------------------------------------------------------------------------------- Bartlett
 @dataclass(frozen=True)
 class BartlettResult:
@@ -123,7 +128,7 @@ class BartlettResult:
 
     def __str__(self) -> str:
         return t("factor.bartlett_line", chisq=format_number(self.chisq, 2), df=self.df,
-                 p=f"{self.pvalue:.3g}", n=self.n)
+                 p=_p_text(self.pvalue), n=self.n)
 
     def _repr_html_(self) -> str:
         return f"<div class='cem-edu-output {get_language()}'><p>{self}</p></div>"
