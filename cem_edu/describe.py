@@ -15,20 +15,27 @@ from ._constructs import check_items, frame, resolve_spec, scale_bounds
 __all__ = ["describe_items", "skew", "kurtosis"]
 
 
+def _centred(x) -> tuple[int, np.ndarray, float] | None:
+    """n, deviations from the mean and their sum of squares over the finite values, or None when
+    skewness and kurtosis are undefined (fewer than 2 values, or no variance)."""
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size < 2:
+        return None
+    d = x - x.mean()
+    m2 = (d ** 2).sum()
+    return None if m2 == 0 else (x.size, d, m2)
+
+
 def skew(x: np.ndarray) -> float:
     """Sample skewness, psych::skew type 3: b1 = g1·((n − 1)/n)^{3/2}, g1 = m3 / m2^{3/2}.
 
     Reference: Joanes & Gill (1998), The Statistician 47(1), 183–189 (type 3 = MINITAB/BMDP b1).
     """
-    x = np.asarray(x, dtype=float)
-    x = x[np.isfinite(x)]
-    n = x.size
-    if n < 2:
+    c = _centred(x)
+    if c is None:
         return np.nan
-    d = x - x.mean()
-    m2 = (d ** 2).sum()
-    if m2 == 0:
-        return np.nan
+    n, d, m2 = c
     g1 = np.sqrt(n) * (d ** 3).sum() / m2 ** 1.5
     return float(g1 * (1 - 1 / n) ** 1.5)
 
@@ -38,15 +45,10 @@ def kurtosis(x: np.ndarray) -> float:
 
     Reference: Joanes & Gill (1998), The Statistician 47(1), 183–189.
     """
-    x = np.asarray(x, dtype=float)
-    x = x[np.isfinite(x)]
-    n = x.size
-    if n < 2:
+    c = _centred(x)
+    if c is None:
         return np.nan
-    d = x - x.mean()
-    m2 = (d ** 2).sum()
-    if m2 == 0:
-        return np.nan
+    n, d, m2 = c
     g2 = n * (d ** 4).sum() / m2 ** 2 - 3
     return float((g2 + 3) * (1 - 1 / n) ** 2 - 3)
 

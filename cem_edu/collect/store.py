@@ -55,6 +55,17 @@ CREATE TABLE IF NOT EXISTS meta (
 """
 
 
+
+def _records(subs, answers) -> list[dict]:
+    """One dict per submission (in arrival order) from the submissions and answers rows of either backend."""
+    out = {sid: {"seq": seq, "submission_id": sid, "received_at": at, "lang": lang, "duration_sec": dur,
+                 "source": src} for seq, sid, at, lang, dur, src in subs}
+    for sid, var, value in answers:
+        rec = out.get(sid)
+        if rec is not None and rec.get(var) is None:
+            rec[var] = value
+    return list(out.values())
+
 class ResponseStore:
     """A SQLite database of survey submissions.
 
@@ -152,13 +163,7 @@ class ResponseStore:
             subs = con.execute("SELECT seq, submission_id, received_at, lang, duration_sec, source "
                                "FROM submissions ORDER BY seq").fetchall()
             answers = con.execute("SELECT submission_id, variable, value FROM answers").fetchall()
-        out = {sid: {"seq": seq, "submission_id": sid, "received_at": at, "lang": lang, "duration_sec": dur,
-                     "source": src} for seq, sid, at, lang, dur, src in subs}
-        for sid, var, value in answers:
-            rec = out.get(sid)
-            if rec is not None and rec.get(var) is None:
-                rec[var] = value
-        return list(out.values())
+        return _records(subs, answers)
 
     def integrity_check(self) -> str:
         """SQLite's ``PRAGMA integrity_check`` ("ok" for a healthy file)."""
@@ -413,13 +418,7 @@ class SQLAlchemyStore:
                                          s.c.source).order_by(s.c.seq)).all()
             answers = con.execute(sa.select(self.answers.c.submission_id, self.answers.c.variable,
                                             self.answers.c.value)).all()
-        out = {sid: {"seq": seq, "submission_id": sid, "received_at": at, "lang": lang, "duration_sec": dur,
-                     "source": src} for seq, sid, at, lang, dur, src in subs}
-        for sid, var, value in answers:
-            rec = out.get(sid)
-            if rec is not None and rec.get(var) is None:
-                rec[var] = value
-        return list(out.values())
+        return _records(subs, answers)
 
     def integrity_check(self) -> str:
         return "ok"
