@@ -233,15 +233,8 @@ def em_h1(patterns: list[Pattern], p: int, tol: float = 1e-9, max_iter: int = 50
     """
     N = sum(pt.n for pt in patterns)
     # start: available-case means and variances
-    s1 = np.zeros(p)
-    s2 = np.zeros(p)
-    cnt = np.zeros(p)
-    for pt in patterns:
-        s1[pt.idx] += pt.n * pt.mean
-        s2[pt.idx] += pt.n * (np.diag(pt.cov) + pt.mean ** 2)
-        cnt[pt.idx] += pt.n
-    mu = s1 / cnt
-    Sigma = np.diag(s2 / cnt - mu ** 2)
+    mu, var = available_case_moments(patterns, p)
+    Sigma = np.diag(var)
     # the observed part of the sufficient statistics does not change between iterations
     T1o = np.zeros(p)
     T2o = np.zeros(p * p)
@@ -294,9 +287,8 @@ def em_h1(patterns: list[Pattern], p: int, tol: float = 1e-9, max_iter: int = 50
     return mu, Sigma, ll
 
 
-def independence_loglik(patterns: list[Pattern], p: int):
-    """ML of the independence (baseline) model under FIML: with diagonal Σ the casewise likelihood
-    factorises over variables, so each mean/variance is the available-case ML estimate."""
+def available_case_moments(patterns: list[Pattern], p: int) -> tuple[np.ndarray, np.ndarray]:
+    """ML means and variances of each variable from the rows where it is observed (available cases)."""
     s1 = np.zeros(p)
     s2 = np.zeros(p)
     cnt = np.zeros(p)
@@ -305,7 +297,13 @@ def independence_loglik(patterns: list[Pattern], p: int):
         s2[pt.idx] += pt.n * (np.diag(pt.cov) + pt.mean ** 2)
         cnt[pt.idx] += pt.n
     mu = s1 / cnt
-    var = s2 / cnt - mu ** 2
+    return mu, s2 / cnt - mu ** 2
+
+
+def independence_loglik(patterns: list[Pattern], p: int):
+    """ML of the independence (baseline) model under FIML: with diagonal Σ the casewise likelihood
+    factorises over variables, so each mean/variance is the available-case ML estimate."""
+    mu, var = available_case_moments(patterns, p)
     return mu, np.diag(var), loglik(patterns, np.diag(var), mu)
 
 
