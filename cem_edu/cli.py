@@ -59,7 +59,7 @@ def cmd_fit(args) -> None:
 def cmd_reliability(args) -> None:
     if bool(args.instrument) == bool(args.model):
         raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
-    from .reliability import reliability_summary
+    from .psychometrics.reliability import reliability_summary
 
     data = _read_data(args.data)
     spec = _instrument(args.instrument) if args.instrument else _read_text(args.model, "model")

@@ -21,8 +21,6 @@ import io
 import json
 import platform
 import re
-import sys
-import types
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -30,11 +28,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .errors import CemError, DataError
-from .i18n import format_number, get_language, set_language, t, to_persian_digits
+from .. import __version__
+from ..errors import CemError, DataError
+from ..i18n import format_number, get_language, set_language, t, to_persian_digits
 
-__all__ = ["report", "build_report"]
+__all__ = ["build_report", "json_value"]
 
 RESPONDENT_FIELDS = ("segment", "channel", "stage")
 
@@ -191,7 +189,7 @@ def _section_data(ctx: _Context) -> Section:
     s = Section("data", t("report.s.data"))
     s.blocks.append(paragraph(t("report.n_raw", n=len(ctx.raw), p=ctx.raw.shape[1])))
     if ctx.inst is not None:
-        from .intake import clean
+        from ..intake import clean
 
         ctx.clean = clean(ctx.raw, ctx.inst, out_of_range=ctx.out_of_range)
         ctx.data = ctx.clean.data
@@ -255,7 +253,7 @@ def _section_profile(ctx: _Context) -> Section:
 
 
 def _section_items(ctx: _Context) -> Section:
-    from .describe import describe_items
+    from ..psychometrics.describe import describe_items
 
     s = Section("items", t("report.s.items"))
     spec = ctx.inst if ctx.inst is not None else ctx.spec
@@ -269,7 +267,7 @@ def _section_items(ctx: _Context) -> Section:
     ctx.results["items"] = json.loads(desc.to_json(orient="index", force_ascii=False, double_precision=15))
     items = [i for i in (ctx.inst.likert_items if ctx.inst else sum(ctx.spec.values(), [])) if i in ctx.data.columns]
     if ctx.inst is not None and items:
-        from .plots import likert
+        from ..plots import likert
 
         ax = likert(ctx.data, items, instrument=ctx.inst)
         s.blocks.append(figure(ax.figure, t("report.likert_caption")))
@@ -277,7 +275,7 @@ def _section_items(ctx: _Context) -> Section:
 
 
 def _section_reliability(ctx: _Context) -> Section:
-    from .reliability import htmt, reliability
+    from ..psychometrics.reliability import htmt, reliability
 
     s = Section("reliability", t("report.s.reliability"))
     rel = reliability(ctx.data, ctx.spec, warn=False)
@@ -291,7 +289,7 @@ def _section_reliability(ctx: _Context) -> Section:
     shown_h = h.rename(index=named, columns=named)
     shown_h.index.name = t("construct")
     s.blocks.append(table(shown_h, t("report.htmt_caption")))
-    from .plots import htmt_heatmap
+    from ..plots import htmt_heatmap
 
     ax = htmt_heatmap(h)
     s.blocks.append(figure(ax.figure, t("report.htmt_caption")))
@@ -352,7 +350,7 @@ def _arrow(cause: str, effect: str) -> str:
 
 def _fit_quietly(model: str, data, **kwargs):
     """ce.fit without the listwise-deletion warning: the report states the loss in a callout."""
-    from .sem import fit
+    from ..sem import fit
 
     return fit(model, data, _warn_listwise=False, **kwargs)
 
@@ -381,11 +379,11 @@ def _section_cfa(ctx: _Context) -> Section:
     load.columns = [t("construct"), t("item"), t("report.col.b"), t("report.col.se"), t("report.col.loading"),
                     t("report.col.p")]
     s.blocks.append(table(load, t("report.loadings_caption"), index=False, pcols=(t("report.col.p"),)))
-    ctx.results["cfa"] = {"fit": {k: _json_value(v) for k, v in res.fit.items()}}
+    ctx.results["cfa"] = {"fit": {k: json_value(v) for k, v in res.fit.items()}}
     return s
 
 
-def _json_value(v):
+def json_value(v):
     if isinstance(v, (np.floating, float)):
         return None if not np.isfinite(v) else float(v)
     if isinstance(v, np.integer):
@@ -425,7 +423,7 @@ def _section_sem(ctx: _Context) -> Section:
         r2f = r2.to_frame(t("report.col.r2")).rename(index=lambda c: _construct_name(ctx, c))
         r2f.index.name = t("construct")
         s.blocks.append(table(r2f, t("report.r2_caption")))
-    from .plots import path_diagram
+    from ..plots import path_diagram
 
     ax = path_diagram(res)
     s.blocks.append(figure(ax.figure, t("report.path_caption")))
@@ -441,7 +439,7 @@ def _section_groups(ctx: _Context) -> Section:
     if ctx.group not in ctx.data.columns:
         raise DataError(f"--group column '{ctx.group}' is not in the data; columns are: "
                         f"{', '.join(map(str, ctx.data.columns[:20]))}")
-    from .sem import invariance
+    from ..sem import invariance
 
     variables = [v for items in ctx.spec.values() for v in items]
     complete = ctx.data.dropna(subset=variables).groupby(ctx.group, observed=True).size()
@@ -460,8 +458,8 @@ def _section_groups(ctx: _Context) -> Section:
 
 
 def _section_cx(ctx: _Context) -> Section:
-    from . import cx, plots
-    from .cx._common import label as cx_label
+    from .. import cx, plots
+    from ..cx._common import label as cx_label
 
     s = Section("cx", t("report.s.cx"))
     out = {}
@@ -589,8 +587,8 @@ def _section_methods(ctx: _Context) -> Section:
 
 # ------------------------------------------------------------------------------ public entry points
 def _load(data, instrument, model):
-    from .instrument import Instrument, load_instrument
-    from .intake import read_data
+    from ..instrument import Instrument, load_instrument
+    from ..intake import read_data
 
     if isinstance(data, (str, Path)):
         source = Path(data).name
@@ -672,48 +670,3 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
         return ReportResult(sections, ctx.results, page)
     finally:
         set_language(previous)
-
-
-def report(data, instrument=None, model=None, lang: str = "en", group: str | None = None, bootstrap: int = 1000,
-           out: str | Path = "report.html", json_path: str | Path | None = None, seed: int = 20261123,
-           progress: bool = True, missing: str = "listwise", out_of_range: str = "error") -> Path:
-    """Write the self-contained HTML report of a questionnaire data set.
-
-    Parameters
-    ----------
-    data : path (CSV, XLSX, SAV), DataFrame or CleanData
-    instrument : path of a questionnaire YAML or an Instrument (default: the bundled CEM
-        questionnaire when the data have its item columns)
-    model : lavaan syntax (text or a .lav file); default ``instrument.model()``
-    lang : "en" or "fa" (right-to-left, Persian digits)
-    group : column to compare groups by (measurement invariance)
-    bootstrap : bootstrap draws for the indirect effects (0 = delta-method intervals)
-    missing : "listwise" (default; the report says how many rows it drops) or "fiml"
-        (full-information ML: every row counts; no bootstrap)
-    out_of_range : answers off an item's scale: "error" (stop with a message) or "missing"
-    out : HTML file to write
-    json_path : also write the numbers as JSON here
-
-    Returns
-    -------
-    Path of the HTML file.
-    """
-    result = build_report(data, instrument=instrument, model=model, lang=lang, group=group, bootstrap=bootstrap,
-                          seed=seed, progress=progress, missing=missing, out_of_range=out_of_range)
-    out = Path(out)
-    out.write_text(result.html, encoding="utf-8")
-    if json_path:
-        Path(json_path).write_text(json.dumps(result.results, ensure_ascii=False, indent=2, default=_json_value),
-                                   encoding="utf-8")
-    return out
-
-
-# ``ce.report`` is both this module and its main function. Once the module is imported, Python
-# binds the package attribute ``cem_edu.report`` to the module; a callable module keeps
-# ``ce.report(data, ...)`` working in every import order (as cem_edu.reliability does).
-class _CallableModule(types.ModuleType):
-    def __call__(self, *args, **kwargs):
-        return report(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
