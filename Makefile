@@ -32,7 +32,6 @@ setup: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/cem-edu report datasets/cem_survey.csv --out report.html
-	@echo "Open report.html in a browser."
 
 report-fa: $(STAMP)
 	$(BIN)/cem-edu report datasets/cem_survey.csv --lang fa --out report_fa.html
