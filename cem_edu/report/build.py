@@ -81,7 +81,7 @@ def _check_options(lang: str, missing: str) -> None:
                         f"{', '.join(MISSING_RULES)}")
 
 
-def _render(sections: list[Section], out: Writer, source: str) -> str:
+def _render(sections: list[Section], out: Writer, source: str, omitted_note: str = "") -> str:
     from jinja2 import Environment, select_autoescape
     from markupsafe import Markup
 
@@ -94,7 +94,7 @@ def _render(sections: list[Section], out: Writer, source: str) -> str:
         lang=out.lang, title=out.t("report.title"), version=__version__, contents=out.t("report.contents"),
         generated=out.t("report.generated", date=out.isolate(out.digits(_dt.date.today().isoformat())),
                         version=out.isolate(__version__), source=out.isolate(source)),
-        sections=sections, numbers=[out.digits(str(i + 1)) for i in range(len(sections))],
+        sections=sections, omitted=omitted_note, numbers=[out.digits(str(i + 1)) for i in range(len(sections))],
         font_regular=base64.b64encode((fonts / "Vazirmatn-Regular.woff2").read_bytes()).decode(),
         font_bold=base64.b64encode((fonts / "Vazirmatn-Bold.woff2").read_bytes()).decode())
 
@@ -123,5 +123,10 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
                 raise
             name = step.__module__.rsplit(".", 1)[-1]
             sections.append(Section(name, out.t(f"report.s.{name}"), [out.skipped(exc)]))
+    shown = [s for s in sections if s.omitted is None]
+    omitted = [s for s in sections if s.omitted is not None]
+    ctx.results["omitted"] = {s.id: s.omitted for s in omitted}
     ctx.results["language"] = lang
-    return ReportResult(sections, ctx.results, _render(sections, out, source))
+    note = out.t("report.omitted", sections="; ".join(out.t("report.omitted_one", section=s.title, why=s.omitted)
+                                                       for s in omitted)) if omitted else ""
+    return ReportResult(shown, ctx.results, _render(shown, out, source, note))
