@@ -1,0 +1,141 @@
+"""ce.pls on the bundled data: the JSON contract, messages for bad models and data, the CLI."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cem_edu as ce
+from cem_edu.cli import main
+from cem_edu.errors import DataError, ModelError
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    inst = ce.load_instrument()
+    return inst, ce.clean(ce.load_dataset("cem_survey"), inst)
+
+
+@pytest.fixture(scope="module")
+def fitted(bundled):
+    inst, data = bundled
+    return ce.pls(inst.model(), data, bootstrap=300, seed=3, progress=False)
+
+
+def test_instrument_model_runs_unchanged_and_says_what_pls_does_not_estimate(fitted):
+    # the three residual covariances of the outcomes are named; exogenous covariances need no note
+    assert len(fitted.notes) == 3
+    assert all("not part of a PLS model" in n for n in fitted.notes)
+    assert "loyalty ~~ word_of_mouth" in fitted.notes[0]
+    assert len(fitted.defined) == 9                       # the := indirect effects of the instrument
+    d = fitted.defined.set_index("lhs")
+    p = fitted.paths.set_index("label")["est"]
+    assert d.loc["ind_fun_loy", "est"] == pytest.approx(p["a1"] * p["b1"], abs=1e-12)
+    spec = fitted.indirect_effects.set_index("path")
+    assert spec.loc["functional → satisfaction → loyalty", "est"] == pytest.approx(d.loc["ind_fun_loy", "est"])
+    assert d.loc["ind_fun_loy", "se"] == pytest.approx(spec.loc["functional → satisfaction → loyalty", "se"])
+
+
+def test_json_has_the_issue_shape(fitted):
+    j = json.loads(fitted.to_json())
+    assert {"paths", "loadings", "weights", "r2", "r2_adj", "f2", "reliability", "htmt", "total_effects"} <= set(j)
+    assert {"lhs", "rhs", "est", "se", "t", "pvalue", "ci_lower", "ci_upper"} <= set(j["paths"][0])
+    assert {"construct", "item", "est"} <= set(j["loadings"][0])
+    assert {"lhs", "rhs", "f2"} == set(j["f2"][0])
+    assert set(j["reliability"]["loyalty"]) >= {"alpha", "rhoA", "rhoC", "ave"}
+    assert j["htmt"]["loyalty"]["satisfaction"] == pytest.approx(fitted.htmt.loc["loyalty", "satisfaction"])
+    assert {"lhs", "rhs", "est"} <= set(j["total_effects"][0])
+    assert j["info"]["bootstrap_ok"] == 300
+
+
+def test_bootstrap_ci_contains_the_estimate_and_bca_differs(bundled, fitted):
+    p = fitted.paths
+    assert ((p["ci_lower"] <= p["est"]) & (p["est"] <= p["ci_upper"])).all()
+    inst, data = bundled
+    bca = ce.pls(inst.model(), data, bootstrap=300, seed=3, ci="bca", progress=False)
+    assert np.allclose(bca.paths["se"], p["se"])               # same draws
+    assert not np.allclose(bca.paths["ci_lower"], p["ci_lower"])
+
+
+def test_mediation_types_follow_zhao_lynch_chen(fitted):
+    types = set(fitted.indirect_effects["mediation"])
+    assert types <= {"complementary", "competitive", "indirect-only", "direct-only", "no-effect"}
+    # no direct paths from the experience clues to the outcomes in the bundled model
+    assert fitted.indirect_effects["direct"].isna().all()
+
+
+@pytest.mark.parametrize("model, key", [
+    ("A =~ FUN1 + FUN2\nB =~ SAT1 + SAT2\nB ~ A\nA ~ B", "feedback loop"),
+    ("A =~ FUN1 + FUN2\nB =~ SAT1 + SAT2\nB ~ A\nA ~~ A", "variances"),
+    ("A =~ FUN1 + FUN2\nB =~ SAT1 + SAT2\nB ~ A\nB ~ 1", "no meaning"),
+    ("A =~ 1*FUN1 + FUN2\nB =~ SAT1 + SAT2\nB ~ A", "fixed value or label"),
+    ("A =~ FUN1 + FUN2\nB =~ SAT1 + SAT2\nC =~ LOY1 + LOY2\nB ~ A", "no structural path"),
+    ("A =~ FUN1 + FUN2\nB =~ SAT1 + SAT2", "no structural paths"),
+    ("A =~ FUN1 + FUN2\nB =~ SAT1 + FUN2\nB ~ A", "belongs to both"),
+    ("A =~ FUN1 + FUN2\nB =~ SAT1 + SAT2\nB ~ A + AGE", "not a construct"),
+    ("A =~ FUN1 + FUN2\nB =~ SAT1 + SAT2\nB ~ A\nA <~ FUN3", "both with =~"),
+])
+def test_models_pls_cannot_honour_are_refused_with_a_reason(bundled, model, key):
+    with pytest.raises(ModelError, match=key):
+        ce.pls(model, bundled[1])
+
+
+def test_bad_options_and_data(bundled):
+    inst, data = bundled
+    m = "A =~ FUN1 + FUN2\nB =~ SAT1 + SAT2\nB ~ A"
+    with pytest.raises(ModelError, match="weighting"):
+        ce.pls(m, data, weighting="mode_a")
+    with pytest.raises(ModelError, match="bootstrap"):
+        ce.pls(m, data, bootstrap=1)
+    with pytest.raises(DataError, match="FUN9"):
+        ce.pls("A =~ FUN1 + FUN9\nB =~ SAT1 + SAT2\nB ~ A", data)
+    with pytest.raises(ModelError, match="did not converge"):
+        ce.pls(inst.model(), data, max_iter=1)
+    with pytest.raises(DataError, match="missing"):
+        ce.pls(m, data, missing="pairwise")
+
+
+def test_listwise_and_mean_replacement_differ_only_by_the_incomplete_rows(bundled):
+    inst, data = bundled
+    m = "A =~ FUN1 + FUN2 + FUN3\nB =~ SAT1 + SAT2 + SAT3\nB ~ A"
+    a = ce.pls(m, data, missing="listwise")
+    b = ce.pls(m, data)
+    n_incomplete = int(data.data[["FUN1", "FUN2", "FUN3", "SAT1", "SAT2", "SAT3"]].isna().any(axis=1).sum())
+    assert a.info["n_dropped"] == n_incomplete > 0
+    assert b.n_used == len(data.data)
+    assert abs(a.paths["est"][0] - b.paths["est"][0]) < 0.02
+
+
+def test_formative_blocks_are_refused_by_cbsem_fit(bundled):
+    with pytest.raises(ModelError, match="ce.pls"):
+        ce.fit("A <~ FUN1 + FUN2\nB =~ SAT1 + SAT2 + SAT3\nB ~ A", bundled[1])
+
+
+def test_cli_writes_the_json_and_fails_in_one_line(tmp_path, bundled, capsys):
+    inst, data = bundled
+    csv = tmp_path / "d.csv"
+    data.data.to_csv(csv, index=False)
+    lav = tmp_path / "m.lav"
+    lav.write_text(inst.model(), encoding="utf-8")
+    out = tmp_path / "o.json"
+    assert main(["pls", str(lav), str(csv), "--bootstrap", "50", "--seed", "1", "--json", str(out), "--quiet"]) == 0
+    j = json.loads(out.read_text(encoding="utf-8"))
+    assert j["paths"][0]["se"] is not None and j["info"]["seed"] == 1
+    bad = tmp_path / "bad.lav"
+    bad.write_text("A =~ FUN1\nB =~ SAT1\nB ~ A\nA ~ B\n", encoding="utf-8")
+    assert main(["pls", str(bad), str(csv)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "feedback loop" in err[0] and "Traceback" not in err[0]
+
+
+def test_persian_labels(fitted):
+    text = ce.t("pls.result.paths", language="fa")
+    assert text == "ضرایب مسیر"
+    ce.set_language("fa")
+    try:
+        assert "dir='rtl'" in fitted._repr_html_()
+        assert "ضرایب مسیر" in str(fitted)
+    finally:
+        ce.set_language("en")
