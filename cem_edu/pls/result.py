@@ -290,6 +290,31 @@ class PLSResult:
             m.loc[r.rhs, r.lhs] = r.est
         return m
 
+    def ipma_inputs(self, target: str, ranges: dict) -> tuple:
+        """Importance and weights of the PLS IPMA (Ringle & Sarstedt 2016) for ``ce.ipma``.
+
+        With every indicator rescaled to 0–100 on its range (lo, hi), x̃ = (x − lo)/(hi − lo)·100,
+        the unstandardised outer weight is w̃ᵢ = wᵢ / sd(x̃ᵢ); the rescaled score Ỹⱼ = Σ w̃ᵢ x̃ᵢ / Kⱼ,
+        Kⱼ = Σᵢ w̃ᵢ, has sd 1/Kⱼ, so the unstandardised total effect of i on j is
+        T̃ᵢⱼ = Tᵢⱼ · Kᵢ / Kⱼ (the OLS coefficients on the rescaled scores, chained).
+
+        Returns (Series of T̃ on ``target`` for every construct upstream of it, {construct: {item: w̃}}).
+        """
+        sds = self.info["sds"]
+        w_unstd, K = {}, {}
+        for c, items in self.spec.blocks.items():
+            ws = {}
+            for r in self.weights[self.weights["construct"] == c].itertuples():
+                lo, hi = ranges[r.item]
+                ws[r.item] = r.est / (sds[r.item] * 100.0 / (float(hi) - float(lo)))
+            w_unstd[c] = ws
+            K[c] = sum(ws.values())
+        te = self.total_effects[self.total_effects["lhs"] == target]
+        eff = pd.Series({r.rhs: r.est * K[r.rhs] / K[target] for r in te.itertuples()}, dtype=float)
+        if eff.empty:
+            raise ValueError(f"no construct has an effect on {target!r}")
+        return eff, w_unstd
+
     # ------------------------------------------------------------- exporting
     def to_dict(self) -> dict:
         """JSON-ready dict (the CLI's ``pls --json``); NaN -> null."""
