@@ -70,27 +70,32 @@ class Core:
     converged: np.ndarray
 
 
-def correlation_batch(X: np.ndarray, freq: np.ndarray | None = None) -> np.ndarray:
-    """Correlation matrices of the data X (n × p), or of resamples with row counts ``freq`` (B × n).
+def correlation_batch(X: np.ndarray, freq: np.ndarray | None = None, *, moments: bool = False):
+    """Correlation matrices of the data X (n × p), or of weighted samples with row counts ``freq``
+    (B × n: bootstrap resamples, or 0/1 training-fold indicators).
 
-    For resamples: S_b = cov_b / (sd_b sd_b'), cov_b = (Σ f_i x_i x_i' − n m_b m_b')/(n − 1),
-    m_b = Σ f_i x_i / n, computed as one product F · [x_i ⊗ x_i] (no copies of the data).
+    For sample b with n_b = Σ f_i: S_b = cov_b / (sd_b sd_b'),
+    cov_b = (Σ f_i x_i x_i' − n_b m_b m_b')/(n_b − 1), m_b = Σ f_i x_i / n_b, computed as one
+    product F · [x_i ⊗ x_i] (no copies of the data). With ``moments=True`` also returns the
+    sample means and SDs (B × p).
     """
     X = np.asarray(X, float)
     n, p = X.shape
+    center = X.mean(axis=0)
+    Xc = X - center
     if freq is None:
-        Xc = X - X.mean(axis=0)
-        cov = Xc.T @ Xc / (n - 1)
-        sd = np.sqrt(np.diag(cov))
-        return (cov / np.outer(sd, sd))[None]
-    Xc = X - X.mean(axis=0)
+        freq = np.ones((1, n))
     freq = np.asarray(freq, float)
-    m = freq @ Xc / n                                                    # (B, p)
+    nb = freq.sum(axis=1)
+    m = freq @ Xc / nb[:, None]                                          # (B, p)
     cross = (freq @ (Xc[:, :, None] * Xc[:, None, :]).reshape(n, p * p)).reshape(-1, p, p)
-    cov = (cross - n * m[:, :, None] * m[:, None, :]) / (n - 1)
+    cov = (cross - nb[:, None, None] * m[:, :, None] * m[:, None, :]) / (nb - 1)[:, None, None]
     sd = np.sqrt(np.clip(np.einsum("bii->bi", cov), 0, None))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return cov / (sd[:, :, None] * sd[:, None, :])
+        S = cov / (sd[:, :, None] * sd[:, None, :])
+    if moments:
+        return S, m + center, sd
+    return S
 
 
 def _normalise(S, W, SW=None):

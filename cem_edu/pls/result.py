@@ -290,6 +290,13 @@ class PLSResult:
             m.loc[r.rhs, r.lhs] = r.est
         return m
 
+    def predict(self, data, *, k: int = 10, reps: int = 10, technique: str = "EA", seed=None) -> pd.DataFrame:
+        """PLSpredict (Shmueli et al. 2019): k-fold Q²_predict, RMSE and MAE against the LM benchmark.
+        See :func:`cem_edu.pls.predict.pls_predict`."""
+        from .predict import pls_predict
+
+        return pls_predict(self, data, k=k, reps=reps, technique=technique, seed=seed)
+
     def ipma_inputs(self, target: str, ranges: dict) -> tuple:
         """Importance and weights of the PLS IPMA (Ringle & Sarstedt 2016) for ``ce.ipma``.
 
