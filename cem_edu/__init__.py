@@ -39,7 +39,7 @@ _LAZY = {
     # structural equation models
     "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
     # partial least squares path models
-    "PLSResult": "pls.result",
+    "PLSResult": "pls.result", "pls_mga": "pls.mga",
     # customer-experience analytics
     "nps": "cx", "gap": "cx", "journey_map": "cx", "rating_matrix": "cx", "ipma": "cx",
     "key_drivers": "cx", "action_plan": "cx",

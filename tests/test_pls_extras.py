@@ -76,3 +76,57 @@ def test_pls_predict_messages(corp_rep):
         res.predict(corp_rep, technique="XX")
     with pytest.raises(ce.ModelError, match="folds"):
         res.predict(corp_rep, k=1)
+
+
+# ------------------------------------------------------------------------ multigroup analysis
+@pytest.fixture(scope="module")
+def mga(corp_rep):
+    return ce.pls_mga(SIMPLE, corp_rep, group="servicetype", permutations=300, bootstrap=300, seed=5)
+
+
+def test_mga_group_estimates_are_the_single_group_fits(corp_rep, mga):
+    """Each group's paths are ce.pls on its rows (missing answers replaced by the pooled means)."""
+    X = corp_rep.copy()
+    cols = [c for c in X.columns if c not in ("servicetype", "serviceprovider")]
+    X[cols] = X[cols].fillna(X[cols].mean())
+    for label, col in zip(mga.groups, ("est_1", "est_2")):
+        fit = ce.pls(SIMPLE, X[X["servicetype"] == label])
+        got = mga.paths.set_index(["lhs", "rhs"])[col]
+        for r in fit.paths.itertuples():
+            assert got[(r.lhs, r.rhs)] == pytest.approx(r.est, abs=1e-10)
+    assert mga.n == (int((corp_rep["servicetype"] == mga.groups[0]).sum()),
+                     int((corp_rep["servicetype"] == mga.groups[1]).sum()))
+
+
+def test_micom_step2_c_is_the_correlation_of_the_two_groups_composites(corp_rep, mga):
+    X = corp_rep.copy()
+    cols = [c for c in X.columns if c not in ("servicetype", "serviceprovider")]
+    X[cols] = X[cols].fillna(X[cols].mean())
+    fits = [ce.pls(SIMPLE, X[X["servicetype"] == g]) for g in mga.groups]
+    comp = ["comp_1", "comp_2", "comp_3"]
+    Z = (X[comp] - X[comp].mean()) / X[comp].std(ddof=1)
+    s = [Z @ f.weights.set_index("item").loc[comp, "est"] for f in fits]
+    c = np.corrcoef(s[0], s[1])[0, 1]
+    row = mga.micom.set_index("construct").loc["COMP"]
+    assert row["c"] == pytest.approx(c, abs=1e-10)
+    assert 0 <= row["p_c"] <= 1 and row["c_q05"] <= 1
+    assert set(mga.micom.columns) >= {"compositional", "equal_mean", "equal_var"}
+
+
+def test_henseler_p_equals_the_double_sum():
+    from cem_edu.pls.mga import _henseler_p
+
+    rng = np.random.default_rng(0)
+    b1, b2 = rng.normal(0.3, 0.1, 60), rng.normal(0.2, 0.1, 50)
+    grid = 2 * b1.mean() - b1[:, None] - 2 * b2.mean() + b2[None, :]
+    assert _henseler_p(b1, b2) == pytest.approx(1 - (grid > 0).sum() / (60 * 50), abs=1e-15)
+
+
+def test_mga_messages(corp_rep):
+    with pytest.raises(ce.DataError, match="two groups"):
+        ce.pls_mga(SIMPLE, corp_rep, group="serviceprovider")
+    with pytest.raises(ce.DataError, match="servicetyp"):
+        ce.pls_mga(SIMPLE, corp_rep, group="servicetyp")
+    out = ce.pls_mga(SIMPLE, corp_rep, group="serviceprovider", groups=(1, 2), permutations=50, bootstrap=0,
+                     seed=1)
+    assert "p_mga" not in out.paths.columns and out.settings["permutations_ok"] == 50
