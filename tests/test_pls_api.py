@@ -139,3 +139,23 @@ def test_persian_labels(fitted):
         assert "ضرایب مسیر" in str(fitted)
     finally:
         ce.set_language("en")
+
+
+def test_pls_path_diagram_writes_loadings_paths_and_r2(fitted):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ax = ce.plots.pls_path_diagram(fitted, language="en")
+    texts = [t.get_text() for t in ax.texts]
+    sat = fitted.r2["satisfaction"]
+    assert f"{sat:.3f}" in texts                                   # R² inside the circle
+    ld = fitted.loadings.iloc[0]
+    assert f"{ld['est']:.3f}" in texts                             # loading on the outer arrow
+    p = fitted.paths.iloc[0]
+    assert f"{p['est']:.3f} ({p['pvalue']:.3f})" in texts         # path with its bootstrap p
+    assert len(ax.patches) >= len(fitted.spec.constructs) + len(fitted.spec.indicators)
+    fa = ce.plots.pls_path_diagram(fitted, language="fa")
+    assert ce.i18n.to_persian_digits(f"{sat:.3f}") in [t.get_text() for t in fa.texts]
+    assert fa.get_title() == ce.t("plots.pls.title_boot", language="fa")
+    plt.close("all")
