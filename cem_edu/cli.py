@@ -101,7 +101,8 @@ def cmd_report(args) -> None:
 
     path = report(args.data, instrument=args.instrument, model=args.model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
-                  missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range)
+                  missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range,
+                  method=args.method)
     print(f"report written to {path}")
 
 
@@ -175,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
     rp.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                     help="answers off the scale: stop with a message (default) or set them to missing")
+    rp.add_argument("--method", default="cbsem", type=str.lower, choices=["cbsem", "pls", "both"],
+                    help="structural model: covariance-based SEM, PLS-SEM, or both side by side")
     rp.add_argument("--out", default="report.html")
     rp.add_argument("--json", default=None, metavar="results.json")
     rp.add_argument("--quiet", action="store_true")

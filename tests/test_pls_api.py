@@ -159,3 +159,21 @@ def test_pls_path_diagram_writes_loadings_paths_and_r2(fitted):
     assert ce.i18n.to_persian_digits(f"{sat:.3f}") in [t.get_text() for t in fa.texts]
     assert fa.get_title() == ce.t("plots.pls.title_boot", language="fa")
     plt.close("all")
+
+
+def test_report_method_both_puts_cbsem_and_pls_paths_side_by_side(bundled):
+    from cem_edu.report.build import build_report
+
+    inst, data = bundled
+    rep = build_report(ce.load_dataset("cem_survey"), inst, bootstrap=0, progress=False, method="both")
+    rows = rep.results["cbsem_vs_pls"]
+    assert len(rows) == 6
+    own = ce.pls(inst.model(), data, missing="listwise")   # the report's rule: listwise
+    cb = ce.fit(inst.model(), data, progress=False).estimates.query("op == '~'")
+    assert [r["PLS β"] for r in rows] == pytest.approx(list(own.paths["est"]), abs=1e-10)
+    assert [r["CB-SEM β"] for r in rows] == pytest.approx(list(cb["std_all"]), abs=1e-10)
+    assert "Why they differ" in rep.html and rep.results["pls"]["info"]["missing"] == "listwise"
+    only = build_report(ce.load_dataset("cem_survey"), inst, bootstrap=0, progress=False, method="pls")
+    assert "pls" in only.results and "sem" not in only.results
+    with pytest.raises(DataError, match="method"):
+        build_report(ce.load_dataset("cem_survey"), inst, progress=False, method="smartpls")

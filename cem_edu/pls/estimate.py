@@ -165,7 +165,8 @@ def run_bootstrap(X, spec, est, *, R, seed, weighting, consistent, tol, max_iter
         with np.errstate(all="ignore"):
             out = fit_batch(S, spec, weighting=weighting, consistent=consistent, tol=tol, max_iter=max_iter,
                             routes=est["routes"], defined=defined)
-        ok = good & out["core"].converged & np.all(np.isfinite(out["W"]), axis=(1, 2))
+        ok = (good & out["core"].converged & np.all(np.isfinite(out["W"]), axis=(1, 2))
+              & np.all(np.isfinite(out["paths"]), axis=(1, 2)) & np.all(np.isfinite(out["L"]), axis=(1, 2)))
         ok_all.append(ok)
         for k in keys:
             parts[k].append(out[k])

@@ -431,6 +431,54 @@ def _section_sem(ctx: _Context) -> Section:
     return s
 
 
+def _section_pls(ctx: _Context) -> Section:
+    """PLS-SEM of the same model (``method="pls"`` or ``"both"``); with ``both`` the CB-SEM and PLS
+    paths side by side and one sentence on why they differ."""
+    from ..pls import pls
+
+    s = Section("pls", t("report.s.pls"))
+    missing = "listwise" if ctx.missing == "listwise" else "mean"
+    res = pls(ctx.model_text, ctx.data, bootstrap=ctx.bootstrap, seed=ctx.seed, missing=missing,
+              progress=ctx.progress)
+    consistent = pls(ctx.model_text, ctx.data, consistent=True, missing=missing, progress=False)
+    s.blocks.append(paragraph(t("report.pls.intro", n=res.n_used, draws=ctx.bootstrap,
+                                missing=t(f"report.pls.missing_{missing}"))))
+    for note in res.notes:
+        s.blocks.append(paragraph(note, "note"))
+    rel = res.reliability[["alpha", "rhoA", "rhoC", "ave"]].rename(
+        index=lambda c: _construct_name(ctx, c), columns={"alpha": "α", "rhoA": "ρ_A", "rhoC": "ρ_C", "ave": "AVE"})
+    rel.index.name = t("construct")
+    s.blocks.append(table(rel, t("report.pls.reliability_caption")))
+    ht = res.htmt.rename(index=lambda c: _construct_name(ctx, c), columns=lambda c: _construct_name(ctx, c))
+    ht.index.name = t("construct")
+    s.blocks.append(table(ht, t("report.pls.htmt_caption")))
+    p = res.paths
+    ptab = pd.DataFrame({
+        t("report.col.path"): [_arrow(_construct_name(ctx, r), _construct_name(ctx, l)) for r, l in zip(p.rhs, p.lhs)],
+        t("report.col.beta"): p.est, t("report.col.se"): p.se, t("report.col.p"): p.pvalue,
+        t("report.col.ci_lower"): p.ci_lower, t("report.col.ci_upper"): p.ci_upper,
+        "f²": res.f2["f2"].to_numpy(), "PLSc β": consistent.paths["est"].to_numpy()})
+    s.blocks.append(table(ptab, t("report.pls.paths_caption"), index=False, pcols=(t("report.col.p"),)))
+    r2 = pd.DataFrame({t("report.col.r2"): res.r2, "R² adj.": res.r2_adj}).rename(index=lambda c: _construct_name(ctx, c))
+    r2.index.name = t("construct")
+    s.blocks.append(table(r2, t("report.r2_caption")))
+    if ctx.sem is not None:
+        est = ctx.sem.estimates
+        cb = est[est.op == "~"].set_index(["lhs", "rhs"])["std_all"]
+        both = pd.DataFrame({
+            t("report.col.path"): [_arrow(_construct_name(ctx, r), _construct_name(ctx, l)) for r, l in zip(p.rhs, p.lhs)],
+            "CB-SEM β": [cb.get((l, r), np.nan) for l, r in zip(p.lhs, p.rhs)], "PLS β": p.est.to_numpy(),
+            "PLSc β": consistent.paths["est"].to_numpy()})
+        s.blocks.append(table(both, t("report.pls.both_caption"), index=False, note=t("report.pls.why_differ")))
+        ctx.results["cbsem_vs_pls"] = both.to_dict(orient="records")
+    from ..plots import pls_path_diagram
+
+    ax = pls_path_diagram(res)
+    s.blocks.append(figure(ax.figure, t("report.pls.diagram_caption")))
+    ctx.results["pls"] = res.to_dict()
+    return s
+
+
 def _section_groups(ctx: _Context) -> Section:
     s = Section("groups", t("report.s.groups"))
     if not ctx.group:
@@ -624,14 +672,19 @@ def _load(data, instrument, model):
 
 
 STEPS = [_section_data, _section_profile, _section_items, _section_reliability, _section_cfa, _section_sem,
-         _section_groups, _section_cx, _section_summary, _section_methods]
+         _section_pls, _section_groups, _section_cx, _section_summary, _section_methods]
 _REQUIRED = {_section_data, _section_summary, _section_methods}
 
 
 def build_report(data, instrument=None, model=None, lang: str = "en", group: str | None = None,
                  bootstrap: int = 1000, seed: int = 20261123, progress: bool = True,
-                 missing: str = "listwise", out_of_range: str = "error") -> ReportResult:
-    """Run every analysis and return the sections, the numbers and the HTML (without writing a file)."""
+                 missing: str = "listwise", out_of_range: str = "error", method: str = "cbsem") -> ReportResult:
+    """Run every analysis and return the sections, the numbers and the HTML (without writing a file).
+
+    ``method``: "cbsem" (the covariance-based structural model), "pls" (PLS-SEM instead) or "both"
+    (both, with the paths side by side)."""
+    if method not in ("cbsem", "pls", "both"):
+        raise DataError(t("report.pls.bad_method", method=method))
     from jinja2 import Environment, select_autoescape
     from tqdm.auto import tqdm
 
@@ -640,11 +693,15 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
     try:
         raw, source, inst, model_text = _load(data, instrument, model)
         ctx = _Context(raw, source, inst, model_text, group, bootstrap, seed, progress, missing, out_of_range)
+        ctx.method = method
         ctx.spec = _spec_from_model(model_text)
         if inst is not None:
             ctx.spec = {c: ids for c, ids in ctx.spec.items() if ids}
         sections = []
+        skip = {"cbsem": {_section_pls}, "pls": {_section_sem}, "both": set()}[method]
         for step in tqdm(STEPS, desc=t("report.progress"), disable=not progress, leave=False):
+            if step in skip:
+                continue
             try:
                 sections.append(step(ctx))
             except CemError as exc:
