@@ -177,3 +177,19 @@ def test_report_method_both_puts_cbsem_and_pls_paths_side_by_side(bundled):
     assert "pls" in only.results and "sem" not in only.results
     with pytest.raises(DataError, match="method"):
         build_report(ce.load_dataset("cem_survey"), inst, progress=False, method="smartpls")
+
+
+def test_htmt2_has_bootstrap_intervals_and_is_below_htmt_for_unequal_correlations(fitted):
+    h = fitted.htmt_ci
+    assert h[["htmt2_ci_lower", "htmt2_ci_upper"]].notna().all().all()
+    assert ((h["htmt2_ci_lower"] <= h["htmt2"]) & (h["htmt2"] <= h["htmt2_ci_upper"])).all()
+    # HTMT2 uses geometric means: equal to the kit's ce.htmt(mean="geometric") on the same rows
+    inst = ce.load_instrument()
+    data = ce.clean(ce.load_dataset("cem_survey"), inst).data
+    cols = fitted.spec.indicators
+    imputed = data[cols].fillna(data[cols].mean())
+    ref = ce.htmt(imputed, fitted.spec.blocks, mean="geometric")
+    assert fitted.htmt2.loc["loyalty", "satisfaction"] == pytest.approx(ref.loc["loyalty", "satisfaction"], abs=1e-12)
+    ref1 = ce.htmt(imputed, fitted.spec.blocks)
+    assert np.allclose(fitted.htmt.to_numpy(), ref1.loc[fitted.htmt.index, fitted.htmt.columns].to_numpy(),
+                       atol=1e-12)

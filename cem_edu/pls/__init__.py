@@ -42,7 +42,9 @@ def pls(model: str, data, *, weighting: str = "path", consistent: bool = False, 
     PLSResult (tidy frames: ``paths``, ``loadings``, ``weights``, ``r2``, ``f2``, ``reliability``,
     ``htmt``, ``total_effects``, ``indirect_effects``, ``vif_inner``, ``vif_outer``, ...).
 
-    The algorithm and its formulas: :mod:`cem_edu.pls.algorithm`.
+    The algorithm and its formulas: :mod:`cem_edu.pls.algorithm`. See also ``res.predict(data)``
+    (PLSpredict), ``ce.ipma(res, data, target=...)`` (IPMA), ``ce.pls_mga`` (multigroup analysis with
+    MICOM) and ``ce.plots.pls_path_diagram(res)``.
 
     References
     ----------

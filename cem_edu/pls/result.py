@@ -9,7 +9,7 @@
 ``res.total_indirect``   total indirect effects per (effect, cause)
 ``res.defined``          the ``:=`` parameters of the model
 ``res.reliability``      construct × mode alpha rhoA rhoC ave
-``res.htmt``, ``res.htmt2``  construct × construct; ``res.htmt_ci`` long, with bootstrap CIs
+``res.htmt``, ``res.htmt2``  construct × construct; ``res.htmt_ci`` long, with bootstrap CIs of both
 ``res.fornell_larcker``, ``res.cross_loadings``, ``res.vif_inner``, ``res.vif_outer``, ``res.scores``
 ``res.to_dict()`` / ``res.to_json()``  the JSON the CLI writes (NaN -> null)
 """
@@ -192,6 +192,9 @@ def build_result(spec, S, X, used, info, est, boot, *, weighting, consistent, ci
                          np.stack([D["htmt"][:, a, b] for a, b in pairs], axis=1), ctx)
     htmt_ci = htmt_ci.rename(columns={"htmt": "est"})
     htmt_ci.insert(3, "htmt2", [est["htmt2"][0, a, b] for a, b in pairs])
+    h2 = boot_summary(htmt_ci["htmt2"].to_numpy(float), None if D is None or not pairs else
+                      np.stack([D["htmt2"][:, a, b] for a, b in pairs], axis=1), **ctx)
+    htmt_ci["htmt2_ci_lower"], htmt_ci["htmt2_ci_upper"] = h2["ci_lower"].to_numpy(), h2["ci_upper"].to_numpy()
     C = est["C"][0]
     fl = pd.DataFrame(C.copy(), index=names, columns=names)
     for c in names:
