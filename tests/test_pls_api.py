@@ -193,3 +193,9 @@ def test_htmt2_has_bootstrap_intervals_and_is_below_htmt_for_unequal_correlation
     ref1 = ce.htmt(imputed, fitted.spec.blocks)
     assert np.allclose(fitted.htmt.to_numpy(), ref1.loc[fitted.htmt.index, fitted.htmt.columns].to_numpy(),
                        atol=1e-12)
+
+
+def test_bca_with_fewer_draws_than_rows_says_it_is_bias_corrected_only(bundled):
+    inst, data = bundled
+    with pytest.warns(ce.EstimationWarning, match="acceleration is set to 0"):
+        ce.pls("A =~ FUN1 + FUN2\nB =~ SAT1 + SAT2\nB ~ A", data, bootstrap=50, ci="bca", seed=1, progress=False)

@@ -135,6 +135,8 @@ def pls_fit(model: str, data, *, weighting: str = "path", consistent: bool = Fal
     if not np.all(np.isfinite(core.W)):
         raise ModelError(t("pls.singular"))
     boot = None
+    if bootstrap and ci == "bca" and bootstrap < X.shape[0]:
+        warnings.warn(t("sem.boot.bca_small", R=bootstrap, n=X.shape[0]), EstimationWarning, stacklevel=3)
     if bootstrap:
         boot = run_bootstrap(X, spec, est, R=bootstrap, seed=seed, weighting=w, consistent=consistent, tol=tol,
                              max_iter=max_iter, defined=defined, progress=progress)
