@@ -38,6 +38,8 @@ _LAZY = {
     "parallel_analysis": "psychometrics.factor",
     # structural equation models
     "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
+    # partial least squares path models
+    "PLSResult": "pls.result", "pls_mga": "pls.mga",
     # customer-experience analytics
     "nps": "cx", "gap": "cx", "journey_map": "cx", "rating_matrix": "cx", "ipma": "cx",
     "key_drivers": "cx", "action_plan": "cx",
@@ -49,8 +51,9 @@ _LAZY = {
 # import the subpackage, keeps ``ce.report`` the function in every import order (a lazy name would be
 # replaced by the module as soon as ``import cem_edu.report`` ran).
 from .report import report  # noqa: E402
+from .pls import pls  # noqa: E402  (same reason: ``ce.pls`` is the function, ``cem_edu.pls`` its package)
 
-__all__ = sorted([*_LAZY, "report", "CemError", "DataError", "ModelError", "InstrumentError", "EstimationWarning",
+__all__ = sorted([*_LAZY, "report", "pls", "CemError", "DataError", "ModelError", "InstrumentError", "EstimationWarning",
                   "set_language", "get_language", "t", "plots", "__version__"])
 
 

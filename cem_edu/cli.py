@@ -57,6 +57,17 @@ def cmd_fit(args) -> None:
     _write_json(res.to_dict(), args.json)
 
 
+def cmd_pls(args) -> None:
+    from .pls import pls
+
+    model = _read_text(args.model, "model")
+    data = _read_data(args.data)
+    res = pls(model, data, weighting=args.weighting, consistent=args.consistent, bootstrap=args.bootstrap,
+              seed=args.seed, ci=args.ci, missing=args.missing, progress=not args.quiet)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+
+
 def cmd_reliability(args) -> None:
     if bool(args.instrument) == bool(args.model):
         raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
@@ -91,7 +102,8 @@ def cmd_report(args) -> None:
 
     path = report(args.data, instrument=args.instrument, model=args.model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
-                  missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range)
+                  missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range,
+                  method=args.method)
     print(t("report.written", language=args.lang, path=path.resolve()))
 
 
@@ -125,6 +137,19 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--quiet", action="store_true", help="no progress bar")
     f.set_defaults(func=cmd_fit)
 
+    pl = sub.add_parser("pls", help="estimate a PLS path model (PLS-SEM), as SmartPLS reports it")
+    pl.add_argument("model", help="model file in lavaan syntax (=~ reflective, <~ formative, ~ paths)")
+    pl.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    pl.add_argument("--consistent", action="store_true", help="consistent PLS (PLSc) for reflective constructs")
+    pl.add_argument("--weighting", default="path", type=str.lower, choices=["path", "centroid", "factor"])
+    pl.add_argument("--bootstrap", default=0, type=int, metavar="N", help="bootstrap draws (0 = none)")
+    pl.add_argument("--seed", default=None, type=int)
+    pl.add_argument("--ci", default="percentile", type=str.lower, choices=["percentile", "bca"])
+    pl.add_argument("--missing", default="mean", type=str.lower, choices=["mean", "listwise"])
+    pl.add_argument("--json", default=None, metavar="OUT.json")
+    pl.add_argument("--quiet", action="store_true", help="no progress bar")
+    pl.set_defaults(func=cmd_pls)
+
     r = sub.add_parser("reliability", help="alpha, omega, CR, AVE and HTMT per construct")
     r.add_argument("data")
     r.add_argument("--instrument", default=None, metavar="Q.yaml")
@@ -152,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
     rp.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                     help="answers off the scale: stop with a message (default) or set them to missing")
+    rp.add_argument("--method", default="cbsem", type=str.lower, choices=["cbsem", "pls", "both"],
+                    help="structural model: covariance-based SEM, PLS-SEM, or both side by side")
     rp.add_argument("--out", default="report.html")
     rp.add_argument("--json", default=None, metavar="results.json")
     rp.add_argument("--quiet", action="store_true")

@@ -16,7 +16,7 @@ from ._theme import set_theme
 _LAZY = {
     "likert": "items", "item_histograms": "items",
     "scree": "factor", "heatmap": "factor", "htmt_heatmap": "factor", "loadings": "factor",
-    "path_diagram": "path",
+    "path_diagram": "path", "pls_path_diagram": "pls",
     "nps_bar": "cx", "gap_plot": "cx", "journey_heatmap": "cx", "funnel": "cx",
     "rating_matrix": "cx", "ipma_map": "cx",
     "power_curve": "power",

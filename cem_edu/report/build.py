@@ -16,11 +16,11 @@ import pandas as pd
 
 from .. import __version__
 from ..errors import CemError, DataError
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, t
 from .context import Context, ReportResult, Section
 from .fitting import json_value
 from .html import Writer
-from .sections import REQUIRED, STEPS
+from .sections import METHODS, NOT_FOR, REQUIRED, STEPS
 
 __all__ = ["build_report", "json_value", "load_inputs"]
 
@@ -73,7 +73,9 @@ def _measurement_spec(model_text: str) -> dict[str, list[str]]:
     return {c: items for c, items in resolve_spec(model_text).items() if items}
 
 
-def _check_options(lang: str, missing: str) -> None:
+def _check_options(lang: str, missing: str, method: str) -> None:
+    if method not in METHODS:
+        raise DataError(t("report.pls.bad_method", language=lang if lang in LANGUAGES else "en", method=method))
     if lang not in LANGUAGES:
         raise CemError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     if missing not in MISSING_RULES:
@@ -101,21 +103,22 @@ def _render(sections: list[Section], out: Writer, source: str, omitted_note: str
 
 def build_report(data, instrument=None, model=None, lang: str = "en", group: str | None = None,
                  bootstrap: int = 1000, seed: int = 20261123, progress: bool = True,
-                 missing: str = "listwise", out_of_range: str = "error") -> ReportResult:
+                 missing: str = "listwise", out_of_range: str = "error", method: str = "cbsem") -> ReportResult:
     """Run every analysis and return the sections, the numbers and the HTML (without writing a file).
 
     The parameters are those of :func:`cem_edu.report.report`.
     """
     from tqdm.auto import tqdm
 
-    _check_options(lang, missing)
+    _check_options(lang, missing, method)
     out = Writer(lang)
     raw, source, inst, model_text = load_inputs(data, instrument, model)
     ctx = Context(raw=raw, source=source, inst=inst, model_text=model_text, spec=_measurement_spec(model_text),
                   out=out, group=group, bootstrap=bootstrap, seed=seed, progress=progress, missing=missing,
-                  out_of_range=out_of_range)
+                  out_of_range=out_of_range, method=method)
     sections = []
-    for step in tqdm(STEPS, desc=out.t("report.progress"), disable=not progress, leave=False):
+    steps = [step for step in STEPS if step not in NOT_FOR[method]]
+    for step in tqdm(steps, desc=out.t("report.progress"), disable=not progress, leave=False):
         try:
             sections.append(step(ctx))
         except CemError as exc:

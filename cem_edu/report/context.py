@@ -50,12 +50,14 @@ class Context:
     progress: bool = True
     missing: str = "listwise"
     out_of_range: str = "error"
+    method: str = "cbsem"
     results: dict = field(default_factory=dict)
     clean: object | None = None
     data: pd.DataFrame | None = None
     sem: object | None = None
     cfa: object | None = None
     rel: pd.DataFrame | None = None
+    pls: object | None = None
 
     def omit(self, section_id: str, why_key: str) -> Section:
         """A section left out of the page, with the reason (``report.why.<key>``) shown in one line."""

@@ -54,6 +54,10 @@ def _sentences(ctx: Context, v: dict) -> list[str]:
         boot = ctx.sem.extras.get("bootstrap") if isinstance(ctx.sem.extras, dict) else None
         ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.sem.se_type == "bootstrap" and boot else out.t("report.ci_wald")
         text.append(out.t("report.methods.indirect", ci=ci))
+    if ctx.pls is not None:
+        ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap else out.t("report.pls.no_bootstrap")
+        text.append(out.t("report.methods.pls_also" if ctx.sem is not None else "report.methods.pls", n=ctx.pls.n_used,
+                          ci=ci))
     if "invariance" in ctx.results:
         text.append(out.t("report.methods.invariance", group=ctx.group))
     text.append(out.t("report.methods.checked"))
