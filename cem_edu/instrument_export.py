@@ -29,6 +29,12 @@ _EXT = {"xlsform": ".xlsx", "html": ".html", "codebook": ".csv", "json": ".json"
 _DIR = {"fa": "rtl", "en": "ltr"}
 
 
+def _plain_number(x) -> str:
+    """A bound as written by a person and read by XPath 1.0 (no exponent): 1000000, 0.5, not 1e+06."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() else format(x, "f").rstrip("0")
+
+
 def _default_name(inst, fmt: str) -> str:
     return f"{inst.name}_codebook.csv" if fmt == "codebook" else f"{inst.name}{_EXT[fmt]}"
 
@@ -152,8 +158,8 @@ def codebook_frame(inst):
     rows = []
     for f in inst.respondent_fields:
         if f.numeric:
-            lo = "" if f.min is None else f"{f.min:g}"
-            hi = "" if f.max is None else f"{f.max:g}"
+            lo = "" if f.min is None else _plain_number(f.min)
+            hi = "" if f.max is None else _plain_number(f.max)
             scale = f"numeric {lo}-{hi}".rstrip("-") if (lo or hi) else "numeric"
         else:
             scale = "; ".join(f"{code}={lab['en']}" for code, lab in f.choices.items())
@@ -205,15 +211,15 @@ def _xlsform_rows(inst):
                 row["type"] = "decimal"
                 cons = []
                 if f.min is not None:
-                    cons.append(f". >= {f.min:g}")
+                    cons.append(f". >= {_plain_number(f.min)}")
                 if f.max is not None:
-                    cons.append(f". <= {f.max:g}")
+                    cons.append(f". <= {_plain_number(f.max)}")
                 if cons:
                     row["constraint"] = " and ".join(cons)
                     for k, lg in XLSFORM_LANGUAGES.items():
                         row[f"constraint_message::{lg}"] = t("instrument.form.range", language=k,
-                                                              min="" if f.min is None else f"{f.min:g}",
-                                                              max="" if f.max is None else f"{f.max:g}")
+                                                              min="" if f.min is None else _plain_number(f.min),
+                                                              max="" if f.max is None else _plain_number(f.max))
             else:
                 row["type"] = f"select_one {f.id}"
                 add_list(f.id, _field_options(f))
