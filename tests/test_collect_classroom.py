@@ -301,3 +301,32 @@ def test_short_token_warns_and_the_token_is_printed_once(tmp_path, monkeypatch, 
         warnings.simplefilter("error")
         server.serve(db=tmp_path / "t.sqlite", port=8765, token="a-long-enough-token-123", lang="en")
     assert capsys.readouterr().out.count("a-long-enough-token-123") == 1
+
+
+# ------------------------------------------------------------------------------------------- log
+def test_repeated_errors_are_rate_limited_in_the_log():
+    """The same error a thousand times (EMFILE at accept) gives 5 lines and one traceback."""
+    import io
+
+    from cem_edu.collect.guard import RepeatFilter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.addFilter(RepeatFilter(burst=5, window=60))
+    log = logging.getLogger("test.collect.repeat")
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        for _ in range(1000):
+            try:
+                raise OSError(24, "Too many open files")
+            except OSError:
+                log.error("socket.accept() out of system resource", exc_info=True)
+        log.warning("something else")
+    finally:
+        log.removeHandler(handler)
+    text = stream.getvalue()
+    assert text.count("socket.accept() out of system resource") == 5
+    assert text.count("Traceback") == 1 and "something else" in text
+    assert len(text) < 3000

@@ -348,3 +348,86 @@ def test_cli_reports_a_busy_port_in_one_line(tmp_path):
     assert r.stderr.startswith(f"cem-edu: error: cannot listen on 127.0.0.1:{port}")
     assert "--port" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "x.sqlite").exists()
+
+
+def _limit_fds_to_1024():
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard if hard == resource.RLIM_INFINITY else max(hard, 1024)))
+
+
+def test_slow_clients_are_shed_and_a_real_respondent_is_answered(tmp_path, free_port, inst):
+    """1,100 half-sent requests from one address against a server limited to 1,024 file descriptors
+    (more than it can hold): it sheds the idle ones (connection cap, header timeout), answers a real
+    respondent within 15 s, and its log stays small. Before: /healthz timed out, submissions failed
+    and the log grew by 711 MB of "Too many open files" in 90 s."""
+    import resource
+    import socket
+
+    n_slow = 1100
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < n_slow + 200:                                          # this process holds the 1,100 sockets
+        if hard != resource.RLIM_INFINITY and hard < n_slow + 200:
+            pytest.skip(f"this process may open only {hard} files; the test needs {n_slow + 200}")
+        resource.setrlimit(resource.RLIMIT_NOFILE, (n_slow + 200 if hard == resource.RLIM_INFINITY
+                                                    else min(hard, 4096), hard))
+    slow: list[socket.socket] = []
+    try:
+        with running_server(tmp_path, free_port, preexec_fn=_limit_fds_to_1024) as server:
+            half = (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    b"Content-Type: application/x-www-form-urlencoded\r\nContent-Le")
+            started = time.monotonic()
+            for _ in range(n_slow):
+                s = socket.socket()
+                s.settimeout(5)
+                try:
+                    s.connect(("127.0.0.1", free_port))
+                    s.sendall(half)
+                except OSError:
+                    s.close()
+                    continue
+                slow.append(s)
+            opened = time.monotonic() - started
+            assert len(slow) >= 1000, f"only {len(slow)} slow connections could be opened"
+            # a real respondent, while the slow ones hold (or try to hold) every descriptor
+            t0 = time.monotonic()
+            with httpx.Client(timeout=15) as c:
+                assert c.get(f"{server.url}/healthz").text == "ok"
+                sid, status = respond(c, server.url, inst, seed=1)
+            answered = time.monotonic() - t0
+            assert status == 303 and answered < 15, (status, answered)
+            auth = {"Authorization": f"Bearer {TOKEN}"}
+            assert httpx.get(f"{server.url}/admin/count", headers=auth, timeout=15).json() == {"count": 1}
+            # every slow connection is closed by the server within the header timeout (10 s) and a margin
+            closed, deadline = 0, time.monotonic() + 25
+            pending = list(slow)
+            while pending and time.monotonic() < deadline:
+                still = []
+                for s in pending:
+                    s.settimeout(0.0)
+                    try:
+                        if s.recv(1) == b"":
+                            closed += 1
+                            continue
+                    except BlockingIOError:
+                        still.append(s)
+                        continue
+                    except OSError:                                  # reset by the server
+                        closed += 1
+                        continue
+                    closed += 1                                      # an error response then close
+                pending = still
+                if pending:
+                    time.sleep(0.5)
+            assert closed == len(slow), f"{len(pending)} of {len(slow)} slow connections still open"
+            assert server.proc.poll() is None
+            log_size = (tmp_path / "server.log").stat().st_size
+    finally:
+        for s in slow:
+            s.close()
+    log = (tmp_path / "server.log").read_text()
+    assert log_size < 20_000, log[-2000:]
+    assert log.count("Too many open files") <= 5
+    print(f"{len(slow)} slow connections opened in {opened:.1f} s; respondent answered in {answered:.2f} s; "
+          f"log {log_size} bytes")

@@ -33,23 +33,37 @@ import time
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["ConnectionGuard", "RepeatFilter", "default_max_connections", "configure_logging"]
+__all__ = ["ConnectionGuard", "RepeatFilter", "default_max_connections", "default_backlog", "configure_logging"]
 
 FD_RESERVE = 200    # descriptors kept free for the database (3 per SQLite connection), threads, stdio, listener
 
 
-def default_max_connections(cap: int = 2048) -> int:
-    """Largest number of open client connections for this process: its soft ``RLIMIT_NOFILE``
-    minus :data:`FD_RESERVE`, at most ``cap`` and at least 16 (``cap`` where there is no such limit)."""
+def _fd_limit() -> int | None:
     try:
         import resource
 
         soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     except (ImportError, ValueError, OSError):  # pragma: no cover - Windows
+        return None
+    return None if soft == resource.RLIM_INFINITY else int(soft)
+
+
+def default_backlog() -> int:
+    """Listen backlog. asyncio accepts up to this many connections in one go before any of them
+    reaches the guard, so it must fit beside the connection cap: an eighth of the file-descriptor
+    limit, between 64 and 512."""
+    soft = _fd_limit()
+    return 512 if soft is None else max(64, min(512, soft // 8))
+
+
+def default_max_connections(cap: int = 2048) -> int:
+    """Largest number of open client connections for this process: its soft ``RLIMIT_NOFILE``
+    minus :data:`FD_RESERVE` and the accept batch (:func:`default_backlog`), at most ``cap`` and at
+    least 16 (``cap`` where there is no such limit). With ``ulimit -n 1024``: 696."""
+    soft = _fd_limit()
+    if soft is None:
         return cap
-    if soft == resource.RLIM_INFINITY:
-        return cap
-    return max(16, min(cap, soft - FD_RESERVE))
+    return max(16, min(cap, soft - FD_RESERVE - default_backlog()))
 
 
 class ConnectionGuard:

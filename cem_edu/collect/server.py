@@ -702,7 +702,7 @@ def serve(instrument=None, db: str | Path = "responses.sqlite", host: str = "127
     import uvicorn
 
     from ..i18n import get_language
-    from .guard import ConnectionGuard, configure_logging
+    from .guard import ConnectionGuard, configure_logging, default_backlog
 
     ui = get_language()
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
@@ -747,7 +747,7 @@ def serve(instrument=None, db: str | Path = "responses.sqlite", host: str = "127
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
                             proxy_headers=False, timeout_graceful_shutdown=5, log_config=None,
                             http=guard.protocol_class(), timeout_keep_alive=5,
-                            h11_max_incomplete_event_size=16 * 1024, backlog=2048,
+                            h11_max_incomplete_event_size=16 * 1024, backlog=default_backlog(),
                             limit_concurrency=guard.max_connections + 64)
     try:
         uvicorn.Server(config).run()
