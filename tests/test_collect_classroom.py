@@ -330,3 +330,94 @@ def test_repeated_errors_are_rate_limited_in_the_log():
     assert text.count("socket.accept() out of system resource") == 5
     assert text.count("Traceback") == 1 and "something else" in text
     assert len(text) < 3000
+
+
+# ------------------------------------------------------------------------- slow clients, in process
+@pytest.fixture
+def guarded_server(tmp_path, inst):
+    """The app under uvicorn with the connection guard (header timeout 1 s, at most 5 connections)
+    and a body timeout of 1 s, in a thread of this process on 127.0.0.1."""
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from cem_edu.collect.guard import ConnectionGuard
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(inst, db=tmp_path / "g.sqlite", token=TOKEN, body_timeout=1.0)
+    guard = ConnectionGuard(header_timeout=1.0, max_connections=5)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
+                                        http=guard.protocol_class()))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).text == "ok":
+                break
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    yield port, guard
+    srv.should_exit = True
+    thread.join(10)
+
+
+def _closed_within(sock, seconds: float) -> tuple[bool, bytes]:
+    import socket
+    import time
+
+    sock.settimeout(0.2)
+    got, end = b"", time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            chunk = sock.recv(4096)
+        except socket.timeout:
+            continue
+        except OSError:
+            return True, got
+        if not chunk:
+            return True, got
+        got += chunk
+    return False, got
+
+
+def test_half_sent_headers_time_out_and_idle_connections_are_shed(guarded_server):
+    import socket
+    import time
+
+    import httpx
+
+    port, guard = guarded_server
+    slow = socket.create_connection(("127.0.0.1", port))
+    slow.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+    t0 = time.monotonic()
+    closed, _ = _closed_within(slow, 5)
+    assert closed and 0.8 < time.monotonic() - t0 < 3                 # the header timeout (1 s)
+    slow.close()
+    assert guard.timed_out >= 1
+    idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(8)]
+    time.sleep(0.3)
+    assert guard.shed >= 3                                             # over the cap of 5: oldest idle closed
+    assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).text == "ok"   # a real client gets in
+    assert _closed_within(idle[0], 1)[0]                               # the oldest went first
+    for s in idle:
+        s.close()
+
+
+def test_a_body_that_does_not_arrive_gets_408(guarded_server):
+    import socket
+
+    port, _ = guarded_server
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+              b"Content-Length: 500\r\n\r\nsid=abc")
+    closed, got = _closed_within(s, 5)
+    s.close()
+    assert got.startswith(b"HTTP/1.1 408"), got[:200]
