@@ -36,7 +36,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
 import pandas as pd
+
+from .numbers import parse_number
 
 __all__ = ["normalize_text", "normalize_digits", "label_key", "likert_label_map", "map_likert_labels",
            "to_numeric_column"]
@@ -160,18 +163,36 @@ def likert_label_map(scale) -> dict[str, int]:
     return out
 
 
-def to_numeric_column(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Convert a column of text cells to numbers where every cell can be read as a number.
+def to_numeric_column(values: pd.Series, *, decimal: str = "auto") -> tuple[pd.Series, pd.Series]:
+    """Convert a column of cells to numbers with :func:`cem_edu.intake.numbers.parse_number`.
 
     Returns ``(numbers, bad)``: ``numbers`` is float64 (NaN for empty cells and
     cells that are not numbers), ``bad`` a boolean mask of non-empty cells that
-    are not numbers. Digits and separators are normalised first.
+    are not numbers (including ``1_000``, ``1e308``, ``inf``, an irregular or
+    ambiguous grouping such as ``1٬1٬111`` or ``1,500``). ``decimal`` as in
+    ``parse_number``.
     """
-    s = values.map(lambda v: normalize_text(v) if isinstance(v, str) else v)
-    empty = s.isna() | s.map(lambda v: isinstance(v, str) and v.strip() in _MISSING_TOKENS)
-    num = pd.to_numeric(s.where(~empty), errors="coerce").astype("float64")
-    bad = num.isna() & ~empty
-    return num, bad
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        num = values.astype("float64")
+        bad = pd.Series(np.isinf(num.to_numpy()), index=values.index)
+        return num.where(~bad), bad
+
+    def one(v):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            return np.nan, False
+        if isinstance(v, str) and normalize_text(v) in _MISSING_TOKENS:
+            return np.nan, False
+        try:
+            return parse_number(v, decimal=decimal), False
+        except ValueError:
+            return np.nan, True
+
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    pairs = [one(v) for v in uniques]
+    u_num = np.array([p[0] for p in pairs] + [np.nan], dtype="float64")
+    u_bad = np.array([p[1] for p in pairs] + [False], dtype=bool)
+    return (pd.Series(u_num[codes], index=values.index, dtype="float64"),
+            pd.Series(u_bad[codes], index=values.index, dtype=bool))
 
 
 _MISSING_TOKENS = {"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None", "-", ".", "#N/A"}
