@@ -34,6 +34,21 @@ def _read_data(path: str):
     return read_data(path)
 
 
+def _whole(minimum: int | None):
+    """argparse ``type=`` for counts, seeds and ports: Persian digits welcome, one parser (``parse_integer``)."""
+
+    def read(text: str) -> int:
+        from .intake.numbers import parse_integer
+
+        try:
+            return parse_integer(text, minimum=minimum)
+        except DataError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    read.__name__ = "whole number"
+    return read
+
+
 def _write_json(obj, path: str | None) -> None:
     if path:
         Path(path).write_text(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=True), encoding="utf-8")
@@ -118,8 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"])
     f.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
     f.add_argument("--group", default=None, help="column that defines groups (multigroup model)")
-    f.add_argument("--bootstrap", default=0, type=int, metavar="N", help="bootstrap draws (0 = none)")
-    f.add_argument("--seed", default=None, type=int)
+    f.add_argument("--bootstrap", default=0, type=_whole(0), metavar="N", help="bootstrap draws (0 = none)")
+    f.add_argument("--seed", default=None, type=_whole(0))
     f.add_argument("--json", default=None, metavar="OUT.json")
     f.add_argument("--quiet", action="store_true", help="no progress bar")
     f.set_defaults(func=cmd_fit)
@@ -147,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--model", default=None, metavar="M.lav")
     rp.add_argument("--lang", default="en", choices=["en", "fa"])
     rp.add_argument("--group", default=None)
-    rp.add_argument("--bootstrap", default=1000, type=int)
+    rp.add_argument("--bootstrap", default=1000, type=_whole(0))
     rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
     rp.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                     help="answers off the scale: stop with a message (default) or set them to missing")
@@ -160,7 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--instrument", default=None, metavar="Q.yaml")
     c.add_argument("--db", default="responses.sqlite")
     c.add_argument("--host", default="127.0.0.1")
-    c.add_argument("--port", default=8000, type=int)
+    c.add_argument("--port", default=8000, type=_whole(0))
     c.add_argument("--token", default=None)
     c.add_argument("--lang", default="fa", choices=["en", "fa"])
     c.set_defaults(func=cmd_collect)

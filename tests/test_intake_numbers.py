@@ -139,3 +139,21 @@ def test_any_text_gives_a_finite_number_or_a_data_error(text, decimal):
         assert math.isfinite(value)
         if decimal != ",":  # normalize_text reads ٫ as "." — the same number as the parser's reading
             assert parse_number(normalize_text(text), decimal=decimal) == value
+
+
+def test_clean_reads_item_cells_with_the_same_parser():
+    import pandas as pd
+
+    from cem_edu import clean, load_dataset, load_instrument
+
+    inst = load_instrument()
+    raw = load_dataset("cem_survey").head(40).copy()
+    raw["FUN1"] = raw["FUN1"].astype(object)
+    raw.loc[raw.index[3], "FUN1"] = "۴"
+    cd = clean(raw, inst, drop=())
+    assert cd.data["FUN1"].iloc[3] == 4.0
+    raw.loc[raw.index[5], "FUN1"] = "4e0"   # pandas.to_numeric read this as 4
+    with pytest.raises(DataError, match=r"column 'FUN1' has text that is not a number .* \(rows 7: '4e0'\)"):
+        clean(raw, inst, drop=())
+    out = clean(raw, inst, drop=(), out_of_range="missing")
+    assert pd.isna(out.data["FUN1"].iloc[5])

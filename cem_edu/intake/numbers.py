@@ -50,7 +50,7 @@ import re
 from ..errors import DataError
 from ..i18n import get_language, t
 
-__all__ = ["parse_number", "DECIMAL_MODES"]
+__all__ = ["parse_number", "parse_integer", "DECIMAL_MODES"]
 
 DECIMAL_MODES = (".", ",", "auto")
 _MAX_INTEGER_DIGITS = 15
@@ -177,3 +177,21 @@ def parse_number(text, *, decimal: str = "auto", language: str | None = None) ->
     value = float(f"{whole or '0'}.{fraction or '0'}")
     return -value if sign in ("-", "\u2212") else value
 
+
+
+def parse_integer(text, *, minimum: int | None = None, language: str | None = None) -> int:
+    """A whole number typed by a person (a count, a seed, a port), read by :func:`parse_number`.
+
+    ``decimal="."``, so ``1,000`` and ``۱٬۰۰۰`` are 1000; ``2.5`` and values below
+    ``minimum`` raise ``DataError`` saying what to type.
+
+    >>> parse_integer("۵۰۰", minimum=0)
+    500
+    """
+    value = parse_number(text, decimal=".", language=language)
+    shown = str(text).strip()
+    if not value.is_integer():
+        raise _fail("not_integer", shown, language)
+    if minimum is not None and value < minimum:
+        raise _fail("below_minimum", shown, language, minimum=minimum)
+    return int(value)
