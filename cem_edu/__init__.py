@@ -26,24 +26,31 @@ _LAZY = {
     # data
     "load_dataset": "datasets", "list_datasets": "datasets", "simulate": "datasets",
     "read_data": "intake", "clean": "intake", "CleanData": "intake", "normalize_text": "intake",
-    "pseudonymize": "intake",
+    "parse_number": "intake", "pseudonymize": "intake",
     "load_responses": "collect.store",
     # psychometrics
-    "describe_items": "describe",
-    "reliability": "reliability", "alpha": "reliability", "omega": "reliability",
-    "composite_reliability": "reliability", "ave": "reliability", "htmt": "reliability",
-    "fornell_larcker": "reliability", "cross_loadings": "reliability",
-    "efa": "factor", "kmo": "factor", "bartlett": "factor", "parallel_analysis": "factor",
+    "describe_items": "psychometrics.describe",
+    "reliability": "psychometrics.reliability", "alpha": "psychometrics.reliability",
+    "omega": "psychometrics.reliability", "composite_reliability": "psychometrics.reliability",
+    "ave": "psychometrics.reliability", "htmt": "psychometrics.reliability",
+    "fornell_larcker": "psychometrics.reliability", "cross_loadings": "psychometrics.reliability",
+    "efa": "psychometrics.factor", "kmo": "psychometrics.factor", "bartlett": "psychometrics.factor",
+    "parallel_analysis": "psychometrics.factor",
     # structural equation models
     "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
     # customer-experience analytics
     "nps": "cx", "gap": "cx", "journey_map": "cx", "rating_matrix": "cx", "ipma": "cx",
     "key_drivers": "cx", "action_plan": "cx",
     # outputs
-    "report": "report", "set_theme": "plots",
+    "set_theme": "plots",
 }
 
-__all__ = sorted([*_LAZY, "CemError", "DataError", "ModelError", "InstrumentError", "EstimationWarning",
+# ``report`` is both a subpackage and its main function: importing the function here, before anyone can
+# import the subpackage, keeps ``ce.report`` the function in every import order (a lazy name would be
+# replaced by the module as soon as ``import cem_edu.report`` ran).
+from .report import report  # noqa: E402
+
+__all__ = sorted([*_LAZY, "report", "CemError", "DataError", "ModelError", "InstrumentError", "EstimationWarning",
                   "set_language", "get_language", "t", "plots", "__version__"])
 
 

@@ -34,6 +34,21 @@ def _read_data(path: str):
     return read_data(path)
 
 
+def _whole(minimum: int | None):
+    """argparse ``type=`` for counts, seeds and ports: Persian digits welcome, one parser (``parse_integer``)."""
+
+    def read(text: str) -> int:
+        from .intake.numbers import parse_integer
+
+        try:
+            return parse_integer(text, minimum=minimum)
+        except DataError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    read.__name__ = "whole number"
+    return read
+
+
 def _write_json(obj, path: str | None) -> None:
     if path:
         Path(path).write_text(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=True), encoding="utf-8")
@@ -59,7 +74,7 @@ def cmd_fit(args) -> None:
 def cmd_reliability(args) -> None:
     if bool(args.instrument) == bool(args.model):
         raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
-    from .reliability import reliability_summary
+    from .psychometrics.reliability import reliability_summary
 
     data = _read_data(args.data)
     spec = _instrument(args.instrument) if args.instrument else _read_text(args.model, "model")
@@ -120,8 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"],
                    help="missing answers: drop incomplete rows (listwise, default) or use all data (fiml = ml)")
     f.add_argument("--group", default=None, help="column that defines groups (multigroup model)")
-    f.add_argument("--bootstrap", default=0, type=int, metavar="N", help="bootstrap draws (0 = none)")
-    f.add_argument("--seed", default=None, type=int, help="random seed for the bootstrap (reproducible draws)")
+    f.add_argument("--bootstrap", default=0, type=_whole(0), metavar="N", help="bootstrap draws (0 = none)")
+    f.add_argument("--seed", default=None, type=_whole(0), help="random seed for the bootstrap (reproducible draws)")
     f.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     f.add_argument("--quiet", action="store_true", help="no progress bar")
     f.set_defaults(func=cmd_fit)
@@ -150,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--model", default=None, metavar="M.lav", help="structural model in lavaan syntax (default: built from the questionnaire)")
     rp.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the report: en (default) or fa")
     rp.add_argument("--group", default=None, help="column that defines groups to compare (invariance)")
-    rp.add_argument("--bootstrap", default=1000, type=int, help="bootstrap draws for indirect effects (0 = none)")
+    rp.add_argument("--bootstrap", default=1000, type=_whole(0), help="bootstrap draws for indirect effects (0 = none)")
     rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"],
                     help="missing answers: drop incomplete rows (listwise, default) or use all data (fiml = ml)")
     rp.add_argument("--out-of-range", default="error", choices=["error", "missing"],
@@ -168,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SQLite file for the answers (default: responses.sqlite) or postgresql+psycopg://user@host/db")
     c.add_argument("--host", default="127.0.0.1",
                    help="address to listen on: 127.0.0.1 = this computer only (default), 0.0.0.0 = phones on the network")
-    c.add_argument("--port", default=8000, type=int, help="port to listen on (default: 8000)")
+    c.add_argument("--port", default=8000, type=_whole(0), help="port to listen on (default: 8000)")
     c.add_argument("--token", default=None, help="instructor token for /admin and the exports (default: random; at least 16 characters)")
     c.add_argument("--lang", default="fa", choices=["en", "fa"], help="default language of the form: fa (default) or en")
     c.set_defaults(func=cmd_collect)

@@ -11,8 +11,8 @@ from _psychometrics_common import REF, require
 from _psychometrics_common import load_mobi as _mobi
 from conftest import ROOT
 from cem_edu.errors import DataError
-from cem_edu.factor import bartlett, efa, kmo, parallel_analysis
-from cem_edu.factor.rotation import oblimin, varimax
+from cem_edu.psychometrics.factor import bartlett, efa, kmo, parallel_analysis
+from cem_edu.psychometrics.factor.rotation import oblimin, varimax
 
 
 
@@ -132,7 +132,7 @@ def test_top_level_names_and_printing():
 
 
 def test_meaning_texts():
-    from cem_edu.factor import meaning
+    from cem_edu.psychometrics.factor import meaning
     assert "Kaiser 1974" in meaning("kmo", "en") and ".60" in meaning("kmo", "en")
     assert "Horn 1965" in meaning("parallel", "en")
     assert "بار عاملی" in meaning("loadings", "fa")

@@ -13,7 +13,7 @@ from _psychometrics_common import HS_SPEC, REF, require
 from _psychometrics_common import load_mobi as _mobi
 from conftest import ROOT
 from cem_edu.errors import DataError, EstimationWarning
-from cem_edu.reliability import alpha, feldt_ci, htmt, reliability, reliability_summary
+from cem_edu.psychometrics.reliability import alpha, feldt_ci, htmt, reliability, reliability_summary
 
 
 
@@ -238,7 +238,7 @@ def test_reliability_summary_json_shape():
 
 
 def test_meaning_texts_in_both_languages():
-    from cem_edu.reliability import meaning
+    from cem_edu.psychometrics.reliability import meaning
     assert ".70" in meaning("alpha", "en") and "Nunnally" in meaning("alpha", "en")
     assert ".50" in meaning("ave", "en")
     assert ".85" in meaning("htmt", "en") and "Henseler" in meaning("htmt", "en")
@@ -246,15 +246,21 @@ def test_meaning_texts_in_both_languages():
     assert "law" in meaning("alpha", "en")
 
 
-def test_ce_reliability_callable_after_submodule_import():
-    import cem_edu.reliability  # noqa: F401  (binds the package attribute to the module)
+def test_ce_reliability_is_the_function_after_submodule_import():
+    import cem_edu.psychometrics.reliability  # noqa: F401  (the module lives below psychometrics now)
     out = ce.reliability(SETS["hs"][0], HS_SPEC)
     assert isinstance(out, pd.DataFrame) and list(out.index) == list(HS_SPEC)
-    assert ce.reliability.alpha is alpha
+    assert ce.reliability is reliability and ce.reliability.__doc__ == reliability.__doc__
+
+
+def test_ce_report_is_the_function_after_submodule_import():
+    import cem_edu.report  # noqa: F401
+    import cem_edu.report.build  # noqa: F401
+    assert callable(ce.report) and ce.report.__name__ == "report" and "HTML report" in ce.report.__doc__
 
 
 def test_polychoric_and_ordinal_reliability_match_psych():
-    from cem_edu.polychoric import polychoric_matrix
+    from cem_edu.psychometrics.polychoric import polychoric_matrix
     data, spec = SETS["cem"]
     poly = pd.read_csv(REF / "cem_polychoric.csv")
     for construct in ("functional", "loyalty"):
@@ -269,7 +275,7 @@ def test_polychoric_and_ordinal_reliability_match_psych():
 
 
 def test_polychoric_refuses_continuous_or_many_categories():
-    from cem_edu.polychoric import polychoric_matrix
+    from cem_edu.psychometrics.polychoric import polychoric_matrix
     with pytest.raises(DataError, match="integer-coded"):
         polychoric_matrix(SETS["hs"][0][["x1", "x2"]])
     with pytest.raises(DataError, match="10 answer options"):

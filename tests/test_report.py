@@ -77,13 +77,26 @@ def test_report_is_self_contained(reports):
 def test_malicious_strings_are_escaped(tmp_path):
     raw = ce.read_data(DATA)
     raw.loc[raw.index[:5], "segment"] = "<script>alert('x')</script>"
+    page = build_report(raw, bootstrap=0, progress=False).html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "<script>" not in page.split("</style>", 1)[1]
+
+
+def test_a_model_naming_an_impossible_variable_is_refused_up_front():
+    # the report reads the measurement part with the SEM parser itself (not a hand parser that let
+    # anything through and failed later in every model section)
     hs = pd.read_csv(HS)[["x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9"]]
     hs = hs.rename(columns={"x1": "<img src=x onerror=alert(1)>"})
     model = HS_MODEL.replace("x1", "<img src=x onerror=alert(1)>")
-    page = build_report(hs, model=model, bootstrap=0, progress=False).html
-    assert "<img src=x" not in page
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert "<script>" not in page.split("</style>", 1)[1]
+    with pytest.raises(ce.ModelError, match="not a valid variable name"):
+        build_report(hs, model=model, bootstrap=0, progress=False)
+
+
+def test_measurement_spec_reads_continuation_lines_and_semicolons():
+    from cem_edu.report.build import _measurement_spec
+
+    spec = _measurement_spec("visual =~ x1 + x2 +\n   x3; textual =~ NA*x4 + x5 + x6\nvisual ~~ textual")
+    assert spec == {"visual": ["x1", "x2", "x3"], "textual": ["x4", "x5", "x6"]}
 
 
 def test_data_without_optional_fields(tmp_path):
@@ -147,3 +160,22 @@ def test_cli_out_of_range_says_the_option_and_the_option_works(tmp_path):
     assert "column 'MEC2' has value 8 in 1 rows (rows 6)" in p.stderr and "--out-of-range missing" in p.stderr
     p = subprocess.run([*cmd, "--out-of-range", "missing"], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
+
+
+def test_report_language_is_a_parameter_not_a_global_switch():
+    ce.set_language("en")
+    res = build_report(HS, model=HS_MODEL, lang="fa", bootstrap=0, progress=False)
+    assert ce.get_language() == "en"  # the notebook's language is untouched
+    assert res.sections[0].title == ce.t("report.s.data", language="fa")
+    assert 'dir="rtl"' in res.html
+
+
+def test_methods_paragraph_names_the_estimator_that_ran():
+    res = build_report(HS, model=HS_MODEL, bootstrap=0, progress=False, missing="fiml")
+    methods = next(s for s in res.sections if s.id == "methods").blocks[0]
+    assert "ML" in methods and "full-information" in methods
+
+
+def test_unknown_missing_rule_is_refused():
+    with pytest.raises(ce.DataError, match="missing='pairwise'"):
+        build_report(HS, model=HS_MODEL, bootstrap=0, progress=False, missing="pairwise")

@@ -44,12 +44,14 @@ class JourneyMap:
     n_excluded: int = 0
     notes: tuple = field(default_factory=tuple)
 
-    def pivot(self, value: str = "gap", translate: bool = False) -> pd.DataFrame:
-        """The map as a grid: channels as rows, stages as columns, ``value`` in the cells."""
+    def pivot(self, value: str = "gap", translate: bool = False, language: str | None = None) -> pd.DataFrame:
+        """The map as a grid: channels as rows, stages as columns, ``value`` in the cells
+        (row and column names in ``language`` when ``translate``)."""
         grid = self.table.pivot(index="channel", columns="stage", values=value)
         grid = grid.reindex(index=list(self.channels), columns=list(self.stages))
         if translate:
-            grid = grid.rename(index=lambda c: label("channel", c), columns=lambda s: label("stage", s))
+            grid = grid.rename(index=lambda c: label("channel", c, language=language),
+                               columns=lambda s: label("stage", s, language=language))
         return grid
 
     def worst(self, k: int = 5, min_n: int = 1) -> pd.DataFrame:

@@ -13,9 +13,9 @@ from ._theme import PALETTE, apply_direction, prepare
 __all__ = ["nps_bar", "gap_plot", "journey_heatmap", "funnel", "rating_matrix", "ipma_map"]
 
 
-def _label(kind: str, value) -> str:
+def _label(kind: str, value, lang) -> str:
     from ..cx._common import label
-    return label(kind, str(value))
+    return label(kind, str(value), language=lang)
 
 
 def _ax(ax, figsize):
@@ -26,40 +26,42 @@ def _ax(ax, figsize):
     return ax
 
 
-def nps_bar(result, ax=None, overall: bool = True, annotate: bool = True):
+def nps_bar(result, ax=None, overall: bool = True, annotate: bool = True, *, language: str | None = None):
     """Diverging stacked bars of detractors / passives / promoters per segment, NPS written at the end.
 
     Detractors extend left of 0, promoters right of the passives, which straddle 0 (half each
     side), so the bar's balance shows the NPS. ``result`` is an :class:`~cem_edu.cx.NPSResult`.
     """
+    lang = language or get_language()
     prepare()
     tab = result.table if overall else result.table.drop(index="overall", errors="ignore")
     if not overall and tab.empty:
         tab = result.table
     tab = tab.iloc[::-1]
     ax = _ax(ax, (7.5, 0.6 * len(tab) + 1.6))
-    names = [t("cx.plot.overall") if i == "overall" else str(i) for i in tab.index]
+    names = [t("cx.plot.overall", language=lang) if i == "overall" else str(i) for i in tab.index]
     y = np.arange(len(tab))
     det, pas, pro = tab["pct_detractors"].to_numpy(), tab["pct_passives"].to_numpy(), tab["pct_promoters"].to_numpy()
     left = -pas / 2 - det
-    ax.barh(y, det, left=left, color=PALETTE["negative"], label=t("cx.col.detractors"))
-    ax.barh(y, pas, left=-pas / 2, color=PALETTE["neutral"], label=t("cx.col.passives"))
-    ax.barh(y, pro, left=pas / 2, color=PALETTE["positive"], label=t("cx.col.promoters"))
+    ax.barh(y, det, left=left, color=PALETTE["negative"], label=t("cx.col.detractors", language=lang))
+    ax.barh(y, pas, left=-pas / 2, color=PALETTE["neutral"], label=t("cx.col.passives", language=lang))
+    ax.barh(y, pro, left=pas / 2, color=PALETTE["positive"], label=t("cx.col.promoters", language=lang))
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, names)
     ax.set_xlim(-105, 125)
-    ax.set_xlabel(t("cx.plot.share"))
+    ax.set_xlabel(t("cx.plot.share", language=lang))
     if annotate:
         for yi, (_, row) in zip(y, tab.iterrows()):
-            ax.text(pas[yi] / 2 + pro[yi] + 2, yi, f"NPS {format_number(row['nps'], 0)}", va="center", fontsize=9)
-    ax.set_title(t("cx.plot.nps_title"))
+            ax.text(pas[yi] / 2 + pro[yi] + 2, yi, f"NPS {format_number(row['nps'], 0, language=lang)}", va="center", fontsize=9)
+    ax.set_title(t("cx.plot.nps_title", language=lang))
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.45), ncol=3, frameon=False)
-    apply_direction(ax)
+    apply_direction(ax, lang)
     return ax
 
 
-def gap_plot(gaps: pd.DataFrame, ax=None, label_column: str = "group"):
+def gap_plot(gaps: pd.DataFrame, ax=None, label_column: str = "group", *, language: str | None = None):
     """Forest plot of expectation–experience gaps (P − E) with their CIs; shortfalls in red."""
+    lang = language or get_language()
     from ..cx.gap import GAP_COLUMNS
 
     prepare()
@@ -69,7 +71,7 @@ def gap_plot(gaps: pd.DataFrame, ax=None, label_column: str = "group"):
     names = []
     for _, r in tab.iterrows():
         name = str(r[label_column])
-        name = _label("construct", name) if name in ("functional", "mechanic", "humanic") else name
+        name = _label("construct", name, lang) if name in ("functional", "mechanic", "humanic") else name
         if seg_cols:
             name += f" · {r[seg_cols[0]]}"
         names.append(name)
@@ -81,19 +83,20 @@ def gap_plot(gaps: pd.DataFrame, ax=None, label_column: str = "group"):
     ax.scatter(tab["gap"], y, c=colors, zorder=3, s=40)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, names)
-    ax.set_xlabel(t("cx.plot.gap_axis"))
-    ax.set_title(t("cx.plot.gap_title"))
-    apply_direction(ax)
+    ax.set_xlabel(t("cx.plot.gap_axis", language=lang))
+    ax.set_title(t("cx.plot.gap_title", language=lang))
+    apply_direction(ax, lang)
     return ax
 
 
 def journey_heatmap(journey, value: str = "gap", ax=None, annotate: bool = True, show_n: bool = True,
-                    cmap: str | None = None):
+                    cmap: str | None = None, *, language: str | None = None):
     """Heatmap of the journey map: channels as rows, stages as columns, ``value`` in the cells
     ("gap", "experience" or "n"); gaps use a diverging palette centred at 0, empty cells are blank."""
+    lang = language or get_language()
     prepare()
-    grid = journey.pivot(value, translate=True)
-    counts = journey.pivot("n", translate=True)
+    grid = journey.pivot(value, translate=True, language=lang)
+    counts = journey.pivot("n", translate=True, language=lang)
     ax = _ax(ax, (1.35 * grid.shape[1] + 2.5, 0.7 * grid.shape[0] + 1.8))
     if annotate:
         text = grid.copy().astype(object)
@@ -103,42 +106,43 @@ def journey_heatmap(journey, value: str = "gap", ax=None, annotate: bool = True,
                 if pd.isna(v):
                     text.loc[r, c] = ""
                 else:
-                    num = format_number(v, 0 if value == "n" else 2)
-                    text.loc[r, c] = num + (f"\n(n={format_number(n, 0)})" if show_n and value != "n" else "")
+                    num = format_number(v, 0 if value == "n" else 2, language=lang)
+                    text.loc[r, c] = num + (f"\n(n={format_number(n, 0, language=lang)})" if show_n and value != "n" else "")
         annot = text.to_numpy()
     else:
         annot = False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PendingDeprecationWarning)  # seaborn 0.13 calls cmap.set_bad
-        _draw_heatmap(grid, value, ax, annot, cmap)
-    ax.set_xlabel(t("cx.col.stage"))
-    ax.set_ylabel(t("cx.col.channel"))
-    ax.set_title(t("cx.plot.journey_title", value=t(f"cx.col.{value}")))
+        _draw_heatmap(grid, value, ax, annot, cmap, lang)
+    ax.set_xlabel(t("cx.col.stage", language=lang))
+    ax.set_ylabel(t("cx.col.channel", language=lang))
+    ax.set_title(t("cx.plot.journey_title", language=lang, value=t(f"cx.col.{value}", language=lang)))
     ax.tick_params(axis="x", rotation=30)
     ax.tick_params(axis="y", rotation=0)
-    if get_language() == "fa":
+    if lang == "fa":
         ax.invert_xaxis()  # the journey reads right to left in Persian
     return ax
 
 
-def _draw_heatmap(grid, value, ax, annot, cmap):
+def _draw_heatmap(grid, value, ax, annot, cmap, lang):
     import seaborn as sns
 
     if value == "gap":
         values = grid.to_numpy(dtype=float)
         lim = np.nanmax(np.abs(values)) if np.isfinite(values).any() else 1
         sns.heatmap(grid.astype(float), ax=ax, cmap=cmap or "RdBu", center=0, vmin=-lim, vmax=lim, annot=annot,
-                    fmt="", linewidths=0.5, cbar_kws={"label": t("cx.col.gap")})
+                    fmt="", linewidths=0.5, cbar_kws={"label": t("cx.col.gap", language=lang)})
     else:
         sns.heatmap(grid.astype(float), ax=ax, cmap=cmap or "viridis", annot=annot, fmt="", linewidths=0.5,
-                    cbar_kws={"label": t(f"cx.col.{value}")})
+                    cbar_kws={"label": t(f"cx.col.{value}", language=lang)})
 
 
-def funnel(data, ax=None, stage: str = "stage", stages=None):
+def funnel(data, ax=None, stage: str = "stage", stages=None, *, language: str | None = None):
     """Funnel of respondents reaching each journey stage (bars centred, widest at the top).
 
     ``data`` is the responses (with a ``stage`` column) or a :func:`cem_edu.cx.funnel_table`.
     """
+    lang = language or get_language()
     from ..cx import STAGES, funnel_table
 
     prepare()
@@ -149,24 +153,25 @@ def funnel(data, ax=None, stage: str = "stage", stages=None):
     width = tab["reached"].to_numpy(dtype=float)
     ax.barh(y, width, left=-width / 2, color=PALETTE["positive"], alpha=0.85)
     for yi, (_, r) in zip(y, tab.iterrows()):
-        pct = "" if pd.isna(r["pct_reached"]) else f" ({format_number(r['pct_reached'], 0)}%)"
-        ax.text(0, yi, f"{format_number(r['reached'], 0)}{pct}", ha="center", va="center", color="white",
+        pct = "" if pd.isna(r["pct_reached"]) else f" ({format_number(r['pct_reached'], 0, language=lang)}%)"
+        ax.text(0, yi, f"{format_number(r['reached'], 0, language=lang)}{pct}", ha="center", va="center", color="white",
                 fontsize=9, fontweight="bold")
-    ax.set_yticks(y, [_label("stage", s) for s in tab["stage"]])
+    ax.set_yticks(y, [_label("stage", s, lang) for s in tab["stage"]])
     ax.set_xticks([])
-    ax.set_title(t("cx.plot.funnel_title"))
+    ax.set_title(t("cx.plot.funnel_title", language=lang))
     ax.grid(False)
-    apply_direction(ax)
+    apply_direction(ax, lang)
     return ax
 
 
 def rating_matrix(matrix: pd.DataFrame, ax=None, annotate: bool = True, max_bubble: float = 1500.0,
-                  units: str = ""):
+                  units: str = "", *, language: str | None = None):
     """Bubble chart of the customer rating matrix (Meyer & Schwager 2007).
 
     Satisfaction on the x axis, revenue on the y axis, bubble area ∝ forecast revenue,
     dashed lines at the thresholds of :func:`cem_edu.cx.rating_matrix`, quadrant names in the corners.
     """
+    lang = language or get_language()
     from ..cx.rating_matrix import QUADRANTS, quadrant_label
 
     prepare()
@@ -182,7 +187,7 @@ def rating_matrix(matrix: pd.DataFrame, ax=None, annotate: bool = True, max_bubb
         m = (matrix["quadrant"] == q).to_numpy()
         if m.any():
             ax.scatter(matrix["satisfaction"][m], matrix["revenue"][m], s=sizes[m], alpha=0.55, color=colors[q],
-                       edgecolor="black", linewidth=0.6, label=quadrant_label(q))
+                       edgecolor="black", linewidth=0.6, label=quadrant_label(q, lang))
     tr, ts = matrix.attrs.get("revenue_threshold"), matrix.attrs.get("satisfaction_threshold")
     if tr is not None:
         ax.axhline(tr, ls="--", color="black", lw=0.9)
@@ -194,19 +199,20 @@ def rating_matrix(matrix: pd.DataFrame, ax=None, annotate: bool = True, max_bubb
     corners = {"At risk": (0.02, 0.97, "left", "top"), "Model": (0.98, 0.97, "right", "top"),
                "Dangling": (0.02, 0.03, "left", "bottom"), "Growth": (0.98, 0.03, "right", "bottom")}
     for q, (x, y, ha, va) in corners.items():
-        ax.text(x, y, quadrant_label(q), transform=ax.transAxes, ha=ha, va=va, fontsize=11, fontweight="bold",
+        ax.text(x, y, quadrant_label(q, lang), transform=ax.transAxes, ha=ha, va=va, fontsize=11, fontweight="bold",
                 color=colors[q] if q != "Dangling" else "dimgrey")
-    ax.set_xlabel(t("cx.col.satisfaction"))
-    ax.set_ylabel(t("cx.col.revenue") + (f" ({units})" if units else ""))
-    ax.set_title(t("cx.plot.rating_title") + "\n" + t("cx.plot.bubble"), fontsize=11)
+    ax.set_xlabel(t("cx.col.satisfaction", language=lang))
+    ax.set_ylabel(t("cx.col.revenue", language=lang) + (f" ({units})" if units else ""))
+    ax.set_title(t("cx.plot.rating_title", language=lang) + "\n" + t("cx.plot.bubble", language=lang), fontsize=11)
     ax.margins(0.12)
-    apply_direction(ax)
+    apply_direction(ax, lang)
     return ax
 
 
-def ipma_map(table: pd.DataFrame, ax=None, annotate: bool = True):
+def ipma_map(table: pd.DataFrame, ax=None, annotate: bool = True, *, language: str | None = None):
     """Importance–performance map: importance (total effect) on x, performance (0–100) on y,
     dashed lines at the means; the lower-right quadrant ("Concentrate here") is shaded."""
+    lang = language or get_language()
     prepare()
     ax = _ax(ax, (6.5, 5))
     x, y = table["importance"].to_numpy(dtype=float), table["performance"].to_numpy(dtype=float)
@@ -224,18 +230,18 @@ def ipma_map(table: pd.DataFrame, ax=None, annotate: bool = True):
     labels = []
     if annotate:
         for xi, yi, c in zip(x, y, table["construct"]):
-            labels.append(ax.annotate(_label("construct", c), (xi, yi), textcoords="offset points", xytext=(6, 6),
+            labels.append(ax.annotate(_label("construct", c, lang), (xi, yi), textcoords="offset points", xytext=(6, 6),
                                       fontsize=9, arrowprops={"arrowstyle": "-", "color": "grey", "lw": 0.6,
                                                               "shrinkA": 0, "shrinkB": 5}))
-    ax.text(0.98, 0.02, _label("ipma_quadrant", "Concentrate here"), transform=ax.transAxes, ha="right",
+    ax.text(0.98, 0.02, _label("ipma_quadrant", "Concentrate here", lang), transform=ax.transAxes, ha="right",
             va="bottom", color=P["negative"], fontsize=9)
     ax.set_xlim(min(0, float(np.min(x)) * 1.2), xmax)
     ax.set_ylim(0, 100)
-    ax.set_xlabel(t("cx.plot.importance_axis"))
-    ax.set_ylabel(t("cx.plot.performance_axis"))
+    ax.set_xlabel(t("cx.plot.importance_axis", language=lang))
+    ax.set_ylabel(t("cx.plot.performance_axis", language=lang))
     target = table.attrs.get("target", "")
-    ax.set_title(t("cx.plot.ipma_title", target=_label("construct", target) if target else ""))
-    apply_direction(ax)
+    ax.set_title(t("cx.plot.ipma_title", language=lang, target=_label("construct", target, lang) if target else ""))
+    apply_direction(ax, lang)
     _spread_labels(ax, labels)
     return ax
 

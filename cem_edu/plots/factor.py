@@ -23,7 +23,7 @@ def scree(result, ax=None, *, language: str | None = None, show: str = "both"):
     """
     import matplotlib.pyplot as plt
 
-    from ..factor import EFAResult, ParallelResult, parallel_analysis
+    from ..psychometrics.factor import EFAResult, ParallelResult, parallel_analysis
 
     prepare()
     lang = language or get_language()
@@ -105,7 +105,7 @@ def heatmap(matrix: pd.DataFrame, ax=None, *, title: str | None = None, vmin: fl
 def htmt_heatmap(result, spec=None, ax=None, *, threshold: float = 0.85, language: str | None = None, **kw):
     """Heatmap of the HTMT matrix (lower triangle); values ≥ ``threshold`` (.85; Henseler et al. 2015)
     are boxed. ``result`` is the DataFrame of ``ce.htmt`` or the data (then give ``spec``)."""
-    from ..reliability import htmt as _htmt
+    from ..psychometrics.reliability import htmt as _htmt
 
     lang = language or get_language()
     m = result if spec is None else _htmt(result, spec, **kw)
@@ -116,7 +116,7 @@ def htmt_heatmap(result, spec=None, ax=None, *, threshold: float = 0.85, languag
 def loadings(result, ax=None, *, cut: float = 0.3, language: str | None = None):
     """Heatmap of factor loadings (items × factors) of an ``EFAResult`` or a loadings DataFrame;
     |λ| ≥ ``cut`` are boxed."""
-    from ..factor import EFAResult
+    from ..psychometrics.factor import EFAResult
 
     lang = language or get_language()
     L = result.loadings if isinstance(result, EFAResult) else pd.DataFrame(result)

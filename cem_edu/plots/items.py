@@ -5,7 +5,7 @@ import textwrap
 
 import numpy as np
 
-from .._constructs import frame, item_text, resolve_spec, scale_bounds
+from ..psychometrics.constructs import frame, item_text, resolve_spec, scale_bounds
 from ..i18n import get_language, t, to_persian_digits
 from ._theme import PALETTE, apply_direction, prepare
 

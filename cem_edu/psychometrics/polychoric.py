@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from ._constructs import verbatim
-from ._moments import single_thread
-from .errors import DataError
-from .i18n import t
+from .constructs import verbatim
+from .moments import single_thread
+from ..errors import DataError
+from ..i18n import t
 
 __all__ = ["polychoric_matrix", "bivariate_normal_cdf"]
 

@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import _paths
-from .errors import DataError, InstrumentError
-from ._instrument_checks import t  # i18n.t that keeps ids verbatim (no Persian digits in 'FUN1')
-from .i18n import get_language
+from .. import _paths
+from ..errors import DataError, InstrumentError
+from .checks import t  # i18n.t that keeps ids verbatim (no Persian digits in 'FUN1')
+from ..i18n import get_language
 
 __all__ = ["Instrument", "Construct", "Item", "Scale", "Field", "load_instrument", "validate_instrument",
            "DEFAULT_INSTRUMENT", "SCHEMA_PATH", "ROLES", "KINDS", "TOUCHPOINTS", "STAGES"]
@@ -437,7 +437,7 @@ class Instrument:
         Columns: variable, construct, role, kind, text_fa, text_en, scale, reverse,
         touchpoint, stage, pairs_with, expected.
         """
-        from .instrument_export import codebook_frame
+        from .export import codebook_frame
 
         return codebook_frame(self)
 
@@ -450,7 +450,7 @@ class Instrument:
         :func:`load_instrument`). ``path=None`` writes ``<name>_<format>.<ext>`` in the
         current directory.
         """
-        from .instrument_export import export
+        from .export import export
 
         return export(self, path, format=format, language=language)
 
@@ -566,6 +566,6 @@ def validate_instrument(text: str, filename: str = "<string>") -> dict:
 
     All problems found are reported at once (one per line); ``error.problems`` holds the list.
     """
-    from ._instrument_checks import check
+    from .checks import check
 
     return check(text, filename)

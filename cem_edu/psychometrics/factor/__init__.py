@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from .._constructs import check_items, frame, resolve_spec
-from .._moments import pairwise_cor, single_thread, smc
-from ..errors import DataError
-from ..i18n import format_number, get_language, t, to_persian_digits
+from ..constructs import check_items, frame, resolve_spec
+from ..moments import pairwise_cor, single_thread, smc
+from ...errors import DataError
+from ...i18n import format_number, get_language, t, to_persian_digits
 from .rotation import rotate as _rotate
 
 __all__ = ["kmo", "bartlett", "parallel_analysis", "efa", "KMOResult", "BartlettResult", "ParallelResult",

@@ -17,9 +17,9 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from .errors import InstrumentError
-from ._instrument_checks import t
-from .i18n import to_persian_digits
+from ..errors import InstrumentError
+from .checks import t
+from ..i18n import to_persian_digits
 
 __all__ = ["export", "codebook_frame", "form_definition", "FORMATS", "XLSFORM_LANGUAGES"]
 

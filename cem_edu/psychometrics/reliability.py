@@ -19,8 +19,6 @@ of the scale, its length and the sample.
 from __future__ import annotations
 
 import json
-import sys
-import types
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -29,11 +27,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._constructs import check_items, frame, resolve_spec, verbatim
-from ._measurement import measurement
-from ._moments import pairwise_cov_cor, smc
-from .errors import DataError, EstimationWarning, ModelError
-from .i18n import format_number, get_language, t
+from .constructs import check_items, frame, resolve_spec, verbatim
+from .measurement import measurement
+from .moments import pairwise_cov_cor, smc
+from ..errors import DataError, EstimationWarning, ModelError
+from ..i18n import format_number, get_language, t
 
 __all__ = ["alpha", "AlphaResult", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",
            "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci"]
@@ -519,15 +517,3 @@ def reliability_summary(data, spec, *, level: float = 0.95) -> tuple[pd.DataFram
     h = htmt(data, spec)
     out["htmt"] = {str(a): {str(b): _num(h.loc[a, b]) for b in h.columns if b != a} for a in h.index}
     return table, out
-
-
-# ``ce.reliability`` is both this module and its main function: once the module has been imported
-# (``import cem_edu.reliability`` or any ``from cem_edu.reliability import ...``), Python binds the
-# package attribute ``cem_edu.reliability`` to the module, hiding the lazily exported function.
-# Making the module callable keeps ``ce.reliability(data, spec)`` working in every import order.
-class _CallableModule(types.ModuleType):
-    def __call__(self, data, spec, **kwargs):
-        return reliability(data, spec, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

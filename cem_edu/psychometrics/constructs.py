@@ -14,8 +14,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .errors import DataError, ModelError
-from .i18n import t
+from ..errors import DataError, ModelError
+from ..i18n import t
 
 __all__ = ["frame", "resolve_spec", "check_items", "scale_bounds", "item_text", "verbatim"]
 
@@ -50,7 +50,7 @@ def frame(data) -> pd.DataFrame:
     if isinstance(data, pd.DataFrame):
         return data
     try:  # the data layer's helper, when it exists
-        from .intake import as_frame  # noqa: PLC0415
+        from ..intake import as_frame  # noqa: PLC0415
 
         return as_frame(data)
     except ImportError:
@@ -71,7 +71,7 @@ def _is_instrument(spec) -> bool:
 
 
 def _from_syntax(text: str) -> dict[str, list[str]]:
-    from .sem.syntax import parse_syntax  # noqa: PLC0415
+    from ..sem.syntax import parse_syntax  # noqa: PLC0415
 
     statements, _ = parse_syntax(text)
     out: dict[str, list[str]] = {}

@@ -11,9 +11,9 @@ import json
 
 import yaml
 
-from . import _paths
-from .errors import InstrumentError
-from .i18n import t as _translate
+from .. import _paths
+from ..errors import InstrumentError
+from ..i18n import t as _translate
 
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
                "object": "a mapping (key: value lines)", "array": "a list", "null": "nothing"}

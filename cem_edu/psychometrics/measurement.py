@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._constructs import verbatim
-from ._moments import single_thread
-from .errors import DataError
-from .i18n import t
+from .constructs import verbatim
+from .moments import single_thread
+from ..errors import DataError
+from ..i18n import t
 
 __all__ = ["Measurement", "measurement", "measurement_syntax"]
 
@@ -66,7 +66,7 @@ def measurement(df: pd.DataFrame, spec: dict[str, list[str]]) -> Measurement:
     x = sub.to_numpy()
     S = np.cov(x, rowvar=False, bias=True)
     S_df = pd.DataFrame(S, index=cols, columns=cols)
-    from .sem import fit  # noqa: PLC0415 - the SEM engine is heavy; import it only when needed
+    from ..sem import fit  # noqa: PLC0415 - the SEM engine is heavy; import it only when needed
 
     # neutral names for the engine, so any column or construct name works (Persian, spaces, ...)
     item_code = {c: f"i{k + 1}" for k, c in enumerate(cols)}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._constructs import check_items, frame, resolve_spec, scale_bounds
+from .constructs import check_items, frame, resolve_spec, scale_bounds
 
 __all__ = ["describe_items", "skew", "kurtosis"]
 
@@ -54,7 +54,7 @@ def kurtosis(x: np.ndarray) -> float:
 
 
 def _item_rest(x: np.ndarray) -> np.ndarray:
-    from ._moments import pairwise_cov  # noqa: PLC0415
+    from .moments import pairwise_cov  # noqa: PLC0415
 
     k = x.shape[1]
     if k < 2:

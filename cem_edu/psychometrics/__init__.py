@@ -1,0 +1,19 @@
+"""The psychometrics layer: item statistics, reliability, validity and factor analysis.
+
+Owns item descriptives (``describe``), pairwise moments (``moments``), the construct
+specification shared by every analysis here (``constructs``: which items measure which
+construct, from an instrument, a dict or lavaan syntax), reliability and validity — alpha,
+omega, composite reliability, AVE, HTMT, Fornell–Larcker (``reliability``, with the one-factor
+measurement models in ``measurement``) — polychoric correlations (``polychoric``) and
+exploratory factor analysis with KMO, Bartlett and parallel analysis (``factor``).
+
+May import: ``errors``, ``i18n``, ``instrument``, ``intake`` and (lazily, for the CFA-based
+omega) ``sem``. Never imports plots, report, CLI or collect code.
+"""
+from .describe import describe_items
+from .factor import bartlett, efa, kmo, parallel_analysis
+from .reliability import (alpha, ave, composite_reliability, cross_loadings, fornell_larcker, htmt, omega,
+                          reliability)
+
+__all__ = ["describe_items", "alpha", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",
+           "cross_loadings", "reliability", "efa", "kmo", "bartlett", "parallel_analysis"]

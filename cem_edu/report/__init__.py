@@ -1,0 +1,57 @@
+"""The report layer: one call from a data file to a self-contained fa/en report.
+
+Owns the report's sections, their HTML rendering and the build step (``build``); this package's
+``__init__`` holds only the public entry point, so that ``import cem_edu`` stays fast.
+
+May import every lower layer (instrument, intake, psychometrics, sem, cx, plots); nothing below
+imports it.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+__all__ = ["report", "build_report"]
+
+
+def __getattr__(name):
+    if name == "build_report":
+        from .build import build_report  # noqa: PLC0415
+        return build_report
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def report(data, instrument=None, model=None, lang: str = "en", group: str | None = None, bootstrap: int = 1000,
+           out: str | Path = "report.html", json_path: str | Path | None = None, seed: int = 20261123,
+           progress: bool = True, missing: str = "listwise", out_of_range: str = "error") -> Path:
+    """Write the self-contained HTML report of a questionnaire data set.
+
+    Parameters
+    ----------
+    data : path (CSV, XLSX, SAV), DataFrame or CleanData
+    instrument : path of a questionnaire YAML or an Instrument (default: the bundled CEM
+        questionnaire when the data have its item columns)
+    model : lavaan syntax (text or a .lav file); default ``instrument.model()``
+    lang : "en" or "fa" (right-to-left, Persian digits)
+    group : column to compare groups by (measurement invariance)
+    bootstrap : bootstrap draws for the indirect effects (0 = delta-method intervals)
+    missing : "listwise" (default; the report says how many rows it drops) or "fiml"
+        (full-information ML: every row counts; no bootstrap)
+    out_of_range : answers off an item's scale: "error" (stop with a message) or "missing"
+    out : HTML file to write
+    json_path : also write the numbers as JSON here
+
+    Returns
+    -------
+    Path of the HTML file.
+    """
+    from .build import build_report, json_value  # noqa: PLC0415 - keeps `import cem_edu` fast
+
+    result = build_report(data, instrument=instrument, model=model, lang=lang, group=group, bootstrap=bootstrap,
+                          seed=seed, progress=progress, missing=missing, out_of_range=out_of_range)
+    out = Path(out)
+    out.write_text(result.html, encoding="utf-8")
+    if json_path:
+        Path(json_path).write_text(json.dumps(result.results, ensure_ascii=False, indent=2, default=json_value),
+                                   encoding="utf-8")
+    return out

@@ -1,0 +1,126 @@
+"""The build step: read the inputs, run every section in order, render the HTML page.
+
+``build_report`` returns a :class:`~cem_edu.report.context.ReportResult` (sections, numbers,
+HTML) without writing a file; :func:`cem_edu.report.report` writes it. The language is passed to
+every section in a :class:`~cem_edu.report.html.Writer`; nothing here changes the process-wide
+language that notebooks set with ``ce.set_language``.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from .. import __version__
+from ..errors import CemError, DataError
+from ..i18n import LANGUAGES
+from .context import Context, ReportResult, Section
+from .fitting import json_value
+from .html import Writer
+from .sections import REQUIRED, STEPS
+
+__all__ = ["build_report", "json_value", "load_inputs"]
+
+MISSING_RULES = ("listwise", "fiml")
+
+
+def load_inputs(data, instrument, model):
+    """``(raw frame, source name, Instrument or None, model syntax)`` from what the caller gave."""
+    from ..instrument import Instrument, load_instrument
+    from ..intake import read_data
+
+    if isinstance(data, (str, Path)):
+        source = Path(data).name
+        raw = read_data(data)
+    elif hasattr(data, "raw") and isinstance(getattr(data, "raw"), pd.DataFrame):
+        source, raw = "CleanData", data.raw
+    elif isinstance(data, pd.DataFrame):
+        source, raw = "DataFrame", data
+    else:
+        raise DataError(f"report() needs a file path or a DataFrame, not {type(data).__name__}")
+    inst = None
+    if isinstance(instrument, Instrument):
+        inst = instrument
+    elif instrument is not None:
+        inst = load_instrument(instrument)
+    elif model is None:
+        bundled = load_instrument()
+        likert = list(bundled.likert_items)
+        # most of the items present: the bundled questionnaire it is; cleaning then names each missing
+        # column (and a close match) instead of claiming that none of the items are there
+        if sum(c in raw.columns for c in likert) >= max(1, len(likert) // 2):
+            inst = bundled
+        else:
+            raise DataError("the data do not have the bundled questionnaire's item columns; give --instrument "
+                            "Q.yaml (your questionnaire) or --model M.lav (lavaan syntax naming your columns)")
+    if isinstance(model, Path) or (isinstance(model, str) and "\n" not in model and "~" not in model):
+        if not Path(model).is_file():
+            raise DataError(f"model file '{model}' does not exist; give a .lav file or lavaan syntax text")
+        model = Path(model).read_text(encoding="utf-8-sig")
+    if model is None:
+        model = inst.model()
+    return raw, source, inst, model
+
+
+def _measurement_spec(model_text: str) -> dict[str, list[str]]:
+    """``{construct: items}`` from the model's ``=~`` lines, parsed by the SEM parser itself (so
+    continuation lines, ``;`` and modifiers such as ``NA*x1`` read as in ``ce.fit``)."""
+    from ..psychometrics.constructs import resolve_spec
+
+    return {c: items for c, items in resolve_spec(model_text).items() if items}
+
+
+def _check_options(lang: str, missing: str) -> None:
+    if lang not in LANGUAGES:
+        raise CemError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    if missing not in MISSING_RULES:
+        raise DataError(f"missing={missing!r} is not a missing-data rule the report knows; choose one of "
+                        f"{', '.join(MISSING_RULES)}")
+
+
+def _render(sections: list[Section], out: Writer, source: str) -> str:
+    from jinja2 import Environment, select_autoescape
+    from markupsafe import Markup
+
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    template_text = (resources.files("cem_edu") / "templates" / "report.html.j2").read_text(encoding="utf-8")
+    for sec in sections:
+        sec.blocks = [Markup(b) for b in sec.blocks]
+    fonts = resources.files("cem_edu") / "fonts"
+    return env.from_string(template_text).render(
+        lang=out.lang, title=out.t("report.title"), version=__version__, contents=out.t("report.contents"),
+        generated=out.t("report.generated", date=_dt.date.today().isoformat(), version=__version__, source=source),
+        sections=sections,
+        font_regular=base64.b64encode((fonts / "Vazirmatn-Regular.woff2").read_bytes()).decode(),
+        font_bold=base64.b64encode((fonts / "Vazirmatn-Bold.woff2").read_bytes()).decode())
+
+
+def build_report(data, instrument=None, model=None, lang: str = "en", group: str | None = None,
+                 bootstrap: int = 1000, seed: int = 20261123, progress: bool = True,
+                 missing: str = "listwise", out_of_range: str = "error") -> ReportResult:
+    """Run every analysis and return the sections, the numbers and the HTML (without writing a file).
+
+    The parameters are those of :func:`cem_edu.report.report`.
+    """
+    from tqdm.auto import tqdm
+
+    _check_options(lang, missing)
+    out = Writer(lang)
+    raw, source, inst, model_text = load_inputs(data, instrument, model)
+    ctx = Context(raw=raw, source=source, inst=inst, model_text=model_text, spec=_measurement_spec(model_text),
+                  out=out, group=group, bootstrap=bootstrap, seed=seed, progress=progress, missing=missing,
+                  out_of_range=out_of_range)
+    sections = []
+    for step in tqdm(STEPS, desc=out.t("report.progress"), disable=not progress, leave=False):
+        try:
+            sections.append(step(ctx))
+        except CemError as exc:
+            if step in REQUIRED:
+                raise
+            name = step.__module__.rsplit(".", 1)[-1]
+            sections.append(Section(name, out.t(f"report.s.{name}"), [out.skipped(exc)]))
+    ctx.results["language"] = lang
+    return ReportResult(sections, ctx.results, _render(sections, out, source))

@@ -1,0 +1,99 @@
+"""What the sections of one report share: the data, the instrument, the options and the results so far."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..errors import CemError
+from .html import Writer
+
+__all__ = ["Context", "Section", "ReportResult"]
+
+
+@dataclass
+class Section:
+    """One section of the report: an id (anchor), a title and its HTML blocks."""
+
+    id: str
+    title: str
+    blocks: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReportResult:
+    """What the report computed: its sections (HTML) and the numbers (``results``, JSON-ready)."""
+
+    sections: list[Section]
+    results: dict
+    html: str
+
+
+@dataclass
+class Context:
+    """The inputs and options of one report, and what its sections have computed so far.
+
+    Every option the caller gave is stored here and read by the sections that use it; the
+    language travels in ``out`` (a :class:`Writer`), never in a process-wide setting.
+    """
+
+    raw: pd.DataFrame
+    source: str
+    inst: object | None
+    model_text: str
+    spec: dict[str, list[str]]
+    out: Writer
+    group: str | None = None
+    bootstrap: int = 1000
+    seed: int | None = None
+    progress: bool = True
+    missing: str = "listwise"
+    out_of_range: str = "error"
+    results: dict = field(default_factory=dict)
+    clean: object | None = None
+    data: pd.DataFrame | None = None
+    sem: object | None = None
+    cfa: object | None = None
+    rel: pd.DataFrame | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.out.lang
+
+    @property
+    def cleaned(self):
+        """The CleanData when the data were cleaned with an instrument, else the plain frame."""
+        return self.clean if self.clean is not None else self.data
+
+    def construct_name(self, name: str) -> str:
+        """A construct's name in the report's language (from the instrument), else the model's name."""
+        if self.inst is not None:
+            try:
+                names = self.inst.construct(name).name
+                return names.get(self.lang) or names.get("en") or name
+            except (CemError, KeyError, AttributeError):
+                pass
+        return name
+
+    def field_name(self, field_id: str) -> str:
+        """A respondent field's label (segment, channel, ...) in the report's language."""
+        if self.inst is None:
+            return field_id
+        try:
+            label = self.inst.field(field_id).label
+            return label.get(self.lang) or label.get("en") or field_id
+        except (CemError, AttributeError, KeyError):
+            return field_id
+
+    def field_label(self, field_id: str, code) -> str:
+        """The label of answer ``code`` of a respondent field in the report's language."""
+        if self.inst is None:
+            return str(code)
+        try:
+            choices = self.inst.field(field_id).choices or {}
+        except (CemError, AttributeError, KeyError):
+            return str(code)
+        entry = choices.get(code) or choices.get(str(code))
+        if isinstance(entry, dict):
+            return entry.get(self.lang) or entry.get("en") or str(code)
+        return str(code)

@@ -1,0 +1,27 @@
+"""Measurement model (CFA): fit and standardised loadings of the constructs' items."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..context import Context, Section
+from ..fitting import fit_quietly, fit_sentence, fit_table, json_value, measurement_syntax, missing_note
+
+
+def section(ctx: Context) -> Section:
+    out = ctx.out
+    s = Section("cfa", out.t("report.s.cfa"))
+    res = fit_quietly(ctx, measurement_syntax(ctx.spec), progress=False)
+    s.blocks.extend(missing_note(ctx, res))
+    ctx.cfa = res
+    s.blocks.append(out.paragraph(fit_sentence(out, res.fit)))
+    s.blocks.append(out.table(fit_table(out, res), out.t("report.fit_caption")))
+    est = res.estimates
+    load = est[est.op == "=~"][["lhs", "rhs", "est", "se", "std_all", "pvalue"]].copy()
+    fixed = load["se"] == 0  # marker loadings fixed to 1: no SE, no test
+    load.loc[fixed, ["se", "pvalue"]] = np.nan
+    load["lhs"] = load["lhs"].map(ctx.construct_name)
+    load.columns = [out.t("construct"), out.t("item"), out.t("report.col.b"), out.t("report.col.se"),
+                    out.t("report.col.loading"), out.t("report.col.p")]
+    s.blocks.append(out.table(load, out.t("report.loadings_caption"), index=False, pcols=(out.t("report.col.p"),)))
+    ctx.results["cfa"] = {"fit": {k: json_value(v) for k, v in res.fit.items()}}
+    return s

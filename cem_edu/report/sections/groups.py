@@ -1,0 +1,34 @@
+"""Groups: measurement invariance of the measurement model across the levels of ``group``."""
+from __future__ import annotations
+
+from ...errors import DataError
+from ..context import Context, Section
+from ..fitting import measurement_syntax
+
+
+def section(ctx: Context) -> Section:
+    out = ctx.out
+    s = Section("groups", out.t("report.s.groups"))
+    if not ctx.group:
+        s.blocks.append(out.paragraph(out.t("report.no_group"), "skipped"))
+        return s
+    if ctx.group not in ctx.data.columns:
+        raise DataError(out.t("report.no_group_column", group=ctx.group,
+                              columns=", ".join(map(str, ctx.data.columns[:20]))))
+    from ...sem import invariance
+
+    variables = [v for items in ctx.spec.values() for v in items]
+    data = ctx.data
+    if ctx.missing == "listwise":
+        # a group with no more complete answers than variables has a singular covariance matrix
+        complete = ctx.data.dropna(subset=variables).groupby(ctx.group, observed=True).size()
+        small = complete[complete <= len(variables)]
+        if len(small):
+            groups = ", ".join(f"{g} (n = {n})" for g, n in small.items())
+            s.blocks.append(out.paragraph(out.t("report.groups_dropped", groups=groups, p=len(variables)), "callout"))
+            data = ctx.data[~ctx.data[ctx.group].isin(small.index)]
+    res = invariance(measurement_syntax(ctx.spec), data, group=ctx.group, missing=ctx.missing)
+    s.blocks.append(out.table(res.table, out.t("report.invariance_caption", group=ctx.group),
+                              pcols=("pvalue", "delta_pvalue")))
+    ctx.results["invariance"] = res.to_dict()
+    return s

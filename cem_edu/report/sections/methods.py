@@ -1,0 +1,62 @@
+"""Methods: a paragraph that says what was run (estimator, missing-data rule, n, intervals), the
+software versions and the references."""
+from __future__ import annotations
+
+import platform
+
+from ..context import Context, Section
+from ..html import esc
+
+REFERENCES = [
+    "Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with unobservable variables and measurement error. Journal of Marketing Research, 18(1), 39–50.",
+    "Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing discriminant validity in variance-based structural equation modeling. Journal of the Academy of Marketing Science, 43(1), 115–135.",
+    "Hu, L., & Bentler, P. M. (1999). Cutoff criteria for fit indexes in covariance structure analysis. Structural Equation Modeling, 6(1), 1–55.",
+    "McDonald, R. P. (1999). Test theory: A unified treatment. Erlbaum.",
+    "Meyer, C., & Schwager, A. (2007). Understanding customer experience. Harvard Business Review, 85(2), 116–126.",
+    "Reichheld, F. F. (2003). The one number you need to grow. Harvard Business Review, 81(12), 46–54.",
+    "Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. Journal of Statistical Software, 48(2), 1–36.",
+    "Putnick, D. L., & Bornstein, M. H. (2016). Measurement invariance conventions and reporting. Developmental Review, 41, 71–90.",
+]
+
+
+def versions() -> dict[str, str]:
+    """Versions of cem-edu, Python and the numerical libraries that produced the numbers."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from ... import __version__
+
+    out = {"cem-edu": __version__, "python": platform.python_version()}
+    for pkg in ("numpy", "scipy", "pandas", "statsmodels", "matplotlib", "pingouin"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:  # pragma: no cover
+            pass
+    return out
+
+
+def _estimator(ctx: Context) -> str:
+    """The estimator that actually ran (``ML``, ``MLR``, ...), from the fitted model itself."""
+    res = ctx.sem if ctx.sem is not None else ctx.cfa
+    return getattr(res, "estimator", None) or "ML"
+
+
+def section(ctx: Context) -> Section:
+    out = ctx.out
+    s = Section("methods", out.t("report.s.methods"))
+    v = versions()
+    cleaning = ""
+    if ctx.clean is not None:
+        cleaning = out.t("report.methods_cleaning", dropped=len(ctx.raw) - len(ctx.data), n_raw=len(ctx.raw))
+    ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap else out.t("report.ci_wald")
+    n_used = int(ctx.sem.fit.get("ntotal", len(ctx.data))) if ctx.sem is not None else len(ctx.data)
+    text = out.t("report.methods_text", version=v["cem-edu"], python=v["python"], cleaning=cleaning,
+                 estimator=_estimator(ctx),
+                 missing=out.t("report.missing_fiml" if ctx.missing in ("fiml", "ml") else "report.missing_listwise"),
+                 n=n_used, ci=ci)
+    s.blocks.append(f'<div class="methods">{out.paragraph(text)}</div>')
+    s.blocks.append(out.heading("report.software"))
+    s.blocks.append('<p class="ltr" dir="ltr">' + esc(", ".join(f"{k} {val}" for k, val in v.items())) + "</p>")
+    s.blocks.append(out.heading("report.references"))
+    s.blocks.append('<ul class="ltr" dir="ltr">' + "".join(f"<li>{esc(r)}</li>" for r in REFERENCES) + "</ul>")
+    ctx.results["software"] = v
+    return s

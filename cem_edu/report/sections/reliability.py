@@ -1,0 +1,29 @@
+"""Reliability and validity: alpha (Feldt CI), omega, CR, AVE per construct; HTMT table and heatmap."""
+from __future__ import annotations
+
+import json
+
+from ..context import Context, Section
+
+
+def section(ctx: Context) -> Section:
+    from ...plots import htmt_heatmap
+    from ...psychometrics.reliability import htmt, reliability
+
+    out = ctx.out
+    s = Section("reliability", out.t("report.s.reliability"))
+    rel = reliability(ctx.data, ctx.spec, warn=False)
+    ctx.rel = rel
+    shown = rel[["n_items", "n", "alpha", "alpha_ci_lower", "alpha_ci_upper", "omega", "cr", "ave"]]
+    shown = shown.rename(index=ctx.construct_name, columns=out.col)
+    shown.index.name = out.t("construct")
+    s.blocks.append(out.table(shown, out.t("report.s.reliability"), note=out.t("report.thresholds")))
+    h = htmt(ctx.data, ctx.spec)
+    shown_h = h.rename(index=ctx.construct_name, columns=ctx.construct_name)
+    shown_h.index.name = out.t("construct")
+    s.blocks.append(out.table(shown_h, out.t("report.htmt_caption")))
+    ax = htmt_heatmap(h, language=ctx.lang)
+    s.blocks.append(out.figure(ax.figure, out.t("report.htmt_caption")))
+    ctx.results["reliability"] = json.loads(rel.to_json(orient="index", double_precision=15))
+    ctx.results["htmt"] = json.loads(h.to_json(orient="index", double_precision=15))
+    return s
