@@ -116,9 +116,10 @@ def test_expired_form_comes_back_with_every_answer(tmp_path, inst):
 
 
 # ---------------------------------------------------------------------------------------- numbers
-@pytest.mark.parametrize("typed, value", [("1,5", 1.5), ("1,500", 1500), ("۱۲٫۳", 12.3), ("250", 250),
-                                          ("1,500,000", None), ("1e308", None), ("1_000", None),
-                                          ("inf", None), ("nan", None), ("-1", None), ("12abc", None)])
+@pytest.mark.parametrize("typed, value", [("1,5", 1.5), ("1,500", None), ("۱۲٫۳", 12.3), ("250", 250),
+                                          ("۱٬۲۵۰", 1250), ("1,234.5", 1234.5), ("1,500,000", None),
+                                          ("1e308", None), ("1_000", None), ("inf", None), ("nan", None),
+                                          ("-1", None), ("12abc", None)])
 def test_spend_is_parsed_once_and_checked_against_its_range(inst, typed, value):
     """`1,5` was stored as 15, `1_000` as 1000 and `1e308` was accepted (issue #15)."""
     qs = questions(inst)
@@ -132,7 +133,8 @@ def test_spend_is_parsed_once_and_checked_against_its_range(inst, typed, value):
 def test_out_of_range_number_is_refused_with_a_message_and_answers_kept(tmp_path, inst):
     app, c = _client(tmp_path, inst, lang="en")
     with c:
-        for typed, message in (("1e308", "Enter a number (for example 250000)."),
+        for typed, message in (("1e308", "Enter a number (for example 250000). "),
+                               ("1_000", "Enter a number (for example 250000). "),
                                ("2000000", "Enter a number of at most 1000000.")):
             form = hidden(c.get("/?lang=en").text)
             body = {**form, **answers(inst, spend=typed)}
@@ -163,7 +165,10 @@ def test_number_parser_has_one_call_site():
 
     source = Path(form.__file__).read_text(encoding="utf-8")
     assert source.count("_parse_number(") == 2                          # the definition and the one call
-    assert _parse_number("۱٬۲۵۰") == 1250
+    assert "from ..intake.numbers import parse_number" in source         # the shared parser (issue #15)
+    assert _parse_number("۱٬۲۵۰") == (1250, None)
+    value, why = _parse_number("1,500")                                  # ambiguous: 1500 or 1.5? asked, not guessed
+    assert value is None and "1500" in why["en"] and "1.5" in why["en"] and why["fa"] != why["en"]
 
 
 # --------------------------------------------------------------------------------- the admin page

@@ -15,7 +15,6 @@ Errors are message keys plus fields, so each reader sees them in the language of
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -74,9 +73,11 @@ class Problem:
 
     key: str
     fields: dict = field(default_factory=dict)
+    detail: dict = field(default_factory=dict)     # {lang: why}, e.g. the number parser's explanation
 
     def message(self, lang: str) -> str:
-        return t(self.key, language=lang, **self.fields)
+        text = t(self.key, language=lang, **self.fields)
+        return f"{text} {self.detail[lang]}" if self.detail.get(lang) else text
 
 
 def _pick(texts, lang: str) -> str:
@@ -161,35 +162,22 @@ def _clean(raw: str) -> str:
     return to_ascii_digits(raw).strip()
 
 
-_PLAIN = re.compile(r"[+-]?\d+(?:\.\d+)?")
-_GROUPED = re.compile(r"[+-]?\d{1,3}(?:([,\u066c\u00a0 ])\d{3})(?:\1\d{3})*(?:\.\d+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d+,\d+")
+def _parse_number(text: str):
+    """A typed number by the one parser of form, intake and CLI (:func:`cem_edu.intake.numbers.parse_number`:
+    Persian/Arabic digits, ``٫``/``,`` decimal marks, thousands separators only in valid groups; no
+    ``1_000``, ``1e308``, ``inf``). Returns ``(value, None)`` or ``(None, {"fa": why, "en": why})``."""
+    from ..intake.numbers import parse_number
 
-
-def _strict_number(text: str) -> float:
-    """Interim parser of a typed number (until ``cem_edu.intake.numbers.parse_number`` lands):
-    Persian/Arabic digits; ``.`` or ``٫`` as decimal separator; ``,`` ``٬`` or a space as thousands
-    separator only in valid groups of three (``1,500`` = 1500), otherwise ``,`` is a decimal comma
-    (``1,5`` = 1.5); no exponents, underscores, ``inf`` or ``nan``. Raises ValueError."""
-    t_ = to_ascii_digits(str(text)).strip().replace("\u066b", ".")
-    if _PLAIN.fullmatch(t_):
-        return float(t_)
-    m = _GROUPED.fullmatch(t_)
-    if m:
-        return float(t_.replace(m.group(1), ""))
-    if _DECIMAL_COMMA.fullmatch(t_):
-        return float(t_.replace(",", "."))
-    raise ValueError(f"{text!r} is not a number")
-
-
-def _parse_number(text: str) -> float:
-    """THE call site of the number parser for the form (and the notebook widget).
-
-    LEAD: when branch ``intake`` has landed, replace the body by
-    ``from ..intake.numbers import parse_number; return parse_number(text)`` and delete
-    :func:`_strict_number` (one parser for form, intake and CLI, issue #15).
-    """
-    return _strict_number(text)
+    try:
+        return parse_number(text), None
+    except ValueError:
+        reasons = {}
+        for lang in ("fa", "en"):
+            try:
+                parse_number(text, language=lang)
+            except ValueError as exc:
+                reasons[lang] = str(exc)
+        return None, reasons
 
 
 def _validate_one(q: Question, raw: list[str]):
@@ -204,18 +192,19 @@ def _validate_one(q: Question, raw: list[str]):
             if text == str(opt.value):
                 return opt.value, None
         return None, Problem("collect.error_choice")
-    try:
-        value = float(text) if q.is_item else _parse_number(str(raw[0]))
-    except ValueError:
-        value = math.nan
     if q.is_item:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
         if not math.isfinite(value) or not value.is_integer():
             return None, Problem("collect.error_integer", {"min": q.min, "max": q.max})
         if not q.min <= value <= q.max:
             return None, Problem("collect.error_range", {"min": q.min, "max": q.max})
         return int(value), None
-    if not math.isfinite(value):
-        return None, Problem("collect.error_number")
+    value, reasons = _parse_number(str(raw[0]))
+    if value is None or not math.isfinite(value):
+        return None, Problem("collect.error_number", detail=reasons or {})
     if q.min is not None and value < q.min:
         return None, Problem("collect.error_min", {"min": q.min})
     if q.max is not None and value > q.max:

@@ -274,7 +274,7 @@ def notebook_line(store, instrument) -> str:
     ``data = ce.load_responses("/home/me/responses.sqlite", ce.load_instrument())``."""
     import json
 
-    from ..instrument import _resolve
+    from ..instrument.model import _resolve
 
     db = store.path if isinstance(store.path, str) else str(Path(store.path).resolve())
     path = getattr(instrument, "path", instrument)
