@@ -426,3 +426,13 @@ def test_a_body_that_does_not_arrive_gets_408(guarded_server):
     closed, got = _closed_within(s, 5)
     s.close()
     assert got.startswith(b"HTTP/1.1 408"), got[:200]
+
+
+def test_printable_form_marks_the_optional_field_once(inst, tmp_path):
+    """The "— optional" left the spend label (the web form added "(optional)" to it: twice); the
+    printable form marks it from ``required: false`` instead."""
+    from cem_edu.instrument.export import render_html
+
+    page = render_html(inst)
+    assert page.count("(optional)") == 1 and page.count("(اختیاری)") == 1
+    assert "— optional" not in page and "— اختیاری" not in page

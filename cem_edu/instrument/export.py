@@ -339,7 +339,7 @@ ul.choices { list-style: none; padding: 0; margin: .25rem 0 1rem; } ul.choices l
 </html>
 """
 
-_FIELD_MACRO = """{% macro field_block(f, lang) %}<p><strong>{{ f.label[lang] }}</strong></p>
+_FIELD_MACRO = """{% macro field_block(f, lang) %}<p><strong>{{ f.label[lang] }}</strong>{% if not f.required %} <span class="meta">{{ text[lang].optional }}</span>{% endif %}</p>
 {% if f.numeric %}<p><span class="line">&nbsp;</span></p>
 {% else %}<ul class="choices">{% for code, lab in f.choices.items() %}<li><span class="box">&#9744;</span> {{ lab[lang] }}</li>{% endfor %}</ul>{% endif %}
 {% endmacro %}"""
@@ -363,7 +363,7 @@ def render_html(inst, language: str | None = None) -> str:
                 blocks.append({"scale": item.scale, "items": []})
             blocks[-1]["items"].append(item)
         secs.append({**sec, "blocks": blocks})
-    keys = ("about_you", "closing", "code", "statement", "thanks")
+    keys = ("about_you", "closing", "code", "statement", "thanks", "optional")
     text = {lg: {k: t(f"instrument.form.{k}", language=lg) for k in keys} for lg in ("fa", "en")}
     return template.render(
         inst=inst, langs=langs, dirs=_DIR, font=_font_data_uri(), secs=secs, text=text,
