@@ -602,7 +602,7 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error,
                                                        500: server_error})
-    app.add_middleware(RateLimit, bucket=TokenBucket(*rate), render=message_page)
+    app.add_middleware(RateLimit, bucket=address_bucket, render=message_page)
     app.add_middleware(SecurityHeaders)
     app.state.token = token
     app.state.store = store
