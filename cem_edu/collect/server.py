@@ -474,8 +474,11 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
         if cross_site(request):
             return page("message.html", lg, status=403, title_key="collect.expired_title",
                         body_key="collect.expired_body")
+        client = (request.client.host if request.client else "unknown")
         duration = check_form_token(sid, ts, sig)
         if duration is None:     # too old or not signed here: the answers come back on a fresh form
+            if not address_bucket.allow(client):
+                return message_page(429, lg)
             return render_form(lg, new_form_token(), kept, None, status=403, notice="collect.notice_expired")
         tok = {"sid": sid, "ts": ts, "sig": sig}
         thanks_url = f"/thanks?lang={lg}"
@@ -488,7 +491,6 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
             values, _ = validate(qs, data)
             changed = _changed(stored, values)
             return RedirectResponse(thanks_url + ("&changed=1" if changed else ""), status_code=303)
-        client = (request.client.host if request.client else "unknown")
         if not form_bucket.allow(sid) or not address_bucket.allow(client):
             response = render_form(lg, tok, kept, None, status=429, notice="collect.notice_busy")
             response.headers["Retry-After"] = "5"
