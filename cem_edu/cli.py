@@ -180,12 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "For phones on the same Wi-Fi: cem-edu collect --host 0.0.0.0")
     c.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire to serve (default: the bundled one)")
     c.add_argument("--db", default="responses.sqlite", metavar="FILE|URL",
-                   help="SQLite file for the answers (default: responses.sqlite) or postgresql+psycopg://user@host/db")
-    c.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on: 127.0.0.1 = this computer only (default), 0.0.0.0 = phones on the network")
+                   help="SQLite file (responses.sqlite) or postgresql://... URL")
+    c.add_argument("--host", default="127.0.0.1", help="127.0.0.1 = this computer only; 0.0.0.0 = phones too")
     c.add_argument("--port", default=8000, type=_whole(0), help="port to listen on (default: 8000)")
-    c.add_argument("--token", default=None, help="instructor token for /admin and the exports (default: random; at least 16 characters)")
-    c.add_argument("--lang", default="fa", choices=["en", "fa"], help="default language of the form: fa (default) or en")
+    c.add_argument("--token", default=None, help="instructor token, 16+ characters (default: random)")
+    c.add_argument("--lang", default="fa", choices=["en", "fa"], help="language of the form: fa (default) or en")
     c.set_defaults(func=cmd_collect)
 
     e = sub.add_parser("export-form", help="export the questionnaire (XLSForm, printable HTML, codebook, JSON)")

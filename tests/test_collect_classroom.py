@@ -284,9 +284,17 @@ def test_every_option_of_every_command_has_a_one_line_help():
         a for a in p._actions if not a.option_strings and not isinstance(a, argparse._SubParsersAction))]
         if not a.help or "\n" in a.help]
     assert missing == []
-    text = parsers["cem-edu collect"].format_help()
+    import os
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, {"COLUMNS": "80"}):
+        text = parsers["cem-edu collect"].format_help()
+    options = text[text.index("options:"):].splitlines()[1:]
     for option in ("--instrument", "--db", "--host", "--port", "--token", "--lang"):
-        assert option in text
+        line = [ln for ln in options if ln.strip().startswith(option)]
+        assert len(line) == 1 and len(line[0].split(None, 2)) == 3, (option, line)   # option and help on one line
+        following = options[options.index(line[0]) + 1] if options.index(line[0]) + 1 < len(options) else "  --"
+        assert following.strip().startswith("-"), (option, following)               # not wrapped onto a second
     assert "0.0.0.0" in text and "postgresql" in text
 
 
@@ -436,3 +444,12 @@ def test_printable_form_marks_the_optional_field_once(inst, tmp_path):
     page = render_html(inst)
     assert page.count("(optional)") == 1 and page.count("(اختیاری)") == 1
     assert "— optional" not in page and "— اختیاری" not in page
+
+
+def test_postgresql_urls_use_the_installed_driver():
+    from cem_edu.collect.store import with_driver
+
+    assert with_driver("postgresql://me@db/survey") == "postgresql+psycopg://me@db/survey"
+    assert with_driver("postgres://me@db/survey") == "postgresql+psycopg://me@db/survey"
+    assert with_driver("postgresql+psycopg://me@db/survey") == "postgresql+psycopg://me@db/survey"
+    assert with_driver("sqlite:///x.sqlite") == "sqlite:///x.sqlite"

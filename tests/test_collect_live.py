@@ -97,7 +97,7 @@ class PgCluster:
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=cem dbname=postgres", autocommit=True) as con:
             con.execute(f'DROP DATABASE IF EXISTS "{name}"')
             con.execute(f'CREATE DATABASE "{name}"')
-        return f"postgresql+psycopg://cem@127.0.0.1:{self.port}/{name}"
+        return f"postgresql://cem@127.0.0.1:{self.port}/{name}"   # the driver (psycopg 3) is filled in
 
 
 @pytest.fixture(scope="module")
@@ -177,7 +177,9 @@ def stored_submissions(db) -> tuple[set[str], int]:
         return stored, n_answers
     import sqlalchemy as sa
 
-    engine = sa.create_engine(db)
+    from cem_edu.collect.store import with_driver
+
+    engine = sa.create_engine(with_driver(db))
     try:
         with engine.connect() as con:
             stored = {row[0] for row in con.execute(sa.text("SELECT submission_id FROM submissions"))}

@@ -22,7 +22,7 @@ A workshop in four steps
 
 For one person in a notebook (a demo without a server), :func:`form_widget` shows the same form
 as ipywidgets and stores into the same database. A whole faculty can use PostgreSQL:
-``--db postgresql+psycopg://user:password@host/survey`` (``pip install "cem-edu[postgres]"``;
+``--db postgresql://user:password@host/survey`` (``pip install "cem-edu[postgres]"``;
 tested against a real PostgreSQL server like SQLite).
 
 Modules: :mod:`.store` (SQLite/SQLAlchemy storage and :func:`load_responses`, no web framework),

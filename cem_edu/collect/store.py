@@ -342,6 +342,7 @@ class SQLAlchemyStore:
             raise DataError(f"the database URL '{_redact(url)}' needs SQLAlchemy: "
                             'pip install "cem-edu[postgres]" (or use a file name for SQLite)') from None
         self._sa = sa
+        url = with_driver(url)
         self.url = url
         self.path = _redact(url)
         try:
@@ -440,6 +441,15 @@ class SQLAlchemyStore:
 
     def integrity_check(self) -> str:
         return "ok"
+
+
+def with_driver(url: str) -> str:
+    """``postgresql://...`` (and Heroku-style ``postgres://``) use psycopg 3, the driver that
+    ``cem-edu[postgres]`` installs; SQLAlchemy would otherwise look for psycopg2."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def _redact(url: str) -> str:
