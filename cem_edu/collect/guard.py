@@ -164,7 +164,8 @@ class _GuardedH11Protocol(H11Protocol):
 class RepeatFilter(logging.Filter):
     """Let the same log message through at most ``burst`` times per ``window`` seconds.
 
-    Records are "the same" when logger, level and message template (and exception type) agree.
+    Records are "the same" when logger, level, message template, its first two arguments (in
+    ``internal error while %s: %s: %s``: what failed and the exception type) and the exception type agree.
     Only the first of them keeps its traceback. When a window ends with suppressed records, the
     next one says how many were left out.
     """
@@ -177,7 +178,8 @@ class RepeatFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        key = (record.name, record.levelno, str(record.msg), type(exc).__name__ if exc else None,
+        head = tuple(str(a) for a in record.args[:2]) if isinstance(record.args, tuple) else ()
+        key = (record.name, record.levelno, str(record.msg), head, type(exc).__name__ if exc else None,
                getattr(exc, "errno", None))
         now = time.monotonic()
         with self._lock:
