@@ -381,6 +381,8 @@ def test_slow_clients_are_shed_and_a_real_respondent_is_answered(tmp_path, free_
                     b"Content-Type: application/x-www-form-urlencoded\r\nContent-Le")
             started = time.monotonic()
             for _ in range(n_slow):
+                if time.monotonic() - started > 60:                  # bounded, whatever the machine
+                    break
                 s = socket.socket()
                 s.settimeout(5)
                 try:
