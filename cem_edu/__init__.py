@@ -26,7 +26,7 @@ _LAZY = {
     # data
     "load_dataset": "datasets", "list_datasets": "datasets", "simulate": "datasets",
     "read_data": "intake", "clean": "intake", "CleanData": "intake", "normalize_text": "intake",
-    "pseudonymize": "intake",
+    "parse_number": "intake", "pseudonymize": "intake",
     "load_responses": "collect.store",
     # psychometrics
     "describe_items": "psychometrics.describe",

@@ -35,6 +35,21 @@ def _read_data(path: str):
     return read_data(path)
 
 
+def _whole(minimum: int | None):
+    """argparse ``type=`` for counts, seeds and ports: Persian digits welcome, one parser (``parse_integer``)."""
+
+    def read(text: str) -> int:
+        from .intake.numbers import parse_integer
+
+        try:
+            return parse_integer(text, minimum=minimum)
+        except DataError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    read.__name__ = "whole number"
+    return read
+
+
 def _write_json(obj, path: str | None) -> None:
     if path:
         Path(path).write_text(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=True), encoding="utf-8")
@@ -128,12 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fit", help="fit a CFA/SEM model written in lavaan syntax")
     f.add_argument("model", help="model file in lavaan syntax (.lav)")
     f.add_argument("data", help="data file (CSV, XLSX or SAV)")
-    f.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"])
-    f.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
+    f.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"],
+                   help="ML (default) or MLR (robust standard errors and scaled chi-square)")
+    f.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"],
+                   help="missing answers: drop incomplete rows (listwise, default) or use all data (fiml = ml)")
     f.add_argument("--group", default=None, help="column that defines groups (multigroup model)")
-    f.add_argument("--bootstrap", default=0, type=int, metavar="N", help="bootstrap draws (0 = none)")
-    f.add_argument("--seed", default=None, type=int)
-    f.add_argument("--json", default=None, metavar="OUT.json")
+    f.add_argument("--bootstrap", default=0, type=_whole(0), metavar="N", help="bootstrap draws (0 = none)")
+    f.add_argument("--seed", default=None, type=_whole(0), help="random seed for the bootstrap (reproducible draws)")
+    f.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     f.add_argument("--quiet", action="store_true", help="no progress bar")
     f.set_defaults(func=cmd_fit)
 
@@ -141,62 +158,71 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("model", help="model file in lavaan syntax (=~ reflective, <~ formative, ~ paths)")
     pl.add_argument("data", help="data file (CSV, XLSX or SAV)")
     pl.add_argument("--consistent", action="store_true", help="consistent PLS (PLSc) for reflective constructs")
-    pl.add_argument("--weighting", default="path", type=str.lower, choices=["path", "centroid", "factor"])
+    pl.add_argument("--weighting", default="path", type=str.lower, choices=["path", "centroid", "factor"],
+                    help="inner weighting scheme (default: path, as SmartPLS)")
     pl.add_argument("--bootstrap", default=0, type=int, metavar="N", help="bootstrap draws (0 = none)")
-    pl.add_argument("--seed", default=None, type=int)
-    pl.add_argument("--ci", default="percentile", type=str.lower, choices=["percentile", "bca"])
-    pl.add_argument("--missing", default="mean", type=str.lower, choices=["mean", "listwise"])
-    pl.add_argument("--json", default=None, metavar="OUT.json")
+    pl.add_argument("--seed", default=None, type=int, help="random seed of the bootstrap (reproducible draws)")
+    pl.add_argument("--ci", default="percentile", type=str.lower, choices=["percentile", "bca"],
+                    help="bootstrap interval: percentile (default) or bias-corrected and accelerated")
+    pl.add_argument("--missing", default="mean", type=str.lower, choices=["mean", "listwise"],
+                    help="missing answers: replace by the item mean (default, as SmartPLS) or drop the row")
+    pl.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     pl.add_argument("--quiet", action="store_true", help="no progress bar")
     pl.set_defaults(func=cmd_pls)
 
     r = sub.add_parser("reliability", help="alpha, omega, CR, AVE and HTMT per construct")
-    r.add_argument("data")
-    r.add_argument("--instrument", default=None, metavar="Q.yaml")
-    r.add_argument("--model", default=None, metavar="M.lav")
-    r.add_argument("--json", default=None, metavar="OUT.json")
+    r.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    r.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire that defines the constructs")
+    r.add_argument("--model", default=None, metavar="M.lav", help="or a measurement model in lavaan syntax")
+    r.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     r.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                    help="answers off the scale: stop with a message (default) or set them to missing")
     r.set_defaults(func=cmd_reliability)
 
     i = sub.add_parser("invariance", help="configural, metric, scalar and strict invariance across groups")
-    i.add_argument("model")
-    i.add_argument("data")
-    i.add_argument("--group", required=True)
-    i.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"])
-    i.add_argument("--json", default=None, metavar="OUT.json")
+    i.add_argument("model", help="model file in lavaan syntax (.lav)")
+    i.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    i.add_argument("--group", required=True, help="column that defines the groups to compare")
+    i.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"],
+                   help="ML (default) or MLR (robust standard errors and scaled chi-square)")
+    i.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     i.set_defaults(func=cmd_invariance)
 
     rp = sub.add_parser("report", help="self-contained HTML report of a data file")
-    rp.add_argument("data")
-    rp.add_argument("--instrument", default=None, metavar="Q.yaml")
-    rp.add_argument("--model", default=None, metavar="M.lav")
-    rp.add_argument("--lang", default="en", choices=["en", "fa"])
-    rp.add_argument("--group", default=None)
-    rp.add_argument("--bootstrap", default=1000, type=int)
-    rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
+    rp.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    rp.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire (default: the bundled one)")
+    rp.add_argument("--model", default=None, metavar="M.lav", help="structural model in lavaan syntax (default: built from the questionnaire)")
+    rp.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the report: en (default) or fa")
+    rp.add_argument("--group", default=None, help="column that defines groups to compare (invariance)")
+    rp.add_argument("--bootstrap", default=1000, type=_whole(0), help="bootstrap draws for indirect effects (0 = none)")
+    rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"],
+                    help="missing answers: drop incomplete rows (listwise, default) or use all data (fiml = ml)")
     rp.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                     help="answers off the scale: stop with a message (default) or set them to missing")
     rp.add_argument("--method", default="cbsem", type=str.lower, choices=["cbsem", "pls", "both"],
                     help="structural model: covariance-based SEM, PLS-SEM, or both side by side")
-    rp.add_argument("--out", default="report.html")
-    rp.add_argument("--json", default=None, metavar="results.json")
-    rp.add_argument("--quiet", action="store_true")
+    rp.add_argument("--out", default="report.html", help="HTML file to write (default: report.html)")
+    rp.add_argument("--json", default=None, metavar="results.json", help="also write the results to this JSON file")
+    rp.add_argument("--quiet", action="store_true", help="no progress bar")
     rp.set_defaults(func=cmd_report)
 
-    c = sub.add_parser("collect", help="serve the questionnaire as a web form for a class")
-    c.add_argument("--instrument", default=None, metavar="Q.yaml")
-    c.add_argument("--db", default="responses.sqlite")
-    c.add_argument("--host", default="127.0.0.1")
-    c.add_argument("--port", default=8000, type=int)
-    c.add_argument("--token", default=None)
-    c.add_argument("--lang", default="fa", choices=["en", "fa"])
+    c = sub.add_parser("collect", help="serve the questionnaire as a web form for a class",
+                       description="Serve the questionnaire as a web form for a class (phones scan a QR code). "
+                                   "For phones on the same Wi-Fi: cem-edu collect --host 0.0.0.0")
+    c.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire to serve (default: the bundled one)")
+    c.add_argument("--db", default="responses.sqlite", metavar="FILE|URL",
+                   help="SQLite file (responses.sqlite) or postgresql://... URL")
+    c.add_argument("--host", default="127.0.0.1", help="127.0.0.1 = this computer only; 0.0.0.0 = phones too")
+    c.add_argument("--port", default=8000, type=_whole(0), help="port to listen on (default: 8000)")
+    c.add_argument("--token", default=None, help="instructor token, 16+ characters (default: random)")
+    c.add_argument("--lang", default="fa", choices=["en", "fa"], help="language of the form: fa (default) or en")
     c.set_defaults(func=cmd_collect)
 
     e = sub.add_parser("export-form", help="export the questionnaire (XLSForm, printable HTML, codebook, JSON)")
-    e.add_argument("--instrument", default=None, metavar="Q.yaml")
-    e.add_argument("--format", required=True, choices=["xlsform", "html", "codebook", "json"])
-    e.add_argument("--out", default=None)
+    e.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire to export (default: the bundled one)")
+    e.add_argument("--format", required=True, choices=["xlsform", "html", "codebook", "json"],
+                   help="xlsform (ODK/KoBo), html (printable), codebook or json")
+    e.add_argument("--out", default=None, help="file to write (default: a name from the questionnaire and format)")
     e.set_defaults(func=cmd_export_form)
     return p
 

@@ -31,3 +31,19 @@ def test_missing_model_file_is_one_line_and_exit_2(tmp_path):
 def test_reliability_needs_exactly_one_spec(tmp_path, capsys):
     assert main(["reliability", str(tmp_path / "d.csv")]) == 2
     assert "give exactly one of --instrument Q.yaml or --model M.lav" in capsys.readouterr().err
+
+
+def test_numeric_options_use_the_one_number_parser():
+    """Issue #15 §3: --bootstrap/--seed/--port are read by parse_integer (Persian digits, groups of three)."""
+    from cem_edu.cli import build_parser
+
+    args = build_parser().parse_args(["fit", "m.lav", "d.csv", "--bootstrap", "۱٬۰۰۰", "--seed", "٤٢"])
+    assert (args.bootstrap, args.seed) == (1000, 42)
+    assert build_parser().parse_args(["collect", "--port", "8,080"]).port == 8080
+    for value, message in [("1_000", "'1_000' contains '_'; write the number without underscores: 1000"),
+                           ("1e3", "'1e3' is in scientific notation"),
+                           ("2.5", "'2.5' is not a whole number"),
+                           ("-3", "'-3' is below the smallest allowed value, 0")]:
+        p = run("fit", "m.lav", "d.csv", "--bootstrap", value)
+        assert p.returncode == 2 and "Traceback" not in p.stderr
+        assert f"cem-edu fit: error: argument --bootstrap: {message}" in p.stderr

@@ -156,3 +156,24 @@ def test_duplicate_names_in_a_dataframe():
         read_data(pd.DataFrame([[1, 2]], columns=["a", "a"]))
     assert str(e.value) == ("the DataFrame has the column name 'a' twice (columns 1 and 2); rename them so every "
                             "column name is unique.")
+
+
+def test_numbers_are_read_by_parse_number(tmp_path):
+    """Issue #15 §3: one parser everywhere — 1_000 and 1e308 are not numbers, "1,5" is 1.5 not 15."""
+    (tmp_path / "n.csv").write_text('id,spend,under,sci,groups,fa\n'
+                                    '1,"1,5",1_000,1e308,"1,234,567",۱٬۲۵۰٫۵\n'
+                                    '2,2,5,2,"12,000",۳\n', encoding="utf-8")
+    df = read_data(tmp_path / "n.csv")
+    assert df["spend"].tolist() == [1.5, 2.0]
+    assert df["under"].tolist() == ["1_000", "5"]          # kept as text; check_values names the cell
+    assert df["sci"].tolist() == ["1e308", "2"]
+    assert df["groups"].tolist() == [1234567, 12000]
+    assert df["fa"].tolist() == [1250.5, 3.0]
+
+
+def test_decimal_comma_file_reads_groups_of_three_as_decimals(tmp_path):
+    (tmp_path / "eu.csv").write_text("id;spend;total\n1;1,500;1.234,5\n2;2,25;7\n", encoding="utf-8")
+    df = read_data(tmp_path / "eu.csv")
+    assert df.attrs["intake"]["decimal"] == ","
+    assert df["spend"].tolist() == [1.5, 2.25]
+    assert df["total"].tolist() == [1234.5, 7.0]

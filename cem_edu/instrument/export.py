@@ -29,6 +29,12 @@ _EXT = {"xlsform": ".xlsx", "html": ".html", "codebook": ".csv", "json": ".json"
 _DIR = {"fa": "rtl", "en": "ltr"}
 
 
+def _plain_number(x) -> str:
+    """A bound as written by a person and read by XPath 1.0 (no exponent): 1000000, 0.5, not 1e+06."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() else format(x, "f").rstrip("0")
+
+
 def _default_name(inst, fmt: str) -> str:
     return f"{inst.name}_codebook.csv" if fmt == "codebook" else f"{inst.name}{_EXT[fmt]}"
 
@@ -152,8 +158,8 @@ def codebook_frame(inst):
     rows = []
     for f in inst.respondent_fields:
         if f.numeric:
-            lo = "" if f.min is None else f"{f.min:g}"
-            hi = "" if f.max is None else f"{f.max:g}"
+            lo = "" if f.min is None else _plain_number(f.min)
+            hi = "" if f.max is None else _plain_number(f.max)
             scale = f"numeric {lo}-{hi}".rstrip("-") if (lo or hi) else "numeric"
         else:
             scale = "; ".join(f"{code}={lab['en']}" for code, lab in f.choices.items())
@@ -205,15 +211,15 @@ def _xlsform_rows(inst):
                 row["type"] = "decimal"
                 cons = []
                 if f.min is not None:
-                    cons.append(f". >= {f.min:g}")
+                    cons.append(f". >= {_plain_number(f.min)}")
                 if f.max is not None:
-                    cons.append(f". <= {f.max:g}")
+                    cons.append(f". <= {_plain_number(f.max)}")
                 if cons:
                     row["constraint"] = " and ".join(cons)
                     for k, lg in XLSFORM_LANGUAGES.items():
                         row[f"constraint_message::{lg}"] = t("instrument.form.range", language=k,
-                                                              min="" if f.min is None else f"{f.min:g}",
-                                                              max="" if f.max is None else f"{f.max:g}")
+                                                              min="" if f.min is None else _plain_number(f.min),
+                                                              max="" if f.max is None else _plain_number(f.max))
             else:
                 row["type"] = f"select_one {f.id}"
                 add_list(f.id, _field_options(f))
@@ -333,7 +339,7 @@ ul.choices { list-style: none; padding: 0; margin: .25rem 0 1rem; } ul.choices l
 </html>
 """
 
-_FIELD_MACRO = """{% macro field_block(f, lang) %}<p><strong>{{ f.label[lang] }}</strong></p>
+_FIELD_MACRO = """{% macro field_block(f, lang) %}<p><strong>{{ f.label[lang] }}</strong>{% if not f.required %} <span class="meta">{{ text[lang].optional }}</span>{% endif %}</p>
 {% if f.numeric %}<p><span class="line">&nbsp;</span></p>
 {% else %}<ul class="choices">{% for code, lab in f.choices.items() %}<li><span class="box">&#9744;</span> {{ lab[lang] }}</li>{% endfor %}</ul>{% endif %}
 {% endmacro %}"""
@@ -357,7 +363,7 @@ def render_html(inst, language: str | None = None) -> str:
                 blocks.append({"scale": item.scale, "items": []})
             blocks[-1]["items"].append(item)
         secs.append({**sec, "blocks": blocks})
-    keys = ("about_you", "closing", "code", "statement", "thanks")
+    keys = ("about_you", "closing", "code", "statement", "thanks", "optional")
     text = {lg: {k: t(f"instrument.form.{k}", language=lg) for k in keys} for lg in ("fa", "en")}
     return template.render(
         inst=inst, langs=langs, dirs=_DIR, font=_font_data_uri(), secs=secs, text=text,

@@ -34,6 +34,7 @@ import pandas as pd
 from ..errors import DataError
 from ._messages import msg
 from .normalise import _MISSING_TOKENS, normalize_text
+from .numbers import parse_number
 
 __all__ = ["read_data", "spreadsheet_row", "FIRST_DATA_ROW"]
 
@@ -43,7 +44,6 @@ CSV_EXTENSIONS = {".csv", ".tsv", ".txt", ".tab"}
 EXCEL_EXTENSIONS = {".xlsx", ".xlsm"}
 SPSS_EXTENSIONS = {".sav", ".zsav"}
 _SEPARATORS = [",", ";", "\t", "|"]
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+$")
 
 
 def spreadsheet_row(position: int) -> int:
@@ -302,12 +302,13 @@ def _finish(df: pd.DataFrame, info: dict, *, decimal_comma: bool) -> pd.DataFram
             changed = np.flatnonzero(has & u_changed[np.where(has, codes, 0)])
             if changed.size:
                 normalised[str(col)] = [spreadsheet_row(i) for i in changed]
-        u_text = np.where(u_empty, None, norm)
-        u_num = _parse_numbers(u_text, u_empty, comma=False)
-        if u_num is None and decimal_comma:
-            u_num = _parse_numbers(u_text, u_empty, comma=True)
+        u_num = None
+        modes = [","] if decimal_comma and any(isinstance(v, str) and "," in v for v in uniques) else []
+        for mode in modes + [".", "auto"]:
+            u_num = _parse_numbers(uniques, u_empty, decimal=mode)
             if u_num is not None:
-                decimal = ","
+                decimal = "," if mode == "," else decimal
+                break
         if u_num is not None and (~u_empty).any():
             num = np.where(has, np.append(u_num, np.nan)[np.where(has, codes, len(u_num))], np.nan)
             if not np.isnan(num).any() and np.all(np.mod(num, 1) == 0) and np.all(np.abs(num) < 2**53):
@@ -329,21 +330,21 @@ def _finish(df: pd.DataFrame, info: dict, *, decimal_comma: bool) -> pd.DataFram
     return res
 
 
-_INTEGER = re.compile(r"^[+-]?\d+$")
+def _parse_numbers(values: np.ndarray, empty: np.ndarray, *, decimal: str):
+    """Numbers of a column whose non-empty cells are all numbers under ``decimal``, else None.
 
-
-def _parse_numbers(text: np.ndarray, empty: np.ndarray, *, comma: bool):
-    """Numbers of a column whose non-empty cells are all numbers, else None (vectorised)."""
-    s = pd.Series(text, dtype=object)
-    filled = s[~empty]
-    if filled.map(lambda v: isinstance(v, bool)).any():
-        return None
-    if comma:
-        ok = filled.map(lambda v: isinstance(v, str) and bool(_DECIMAL_COMMA.match(v) or _INTEGER.match(v)))
-        if not ok.all():
+    Each distinct cell is read by :func:`cem_edu.intake.numbers.parse_number`, the parser of the
+    web form and the command line (thousands separators only in groups of three; no 1_000, 1e3,
+    inf or nan).
+    """
+    out = np.full(len(values), np.nan)
+    for i, (v, e) in enumerate(zip(values, empty)):
+        if e:
+            continue
+        if isinstance(v, bool):
             return None
-        s = s.map(lambda v: v.replace(",", ".") if isinstance(v, str) else v)
-    num = pd.to_numeric(s.where(~empty, None), errors="coerce").to_numpy(dtype=float)
-    if (np.isnan(num) & ~empty).any() or np.isinf(num).any():
-        return None
-    return num
+        try:
+            out[i] = parse_number(v, decimal=decimal)
+        except ValueError:
+            return None
+    return out
