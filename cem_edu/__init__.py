@@ -36,6 +36,8 @@ _LAZY = {
     "fornell_larcker": "psychometrics.reliability", "cross_loadings": "psychometrics.reliability",
     "efa": "psychometrics.factor", "kmo": "psychometrics.factor", "bartlett": "psychometrics.factor",
     "parallel_analysis": "psychometrics.factor",
+    "cvr": "psychometrics.content_validity", "cvi": "psychometrics.content_validity",
+    "impact_score": "psychometrics.content_validity",
     # structural equation models
     "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
     # customer-experience analytics

@@ -106,6 +106,42 @@ def cmd_export_form(args) -> None:
     print(f"{args.format} written to {path}")
 
 
+# ---- thesis toolkit (issue #21): content validity, normality, common-method bias ----
+def cmd_content_validity(args) -> None:
+    from .psychometrics.content_validity import cvi, cvr, impact_score
+
+    method = {"cvr": cvr, "cvi": cvi, "impact": impact_score}[args.method]
+    res = method(args.panel, language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+
+
+def _thesis_data_spec(args):
+    """Data and construct spec of normality / common-method: --instrument cleans as ce.clean does."""
+    if bool(args.instrument) == bool(args.model):
+        raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
+    data = _read_data(args.data)
+    if args.instrument:
+        from .intake import clean
+
+        spec = _instrument(args.instrument)
+        data = clean(data, spec)
+    else:
+        spec = _read_text(args.model, "model")
+    return data, spec
+
+
+def _add_thesis_commands(sub) -> None:
+    cv = sub.add_parser("content-validity", help="Lawshe's CVR, CVI with modified kappa or impact score of an expert panel")
+    cv.add_argument("panel", help="panel sheet: one row per expert, one column per item (CSV, XLSX or SAV)")
+    cv.add_argument("--method", required=True, choices=["cvr", "cvi", "impact"],
+                    help="cvr: codes 1-3 (3 = essential); cvi: relevance 1-4; impact: importance 1-5")
+    cv.add_argument("--lang", default="en", choices=["en", "fa"])
+    cv.add_argument("--json", default=None, metavar="OUT.json")
+    cv.set_defaults(func=cmd_content_validity)
+# ---- end of the thesis toolkit block ----
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cem-edu", description="Customer Experience Management research and teaching kit.")
     p.add_argument("--version", action="version", version=f"cem-edu {__version__}")
@@ -165,11 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", default="fa", choices=["en", "fa"])
     c.set_defaults(func=cmd_collect)
 
-    e = sub.add_parser("export-form", help="export the questionnaire (XLSForm, printable HTML, codebook, JSON)")
+    e = sub.add_parser("export-form", help="export the questionnaire (XLSForm, printable HTML, codebook, JSON, "
+                                           "expert-panel sheet)")
     e.add_argument("--instrument", default=None, metavar="Q.yaml")
-    e.add_argument("--format", required=True, choices=["xlsform", "html", "codebook", "json"])
+    e.add_argument("--format", required=True, choices=["xlsform", "html", "codebook", "json", "panel"])
     e.add_argument("--out", default=None)
     e.set_defaults(func=cmd_export_form)
+    _add_thesis_commands(sub)
     return p
 
 

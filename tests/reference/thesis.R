@@ -1,0 +1,100 @@
+# Reference values for the thesis toolkit (issue #21): content validity, normality, common-method bias,
+# construct tests and latent moderation, from base R, psych and lavaan.
+# Run from the repository root:  Rscript tests/reference/thesis.R
+# Data:
+#   hs       datasets/holzinger_swineford.csv (x1..x9; visual, textual, speed)
+#   bfi      tests/reference/thesis/bfi500.csv: the first 500 complete rows of psychTools::bfi's 25 items
+#            (SAPA project, Revelle; written by this script on first run; psychTools 2.2.9)
+#   cem      tests/reference/psychometrics/cem_clean.csv + cem_spec.json (the bundled survey after ce.clean())
+#   panels   tests/reference/thesis/panel_{cvr,cvi,impact}.csv: hand-made expert panels
+# Writes tests/reference/thesis/*.csv (R 4.x, psych 2.2.9, lavaan 0.6.14, semTools 0.5.6)
+suppressPackageStartupMessages({library(psych); library(lavaan); library(semTools)})
+out <- "tests/reference/thesis"
+dir.create(out, showWarnings = FALSE, recursive = TRUE)
+wr <- function(df, name) write.csv(df, file.path(out, name), row.names = FALSE)
+
+if (!file.exists(file.path(out, "bfi500.csv"))) {
+  b <- psychTools::bfi[, 1:25]
+  b <- b[complete.cases(b), ][1:500, ]
+  write.csv(b, file.path(out, "bfi500.csv"), row.names = FALSE)
+}
+bfi <- read.csv(file.path(out, "bfi500.csv"))
+bfi_spec <- list(A = paste0("A", 1:5), C = paste0("C", 1:5), E = paste0("E", 1:5), N = paste0("N", 1:5),
+                 O = paste0("O", 1:5))
+bfi_rev <- c("A1", "C4", "C5", "E1", "E2", "O2", "O5")
+bfi_keyed <- bfi
+bfi_keyed[bfi_rev] <- 7 - bfi_keyed[bfi_rev]
+hs <- read.csv("datasets/holzinger_swineford.csv")[, paste0("x", 1:9)]
+hs_spec <- list(visual = c("x1", "x2", "x3"), textual = c("x4", "x5", "x6"), speed = c("x7", "x8", "x9"))
+cem <- read.csv("tests/reference/psychometrics/cem_clean.csv")
+cem_spec <- lapply(jsonlite::fromJSON("tests/reference/psychometrics/cem_spec.json", simplifyVector = FALSE), unlist)
+
+# ---- 1. content validity (Lawshe CVR with exact binomial critical values; CVI and modified kappa) ----
+crit <- do.call(rbind, lapply(5:40, function(N) {
+  k <- 0:N
+  tail <- 1 - pbinom(k - 1, N, 0.5)          # P(X >= k)
+  nc <- min(k[tail < 0.05])
+  data.frame(N = N, n_critical = nc, cvr_critical = 2 * nc / N - 1)
+}))
+wr(crit, "cvr_critical.csv")
+cvr_panel <- read.csv(file.path(out, "panel_cvr.csv"))[, -1]
+wr(do.call(rbind, lapply(names(cvr_panel), function(i) {
+  v <- na.omit(cvr_panel[[i]]); N <- length(v); ne <- sum(v == 3)
+  nc <- crit$n_critical[crit$N == N]
+  data.frame(item = i, n = N, n_essential = ne, cvr = (ne - N / 2) / (N / 2), n_critical = nc,
+             cvr_critical = crit$cvr_critical[crit$N == N], keep = ne >= nc)
+})), "cvr_panel.csv")
+cvi_panel <- read.csv(file.path(out, "panel_cvi.csv"))[, -1]
+cvi_items <- do.call(rbind, lapply(names(cvi_panel), function(i) {
+  v <- na.omit(cvi_panel[[i]]); N <- length(v); A <- sum(v >= 3)
+  icvi <- A / N; pc <- choose(N, A) * 0.5^N
+  data.frame(item = i, n = N, n_relevant = A, i_cvi = icvi, pc = pc, kappa = (icvi - pc) / (1 - pc))
+}))
+wr(cvi_items, "cvi_panel.csv")
+wr(data.frame(s_cvi_ave = mean(cvi_items$i_cvi), s_cvi_ua = mean(cvi_items$i_cvi == 1)), "cvi_scale.csv")
+# Polit, Beck & Owen (2007), Table 2: every (N, A) with N = 3..9 experts and A >= N/2 agreeing
+wr(do.call(rbind, lapply(3:9, function(N) do.call(rbind, lapply(ceiling(N / 2):N, function(A) {
+  icvi <- A / N; pc <- choose(N, A) * 0.5^N
+  data.frame(N = N, A = A, i_cvi = icvi, pc = pc, kappa = (icvi - pc) / (1 - pc))
+})))), "polit_table.csv")
+imp_panel <- read.csv(file.path(out, "panel_impact.csv"))[, -1]
+wr(do.call(rbind, lapply(names(imp_panel), function(i) {
+  v <- na.omit(imp_panel[[i]]); f <- mean(v >= 4)
+  data.frame(item = i, frequency = f, importance = mean(v), impact = f * mean(v))
+})), "impact_panel.csv")
+
+# ---- 2. normality: psych::mardia, shapiro.test, Lilliefors KS ----
+# nortest::lillie.test's algorithm (nortest is not packaged in Debian): D with estimated mean and SD,
+# Dallal-Wilkinson p-value, Stephens' modified statistic where that p exceeds 0.1.
+lillie <- function(x) {
+  x <- sort(x[complete.cases(x)]); n <- length(x)
+  p <- pnorm((x - mean(x)) / sd(x))
+  K <- max(max(seq_len(n) / n - p), max(p - (seq_len(n) - 1) / n))
+  if (n <= 100) { Kd <- K; nd <- n } else { Kd <- K * ((n / 100)^0.49); nd <- 100 }
+  pv <- exp(-7.01256 * Kd^2 * (nd + 2.78019) + 2.99587 * Kd * sqrt(nd + 2.78019) - 0.122119 +
+            0.974598 / sqrt(nd) + 1.67997 / nd)
+  if (pv > 0.1) {
+    KK <- (sqrt(n) - 0.01 + 0.85 / sqrt(n)) * K
+    pv <- if (KK <= 0.302) 1 else if (KK <= 0.5) 2.76773 - 19.828315 * KK + 80.709644 * KK^2 - 138.55152 * KK^3 + 81.218052 * KK^4
+          else if (KK <= 0.9) -4.901232 + 40.662806 * KK - 97.490286 * KK^2 + 94.029866 * KK^3 - 32.355711 * KK^4
+          else if (KK <= 1.31) 6.198765 - 19.558097 * KK + 23.186922 * KK^2 - 12.234627 * KK^3 + 2.423045 * KK^4
+          else 0
+  }
+  c(D = K, p = pv)
+}
+sets <- list(hs = list(hs, hs_spec), bfi = list(bfi, bfi_spec), cem = list(cem, cem_spec))
+mard <- list(); uni <- list()
+for (d in names(sets)) {
+  x <- sets[[d]][[1]][, unique(unlist(sets[[d]][[2]]))]
+  m <- mardia(x, plot = FALSE)
+  mard[[d]] <- data.frame(data = d, n = m$n.obs, p = m$n.var, b1p = m$b1p, b2p = m$b2p, skew = m$skew,
+                          p_skew = m$p.skew, small_skew = m$small.skew, p_small = m$p.small,
+                          kurtosis = m$kurtosis, p_kurt = m$p.kurt)
+  uni[[d]] <- do.call(rbind, lapply(names(x), function(i) {
+    v <- na.omit(x[[i]]); sw <- shapiro.test(v); ll <- lillie(v)
+    data.frame(data = d, item = i, n = length(v), skew = psych::skew(v), kurtosis = psych::kurtosi(v), sw_w = unname(sw$statistic),
+               sw_p = sw$p.value, ks_d = unname(ll["D"]), ks_p = unname(ll["p"]))
+  }))
+}
+wr(do.call(rbind, mard), "mardia.csv")
+wr(do.call(rbind, uni), "normality_items.csv")
