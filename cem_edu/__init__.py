@@ -37,7 +37,7 @@ _LAZY = {
     "efa": "psychometrics.factor", "kmo": "psychometrics.factor", "bartlett": "psychometrics.factor",
     "parallel_analysis": "psychometrics.factor",
     "cvr": "psychometrics.content_validity", "cvi": "psychometrics.content_validity",
-    "impact_score": "psychometrics.content_validity",
+    "impact_score": "psychometrics.content_validity", "normality": "psychometrics.normality",
     # structural equation models
     "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
     # customer-experience analytics

@@ -131,6 +131,23 @@ def _thesis_data_spec(args):
     return data, spec
 
 
+def cmd_normality(args) -> None:
+    from .psychometrics.normality import normality
+
+    data, spec = _thesis_data_spec(args)
+    res = normality(data, spec, language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+
+
+def _add_data_spec_arguments(parser) -> None:
+    parser.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    parser.add_argument("--instrument", default=None, metavar="Q.yaml")
+    parser.add_argument("--model", default=None, metavar="M.lav")
+    parser.add_argument("--lang", default="en", choices=["en", "fa"])
+    parser.add_argument("--json", default=None, metavar="OUT.json")
+
+
 def _add_thesis_commands(sub) -> None:
     cv = sub.add_parser("content-validity", help="Lawshe's CVR, CVI with modified kappa or impact score of an expert panel")
     cv.add_argument("panel", help="panel sheet: one row per expert, one column per item (CSV, XLSX or SAV)")
@@ -139,6 +156,10 @@ def _add_thesis_commands(sub) -> None:
     cv.add_argument("--lang", default="en", choices=["en", "fa"])
     cv.add_argument("--json", default=None, metavar="OUT.json")
     cv.set_defaults(func=cmd_content_validity)
+
+    nm = sub.add_parser("normality", help="skewness, kurtosis, Shapiro-Wilk, Lilliefors KS and Mardia's test")
+    _add_data_spec_arguments(nm)
+    nm.set_defaults(func=cmd_normality)
 # ---- end of the thesis toolkit block ----
 
 
