@@ -38,6 +38,7 @@ _LAZY = {
     "parallel_analysis": "psychometrics.factor",
     "cvr": "psychometrics.content_validity", "cvi": "psychometrics.content_validity",
     "impact_score": "psychometrics.content_validity", "normality": "psychometrics.normality",
+    "common_method": "psychometrics.common_method",
     # structural equation models
     "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
     # customer-experience analytics

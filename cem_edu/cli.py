@@ -140,6 +140,16 @@ def cmd_normality(args) -> None:
     _write_json(res.to_dict(), args.json)
 
 
+def cmd_common_method(args) -> None:
+    from .psychometrics.common_method import common_method
+
+    data, spec = _thesis_data_spec(args)
+    res = common_method(data, spec, ulmc_model=not args.no_ulmc, method_loadings=args.method_loadings,
+                        language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+
+
 def _add_data_spec_arguments(parser) -> None:
     parser.add_argument("data", help="data file (CSV, XLSX or SAV)")
     parser.add_argument("--instrument", default=None, metavar="Q.yaml")
@@ -160,6 +170,13 @@ def _add_thesis_commands(sub) -> None:
     nm = sub.add_parser("normality", help="skewness, kurtosis, Shapiro-Wilk, Lilliefors KS and Mardia's test")
     _add_data_spec_arguments(nm)
     nm.set_defaults(func=cmd_normality)
+
+    cm = sub.add_parser("common-method", help="Harman's single factor, full-collinearity VIFs and a latent method factor")
+    _add_data_spec_arguments(cm)
+    cm.add_argument("--method-loadings", default="equal", choices=["equal", "free"],
+                    help="loadings of the unmeasured latent method factor (default: one equal loading)")
+    cm.add_argument("--no-ulmc", action="store_true", help="skip the latent method factor model")
+    cm.set_defaults(func=cmd_common_method)
 # ---- end of the thesis toolkit block ----
 
 

@@ -19,6 +19,7 @@ from ..i18n import get_language, t
 from ._tables import TableResultMixin, json_frame, json_number
 from .constructs import check_items, frame, resolve_spec, verbatim
 from .describe import kurtosis, skew
+from .factor import _p_text
 
 __all__ = ["normality", "mardia", "lilliefors", "NormalityResult"]
 
@@ -120,7 +121,7 @@ class NormalityResult(TableResultMixin):
     def advice_text(self) -> str:
         m = self.mardia
         key = "norm.advice_mlr" if self.advice == "MLR" else "norm.advice_ml"
-        return t(key, self.language, kurt=round(m["kurtosis"], 2), p=round(m["p_kurt"], 4),
+        return t(key, self.language, kurt=round(m["kurtosis"], 2), p=_p_text(m["p_kurt"], self.language),
                  b2p=round(m["b2p"], 2), expected=m["p"] * (m["p"] + 2))
 
     def _title(self) -> str:
@@ -132,8 +133,8 @@ class NormalityResult(TableResultMixin):
     def _notes(self) -> list[str]:
         m = self.mardia
         return [t("norm.mardia_line", self.language, b1p=round(m["b1p"], 3), skew=round(m["skew"], 2),
-                  p_skew=round(m["p_skew"], 4), b2p=round(m["b2p"], 3), kurt=round(m["kurtosis"], 2),
-                  p_kurt=round(m["p_kurt"], 4)),
+                  p_skew=_p_text(m["p_skew"], self.language), b2p=round(m["b2p"], 3),
+                  kurt=round(m["kurtosis"], 2), p_kurt=_p_text(m["p_kurt"], self.language)),
                 t("norm.large_n", self.language), self.advice_text()]
 
 
