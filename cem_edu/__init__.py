@@ -39,6 +39,8 @@ _LAZY = {
     "cvr": "psychometrics.content_validity", "cvi": "psychometrics.content_validity",
     "impact_score": "psychometrics.content_validity", "normality": "psychometrics.normality",
     "common_method": "psychometrics.common_method",
+    "one_sample_t": "psychometrics.construct_tests", "friedman": "psychometrics.construct_tests",
+    "correlation_table": "psychometrics.construct_tests",
     # structural equation models
     "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
     # customer-experience analytics

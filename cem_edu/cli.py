@@ -150,6 +150,30 @@ def cmd_common_method(args) -> None:
     _write_json(res.to_dict(), args.json)
 
 
+def cmd_construct_tests(args) -> None:
+    from .psychometrics.constructs import construct_scores, resolve_spec
+    from .psychometrics.construct_tests import correlation_table, friedman, one_sample_t
+
+    data, spec = _thesis_data_spec(args)
+    df = data.data if hasattr(data, "data") else data
+    scores = construct_scores(df, resolve_spec(spec, df))
+    ranked = scores
+    if args.friedman:
+        wanted = [c.strip() for c in args.friedman.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in scores.columns]
+        if unknown:
+            raise CemError(f"--friedman: unknown construct(s) {', '.join(unknown)}; the constructs are "
+                           f"{', '.join(scores.columns)}")
+        ranked = scores[wanted]
+    tt = one_sample_t(df, spec, midpoint=args.midpoint, scores=scores if args.midpoint is not None else None,
+                      language=args.lang)
+    fr = friedman(df, spec, scores=ranked, language=args.lang)
+    cr = correlation_table(df, spec, scores=scores, language=args.lang)
+    for res in (tt, fr, cr):
+        print(res, end="\n\n")
+    _write_json({"one_sample_t": tt.to_dict(), "friedman": fr.to_dict(), "correlations": cr.to_dict()}, args.json)
+
+
 def _add_data_spec_arguments(parser) -> None:
     parser.add_argument("data", help="data file (CSV, XLSX or SAV)")
     parser.add_argument("--instrument", default=None, metavar="Q.yaml")
@@ -177,6 +201,15 @@ def _add_thesis_commands(sub) -> None:
                     help="loadings of the unmeasured latent method factor (default: one equal loading)")
     cm.add_argument("--no-ulmc", action="store_true", help="skip the latent method factor model")
     cm.set_defaults(func=cmd_common_method)
+
+    ct = sub.add_parser("construct-tests", help="one-sample t against the midpoint, Friedman with Kendall's W, "
+                                                "APA correlation table of the construct scores")
+    _add_data_spec_arguments(ct)
+    ct.add_argument("--midpoint", default=None, type=float,
+                    help="scale midpoint (read from the instrument's scales when omitted)")
+    ct.add_argument("--friedman", default=None, metavar="C1,C2,...",
+                    help="constructs to rank with Friedman's test (default: all)")
+    ct.set_defaults(func=cmd_construct_tests)
 # ---- end of the thesis toolkit block ----
 
 

@@ -134,3 +134,43 @@ wr(do.call(rbind, harm), "harman.csv")
 wr(do.call(rbind, vifs), "full_collinearity_vif.csv")
 wr(do.call(rbind, ulfit), "ulmc_fit.csv")
 wr(do.call(rbind, ulload), "ulmc_loadings.csv")
+
+# ---- 4. construct tests: t.test against the midpoint, friedman.test, pairwise Wilcoxon, cor.test ----
+tt <- list(); fr <- list(); pw <- list(); cr <- list()
+mids <- c(bfi = 3.5, cem = 4)
+fried_sets <- list(bfi = names(bfi_spec), cem = c("functional", "mechanic", "humanic"))
+for (d in c("bfi", "cem")) {
+  x <- keyed[[d]][[1]]; sp <- keyed[[d]][[2]]
+  sc <- as.data.frame(lapply(sp, function(cols) rowMeans(x[, cols, drop = FALSE], na.rm = TRUE)))
+  sc[] <- lapply(sc, function(v) ifelse(is.nan(v), NA, v))
+  tt[[d]] <- do.call(rbind, lapply(names(sc), function(k) {
+    v <- na.omit(sc[[k]]); r <- t.test(v, mu = mids[[d]])
+    data.frame(data = d, construct = k, n = length(v), mean = mean(v), sd = sd(v), t = unname(r$statistic),
+               df = unname(r$parameter), p = r$p.value, ci_lower = r$conf.int[1], ci_upper = r$conf.int[2],
+               cohen_d = (mean(v) - mids[[d]]) / sd(v))
+  }))
+  f <- as.matrix(sc[complete.cases(sc[, fried_sets[[d]]]), fried_sets[[d]]])
+  r <- friedman.test(f)
+  fr[[d]] <- data.frame(data = d, chisq = unname(r$statistic), df = unname(r$parameter), p = r$p.value,
+                        n = nrow(f), kendall_w = unname(r$statistic) / (nrow(f) * (ncol(f) - 1)))
+  long <- data.frame(score = as.vector(f), g = rep(colnames(f), each = nrow(f)))
+  # one pair at a time, as pairwise.wilcox.test(paired = TRUE) does internally, to keep V and raw p
+  pairs <- combn(colnames(f), 2)
+  raw <- apply(pairs, 2, function(ab) {
+    w <- suppressWarnings(wilcox.test(f[, ab[1]], f[, ab[2]], paired = TRUE))
+    c(V = unname(w$statistic), p = w$p.value)
+  })
+  pw[[d]] <- data.frame(data = d, a = pairs[1, ], b = pairs[2, ], V = raw["V", ], p = raw["p", ],
+                        p_holm = p.adjust(raw["p", ], "holm"))
+  ph <- suppressWarnings(pairwise.wilcox.test(long$score, long$g, paired = TRUE, p.adjust.method = "holm"))
+  stopifnot(abs(ph$p.value[pairs[2, 1], pairs[1, 1]] - pw[[d]]$p_holm[1]) < 1e-12)
+  k <- names(sc)
+  cr[[d]] <- do.call(rbind, combn(k, 2, function(ab) {
+    r <- cor.test(sc[[ab[1]]], sc[[ab[2]]])
+    data.frame(data = d, a = ab[1], b = ab[2], r = unname(r$estimate), p = r$p.value)
+  }, simplify = FALSE))
+}
+wr(do.call(rbind, tt), "t_test.csv")
+wr(do.call(rbind, fr), "friedman.csv")
+wr(do.call(rbind, pw), "wilcoxon_pairs.csv")
+wr(do.call(rbind, cr), "cor_test.csv")
