@@ -43,6 +43,7 @@ _LAZY = {
     "correlation_table": "psychometrics.construct_tests",
     # structural equation models
     "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
+    "moderation": "sem.moderation", "product_indicators": "sem.moderation", "moderation_syntax": "sem.moderation",
     # customer-experience analytics
     "nps": "cx", "gap": "cx", "journey_map": "cx", "rating_matrix": "cx", "ipma": "cx",
     "key_drivers": "cx", "action_plan": "cx",

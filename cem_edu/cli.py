@@ -174,6 +174,23 @@ def cmd_construct_tests(args) -> None:
     _write_json({"one_sample_t": tt.to_dict(), "friedman": fr.to_dict(), "correlations": cr.to_dict()}, args.json)
 
 
+def cmd_moderation(args) -> None:
+    from .sem.moderation import moderation
+
+    data, spec = _thesis_data_spec(args)
+    res = moderation(data, spec, x=args.x, z=args.z, y=args.y, match=None if args.all_pairs is False else False,
+                     estimator=args.estimator, language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+    if args.plot:
+        import matplotlib
+        matplotlib.use("Agg")
+        from .plots.moderation import johnson_neyman
+
+        johnson_neyman(res, language=args.lang).figure.savefig(args.plot, dpi=150, bbox_inches="tight")
+        print(f"Johnson-Neyman plot written to {args.plot}")
+
+
 def _add_data_spec_arguments(parser) -> None:
     parser.add_argument("data", help="data file (CSV, XLSX or SAV)")
     parser.add_argument("--instrument", default=None, metavar="Q.yaml")
@@ -210,6 +227,17 @@ def _add_thesis_commands(sub) -> None:
     ct.add_argument("--friedman", default=None, metavar="C1,C2,...",
                     help="constructs to rank with Friedman's test (default: all)")
     ct.set_defaults(func=cmd_construct_tests)
+
+    md = sub.add_parser("moderation", help="latent interaction X x Z -> Y by double-mean-centred product indicators, "
+                                           "simple slopes and Johnson-Neyman")
+    _add_data_spec_arguments(md)
+    md.add_argument("--x", required=True, help="predictor construct")
+    md.add_argument("--z", required=True, help="moderator construct")
+    md.add_argument("--y", required=True, help="outcome construct")
+    md.add_argument("--all-pairs", action="store_true", help="all products x_i*z_j instead of matched pairs")
+    md.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"])
+    md.add_argument("--plot", default=None, metavar="JN.png", help="write the Johnson-Neyman plot")
+    md.set_defaults(func=cmd_moderation)
 # ---- end of the thesis toolkit block ----
 
 
