@@ -43,6 +43,18 @@ def test_item_tests_match_r(dataset):
     np.testing.assert_allclose(got["sw_p"], ref["sw_p"], rtol=1e-4, atol=1e-10)
 
 
+def test_lilliefors_statistic_equals_statsmodels():
+    """Same D as statsmodels' lilliefors; the p-values differ by design (statsmodels interpolates tables,
+    we follow nortest::lillie.test, which the R reference reproduces)."""
+    from statsmodels.stats.diagnostic import lilliefors as sm_lilliefors
+
+    from cem_edu.psychometrics.normality import lilliefors
+
+    for col in ("x1", "x5", "x9"):
+        x = SETS["hs"][0][col].to_numpy()
+        assert lilliefors(x)[0] == pytest.approx(sm_lilliefors(x, dist="norm", pvalmethod="approx")[0], abs=1e-12)
+
+
 def test_advice_follows_mardia():
     res = ce.normality(*SETS["bfi"])
     assert res.advice == "MLR" and "MLR" in res.advice_text()

@@ -202,7 +202,8 @@ def common_method(data, spec, *, scores: pd.DataFrame | None = None, ulmc_model:
     ----------
     data : DataFrame or CleanData (reverse-keyed items recoded).
     spec : Instrument, lavaan measurement syntax or dict {construct: [items]}.
-    scores : construct scores for the VIFs (e.g. PLS scores); default: item means per construct.
+    scores : construct scores for the VIFs — a DataFrame (one column per construct) or a result with a
+        ``.scores`` DataFrame (e.g. PLS scores, as Kock 2015 uses); default: item means per construct.
     ulmc_model : also fit the unmeasured latent method construct (:func:`ulmc`); needs ≥ 2 constructs.
     method_loadings : "equal" or "free" method loadings in the ULMC.
 
@@ -220,7 +221,10 @@ def common_method(data, spec, *, scores: pd.DataFrame | None = None, ulmc_model:
     df = frame(data)
     sp = resolve_spec(spec, df)
     h = harman(df, sp)
-    sc = construct_scores(df, sp) if scores is None else pd.DataFrame(scores)
+    if scores is None:
+        sc = construct_scores(df, sp)
+    else:  # a DataFrame of scores, or a result object that carries them (e.g. a PLS result's .scores)
+        sc = pd.DataFrame(getattr(scores, "scores", scores))
     vif = full_collinearity_vif(sc)
     u = ulmc(df, sp, method_loadings=method_loadings) if ulmc_model else None
     return CommonMethodResult(harman_pct=h["harman_pct"], harman_efa_pct=h["harman_efa_pct"],

@@ -172,7 +172,7 @@ def friedman(data, spec=None, *, scores: pd.DataFrame | None = None, language: s
     lang = language or get_language()
     sc = _scores(data, spec, scores).dropna()
     n, k = sc.shape
-    if k < 3 and k != 2:
+    if k < 2:
         raise DataError(t("ct.friedman_k", k=k))
     if n < 2:
         raise DataError(t("ct.friedman_n", n=n))
