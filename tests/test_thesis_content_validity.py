@@ -146,3 +146,26 @@ def test_export_form_panel_sheet_reads_back(tmp_path):
     xl = inst.export(tmp_path / "panel.xlsx", format="panel")
     book = pd.read_excel(xl, sheet_name=None)
     assert set(book) == {"panel", "items", "codes"} and list(book["items"]["item"]) == items
+
+
+def test_example_panel_regenerates_bit_for_bit(tmp_path):
+    from cem_edu.datasets import simulate_panel
+    from conftest import ROOT
+
+    for method in ("cvr", "cvi"):
+        simulate_panel(method).to_csv(tmp_path / f"{method}.csv", index=False)
+        assert (tmp_path / f"{method}.csv").read_bytes() == (ROOT / "datasets" / f"expert_panel_{method}.csv").read_bytes()
+
+
+def test_example_panel_matches_r_and_its_datasheet():
+    ref = pd.read_csv(REF / "example_panel.csv").set_index("item")
+    r = ce.cvr(ce.load_dataset("expert_panel_cvr"))
+    c = ce.cvi(ce.load_dataset("expert_panel_cvi"))
+    np.testing.assert_allclose(r.items.loc[ref.index, "cvr"], ref["cvr"], atol=1e-12)
+    np.testing.assert_allclose(c.items.loc[ref.index, "i_cvi"], ref["i_cvi"], atol=1e-12)
+    np.testing.assert_allclose(c.items.loc[ref.index, "kappa"], ref["kappa"], atol=1e-12)
+    # the numbers datasets/expert_panel.md quotes
+    assert sorted(r.items.index[~r.items["keep"]]) == ["EXP5", "LOY4", "MEC4", "SAT2"]
+    assert round(r.cvi, 2) == 0.91
+    assert sorted(c.items.index[~c.items["keep"]]) == ["EXP6", "LOY4", "MEC4", "PI4"]
+    assert (round(c.s_cvi_ave, 2), round(c.s_cvi_ua, 2)) == (0.92, 0.65)

@@ -57,6 +57,13 @@ wr(do.call(rbind, lapply(3:9, function(N) do.call(rbind, lapply(ceiling(N / 2):N
   icvi <- A / N; pc <- choose(N, A) * 0.5^N
   data.frame(N = N, A = A, i_cvi = icvi, pc = pc, kappa = (icvi - pc) / (1 - pc))
 })))), "polit_table.csv")
+# the bundled example panel (datasets/expert_panel_{cvr,cvi}.csv)
+ex_cvr <- read.csv("datasets/expert_panel_cvr.csv")[, -1]
+ex_cvi <- read.csv("datasets/expert_panel_cvi.csv")[, -1]
+wr(data.frame(item = names(ex_cvr), cvr = sapply(ex_cvr, function(v) (sum(v == 3) - length(v) / 2) / (length(v) / 2)),
+              i_cvi = sapply(ex_cvi, function(v) mean(v >= 3)),
+              kappa = sapply(ex_cvi, function(v) { N <- length(v); A <- sum(v >= 3); pc <- choose(N, A) * 0.5^N
+                                                  (A / N - pc) / (1 - pc) })), "example_panel.csv")
 imp_panel <- read.csv(file.path(out, "panel_impact.csv"))[, -1]
 wr(do.call(rbind, lapply(names(imp_panel), function(i) {
   v <- na.omit(imp_panel[[i]]); f <- mean(v >= 4)
