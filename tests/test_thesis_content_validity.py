@@ -169,3 +169,11 @@ def test_example_panel_matches_r_and_its_datasheet():
     assert round(r.cvi, 2) == 0.91
     assert sorted(c.items.index[~c.items["keep"]]) == ["EXP6", "LOY4", "MEC4", "PI4"]
     assert (round(c.s_cvi_ave, 2), round(c.s_cvi_ua, 2)) == (0.92, 0.65)
+
+
+def test_panel_below_five_experts_warns_and_drops():
+    from cem_edu.errors import EstimationWarning
+
+    with pytest.warns(EstimationWarning, match=r"item\(s\) q were rated by only 4 expert\(s\)"):
+        res = ce.cvr(pd.DataFrame({"q": [3, 3, 3, 3]}))
+    assert not res.items.loc["q", "keep"] and np.isnan(res.items.loc["q", "cvr_critical"])

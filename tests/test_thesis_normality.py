@@ -90,3 +90,11 @@ def test_cli_normality_json(tmp_path):
     assert set(j["mardia"]) >= {"b1p", "b2p", "skew", "p_skew", "small_skew", "p_small", "kurtosis", "p_kurt"}
     assert j["mardia"]["b2p"] == pytest.approx(MARDIA.loc["hs", "b2p"], rel=1e-9)
     assert set(j["items"]["x1"]) >= {"skew", "kurtosis", "sw_w", "sw_p", "ks_d", "ks_p"}
+
+
+def test_shapiro_wilk_left_empty_above_5000_answers_with_a_note():
+    rng = np.random.default_rng(7)
+    big = pd.DataFrame(rng.normal(size=(5001, 3)), columns=["a", "b", "c"])
+    res = ce.normality(big)
+    assert res.items["sw_w"].isna().all() and res.items["ks_d"].notna().all()
+    assert "R's shapiro.test stops there" in str(res)

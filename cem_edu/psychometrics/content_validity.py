@@ -15,13 +15,14 @@ experts who rated it.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import DataError
+from ..errors import DataError, EstimationWarning
 from ..i18n import get_language, t
 from ._tables import TableResultMixin, json_frame, json_number
 from .constructs import verbatim
@@ -169,6 +170,10 @@ def cvr(panel, *, alpha: float = 0.05, essential: int = 3, codes: tuple[int, int
                    "cvr_critical": crit, "keep": bool(ne >= ncrit)}
     items = pd.DataFrame.from_dict(rows, orient="index")
     items.index.name = "item"
+    small = items.index[items["cvr_critical"].isna()]
+    if len(small):
+        warnings.warn(t("cv.small_panel", items=verbatim(list(small)), n=int(items.loc[small, "n"].min()),
+                        language=lang), EstimationWarning, stacklevel=2)
     kept = items.loc[items["keep"], "cvr"]
     return CVRResult(items=items, cvi=float(kept.mean()) if len(kept) else float("nan"),
                      n_experts=int(df.shape[0]), alpha=float(alpha), language=lang)

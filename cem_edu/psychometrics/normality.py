@@ -135,7 +135,8 @@ class NormalityResult(TableResultMixin):
         return [t("norm.mardia_line", self.language, b1p=round(m["b1p"], 3), skew=round(m["skew"], 2),
                   p_skew=_p_text(m["p_skew"], self.language), b2p=round(m["b2p"], 3),
                   kurt=round(m["kurtosis"], 2), p_kurt=_p_text(m["p_kurt"], self.language)),
-                t("norm.large_n", self.language), self.advice_text()]
+                t("norm.large_n", self.language), self.advice_text(),
+                *([t("norm.sw_max", self.language, n=SW_MAX_N)] if self.items["sw_w"].isna().any() else [])]
 
 
 def normality(data, spec=None, *, language: str | None = None) -> NormalityResult:
