@@ -200,7 +200,8 @@ def _add_data_spec_arguments(parser) -> None:
 
 
 def _add_thesis_commands(sub) -> None:
-    cv = sub.add_parser("content-validity", help="Lawshe's CVR, CVI with modified kappa or impact score of an expert panel")
+    cv = sub.add_parser("content-validity",
+                        help="Lawshe's CVR, CVI with modified kappa or impact score of an expert panel")
     cv.add_argument("panel", help="panel sheet: one row per expert, one column per item (CSV, XLSX or SAV)")
     cv.add_argument("--method", required=True, choices=["cvr", "cvi", "impact"],
                     help="cvr: codes 1-3 (3 = essential); cvi: relevance 1-4; impact: importance 1-5")
@@ -212,7 +213,8 @@ def _add_thesis_commands(sub) -> None:
     _add_data_spec_arguments(nm)
     nm.set_defaults(func=cmd_normality)
 
-    cm = sub.add_parser("common-method", help="Harman's single factor, full-collinearity VIFs and a latent method factor")
+    cm = sub.add_parser("common-method",
+                        help="Harman's single factor, full-collinearity VIFs and a latent method factor")
     _add_data_spec_arguments(cm)
     cm.add_argument("--method-loadings", default="equal", choices=["equal", "free"],
                     help="loadings of the unmeasured latent method factor (default: one equal loading)")

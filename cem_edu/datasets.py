@@ -136,8 +136,8 @@ _CATALOGUE = [
 
 _CATALOGUE += [
     {"name": "expert_panel_cvr", "n": 10, "file": "expert_panel_cvr.csv",
-     "description": "Example expert panel: 10 experts rate each item of the bundled questionnaire 1–3 (3 = essential; "
-                    "Lawshe's CVR)",
+     "description": "Example expert panel: 10 experts rate each item of the bundled questionnaire 1–3 "
+                    "(3 = essential; Lawshe's CVR)",
      "licence": "CC0-1.0", "source": "cem-edu: cem_edu.datasets.simulate_panel('cvr', seed=2107)"},
     {"name": "expert_panel_cvi", "n": 10, "file": "expert_panel_cvi.csv",
      "description": "Example expert panel: the same 10 experts rate each item's relevance 1–4 (CVI, modified kappa)",
