@@ -21,15 +21,16 @@ FIT = pd.read_csv(REF / "moderation_fit.csv").set_index("data")
 SLOPES = pd.read_csv(REF / "moderation_slopes.csv")
 JN = pd.read_csv(REF / "moderation_jn.csv").set_index("data")
 CASES = {"hs": ("hs", "visual", "textual", "speed", None), "hs_all": ("hs", "visual", "textual", "speed", False),
-         "bfi": ("bfi", "C", "N", "O", None), "cem": ("cem", "functional", "humanic", "satisfaction", None)}
+         "bfi": ("bfi", "C", "N", "O", None), "cem": ("cem", "functional", "humanic", "satisfaction", None),
+         "hs_mlr": ("hs", "visual", "textual", "speed", None, "MLR")}
 
 
 @pytest.fixture(scope="module")
 def results():
     out = {}
-    for case, (d, x, z, y, match) in CASES.items():
+    for case, (d, x, z, y, match, *est) in CASES.items():
         data, spec = KEYED[d]
-        out[case] = ce.moderation(data, spec, x=x, z=z, y=y, match=match)
+        out[case] = ce.moderation(data, spec, x=x, z=z, y=y, match=match, estimator=est[0] if est else "ML")
     return out
 
 

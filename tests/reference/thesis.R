@@ -195,13 +195,14 @@ mod_syntax <- function(xi, zi, yi, pairs) {
 mods <- list(hs = list(hs, hs_spec, "visual", "textual", "speed", TRUE),
              hs_all = list(hs, hs_spec, "visual", "textual", "speed", FALSE),
              bfi = list(bfi_keyed, bfi_spec, "C", "N", "O", TRUE),
-             cem = list(cem, cem_spec, "functional", "humanic", "satisfaction", TRUE))
+             cem = list(cem, cem_spec, "functional", "humanic", "satisfaction", TRUE),
+             hs_mlr = list(hs, hs_spec, "visual", "textual", "speed", TRUE, "MLR"))
 mp <- list(); mf <- list(); ms <- list(); mj <- list()
 for (d in names(mods)) {
   m <- mods[[d]]; sp <- m[[2]]; xi <- sp[[m[[3]]]]; zi <- sp[[m[[4]]]]; yi <- sp[[m[[5]]]]; match <- m[[6]]
   dat <- indProd(m[[1]], var1 = xi, var2 = zi, match = match, meanC = TRUE, residualC = FALSE, doubleMC = TRUE)
   pairs <- if (match) cbind(xi, zi) else as.matrix(expand.grid(zi, xi, stringsAsFactors = FALSE)[, 2:1])
-  f <- sem(mod_syntax(xi, zi, yi, pairs), dat)
+  f <- sem(mod_syntax(xi, zi, yi, pairs), dat, estimator = if (length(m) > 6) m[[7]] else "ML")
   pe <- parameterEstimates(f); st <- standardizedSolution(f)
   r <- pe[pe$op == "~", ]
   mp[[d]] <- data.frame(data = d, label = r$label, est = r$est, se = r$se, z = r$z, pvalue = r$pvalue,
