@@ -36,8 +36,15 @@ _LAZY = {
     "fornell_larcker": "psychometrics.reliability", "cross_loadings": "psychometrics.reliability",
     "efa": "psychometrics.factor", "kmo": "psychometrics.factor", "bartlett": "psychometrics.factor",
     "parallel_analysis": "psychometrics.factor",
+    "cvr": "psychometrics.content_validity", "cvi": "psychometrics.content_validity",
+    "impact_score": "psychometrics.content_validity", "normality": "psychometrics.normality",
+    "common_method": "psychometrics.common_method",
+    "one_sample_t": "psychometrics.construct_tests", "friedman": "psychometrics.construct_tests",
+    "correlation_table": "psychometrics.construct_tests",
     # structural equation models
     "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
+    "moderation": "psychometrics.moderation", "product_indicators": "psychometrics.moderation",
+    "moderation_syntax": "psychometrics.moderation",
     # partial least squares path models
     "PLSResult": "pls.result", "pls_mga": "pls.mga",
     # customer-experience analytics

@@ -134,6 +134,144 @@ def cmd_export_form(args) -> None:
     print(f"{args.format} written to {path}")
 
 
+# ---- thesis toolkit (issue #21): content validity, normality, common-method bias ----
+def cmd_content_validity(args) -> None:
+    from .psychometrics.content_validity import cvi, cvr, impact_score
+
+    method = {"cvr": cvr, "cvi": cvi, "impact": impact_score}[args.method]
+    res = method(args.panel, language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+
+
+def _thesis_data_spec(args):
+    """Data and construct spec of normality / common-method: --instrument cleans as ce.clean does."""
+    if bool(args.instrument) == bool(args.model):
+        raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
+    data = _read_data(args.data)
+    if args.instrument:
+        from .intake import clean
+
+        spec = _instrument(args.instrument)
+        data = clean(data, spec)
+    else:
+        spec = _read_text(args.model, "model")
+    return data, spec
+
+
+def cmd_normality(args) -> None:
+    from .psychometrics.normality import normality
+
+    data, spec = _thesis_data_spec(args)
+    res = normality(data, spec, language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+
+
+def cmd_common_method(args) -> None:
+    from .psychometrics.common_method import common_method
+
+    data, spec = _thesis_data_spec(args)
+    res = common_method(data, spec, ulmc_model=not args.no_ulmc, method_loadings=args.method_loadings,
+                        language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+
+
+def cmd_construct_tests(args) -> None:
+    from .psychometrics.constructs import construct_scores, resolve_spec
+    from .psychometrics.construct_tests import correlation_table, friedman, one_sample_t
+
+    data, spec = _thesis_data_spec(args)
+    df = data.data if hasattr(data, "data") else data
+    scores = construct_scores(df, resolve_spec(spec, df))
+    ranked = scores
+    if args.friedman:
+        wanted = [c.strip() for c in args.friedman.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in scores.columns]
+        if unknown:
+            raise CemError(f"--friedman: unknown construct(s) {', '.join(unknown)}; the constructs are "
+                           f"{', '.join(scores.columns)}")
+        ranked = scores[wanted]
+    tt = one_sample_t(df, spec, midpoint=args.midpoint, scores=scores if args.midpoint is not None else None,
+                      language=args.lang)
+    fr = friedman(df, spec, scores=ranked, language=args.lang)
+    cr = correlation_table(df, spec, scores=scores, language=args.lang)
+    for res in (tt, fr, cr):
+        print(res, end="\n\n")
+    _write_json({"one_sample_t": tt.to_dict(), "friedman": fr.to_dict(), "correlations": cr.to_dict()}, args.json)
+
+
+def cmd_moderation(args) -> None:
+    from .psychometrics.moderation import moderation
+
+    data, spec = _thesis_data_spec(args)
+    res = moderation(data, spec, x=args.x, z=args.z, y=args.y, match=None if args.all_pairs is False else False,
+                     estimator=args.estimator, language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+    if args.plot:
+        import matplotlib
+        matplotlib.use("Agg")
+        from .plots.moderation import johnson_neyman
+
+        johnson_neyman(res, language=args.lang).figure.savefig(args.plot, dpi=150, bbox_inches="tight")
+        print(f"Johnson-Neyman plot written to {args.plot}")
+
+
+def _add_data_spec_arguments(parser) -> None:
+    parser.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    parser.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire that defines the constructs")
+    parser.add_argument("--model", default=None, metavar="M.lav", help="or a measurement model in lavaan syntax")
+    parser.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the printed tables: en or fa")
+    parser.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
+
+
+def _add_thesis_commands(sub) -> None:
+    cv = sub.add_parser("content-validity",
+                        help="Lawshe's CVR, CVI with modified kappa or impact score of an expert panel")
+    cv.add_argument("panel", help="panel sheet: one row per expert, one column per item (CSV, XLSX or SAV)")
+    cv.add_argument("--method", required=True, choices=["cvr", "cvi", "impact"],
+                    help="cvr: codes 1-3 (3 = essential); cvi: relevance 1-4; impact: importance 1-5")
+    cv.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the printed table: en or fa")
+    cv.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
+    cv.set_defaults(func=cmd_content_validity)
+
+    nm = sub.add_parser("normality", help="skewness, kurtosis, Shapiro-Wilk, Lilliefors KS and Mardia's test")
+    _add_data_spec_arguments(nm)
+    nm.set_defaults(func=cmd_normality)
+
+    cm = sub.add_parser("common-method",
+                        help="Harman's single factor, full-collinearity VIFs and a latent method factor")
+    _add_data_spec_arguments(cm)
+    cm.add_argument("--method-loadings", default="equal", choices=["equal", "free"],
+                    help="loadings of the unmeasured latent method factor (default: one equal loading)")
+    cm.add_argument("--no-ulmc", action="store_true", help="skip the latent method factor model")
+    cm.set_defaults(func=cmd_common_method)
+
+    ct = sub.add_parser("construct-tests", help="one-sample t against the midpoint, Friedman with Kendall's W, "
+                                                "APA correlation table of the construct scores")
+    _add_data_spec_arguments(ct)
+    ct.add_argument("--midpoint", default=None, type=float,
+                    help="scale midpoint (read from the instrument's scales when omitted)")
+    ct.add_argument("--friedman", default=None, metavar="C1,C2,...",
+                    help="constructs to rank with Friedman's test (default: all)")
+    ct.set_defaults(func=cmd_construct_tests)
+
+    md = sub.add_parser("moderation", help="latent interaction X x Z -> Y by double-mean-centred product indicators, "
+                                           "simple slopes and Johnson-Neyman")
+    _add_data_spec_arguments(md)
+    md.add_argument("--x", required=True, help="predictor construct")
+    md.add_argument("--z", required=True, help="moderator construct")
+    md.add_argument("--y", required=True, help="outcome construct")
+    md.add_argument("--all-pairs", action="store_true", help="all products x_i*z_j instead of matched pairs")
+    md.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"],
+                    help="ML (default) or MLR (robust standard errors and test)")
+    md.add_argument("--plot", default=None, metavar="JN.png", help="write the Johnson-Neyman plot")
+    md.set_defaults(func=cmd_moderation)
+# ---- end of the thesis toolkit block ----
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cem-edu", description="Customer Experience Management research and teaching kit.")
     p.add_argument("--version", action="version", version=f"cem-edu {__version__}")
@@ -218,12 +356,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", default="fa", choices=["en", "fa"], help="language of the form: fa (default) or en")
     c.set_defaults(func=cmd_collect)
 
-    e = sub.add_parser("export-form", help="export the questionnaire (XLSForm, printable HTML, codebook, JSON)")
+    e = sub.add_parser("export-form", help="export the questionnaire (XLSForm, printable HTML, codebook, JSON, "
+                                           "expert-panel sheet)")
     e.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire to export (default: the bundled one)")
-    e.add_argument("--format", required=True, choices=["xlsform", "html", "codebook", "json"],
-                   help="xlsform (ODK/KoBo), html (printable), codebook or json")
+    e.add_argument("--format", required=True, choices=["xlsform", "html", "codebook", "json", "panel"],
+                   help="xlsform (ODK/KoBo), html (printable), codebook, json or panel (expert-panel sheet)")
     e.add_argument("--out", default=None, help="file to write (default: a name from the questionnaire and format)")
     e.set_defaults(func=cmd_export_form)
+    _add_thesis_commands(sub)
     return p
 
 

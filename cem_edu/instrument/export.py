@@ -8,6 +8,8 @@
 * ``codebook`` — one row per data column (CSV, or Markdown when the path ends in ``.md``).
 * ``json``     — the instrument in the schema's shape plus a render-ready ``form`` (pages of
   questions with their options) for the live web form; ``load_instrument`` reads it back.
+* ``panel``    — the expert-panel sheet for content validity (``ce.cvr`` / ``ce.cvi``): one row per
+  expert, one column per item (CSV); as .xlsx a second sheet lists each item's wording and the codes.
 """
 from __future__ import annotations
 
@@ -21,11 +23,11 @@ from ..errors import InstrumentError
 from .checks import t
 from ..i18n import to_persian_digits
 
-__all__ = ["export", "codebook_frame", "form_definition", "FORMATS", "XLSFORM_LANGUAGES"]
+__all__ = ["export", "codebook_frame", "form_definition", "panel_frame", "FORMATS", "XLSFORM_LANGUAGES"]
 
-FORMATS = ("xlsform", "html", "codebook", "json")
+FORMATS = ("xlsform", "html", "codebook", "json", "panel")
 XLSFORM_LANGUAGES = {"fa": "Persian (fa)", "en": "English (en)"}
-_EXT = {"xlsform": ".xlsx", "html": ".html", "codebook": ".csv", "json": ".json"}
+_EXT = {"xlsform": ".xlsx", "html": ".html", "codebook": ".csv", "json": ".json", "panel": ".csv"}
 _DIR = {"fa": "rtl", "en": "ltr"}
 
 
@@ -36,7 +38,9 @@ def _plain_number(x) -> str:
 
 
 def _default_name(inst, fmt: str) -> str:
-    return f"{inst.name}_codebook.csv" if fmt == "codebook" else f"{inst.name}{_EXT[fmt]}"
+    if fmt in ("codebook", "panel"):
+        return f"{inst.name}_{fmt}.csv"
+    return f"{inst.name}{_EXT[fmt]}"
 
 
 def export(inst, path=None, format: str = "xlsform", language: str | None = None) -> Path:
@@ -67,6 +71,8 @@ def export(inst, path=None, format: str = "xlsform", language: str | None = None
             out.write_text(_markdown_table(frame, title=f"{inst.title['en']} — codebook"), encoding="utf-8")
         else:
             frame.to_csv(out, index=False, encoding="utf-8-sig")
+    elif fmt == "panel":
+        _write_panel(inst, out)
     else:
         data = inst.to_dict()
         data["form"] = form_definition(inst)
@@ -185,6 +191,57 @@ def _markdown_table(frame, title: str) -> str:
     for row in frame.itertuples(index=False):
         lines.append("| " + " | ".join(cell(v) for v in row) + " |")
     return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- expert panel
+PANEL_EXPERTS = 10
+
+
+def panel_frame(inst, n_experts: int = PANEL_EXPERTS):
+    """The empty expert-panel sheet: column ``expert`` (E01, E02, …) then one column per scale item.
+
+    Experts write Lawshe's code (1 = not necessary, 2 = useful but not essential, 3 = essential) for
+    ``ce.cvr`` or a relevance rating (1–4) for ``ce.cvi`` in each cell; add or delete rows freely.
+    Only items that belong to a construct are listed (respondent fields and checks are not judged).
+    """
+    import pandas as pd
+
+    items = [i.id for i in inst.items if i.construct]
+    rows = [{"expert": f"E{k:02d}", **{i: None for i in items}} for k in range(1, n_experts + 1)]
+    return pd.DataFrame(rows, columns=["expert", *items])
+
+
+def _write_panel(inst, out: Path) -> None:
+    frame = panel_frame(inst)
+    if out.suffix.lower() != ".xlsx":
+        frame.to_csv(out, index=False, encoding="utf-8-sig")
+        return
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "panel"
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append([v if isinstance(v, str) else None for v in row])
+    wi = wb.create_sheet("items")
+    wi.append(["item", "construct", "text_fa", "text_en"])
+    for i in inst.items:
+        if i.construct:
+            wi.append([i.id, i.construct, i.text["fa"], i.text["en"]])
+    wc = wb.create_sheet("codes")
+    wc.append(["method", "code", "meaning_en", "meaning_fa"])
+    for method, code, en, fa in _PANEL_CODES:
+        wc.append([method, code, en, fa])
+    wb.save(out)
+
+
+_PANEL_CODES = (
+    ("cvr", 1, "not necessary", "ضروری نیست"), ("cvr", 2, "useful but not essential", "مفید است ولی ضروری نیست"),
+    ("cvr", 3, "essential", "ضروری است"),
+    ("cvi", 1, "not relevant", "مربوط نیست"), ("cvi", 2, "somewhat relevant", "تا حدی مربوط است"),
+    ("cvi", 3, "quite relevant", "کاملاً مربوط است"), ("cvi", 4, "highly relevant", "بسیار مربوط است"),
+)
 
 
 # --------------------------------------------------------------------------- XLSForm

@@ -21,6 +21,7 @@ _LAZY = {
     "rating_matrix": "cx", "ipma_map": "cx",
     "power_curve": "power",
     "construct_map": "instrument",
+    "johnson_neyman": "moderation", "simple_slopes": "moderation",
 }
 
 __all__ = ["set_theme", *_LAZY]
