@@ -204,7 +204,7 @@ def finish(mod: Model, stats: ml.SampleStats, x: np.ndarray, opt: ml.EstimateInf
         bad = _singular_params(mod, information)
         if bad:
             raise ModelError(t("sem.model.not_identified", params=", ".join(bad)))
-        vcov = np.linalg.inv(information) / stats.ntotal
+        vcov = mod.inverse_information(information) / stats.ntotal   # active < > constraints as ==
     defined = DefinedParameters(mod.rows)
     estimates = build_estimates(mod, x, vcov, defined)
     fm = fit_measures(mod, stats, x, fmin=opt.fmin)

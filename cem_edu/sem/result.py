@@ -45,20 +45,25 @@ def build_estimates(model: Model, x: np.ndarray, vcov: np.ndarray, defined: Defi
     main = [r for r in rows if r["op"] != ":="]
     fr = np.array([r["free"] for r in main], dtype=int)
     ust = np.array([r["ustart"] for r in main], dtype=float)
-    est = np.where(fr > 0, x[np.maximum(fr - 1, 0)] if len(x) else 0.0, ust)
-    se_free = np.sqrt(np.clip(np.diag(vcov), 0, None)) if len(x) else np.zeros(1)
-    se = np.where(fr > 0, se_free[np.maximum(fr - 1, 0)] if len(x) else 0.0, 0.0)
+    # x -> theta (the partable's free parameters; differs from x under == constraints)
+    theta = model.theta(x) if hasattr(model, "theta") else x
+    vtheta = model.theta_vcov(vcov) if hasattr(model, "theta_vcov") else vcov
+    est = np.where(fr > 0, theta[np.maximum(fr - 1, 0)] if len(theta) else 0.0, ust)
+    se_free = np.sqrt(np.clip(np.diag(vtheta), 0, None)) if len(theta) else np.zeros(1)
+    if hasattr(model, "pinned_by_inequality") and len(theta):
+        se_free = np.where(model.pinned_by_inequality(), np.nan, se_free)   # lavaan: NA at an active bound
+    se = np.where(fr > 0, se_free[np.maximum(fr - 1, 0)] if len(theta) else 0.0, 0.0)
     std_lv, std_all = standardize(model, x, np.r_[est, np.full(len(rows) - len(main), np.nan)])
     std_lv, std_all = std_lv[:len(main)], std_all[:len(main)]
     lab = [r["label"] for r in main]
     lhs, op, rhs = [r["lhs"] for r in main], [r["op"] for r in main], [r["rhs"] for r in main]
     group = [r["group"] for r in main]
     if len(defined):
-        dv = defined.values(x)
-        dV = defined.vcov(x, vcov)
+        dv = defined.values(theta)
+        dV = defined.vcov(theta, vtheta)
         dse = np.sqrt(np.clip(np.diag(dV), 0, None))
-        env_lv = {l: v for l, v in zip(lab, std_lv) if l}
-        env_all = {l: v for l, v in zip(lab, std_all) if l}
+        env_lv = defined.label_env(lab, std_lv)
+        env_all = defined.label_env(lab, std_all)
         nd = len(defined)
         lhs, op, rhs = lhs + defined.names, op + [":="] * nd, rhs + defined.exprs
         lab, group = lab + defined.names, group + [0] * nd
