@@ -35,7 +35,7 @@ _LAZY = {
     "fornell_larcker": "reliability", "cross_loadings": "reliability",
     "efa": "factor", "kmo": "factor", "bartlett": "factor", "parallel_analysis": "factor",
     # structural equation models
-    "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
+    "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem", "growth": "sem.growth",
     # customer-experience analytics
     "nps": "cx", "gap": "cx", "journey_map": "cx", "rating_matrix": "cx", "ipma": "cx",
     "key_drivers": "cx", "action_plan": "cx",
