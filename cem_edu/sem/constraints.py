@@ -129,11 +129,12 @@ class Constraints:
             if op not in CONSTRAINT_OPS:
                 continue
             text = f"{r['lhs']} {op} {r['rhs']}"
+            where = t("sem.syntax.where", line=r["line"], text=r["text"]) + " " if r.get("line") else ""
             try:
                 lc, lk = linear_form(r["lhs"])
                 rc, rk = linear_form(r["rhs"])
             except ValueError:
-                raise ModelError(t("sem.constraint.not_linear", text=text)) from None
+                raise ModelError(where + t("sem.constraint.not_linear", text=text)) from None
             coefs = dict(lc)
             for n, v in rc.items():
                 coefs[n] = coefs.get(n, 0.0) - v
@@ -142,8 +143,8 @@ class Constraints:
             if unknown:
                 which = [n for n in unknown if n in defined]
                 if which:
-                    raise ModelError(t("sem.constraint.defined", text=text, names=", ".join(which)))
-                raise ModelError(t("sem.constraint.unknown_label", text=text, labels=", ".join(unknown),
+                    raise ModelError(where + t("sem.constraint.defined", text=text, names=", ".join(which)))
+                raise ModelError(where + t("sem.constraint.unknown_label", text=text, labels=", ".join(unknown),
                                    known=", ".join(sorted(labels)) or "-"))
             a = np.zeros(ntheta)
             for n, v in coefs.items():
@@ -153,7 +154,7 @@ class Constraints:
                 else:
                     const += v * (u if np.isfinite(u) else 0.0)
             if not np.any(a != 0):
-                raise ModelError(t("sem.constraint.no_free", text=text))
+                raise ModelError(where + t("sem.constraint.no_free", text=text))
             if op == "==":
                 eq.append((a, -const))
                 self.texts_eq.append(text)
