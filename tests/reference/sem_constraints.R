@@ -102,4 +102,9 @@ y4 ~~ y8
 y6 ~~ y8
 ab := a*b"
 write_fit(sem(pd_shared_model, data = pd), "pd_shared")
+# 5. modification indices and bootstrap standard errors of a model with == constraints
+mi <- modindices(cfa(hs_eq_model, data = hs))
+write.csv(mi, file.path(out, "hs_eq_modindices.csv"), row.names = FALSE)
+set.seed(20261206)
+write_fit(cfa(hs_eq_model, data = hs, se = "bootstrap", bootstrap = 1000), "hs_eq_boot")
 writeLines(as.character(packageVersion("lavaan")), file.path(out, "VERSION"))
