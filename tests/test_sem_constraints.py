@@ -199,3 +199,25 @@ def test_growth_defaults():
     with pytest.raises(ModelError, match="mean structure"):
         ce.growth(model("growth_model"), GROWTH, meanstructure=False)
     assert "growth" in ce.__all__
+
+
+def test_summary_lists_constraints_with_slack():
+    res = fitted("hs_lt_active")
+    con = res.constraints()
+    assert list(con["constraint"]) == ["a < 0.5"] and con["slack"].item() == pytest.approx(0.0, abs=1e-9)
+    text = str(res)
+    assert "Constraints:" in text and "a < 0.5" in text
+    eq = fitted("hs_eq").constraints()
+    assert list(eq["op"]) == ["==", "=="] and np.all(eq["slack"] < 1e-10)
+    assert fit("visual =~ x1 + x2 + x3", HS).constraints() is None
+
+
+def test_power_keeps_equality_constraints_of_the_analysis_model():
+    pop = "f =~ 0.7*y1 + 0.7*y2 + 0.6*y3 + 0.6*y4\ng =~ 0.7*y5 + 0.6*y6 + 0.6*y7\ng ~ 0.3*f"
+    ana = "f =~ y1 + a*y2 + b*y3 + c*y4\ng =~ y5 + y6 + y7\ng ~ f\nb == c"
+    out = ce.power(pop, n=200, reps=40, analysis_model=ana, seed=1, progress=False).set_index("label")
+    assert out.loc["b", "mean_est"] == pytest.approx(out.loc["c", "mean_est"], abs=1e-10)
+    assert out.loc["b", "pop_value"] == pytest.approx(out.loc["c", "pop_value"], abs=1e-10)
+    assert 0.85 <= out.loc["b", "coverage"] <= 1.0 and out.loc["b", "power"] == 1.0
+    with pytest.raises(ModelError, match="power"):
+        ce.power(pop, n=200, reps=5, analysis_model=ana.replace("b == c", "b > c"), seed=1, progress=False)

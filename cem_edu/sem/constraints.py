@@ -190,6 +190,16 @@ class Constraints:
             raise ModelError(t("sem.constraint.inconsistent", texts="; ".join(texts)))
         return K, c
 
+    def table(self, theta: np.ndarray):
+        """DataFrame constraint, op, slack at theta: |lhs - rhs| for ==, lhs - rhs (>= 0 when it
+        holds) for > and rhs - lhs for < (lavaan's summary "Constraints: |Slack|")."""
+        import pandas as pd
+
+        eq = np.abs(self.A_eq @ theta - self.b_eq) if len(self.b_eq) else np.zeros(0)
+        ops = ["=="] * len(eq) + [">" if ">" in s_ else "<" for s_ in self.texts_in]
+        return pd.DataFrame({"constraint": self.texts_eq + self.texts_in, "op": ops,
+                             "slack": np.r_[eq, self.slack(theta)]})
+
     def slack(self, theta: np.ndarray) -> np.ndarray:
         """A_in theta - b_in (>= 0 when the inequalities hold)."""
         return self.A_in @ theta - self.b_in

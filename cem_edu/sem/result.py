@@ -287,7 +287,20 @@ class FitResult:
                     slv = f"{r.std_lv:10.3f}" if np.isfinite(r.std_lv) else " " * 10
                     sal = f"{r.std_all:10.3f}" if np.isfinite(r.std_all) else " " * 10
                     lines.append(f"  {name[:26]:26s}{r.est:10.3f}{se}{z}{pv}{slv}{sal}")
+        con = self.constraints()
+        if con is not None:
+            lines += ["", t("sem.result.constraints") + ":", f"{'':44s}{'|Slack|':>14s}"]
+            lines += [f"  {r.constraint[:42]:42s}{abs(r.slack):14.3f}" for r in con.itertuples()]
         return "\n".join(lines)
+
+    def constraints(self) -> pd.DataFrame | None:
+        """The model's == < > constraints with their slack at the estimates (None without any):
+        columns constraint, op, slack (|lhs - rhs| for ==; for < and > the distance to the bound,
+        0 when the bound is active)."""
+        con = getattr(self.model, "constraints", None)
+        if con is None:
+            return None
+        return con.table(self.model.theta(self.x))
 
     def summary(self) -> str:
         """The lavaan-style summary text (same as ``str(result)``)."""
