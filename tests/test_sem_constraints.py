@@ -52,6 +52,7 @@ CASES = {
     "hs_gt_inactive": ("hs_gt_model", HS, {}, fit),
     "hs_lt_active": ("hs_lt_model", HS, {}, fit),
     "hs_ab_active": ("hs_ab_model", HS, {}, fit),
+    "hs_ab_active_mlr": ("hs_ab_model", HS, {"estimator": "MLR"}, fit),
     "bfi_heywood_free": ("bfi_free_model", BFI, {}, fit),
     "bfi_heywood_bound": ("bfi_bound_model", BFI, {}, fit),
     "growth_linear": ("growth_model", GROWTH, {}, ce.growth),

@@ -69,6 +69,7 @@ textual =~ x4 + c*x5 + d*x6
 speed =~ x7 + e*x8 + f*x9
 a > b"
 write_fit(cfa(hs_ab_model, data = hs), "hs_ab_active")
+write_fit(cfa(hs_ab_model, data = hs, estimator = "MLR"), "hs_ab_active_mlr")
 # a Heywood case in real data: the residual variance of O3 is negative without the bound
 bfi_free_model <- "extra =~ E1 + E3 + E5
 open =~ O2 + O3 + O4"
