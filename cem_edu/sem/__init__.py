@@ -176,7 +176,7 @@ def _singular_params(model: Model, info: np.ndarray) -> list[str]:
     w, V = np.linalg.eigh(info)
     if w[0] > 1e-9 * max(w[-1], 1.0):
         return []
-    v = V[:, 0]
+    v = V[:, 0] if getattr(model, "_K", None) is None else model._K @ V[:, 0]   # == constraints: theta
     pt = model.partable
     out = []
     for k in np.argsort(-np.abs(v)):

@@ -12,7 +12,12 @@ Observed variables that take part in regressions (or covary with them) get a
 their regressions live in B and their (residual) variances in Psi.
 
 ``x`` is the vector of free unique parameters (``partable.free`` is its 1-based
-index). ``Model.implied(x)`` returns ``[(Sigma_g, mu_g)]``; ``Model.jacobian(x)``
+index) — unless the model has ``==`` constraints: then ``theta`` (indexed by ``free``)
+is ``K x + c`` (``Model.theta(x)``, ``Model.z_of(theta)``; K an orthonormal basis of the
+constraints' null space, see constraints.py) and every method below takes and
+differentiates with respect to the shorter ``x`` (``npar`` = its length, ``ntheta`` that
+of theta), so every estimator works unchanged. ``Model.constraints`` holds the ``== < >``
+rows (they are not in ``Model.rows``). ``Model.implied(x)`` returns ``[(Sigma_g, mu_g)]``; ``Model.jacobian(x)``
 returns ``[(dSigma_g, dmu_g)]`` with dSigma_g of shape (p(p+1)/2, npar) in
 ``vech`` order (lower triangle, column by column) — analytic derivatives.
 

@@ -9,8 +9,10 @@
 ``res.to_dict()``  JSON-ready {"estimates": [...], "fit": {...}} (NaN -> null)
 
 Internals kept for other estimators (MLR, bootstrap, modification indices):
-``res.model`` (Model), ``res.stats`` (SampleStats), ``res.x`` (free parameters),
-``res.vcov`` (their covariance matrix), ``res.information`` (unit expected information),
+``res.model`` (Model), ``res.stats`` (SampleStats), ``res.x`` (free parameters; under ``==``
+constraints the reduced ones, the table's are ``res.model.theta(res.x)``),
+``res.vcov`` (their covariance matrix; ``res.model.theta_vcov(res.vcov)`` for the table's),
+``res.constraints()`` (the ``== < >`` constraints and their slack), ``res.information`` (unit expected information),
 ``res.defined`` (DefinedParameters), ``res.opt`` (EstimateInfo).
 """
 from __future__ import annotations
