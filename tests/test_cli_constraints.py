@@ -33,6 +33,8 @@ def test_fit_reads_constraints_from_the_model_file(tmp_path, capsys):
     assert res["fit"]["chisq"] == pytest.approx(ref["chisq"], abs=1e-3)
     est = {(e["lhs"], e["op"], e["rhs"]): e for e in res["estimates"]}
     assert est[("visual", "=~", "x2")]["est"] == pytest.approx(est[("visual", "=~", "x3")]["est"], abs=1e-10)
+    assert [c["constraint"] for c in res["constraints"]] == ["a == b", "f == a+b"]
+    assert all(abs(c["slack"]) < 1e-10 for c in res["constraints"])
 
 
 def test_fit_growth_flag_matches_lavaan_growth(tmp_path, capsys):

@@ -6,7 +6,8 @@
 ``res.r2``         DataFrame group, variable, r2
 ``res.residuals()`` correlation residuals (lavaan ``resid(type="cor")``)
 ``res.total_effects()`` total effects, unstandardised and std_all
-``res.to_dict()``  JSON-ready {"estimates": [...], "fit": {...}} (NaN -> null)
+``res.to_dict()``  JSON-ready {"estimates": [...], "fit": {...}} (NaN -> null; "constraints" when the
+                   model has == < > constraints)
 
 Internals kept for other estimators (MLR, bootstrap, modification indices):
 ``res.model`` (Model), ``res.stats`` (SampleStats), ``res.x`` (free parameters; under ``==``
@@ -193,7 +194,11 @@ class FitResult:
                 "groups": [None if g is None else str(g) for g in self.group_labels]}
         if self.group:
             info["group"] = self.group
-        return {"estimates": recs, "fit": fit, "info": info}
+        out = {"estimates": recs, "fit": fit, "info": info}
+        con = self.constraints()
+        if con is not None:     # == < > constraints and their slack
+            out["constraints"] = [{k: _clean(v) for k, v in r.items()} for r in con.to_dict(orient="records")]
+        return out
 
     def to_json(self, path=None, indent: int = 2) -> str:
         text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)

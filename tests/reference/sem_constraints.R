@@ -53,6 +53,15 @@ v2a == v2b
 v3a - v3b == 0.2"
 write_fit(cfa(hs_mg_model, data = hs, group = "school"), "hs_mg")
 
+# redundant equalities count once (df adds the rank of the constraints)
+hs_redundant_model <- "visual =~ x1 + a*x2 + b*x3
+textual =~ x4 + c*x5 + d*x6
+speed =~ x7 + e*x8 + f*x9
+a == b
+b == c
+a == c"
+write_fit(cfa(hs_redundant_model, data = hs), "hs_redundant")
+
 # 2. inequality constraints: lavaan keeps npar and df; an active bound gets se NA
 hs_gt_model <- "visual =~ x1 + a*x2 + b*x3
 textual =~ x4 + c*x5 + d*x6
@@ -70,6 +79,12 @@ speed =~ x7 + e*x8 + f*x9
 a > b"
 write_fit(cfa(hs_ab_model, data = hs), "hs_ab_active")
 write_fit(cfa(hs_ab_model, data = hs, estimator = "MLR"), "hs_ab_active_mlr")
+# a bound on a label shared by two loadings (active)
+hs_shared_bound_model <- "visual =~ x1 + a*x2 + a*x3
+textual =~ x4 + c*x5 + d*x6
+speed =~ x7 + e*x8 + f*x9
+a > 0.7"
+write_fit(cfa(hs_shared_bound_model, data = hs), "hs_shared_bound")
 # a Heywood case in real data: the residual variance of O3 is negative without the bound
 bfi_free_model <- "extra =~ E1 + E3 + E5
 open =~ O2 + O3 + O4"
