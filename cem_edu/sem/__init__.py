@@ -259,7 +259,8 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
 
     Parameters
     ----------
-    model : lavaan model syntax (``=~ ~ ~~ ~1 :=``, labels, fixed values).
+    model : lavaan model syntax (``=~ ~ ~~ ~1 :=``, labels, fixed values, linear constraints
+        ``== < >`` on labels, see :mod:`cem_edu.sem.constraints`).
     data : DataFrame, or an object with a ``.data`` DataFrame (``CleanData``).
     estimator : "ML" (normal theory) or "MLR" (robust SEs and scaled test).
     missing : "listwise" (rows with a missing model variable are dropped, and the
