@@ -6,7 +6,7 @@
     data = ce.clean(raw, inst)
     ce.reliability(data, inst)
     res = ce.fit(inst.model(), data)
-    ce.growth("i =~ 1*t1 + 1*t2 + 1*t3\ns =~ 0*t1 + 1*t2 + 2*t3", panel)   # lavaan's growth()
+    ce.growth(growth_model, panel)    # latent growth curves, lavaan growth() defaults
 
 The public names below are imported lazily, so ``import cem_edu`` stays fast
 and a notebook only pays for what it uses.
