@@ -22,6 +22,7 @@ HS = pd.read_csv(ROOT / "datasets" / "holzinger_swineford.csv")
 PD = pd.read_csv(ROOT / "datasets" / "political_democracy.csv")
 GROWTH = pd.read_csv(REF / "demo_growth.csv")
 BFI = pd.read_csv(REF / "bfi_eo.csv")
+HS_MCAR = pd.read_csv(ROOT / "tests" / "reference" / "sem_extras" / "hs_mcar.csv")
 TOL = 1e-3
 
 
@@ -46,6 +47,8 @@ CASES = {
     "hs_eq": ("hs_eq_model", HS, {}, fit),
     "hs_eq_mlr": ("hs_eq_model", HS, {"estimator": "MLR"}, fit),
     "hs_eq_fiml": ("hs_eq_model", HS, {"missing": "fiml"}, fit),
+    "hs_eq_fiml_mcar": ("hs_eq_model", HS_MCAR, {"missing": "fiml"}, fit),
+    "hs_eq_fiml_mlr_mcar": ("hs_eq_model", HS_MCAR, {"missing": "fiml", "estimator": "MLR"}, fit),
     "hs_lin": ("hs_lin_model", HS, {}, fit),
     "hs_eq_std": ("hs_eq_std_model", HS, {"std_lv": True}, fit),
     "hs_mg": ("hs_mg_model", HS, {"group": "school"}, fit),
@@ -177,8 +180,23 @@ def test_bootstrap_with_constraints_near_lavaan():
 def test_inequalities_refused_where_not_supported():
     with pytest.raises(ModelError, match="missing='fiml'"):
         fit(model("hs_lt_model"), HS, missing="fiml")
-    with pytest.raises(ModelError, match="bootstrap"):
-        fit(model("hs_lt_model"), HS, bootstrap=10, progress=False)
+
+
+def test_bootstrap_with_an_active_bound_near_lavaan():
+    res = fit(model("hs_lt_model"), HS, bootstrap=1000, seed=3, progress=False)
+    assert res.model.constraints.active == (0,)            # the refits leave the fit's active set
+    e = res.estimates.set_index(["lhs", "op", "rhs"])
+    ref = ref_est("hs_lt_boot").set_index(["lhs", "op", "rhs"])
+    a = ("visual", "=~", "x2")
+    assert e.loc[a, "est"] == pytest.approx(0.5, abs=1e-9)
+    assert e.loc[a, "ci_upper"] == pytest.approx(0.5, abs=1e-9) == ref.loc[a, "ci.upper"]
+    # every draw honours the bound; loadings' bootstrap SEs within 10 % of lavaan's
+    draws = res.extras["bootstrap"]["result"].draws
+    k = int(res.model.partable.set_index(["lhs", "op", "rhs"]).loc[a, "free"]) - 1
+    assert draws[:, k].max() <= 0.5 + 1e-7
+    load = [i for i in ref.index if i[1] == "=~" and ref.loc[i, "se"] > 0]
+    ratio = np.array([e.loc[i, "se"] / ref.loc[i, "se"] for i in load])
+    assert np.all(np.abs(ratio - 1) < 0.10), ratio.round(3)
 
 
 def test_defined_parameter_std_uses_first_row_of_a_shared_label():

@@ -129,6 +129,12 @@ def _run_chunk(model, ov, data, idx_groups, x_hat, H0, tol):
         out, ok = bm.fit(x_hat, H0, [c for _, c in mom], [m for m, _ in mom], ns / ns.sum(), tol=tol)
     import copy
 
+    con = getattr(model, "constraints", None)
+    active0 = con.active if con is not None else ()
+    if ok.any() and getattr(model, "has_inequalities", False):
+        # the batch ignores < > constraints: draws outside a bound are refitted with the active set
+        with np.errstate(invalid="ignore"):
+            ok &= ~np.any(model.theta(out) @ con.A_in.T - con.b_in < -1e-7, axis=1)
     for i in np.flatnonzero(~ok):   # one by one: fixed-x models and draws the batch did not finish
         st = stats_from_moments(ov, [c[i] for _, c in mom], [m[i] for m, _ in mom], ns)
         try:
@@ -142,6 +148,8 @@ def _run_chunk(model, ov, data, idx_groups, x_hat, H0, tol):
         if info.converged and np.all(np.isfinite(x)):
             out[i] = x
             ok[i] = True
+    if con is not None:
+        con.active = active0         # the refits above set the active set of their own draw
     return out, ok
 
 
@@ -222,8 +230,6 @@ def bootstrap(res, R: int = 1000, *, ci: str = "percentile", seed=None, progress
     ci = "percentile" if ci == "perc" else ci
     if res.stats.data is None:
         raise ModelError(t("sem.fiml.no_bootstrap"))
-    if getattr(res.model, "has_inequalities", False):
-        raise ModelError(t("sem.constraint.no_inequality", what="bootstrap"))
     model, x = res.model, res.x
     defined = res.defined if len(res.defined) else None
     b = bootstrap_draws(model, res.stats.data, res.stats.ov, x, int(R), seed=seed,

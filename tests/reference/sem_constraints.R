@@ -32,6 +32,10 @@ ac := a*c"
 write_fit(cfa(hs_eq_model, data = hs), "hs_eq")
 write_fit(cfa(hs_eq_model, data = hs, estimator = "MLR"), "hs_eq_mlr")
 write_fit(cfa(hs_eq_model, data = hs, missing = "fiml"), "hs_eq_fiml")
+# FIML with the constraints on incomplete data (the MCAR copy of HS made by sem_extras.R)
+hs_mcar <- read.csv("tests/reference/sem_extras/hs_mcar.csv")
+write_fit(cfa(hs_eq_model, data = hs_mcar, missing = "fiml"), "hs_eq_fiml_mcar")
+write_fit(cfa(hs_eq_model, data = hs_mcar, missing = "fiml", estimator = "MLR"), "hs_eq_fiml_mlr_mcar")
 hs_lin_model <- "visual =~ x1 + a*x2 + b*x3
 textual =~ x4 + c*x5 + d*x6
 speed =~ x7 + e*x8 + f*x9
@@ -123,4 +127,7 @@ mi <- modindices(cfa(hs_eq_model, data = hs))
 write.csv(mi, file.path(out, "hs_eq_modindices.csv"), row.names = FALSE)
 set.seed(20261206)
 write_fit(cfa(hs_eq_model, data = hs, se = "bootstrap", bootstrap = 1000), "hs_eq_boot")
+# bootstrap with an active bound: every draw refitted under a < 0.5 (slow in lavaan: minutes)
+set.seed(20261207)
+write_fit(cfa(hs_lt_model, data = hs, se = "bootstrap", bootstrap = 1000), "hs_lt_boot")
 writeLines(as.character(packageVersion("lavaan")), file.path(out, "VERSION"))
