@@ -55,6 +55,7 @@ CASES = {
     "hs_redundant": ("hs_redundant_model", HS, {}, fit),
     "hs_gt_inactive": ("hs_gt_model", HS, {}, fit),
     "hs_shared_bound": ("hs_shared_bound_model", HS, {}, fit),
+    "hs_mixed": ("hs_mixed_model", HS, {}, fit),
     "hs_lt_active": ("hs_lt_model", HS, {}, fit),
     "hs_ab_active": ("hs_ab_model", HS, {}, fit),
     "hs_ab_active_mlr": ("hs_ab_model", HS, {"estimator": "MLR"}, fit),
@@ -243,3 +244,13 @@ def test_power_keeps_equality_constraints_of_the_analysis_model():
     assert 0.85 <= out.loc["b", "coverage"] <= 1.0 and out.loc["b", "power"] == 1.0
     with pytest.raises(ModelError, match="power"):
         ce.power(pop, n=200, reps=5, analysis_model=ana.replace("b == c", "b > c"), seed=1, progress=False)
+
+
+def test_partable_lists_constraint_rows_with_their_value_as_lavaan():
+    pt = fitted("hs_mixed").partable
+    ref = pd.read_csv(REF / "hs_mixed_partable.csv")
+    ours, theirs = pt[pt["op"].isin(["==", "<", ">"])], ref[ref["op"].isin(["==", "<", ">"])]
+    assert list(ours["op"]) == list(theirs["op"]) == ["<", ">", ">", "=="]
+    assert list(ours["rhs"]) == list(theirs["rhs"])
+    assert np.allclose(ours["est"], theirs["est"], atol=1e-3)
+    assert (ours["group"] == 0).all() and (ours["free"] == 0).all()

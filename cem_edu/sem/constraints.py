@@ -124,6 +124,7 @@ class Constraints:
         self.ntheta = ntheta
         eq, ineq = [], []
         self.texts_eq, self.texts_in = [], []
+        self.order: list = []                  # per constraint row, in the order written: ("eq"|"in", index)
         for r in rows:
             op = r["op"]
             if op not in CONSTRAINT_OPS:
@@ -155,6 +156,7 @@ class Constraints:
                     const += v * (u if np.isfinite(u) else 0.0)
             if not np.any(a != 0):
                 raise ModelError(where + t("sem.constraint.no_free", text=text))
+            self.order.append(("eq", len(eq)) if op == "==" else ("in", len(ineq)))
             if op == "==":
                 eq.append((a, -const))
                 self.texts_eq.append(text)
@@ -190,15 +192,23 @@ class Constraints:
             raise ModelError(t("sem.constraint.inconsistent", texts="; ".join(texts)))
         return K, c
 
+    def values(self, theta: np.ndarray) -> np.ndarray:
+        """Per constraint row (in the order written) its value at theta as lavaan's parTable ``est``:
+        lhs - rhs for ==, lhs - rhs for >, rhs - lhs for < (>= 0 when an inequality holds)."""
+        eq = self.A_eq @ theta - self.b_eq if len(self.b_eq) else np.zeros(0)
+        ineq = self.slack(theta)
+        return np.array([eq[i] if kind == "eq" else ineq[i] for kind, i in self.order], dtype=float)
+
     def table(self, theta: np.ndarray):
-        """DataFrame constraint, op, slack at theta: |lhs - rhs| for ==, lhs - rhs (>= 0 when it
-        holds) for > and rhs - lhs for < (lavaan's summary "Constraints: |Slack|")."""
+        """DataFrame constraint, op, slack at theta, in the order written: |lhs - rhs| for ==,
+        the distance to the bound for < and > (0 when active; lavaan's summary "|Slack|")."""
         import pandas as pd
 
-        eq = np.abs(self.A_eq @ theta - self.b_eq) if len(self.b_eq) else np.zeros(0)
-        ops = ["=="] * len(eq) + [">" if ">" in s_ else "<" for s_ in self.texts_in]
-        return pd.DataFrame({"constraint": self.texts_eq + self.texts_in, "op": ops,
-                             "slack": np.r_[eq, self.slack(theta)]})
+        texts = [self.texts_eq[i] if kind == "eq" else self.texts_in[i] for kind, i in self.order]
+        ops = [text.split(" ")[1] for text in texts]
+        vals = self.values(theta)
+        return pd.DataFrame({"constraint": texts, "op": ops,
+                             "slack": np.where(np.array(ops) == "==", np.abs(vals), vals)})
 
     def slack(self, theta: np.ndarray) -> np.ndarray:
         """A_in theta - b_in (>= 0 when the inequalities hold)."""

@@ -74,7 +74,8 @@ class Model:
             self._pt = None
             self.rows = partable
         all_rows = self.rows
-        if any(r["op"] in CONSTRAINT_OPS for r in all_rows):
+        self.constraint_rows = [r for r in all_rows if r["op"] in CONSTRAINT_OPS]
+        if self.constraint_rows:
             # constraint rows (== < >) live in self.constraints, not among the parameters
             self.rows = [r for r in all_rows if r["op"] not in CONSTRAINT_OPS]
             if self._pt is not None:

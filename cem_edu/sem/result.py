@@ -143,6 +143,14 @@ class FitResult:
         if n_main < len(pt):
             pt.loc[n_main:, "est"] = self.estimates["est"].to_numpy()[n_main:]
             pt.loc[n_main:, "se"] = self.estimates["se"].to_numpy()[n_main:]
+        con_rows = getattr(self.model, "constraint_rows", None)
+        if con_rows:
+            # == < > rows at the end, est = their value (lavaan: lhs - rhs; rhs - lhs for <), se 0
+            from .partable import rows_to_frame
+            con = rows_to_frame([dict(r, start=0.0, se=0.0) for r in con_rows])
+            con["est"] = self.model.constraints.values(self.model.theta(self.x))
+            con["id"] = np.arange(len(pt) + 1, len(pt) + 1 + len(con))
+            pt = pd.concat([pt, con], ignore_index=True)
         return pt
 
     def implied(self) -> list:

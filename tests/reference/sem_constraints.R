@@ -89,6 +89,17 @@ textual =~ x4 + c*x5 + d*x6
 speed =~ x7 + e*x8 + f*x9
 a > 0.7"
 write_fit(cfa(hs_shared_bound_model, data = hs), "hs_shared_bound")
+# several constraints at once; parTable's est of a constraint row is its value (slack)
+hs_mixed_model <- "visual =~ x1 + a*x2 + b*x3
+textual =~ x4 + c*x5 + d*x6
+speed =~ x7 + e*x8 + f*x9
+a < 0.5
+d > 0.5
+c > 2*d - 1
+a + b == 1.3"
+hs_mixed <- cfa(hs_mixed_model, data = hs)
+write_fit(hs_mixed, "hs_mixed")
+write.csv(parTable(hs_mixed), file.path(out, "hs_mixed_partable.csv"), row.names = FALSE)
 # a Heywood case in real data: the residual variance of O3 is negative without the bound
 bfi_free_model <- "extra =~ E1 + E3 + E5
 open =~ O2 + O3 + O4"
