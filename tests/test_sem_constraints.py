@@ -254,3 +254,20 @@ def test_partable_lists_constraint_rows_with_their_value_as_lavaan():
     assert list(ours["rhs"]) == list(theirs["rhs"])
     assert np.allclose(ours["est"], theirs["est"], atol=1e-3)
     assert (ours["group"] == 0).all() and (ours["free"] == 0).all()
+
+
+def test_constraint_messages_in_persian():
+    from cem_edu.i18n import get_language, set_language
+
+    old = get_language()
+    set_language("fa")
+    try:
+        with pytest.raises(ModelError) as err:
+            fit("visual =~ x1 + a*x2 + b*x3\na*b == 1", HS)
+        assert "خطی نیست" in str(err.value) and "a*b == 1" in str(err.value)
+        with pytest.raises(ModelError) as err:
+            fit(model("hs_lt_model"), HS, missing="fiml")
+        assert "قیدهای نابرابری" in str(err.value)
+        assert "قیدها:" in str(fitted("hs_eq"))
+    finally:
+        set_language(old)
