@@ -63,6 +63,8 @@ CASES = {
     "bfi_heywood_bound": ("bfi_bound_model", BFI, {}, fit),
     "growth_linear": ("growth_model", GROWTH, {}, ce.growth),
     "growth_cov": ("growth_cov_model", GROWTH, {}, ce.growth),
+    "growth_cov_fiml": ("growth_cov_model", pd.read_csv(REF / "demo_growth_mcar.csv"), {"missing": "fiml"},
+                        ce.growth),
     "pd_shared": ("pd_shared_model", PD, {}, fit),
 }
 _CACHE: dict = {}
@@ -104,7 +106,13 @@ def test_estimates_match_lavaan(name):
             assert not nan.any(), f"{name}: {ours} missing where lavaan has a value"
 
 
-@pytest.mark.parametrize("name", list(CASES))
+# FIML with fixed.x covariates: cem-edu's logl still includes the covariates' own likelihood and
+# its baseline frees their covariances (issue #16, the FIML pipeline part); the rest matches
+_FIML_X_KNOWN = pytest.mark.xfail(reason="FIML + fixed.x: logl/baseline conventions (issue #16)", strict=False)
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_FIML_X_KNOWN) if n == "growth_cov_fiml" else n
+                                  for n in CASES])
 def test_fit_measures_match_lavaan(name):
     ours, ref = fitted(name).fit, ref_fit(name)
     common = [k for k in ours.index if k in ref.index and np.isfinite(ref[k])]
@@ -271,3 +279,9 @@ def test_constraint_messages_in_persian():
         assert "قیدها:" in str(fitted("hs_eq"))
     finally:
         set_language(old)
+
+
+def test_growth_under_fiml_with_covariates_main_fit_measures():
+    ours, ref = fitted("growth_cov_fiml").fit, ref_fit("growth_cov_fiml")
+    for k in ("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper", "srmr"):
+        assert abs(float(ours[k]) - float(ref[k])) < TOL * max(1.0, abs(float(ref[k]))), k

@@ -120,6 +120,14 @@ i ~ x1 + x2
 s ~ x1 + x2"
 write_fit(growth(growth_cov_model, data = growth_data), "growth_cov")
 
+# growth under FIML: 10 % of the repeated measures missing completely at random
+set.seed(16)
+growth_mcar <- growth_data
+for (v in c("t1", "t2", "t3", "t4")) growth_mcar[runif(nrow(growth_mcar)) < 0.1, v] <- NA
+write.csv(growth_mcar, file.path(out, "demo_growth_mcar.csv"), row.names = FALSE)
+growth_mcar <- read.csv(file.path(out, "demo_growth_mcar.csv"))
+write_fit(growth(growth_cov_model, data = growth_mcar, missing = "fiml"), "growth_cov_fiml")
+
 # 4. a defined parameter of labels that tie several parameters: std.all uses the first row
 pd_shared_model <- "ind60 =~ x1 + x2 + x3
 dem60 =~ y1 + a*y2 + b*y3 + c*y4
