@@ -6,6 +6,7 @@
     data = ce.clean(raw, inst)
     ce.reliability(data, inst)
     res = ce.fit(inst.model(), data)
+    ce.growth(growth_model, panel)    # latent growth curves, lavaan growth() defaults
 
 The public names below are imported lazily, so ``import cem_edu`` stays fast
 and a notebook only pays for what it uses.
@@ -42,7 +43,7 @@ _LAZY = {
     "one_sample_t": "psychometrics.construct_tests", "friedman": "psychometrics.construct_tests",
     "correlation_table": "psychometrics.construct_tests",
     # structural equation models
-    "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
+    "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem", "growth": "sem.growth",
     "moderation": "psychometrics.moderation", "product_indicators": "psychometrics.moderation",
     "moderation_syntax": "psychometrics.moderation",
     # partial least squares path models

@@ -66,6 +66,8 @@ def cmd_fit(args) -> None:
 
     model = _read_text(args.model, "model")
     data = _read_data(args.data)
+    if args.growth:
+        from .sem.growth import growth as fit
     res = fit(model, data, estimator=args.estimator, missing=args.missing, group=args.group,
               bootstrap=args.bootstrap, seed=args.seed, progress=not args.quiet)
     print(res)
@@ -290,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--seed", default=None, type=_whole(0), help="random seed for the bootstrap (reproducible draws)")
     f.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     f.add_argument("--quiet", action="store_true", help="no progress bar")
+    f.add_argument("--growth", action="store_true",
+                   help="latent growth model with lavaan's growth() defaults (observed intercepts 0, latent means free)")
     f.set_defaults(func=cmd_fit)
 
     pl = sub.add_parser("pls", help="estimate a PLS path model (PLS-SEM), as SmartPLS reports it")

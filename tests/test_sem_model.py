@@ -27,13 +27,17 @@ CASES = {
     "mimic": ("mimic_model", HS, {}),               # phantom observed variables, fixed.x
     "second": ("second_model", HS, {}),             # second-order factor
     "path": ("path_model", HS, dict(meanstructure=True)),
+    # == constraints (theta = K x + c) with regressions, two groups and means
+    "constrained": ("visual =~ x1 + c(a1, a2)*x2 + b*x3\ntextual =~ x4 + c*x5 + d*x6\n"
+                    "speed =~ x7 + e*x8 + f*x9\nspeed ~ g*visual\na1 == a2\nf == b + c\ng + d == 1",
+                    HS, dict(group="school", meanstructure=True)),
 }
 
 
 @pytest.fixture(scope="module", params=list(CASES))
 def case(request):
     model, data, kw = CASES[request.param]
-    mod, stats, _ = prepare(_model(model), data, **kw)
+    mod, stats, _ = prepare(model if "=~" in model else _model(model), data, **kw)
     x = ml.start_values(mod, stats) * 1.05 + 0.02      # away from the optimum: residuals matter
     return mod, stats, x
 
@@ -98,3 +102,26 @@ def test_fit_result_pickles_for_parallel_workers():
     back = pickle.loads(pickle.dumps(res))
     assert np.allclose(back.defined.values(back.x), res.defined.values(res.x))
     assert back.fit["chisq"] == res.fit["chisq"]
+
+
+def test_constrained_model_is_the_unconstrained_one_on_the_constraint_surface():
+    syntax = CASES["constrained"][0]
+    mod, stats, _ = prepare(syntax, HS, group="school", meanstructure=True)
+    free = mod.unconstrained()
+    assert (mod.ntheta, mod.npar) == (free.npar, free.npar - 3)
+    x = ml.start_values(mod, stats) * 1.05 + 0.02
+    theta = mod.theta(x)
+    lab = {r["label"]: theta[r["free"] - 1] for r in mod.rows if r["label"] and r["free"] > 0}
+    assert lab["a1"] == pytest.approx(lab["a2"]) and lab["f"] == pytest.approx(lab["b"] + lab["c"])
+    assert lab["g"] + lab["d"] == pytest.approx(1.0)
+    assert np.allclose(mod.z_of(theta), x)
+    K = mod._K
+    for (S1, m1), (S2, m2) in zip(mod.implied(x), free.implied(theta)):
+        assert np.allclose(S1, S2) and np.allclose(m1, m2)
+    # information on x is K' I(theta) K, so vcov(theta) = K (K' I K)^-1 K' (lavaan's bordered inverse)
+    info_x, info_t = ml.information(mod, stats, x), ml.information(free, stats, theta)
+    assert np.allclose(info_x, K.T @ info_t @ K, atol=1e-10)
+    A = mod.constraints.A_eq
+    border = np.block([[info_t, A.T], [A, np.zeros((len(A), len(A)))]])
+    bordered = np.linalg.inv(border)[:mod.ntheta, :mod.ntheta]
+    assert np.allclose(mod.theta_vcov(np.linalg.inv(info_x)), bordered, atol=1e-9)

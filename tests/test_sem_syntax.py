@@ -58,7 +58,11 @@ def test_several_lhs_and_line_starting_with_plus():
     ("f1 =~ x1 + x2\nf1 x3", "line 2: 'f1 x3': no operator found"),
     ("f1 =~ x1 + 2a*x2", "cannot read the modifier '2a'"),
     ("f1 =~ x1 + x2 + x3\nf1 ~ f1", "cannot be regressed on itself"),
-    ("f1 =~ x1 + x2\nx1 == x2", "same label"),
+    ("f1 =~ x1 + x2\nx1 == x2", "line 2: 'x1 == x2': constraint 'x1 == x2' uses unknown label(s) x1, x2"),
+    ("f1 =~ x1 + a*x2 + b*x3\na*b == 1", "line 2: 'a*b == 1': 'a*b' is not linear"),
+    ("f1 =~ x1 + a*x2 + b*x3\nab := a*b\nab > 0", "uses the defined parameter(s) ab"),
+    ("f1 =~ x1 + a*x2 + b*x3\na == 1\na == 2", "cannot all hold"),
+    ("f1 =~ x1 + a*x2 + b*x3\na >", "both sides"),
     ("f =~ x1 + x2 + x3\nd := a*", "not a valid expression"),
     ("", "the model syntax is empty"),
 ])

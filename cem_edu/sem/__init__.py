@@ -176,7 +176,7 @@ def _singular_params(model: Model, info: np.ndarray) -> list[str]:
     w, V = np.linalg.eigh(info)
     if w[0] > 1e-9 * max(w[-1], 1.0):
         return []
-    v = V[:, 0]
+    v = V[:, 0] if getattr(model, "_K", None) is None else model._K @ V[:, 0]   # == constraints: theta
     pt = model.partable
     out = []
     for k in np.argsort(-np.abs(v)):
@@ -204,7 +204,7 @@ def finish(mod: Model, stats: ml.SampleStats, x: np.ndarray, opt: ml.EstimateInf
         bad = _singular_params(mod, information)
         if bad:
             raise ModelError(t("sem.model.not_identified", params=", ".join(bad)))
-        vcov = np.linalg.inv(information) / stats.ntotal
+        vcov = mod.inverse_information(information) / stats.ntotal   # active < > constraints as ==
     defined = DefinedParameters(mod.rows)
     estimates = build_estimates(mod, x, vcov, defined)
     fm = fit_measures(mod, stats, x, fmin=opt.fmin)
@@ -259,7 +259,8 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
 
     Parameters
     ----------
-    model : lavaan model syntax (``=~ ~ ~~ ~1 :=``, labels, fixed values).
+    model : lavaan model syntax (``=~ ~ ~~ ~1 :=``, labels, fixed values, linear constraints
+        ``== < >`` on labels, see :mod:`cem_edu.sem.constraints`).
     data : DataFrame, or an object with a ``.data`` DataFrame (``CleanData``).
     estimator : "ML" (normal theory) or "MLR" (robust SEs and scaled test).
     missing : "listwise" (rows with a missing model variable are dropped, and the

@@ -129,6 +129,12 @@ def _run_chunk(model, ov, data, idx_groups, x_hat, H0, tol):
         out, ok = bm.fit(x_hat, H0, [c for _, c in mom], [m for m, _ in mom], ns / ns.sum(), tol=tol)
     import copy
 
+    con = getattr(model, "constraints", None)
+    active0 = con.active if con is not None else ()
+    if ok.any() and getattr(model, "has_inequalities", False):
+        # the batch ignores < > constraints: draws outside a bound are refitted with the active set
+        with np.errstate(invalid="ignore"):
+            ok &= ~np.any(model.theta(out) @ con.A_in.T - con.b_in < -1e-7, axis=1)
     for i in np.flatnonzero(~ok):   # one by one: fixed-x models and draws the batch did not finish
         st = stats_from_moments(ov, [c[i] for _, c in mom], [m[i] for m, _ in mom], ns)
         try:
@@ -142,6 +148,8 @@ def _run_chunk(model, ov, data, idx_groups, x_hat, H0, tol):
         if info.converged and np.all(np.isfinite(x)):
             out[i] = x
             ok[i] = True
+    if con is not None:
+        con.active = active0         # the refits above set the active set of their own draw
     return out, ok
 
 
@@ -191,6 +199,8 @@ def bootstrap_draws(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int
     ok = np.concatenate([r[1] for r in results])
     freq = np.hstack([np.apply_along_axis(np.bincount, 1, ix, minlength=n) for ix, n in zip(idx, ns)])
     draws, freq = draws[ok], freq[ok]
+    if hasattr(model, "theta"):
+        draws = model.theta(draws)          # the partable's free parameters (differ under == constraints)
     defined = None
     if defined_fn is not None:
         defined = np.array([np.atleast_1d(defined_fn(x)) for x in draws]) if len(draws) else None
@@ -236,6 +246,7 @@ def bootstrap(res, R: int = 1000, *, ci: str = "percentile", seed=None, progress
     pt = model.partable
     main = (pt["op"] != ":=").to_numpy()
     fr = pt["free"].to_numpy()[main]
+    x = model.theta(x) if hasattr(model, "theta") else x     # draws are of theta (see bootstrap_draws)
     ivs = intervals(b.draws, x, level, ci, b.freq, first)
     se = b.draws.std(axis=0, ddof=0)
     n_main = int(main.sum())
@@ -310,6 +321,8 @@ class BatchML:
         R = X.shape[0]
         b = self.model.base[g]
         f = self.maps[g]
+        if getattr(self.model, "_K", None) is not None:
+            X = self.model.theta(X)           # == constraints: theta = K x + c
         L = np.broadcast_to(b["lambda_"], (R,) + b["lambda_"].shape).copy()
         T = np.broadcast_to(b["theta"], (R,) + b["theta"].shape).copy()
         P = np.broadcast_to(b["psi"], (R,) + b["psi"].shape).copy()
@@ -328,7 +341,8 @@ class BatchML:
         """F (R,) and ∇F (R, k) for parameter rows X (R, k); covs[g] (R, p, p), means[g] (R, p)."""
         R = X.shape[0]
         F = np.zeros(R)
-        grad = np.zeros((R, self.k))
+        K = getattr(self.model, "_K", None)
+        grad = np.zeros((R, self.k if K is None else K.shape[0]))
         bad = np.zeros(R, bool)
         m, p = self.m, self.p
         for g in range(self.G):
@@ -390,7 +404,7 @@ class BatchML:
                 r, _, k = f["alpha"]
                 np.add.at(grad.T, k, w * gal[:, r].T)
         F[bad] = np.inf
-        return F, grad
+        return F, (grad if K is None else grad @ K)
 
     def fit(self, x0, H0, covs, means, weights, tol=1e-9, maxiter=200):
         """Batched quasi-Newton (BFGS, every sample with its own inverse-Hessian approximation

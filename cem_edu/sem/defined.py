@@ -69,7 +69,8 @@ class DefinedParameters:
     """The ``:=`` rows of a parameter table, compiled once.
 
     ``values(x)`` -> array of defined values at parameter vector ``x``;
-    ``values_from(env)`` with a label -> value mapping (e.g. standardized values);
+    ``values_from(env)`` with a label -> value mapping (e.g. standardized values; build it with
+    ``label_env``, which takes the first row of a label, as lavaan);
     ``vcov(x, V)`` -> delta-method covariance matrix of the defined values.
     """
 
@@ -136,6 +137,16 @@ class DefinedParameters:
                 env[_mangle(name)] = val
                 out.append(val)
         return out
+
+    @staticmethod
+    def label_env(labels, values) -> dict:
+        """label -> value of the *first* row that carries the label (as lavaan, e.g. for the
+        standardised values of ``ab := a*b`` when ``a`` ties several parameters)."""
+        env: dict = {}
+        for lab, v in zip(labels, values):
+            if lab and lab not in env:
+                env[lab] = v
+        return env
 
     def values_from(self, env: dict) -> np.ndarray:
         """Defined values for a label -> value mapping (floats)."""

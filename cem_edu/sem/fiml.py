@@ -641,6 +641,8 @@ def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal
     pt, names = build_partable(statements, defined, ngroups=ngroups, std_lv=std_lv, meanstructure=True,
                                group_equal=group_equal, group_partial=group_partial, fixed_x=fixed_x)
     mod = Model(pt, names, meanstructure=True)
+    if mod.has_inequalities:
+        raise ModelError(t("sem.constraint.no_inequality", what="missing='fiml'"))
     _check_columns(frame, mod.ov, group)
     Yall = frame[mod.ov].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     if group is not None:

@@ -131,6 +131,9 @@ def start_values(model: Model, stats: SampleStats) -> np.ndarray:
     """Starting values: user ``start()`` values, else fabin-like loadings from the sample
     covariances, factor variances from the indicator covariances, residual variances
     from what the factor leaves, zero regressions and covariances, sample means."""
+    if getattr(model, "_K", None) is not None:       # == constraints: theta-space starts, projected
+        from .constraints import start_values as _constrained_start
+        return _constrained_start(model, stats)
     x = np.full(model.npar, np.nan)
     lv = list(model.names.lv)
     oi = {v: i for i, v in enumerate(stats.ov)}
@@ -488,6 +491,10 @@ def estimate(model: Model, stats: SampleStats, start: np.ndarray | None = None, 
     analytic gradient finishes the job. ``start`` is a warm start (e.g. the full-sample
     solution for a bootstrap draw); without it, :func:`start_values`.
     """
+    if getattr(model, "has_inequalities", False) and not model._active_set_copy:   # < > constraints
+        from .constraints import estimate_with_inequalities
+        return estimate_with_inequalities(model, stats, start=start, return_info=return_info, maxiter=maxiter,
+                                          tol=tol)
     x = np.array(start if start is not None else start_values(model, stats), dtype=float)
     F, g, H = objective(model, stats, x, need=2)
     if not np.isfinite(F):
@@ -702,7 +709,7 @@ def information_batch(model: Model, X: np.ndarray, weights=None, *, chunk_elemen
     ng = model.ngroups
     w = np.full(ng, 1.0 / ng) if weights is None else np.asarray(weights, dtype=float)
     out = np.zeros((R, k, k))
-    if k * model.p * model.p > _BATCH_MAX:
+    if k * model.p * model.p > _BATCH_MAX or getattr(model, "_K", None) is not None:
         # large models: the dense batched derivatives cost more memory traffic than they save
         for i in range(R):
             for g in range(ng):

@@ -12,7 +12,12 @@ Observed variables that take part in regressions (or covary with them) get a
 their regressions live in B and their (residual) variances in Psi.
 
 ``x`` is the vector of free unique parameters (``partable.free`` is its 1-based
-index). ``Model.implied(x)`` returns ``[(Sigma_g, mu_g)]``; ``Model.jacobian(x)``
+index) — unless the model has ``==`` constraints: then ``theta`` (indexed by ``free``)
+is ``K x + c`` (``Model.theta(x)``, ``Model.z_of(theta)``; K an orthonormal basis of the
+constraints' null space, see constraints.py) and every method below takes and
+differentiates with respect to the shorter ``x`` (``npar`` = its length, ``ntheta`` that
+of theta), so every estimator works unchanged. ``Model.constraints`` holds the ``== < >``
+rows (they are not in ``Model.rows``). ``Model.implied(x)`` returns ``[(Sigma_g, mu_g)]``; ``Model.jacobian(x)``
 returns ``[(dSigma_g, dmu_g)]`` with dSigma_g of shape (p(p+1)/2, npar) in
 ``vech`` order (lower triangle, column by column) — analytic derivatives.
 
@@ -60,12 +65,21 @@ class Model:
     """
 
     def __init__(self, partable, names: VarNames, meanstructure: bool = False):
+        from .constraints import CONSTRAINT_OPS, Constraints
+
         if isinstance(partable, pd.DataFrame):
             self._pt = partable
             self.rows = records(partable)
         else:
             self._pt = None
             self.rows = partable
+        all_rows = self.rows
+        self.constraint_rows = [r for r in all_rows if r["op"] in CONSTRAINT_OPS]
+        if self.constraint_rows:
+            # constraint rows (== < >) live in self.constraints, not among the parameters
+            self.rows = [r for r in all_rows if r["op"] not in CONSTRAINT_OPS]
+            if self._pt is not None:
+                self._pt = self._pt[~self._pt["op"].isin(CONSTRAINT_OPS)].reset_index(drop=True)
         self.names = names
         self.meanstructure = bool(meanstructure)
         pt = [r for r in self.rows if r["op"] != ":="]
@@ -124,8 +138,89 @@ class Model:
             else:  # pragma: no cover - parser rejects other operators
                 raise ValueError(op)
         self._loc = list(zip(mats, rows, cols))
-        self.npar = max((int(r["free"]) for r in self.rows), default=0)
+        self.ntheta = max((int(r["free"]) for r in self.rows), default=0)
         self._build()
+        self.constraints = None
+        self._K = self._c = None
+        self._active_set_copy = False
+        if len(all_rows) != len(self.rows):
+            self.constraints = Constraints(all_rows, self.ntheta)
+            self._set_param(*self.constraints.parameterisation(()))
+        else:
+            self._set_param(None, None)
+
+    # ------------------------------------------------------------ constraints
+    def _set_param(self, K, c) -> None:
+        """Parameterise theta = K x + c (K None: x = theta, no equality constraints)."""
+        self._K, self._c = K, c
+        if K is None:
+            self.npar = self.ntheta
+            self.active = self._active_theta
+        else:
+            self.npar = int(K.shape[1])
+            self.active = [np.arange(self.npar)] * self.ngroups
+
+    def theta(self, x: np.ndarray) -> np.ndarray:
+        """The free unique parameters of the parameter table (``free`` index) at ``x`` (or rows of x).
+
+        Without equality constraints x is theta; with them theta = K x + c (see constraints.py).
+        """
+        if self._K is None:
+            return np.asarray(x, dtype=float)
+        return np.asarray(x, dtype=float) @ self._K.T + self._c
+
+    def z_of(self, theta: np.ndarray) -> np.ndarray:
+        """The x of a theta (the orthogonal projection onto the constraints; exact when theta satisfies them)."""
+        if self._K is None:
+            return np.asarray(theta, dtype=float)
+        return (np.asarray(theta, dtype=float) - self._c) @ self._K
+
+    def theta_vcov(self, V: np.ndarray) -> np.ndarray:
+        """Covariance matrix of theta from that of x: K V K'."""
+        return V if self._K is None else self._K @ V @ self._K.T
+
+    @property
+    def has_inequalities(self) -> bool:
+        return self.constraints is not None and self.constraints.has_inequalities
+
+    def with_active(self, active) -> "Model":
+        """A copy (sharing the matrices) parameterised with the inequalities ``active`` as equalities."""
+        import copy
+
+        m = copy.copy(self)
+        m._set_param(*self.constraints.parameterisation(active))
+        m._active_set_copy = True
+        return m
+
+    def unconstrained(self) -> "Model":
+        """A copy (sharing the matrices) without constraints: x = theta."""
+        import copy
+
+        m = copy.copy(self)
+        m._set_param(None, None)
+        m._active_set_copy = True
+        return m
+
+    def inverse_information(self, information: np.ndarray) -> np.ndarray:
+        """inv(information), with active inequality constraints treated as equalities:
+        K2 (K2' I K2)^-1 K2' with K2 the basis of the active set in x coordinates (lavaan's
+        bordered-information inverse)."""
+        con = self.constraints
+        if con is None or not con.active:
+            return np.linalg.inv(information)
+        Ka, _ = con.parameterisation(con.active)
+        K2 = self._K.T @ Ka
+        return K2 @ np.linalg.inv(K2.T @ information @ K2) @ K2.T
+
+    def pinned_by_inequality(self) -> np.ndarray:
+        """Mask over theta: parameters fixed by an active inequality (no standard error, as lavaan)."""
+        out = np.zeros(self.ntheta, dtype=bool)
+        con = self.constraints
+        if con is None or not con.active:
+            return out
+        Ka, _ = con.parameterisation(con.active)
+        K = self._K if self._K is not None else np.eye(self.ntheta)
+        return (np.linalg.norm(Ka, axis=1) < 1e-9) & (np.linalg.norm(K, axis=1) > 1e-9)
 
     @property
     def partable(self) -> pd.DataFrame:
@@ -169,12 +264,12 @@ class Model:
         self._uniq = [{k: len(np.unique(v[2])) == len(v[2]) for k, v in f.items()} for f in self.free_idx]
         # per group: the free parameters that occur in it (sorted, global 0-based) and free_idx with
         # the parameter numbers mapped to positions in that list (derivatives of one group only)
-        self.active = []
+        self._active_theta = []
         self._free_local = []
         for f in self.free_idx:
             act = np.unique(np.concatenate([v[2] for v in f.values()])).astype(int) if f else np.zeros(0, int)
             pos = {int(a): i for i, a in enumerate(act)}
-            self.active.append(act)
+            self._active_theta.append(act)
             self._free_local.append({k: (v[0], v[1], np.asarray([pos[int(q)] for q in v[2]], dtype=int))
                                      for k, v in f.items()})
         self._has_beta = [bool(len(f["beta"][2]) or np.any(b["beta"] != 0)) for f, b in zip(self.free_idx, self.base)]
@@ -208,6 +303,8 @@ class Model:
 
         Keys: lambda, theta, psi, beta, nu, alpha (numpy arrays).
         """
+        if self._K is not None:
+            x = self._K @ x + self._c
         b = self.base[g]
         f = self.free_idx[g]
         L = b["lambda_"].copy(); T = b["theta"].copy(); P = b["psi"].copy(); B = b["beta"].copy()
@@ -245,10 +342,20 @@ class Model:
 
         ``local=True``: only the parameters that occur in group g, in the order of
         ``Model.active[g]`` (dSigma (len(active[g]), p, p)) — much less work in multigroup models.
+        With equality constraints the derivatives are with respect to x (theta = K x + c):
+        dSigma/dx = K' dSigma/dtheta (every x occurs in every group).
         """
+        if self._K is None:
+            return self._derivatives(x, g, local)
+        Sigma, mu, dS, dmu = self._derivatives(x, g, False)
+        p, K = self.p, self._K
+        dS = (K.T @ dS.reshape(self.ntheta, p * p)).reshape(-1, p, p)
+        return Sigma, mu, dS, K.T @ dmu
+
+    def _derivatives(self, x: np.ndarray, g: int, local: bool = False):
         M, A, G, Sigma, mu, ea = self._core(x, g)
         p = self.p
-        k = len(self.active[g]) if local else self.npar
+        k = len(self._active_theta[g]) if local else self.ntheta
         dS = np.zeros((k, p, p))
         dmu = np.zeros((k, p))
         f = self._free_local[g] if local else self.free_idx[g]
@@ -335,12 +442,12 @@ class Model:
     def x_from_partable(self, column: str = "est") -> np.ndarray:
         """Parameter vector from a partable column (first row of each free index)."""
         pt = self.partable
-        x = np.zeros(self.npar)
+        x = np.zeros(self.ntheta)
         fr = pt["free"].to_numpy()
         vals = pt[column].to_numpy(dtype=float)
         for i in np.flatnonzero(fr > 0)[::-1]:
             x[fr[i] - 1] = vals[i]
-        return x
+        return self.z_of(x)
 
 
 def _sym_expand(r, c, k):
@@ -356,7 +463,7 @@ def second_order_term(model: Model, x: np.ndarray, g: int, W: np.ndarray, cvec: 
     derivatives of the implied moments (W = Sigma^-1 - Sigma^-1 (S + dd') Sigma^-1, c = Sigma^-1 d).
     """
     M, A, G, Sigma, mu, ea = model._core(x, g)
-    k = model.npar
+    k = model.ntheta
     H = np.zeros((k, k))
     f = model.free_idx[g]
     L, P = M["lambda"], M["psi"]
@@ -403,4 +510,6 @@ def second_order_term(model: Model, x: np.ndarray, g: int, W: np.ndarray, cvec: 
         add_diag(Bk, blk)
         if len(ak):
             add(Bk, ak, -2.0 * q[a] * A[b, ar[None, :]])
+    if model._K is not None:
+        H = model._K.T @ H @ model._K
     return H

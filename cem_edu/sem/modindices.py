@@ -71,12 +71,14 @@ def modindices(res, sort: bool = False, minimum_value: float = 0.0, warn: bool =
         return pd.DataFrame(columns=["lhs", "op", "rhs", "group", "mi", "epc", "sepc_lv", "sepc_all"])
     pt = model.partable
     main = pt[pt["op"] != ":="].copy()
+    K = getattr(model, "_K", None)           # == constraints: x -> theta = K x + c
+    kt = model.npar if K is None else model.ntheta
     k0 = model.npar
     add = pd.DataFrame(cand)
     add["id"] = np.arange(len(main) + 1, len(main) + 1 + len(add))
     add["user"] = 10
     add["block"] = add["group"]
-    add["free"] = np.arange(k0 + 1, k0 + 1 + len(add))
+    add["free"] = np.arange(kt + 1, kt + 1 + len(add))
     add["ustart"] = np.nan
     add["exo"] = 0
     add["label"] = ""
@@ -86,8 +88,16 @@ def modindices(res, sort: bool = False, minimum_value: float = 0.0, warn: bool =
             add[c] = np.nan
     ext = pd.concat([main, add[main.columns]], ignore_index=True)
     mod = Model(ext, model.names, meanstructure=model.meanstructure)
-    xe = np.r_[x, np.zeros(len(add))]
+    theta = x if K is None else model.theta(x)
+    xe = np.r_[theta, np.zeros(len(add))]
     _, grad, H = ml.objective(mod, stats, xe, need=2)
+    if K is not None:
+        # score test of the new parameters with the constraints kept: chain rule through
+        # J = blockdiag(K, I) (the constrained parameters move only along the constraints)
+        J = np.zeros((kt + len(add), k0 + len(add)))
+        J[:kt, :k0] = K
+        J[kt:, k0:] = np.eye(len(add))
+        grad, H = J.T @ grad, J.T @ H @ J
     info = H / 2.0
     N = stats.ntotal
     i1 = np.arange(k0, k0 + len(add))
@@ -101,7 +111,7 @@ def modindices(res, sort: bool = False, minimum_value: float = 0.0, warn: bool =
     d = -N * s
     d[np.abs(d) < 1e-15] = 1.0
     epc = mi / d
-    est = np.r_[np.where(main["free"].to_numpy() > 0, x[np.maximum(main["free"].to_numpy() - 1, 0)],
+    est = np.r_[np.where(main["free"].to_numpy() > 0, theta[np.maximum(main["free"].to_numpy() - 1, 0)],
                          main["ustart"].to_numpy(dtype=float)), np.abs(epc)]
     std_lv, std_all = standardize(mod, xe, est)
     sign = np.sign(epc)

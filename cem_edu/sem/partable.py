@@ -269,8 +269,11 @@ def build_partable(statements: list[Statement], defined: list[Statement] | None 
         r["est"] = np.nan
         r["se"] = np.nan
     for d in defined:
-        rows.append(dict(lhs=d.lhs, op=":=", rhs=d.rhs, user=1, group=0, block=0, free=0, ustart=np.nan, exo=0,
-                         label=d.lhs, plabel="", start=np.nan, est=np.nan, se=np.nan))
+        # := definitions and == < > constraints, in the order written (group 0, as lavaan)
+        op = d.op if d.op in ("==", "<", ">") else ":="
+        rows.append(dict(lhs=d.lhs, op=op, rhs=d.rhs, user=1, group=0, block=0, free=0, ustart=np.nan, exo=0,
+                         label=d.lhs if op == ":=" else "", plabel="", start=np.nan, est=np.nan, se=np.nan,
+                         line=d.line, text=d.text))   # line/text: for messages (not partable columns)
     for i, r in enumerate(rows):
         r["id"] = i + 1
         r.pop("free_flag", None)

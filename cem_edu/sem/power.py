@@ -150,6 +150,8 @@ def _power_one_n(analysis: str, ov, Sigma, n: int, reps: int, alpha: float, seed
     # population "data": the analysis model at the population moments gives the population values
     pop = pd.DataFrame(np.random.default_rng(0).normal(size=(max(4 * p, 50), p)), columns=ov)
     mod, _, _ = prepare(analysis, pop)
+    if mod.has_inequalities:
+        raise ModelError(t("sem.constraint.no_inequality", what="power"))
     oi = [ov.index(v) for v in mod.ov]
     S_pop = Sigma[np.ix_(oi, oi)]
     st_pop = stats_from_moments(mod.ov, [S_pop], [np.zeros(len(oi))], [n])
@@ -173,12 +175,12 @@ def _power_one_n(analysis: str, ov, Sigma, n: int, reps: int, alpha: float, seed
     X, ok = bm.fit(x_pop, H0, [covs], [means], np.array([1.0]), maxiter=500)
     defined = DefinedParameters(mod.partable)
     nd = len(defined)
-    k = mod.npar
+    k = mod.ntheta                      # the partable's free parameters (x differs under == constraints)
     SE = np.full((reps, k + nd), np.nan)
     EST = np.full((reps, k + nd), np.nan)
     idx = np.flatnonzero(ok)
     # unit expected information at every converged replication at once (depends on x only)
-    INFO = information_batch(mod, X[idx], [1.0]) if len(idx) else np.zeros((0, k, k))
+    INFO = information_batch(mod, X[idx], [1.0]) if len(idx) else np.zeros((0, mod.npar, mod.npar))
     finite = np.all(np.isfinite(INFO), axis=(1, 2))
     ok[idx[~finite]] = False
     idx, INFO = idx[finite], INFO[finite]
@@ -194,13 +196,14 @@ def _power_one_n(analysis: str, ov, Sigma, n: int, reps: int, alpha: float, seed
     for j, i in enumerate(idx):
         if not ok[i]:
             continue
-        V = VS[j]
-        EST[i, :k] = X[i]
+        V, th = mod.theta_vcov(VS[j]), mod.theta(X[i])
+        EST[i, :k] = th
         SE[i, :k] = np.sqrt(np.clip(np.diag(V), 0, None))
         if nd:
-            EST[i, k:] = defined.values(X[i])
-            SE[i, k:] = np.sqrt(np.clip(np.diag(defined.vcov(X[i], V)), 0, None))
-    truth = np.r_[x_pop, defined.values(x_pop) if nd else np.zeros(0)]
+            EST[i, k:] = defined.values(th)
+            SE[i, k:] = np.sqrt(np.clip(np.diag(defined.vcov(th, V)), 0, None))
+    th_pop = mod.theta(x_pop)
+    truth = np.r_[th_pop, defined.values(th_pop) if nd else np.zeros(0)]
     E, S = EST[ok], SE[ok]
     z = E / np.where(S > 0, S, np.nan)
     pval = 2 * special.ndtr(-np.abs(z))

@@ -6,11 +6,14 @@
 ``res.r2``         DataFrame group, variable, r2
 ``res.residuals()`` correlation residuals (lavaan ``resid(type="cor")``)
 ``res.total_effects()`` total effects, unstandardised and std_all
-``res.to_dict()``  JSON-ready {"estimates": [...], "fit": {...}} (NaN -> null)
+``res.to_dict()``  JSON-ready {"estimates": [...], "fit": {...}} (NaN -> null; "constraints" when the
+                   model has == < > constraints)
 
 Internals kept for other estimators (MLR, bootstrap, modification indices):
-``res.model`` (Model), ``res.stats`` (SampleStats), ``res.x`` (free parameters),
-``res.vcov`` (their covariance matrix), ``res.information`` (unit expected information),
+``res.model`` (Model), ``res.stats`` (SampleStats), ``res.x`` (free parameters; under ``==``
+constraints the reduced ones, the table's are ``res.model.theta(res.x)``),
+``res.vcov`` (their covariance matrix; ``res.model.theta_vcov(res.vcov)`` for the table's),
+``res.constraints()`` (the ``== < >`` constraints and their slack), ``res.information`` (unit expected information),
 ``res.defined`` (DefinedParameters), ``res.opt`` (EstimateInfo).
 """
 from __future__ import annotations
@@ -45,20 +48,25 @@ def build_estimates(model: Model, x: np.ndarray, vcov: np.ndarray, defined: Defi
     main = [r for r in rows if r["op"] != ":="]
     fr = np.array([r["free"] for r in main], dtype=int)
     ust = np.array([r["ustart"] for r in main], dtype=float)
-    est = np.where(fr > 0, x[np.maximum(fr - 1, 0)] if len(x) else 0.0, ust)
-    se_free = np.sqrt(np.clip(np.diag(vcov), 0, None)) if len(x) else np.zeros(1)
-    se = np.where(fr > 0, se_free[np.maximum(fr - 1, 0)] if len(x) else 0.0, 0.0)
+    # x -> theta (the partable's free parameters; differs from x under == constraints)
+    theta = model.theta(x) if hasattr(model, "theta") else x
+    vtheta = model.theta_vcov(vcov) if hasattr(model, "theta_vcov") else vcov
+    est = np.where(fr > 0, theta[np.maximum(fr - 1, 0)] if len(theta) else 0.0, ust)
+    se_free = np.sqrt(np.clip(np.diag(vtheta), 0, None)) if len(theta) else np.zeros(1)
+    if hasattr(model, "pinned_by_inequality") and len(theta):
+        se_free = np.where(model.pinned_by_inequality(), np.nan, se_free)   # lavaan: NA at an active bound
+    se = np.where(fr > 0, se_free[np.maximum(fr - 1, 0)] if len(theta) else 0.0, 0.0)
     std_lv, std_all = standardize(model, x, np.r_[est, np.full(len(rows) - len(main), np.nan)])
     std_lv, std_all = std_lv[:len(main)], std_all[:len(main)]
     lab = [r["label"] for r in main]
     lhs, op, rhs = [r["lhs"] for r in main], [r["op"] for r in main], [r["rhs"] for r in main]
     group = [r["group"] for r in main]
     if len(defined):
-        dv = defined.values(x)
-        dV = defined.vcov(x, vcov)
+        dv = defined.values(theta)
+        dV = defined.vcov(theta, vtheta)
         dse = np.sqrt(np.clip(np.diag(dV), 0, None))
-        env_lv = {l: v for l, v in zip(lab, std_lv) if l}
-        env_all = {l: v for l, v in zip(lab, std_all) if l}
+        env_lv = defined.label_env(lab, std_lv)
+        env_all = defined.label_env(lab, std_all)
         nd = len(defined)
         lhs, op, rhs = lhs + defined.names, op + [":="] * nd, rhs + defined.exprs
         lab, group = lab + defined.names, group + [0] * nd
@@ -135,6 +143,14 @@ class FitResult:
         if n_main < len(pt):
             pt.loc[n_main:, "est"] = self.estimates["est"].to_numpy()[n_main:]
             pt.loc[n_main:, "se"] = self.estimates["se"].to_numpy()[n_main:]
+        con_rows = getattr(self.model, "constraint_rows", None)
+        if con_rows:
+            # == < > rows at the end, est = their value (lavaan: lhs - rhs; rhs - lhs for <), se 0
+            from .partable import rows_to_frame
+            con = rows_to_frame([dict(r, start=0.0, se=0.0) for r in con_rows])
+            con["est"] = self.model.constraints.values(self.model.theta(self.x))
+            con["id"] = np.arange(len(pt) + 1, len(pt) + 1 + len(con))
+            pt = pd.concat([pt, con], ignore_index=True)
         return pt
 
     def implied(self) -> list:
@@ -186,7 +202,11 @@ class FitResult:
                 "groups": [None if g is None else str(g) for g in self.group_labels]}
         if self.group:
             info["group"] = self.group
-        return {"estimates": recs, "fit": fit, "info": info}
+        out = {"estimates": recs, "fit": fit, "info": info}
+        con = self.constraints()
+        if con is not None:     # == < > constraints and their slack
+            out["constraints"] = [{k: _clean(v) for k, v in r.items()} for r in con.to_dict(orient="records")]
+        return out
 
     def to_json(self, path=None, indent: int = 2) -> str:
         text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
@@ -282,7 +302,20 @@ class FitResult:
                     slv = f"{r.std_lv:10.3f}" if np.isfinite(r.std_lv) else " " * 10
                     sal = f"{r.std_all:10.3f}" if np.isfinite(r.std_all) else " " * 10
                     lines.append(f"  {name[:26]:26s}{r.est:10.3f}{se}{z}{pv}{slv}{sal}")
+        con = self.constraints()
+        if con is not None:
+            lines += ["", t("sem.result.constraints") + ":", f"{'':44s}{'|Slack|':>14s}"]
+            lines += [f"  {r.constraint[:42]:42s}{abs(r.slack):14.3f}" for r in con.itertuples()]
         return "\n".join(lines)
+
+    def constraints(self) -> pd.DataFrame | None:
+        """The model's == < > constraints with their slack at the estimates (None without any):
+        columns constraint, op, slack (|lhs - rhs| for ==; for < and > the distance to the bound,
+        0 when the bound is active)."""
+        con = getattr(self.model, "constraints", None)
+        if con is None:
+            return None
+        return con.table(self.model.theta(self.x))
 
     def summary(self) -> str:
         """The lavaan-style summary text (same as ``str(result)``)."""

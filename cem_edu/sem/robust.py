@@ -112,7 +112,8 @@ def robust_ml(objective: CasewiseObjective, x: np.ndarray, A: np.ndarray | None,
     implied = model.implied(x)
     jac = model.jacobian(x)
     meanstructure = implied[0][1] is not None
-    Ainv = np.linalg.inv(A)
+    # active < > constraints act as equalities (lavaan's bordered inverse); else inv(A)
+    Ainv = model.inverse_information(A) if hasattr(model, "inverse_information") else np.linalg.inv(A)
     B = np.zeros_like(A)
     xmask = _x_mask(model, rc, meanstructure)
     tr_h1 = 0.0

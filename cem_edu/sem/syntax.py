@@ -2,7 +2,9 @@
 
 Supported (as lavaan): ``=~`` loadings, ``<~`` formative composites (used by ``ce.pls`` only),
 ``~`` regressions, ``~~`` (co)variances,
-``~1`` intercepts/means, ``:=`` defined parameters; modifiers ``a*x`` (label),
+``~1`` intercepts/means, ``:=`` defined parameters, constraints ``==``, ``<``, ``>`` between
+linear expressions of labels (``a == b``, ``a == b + c``, ``a + b == 1``, ``a > 0``, ``a > b``;
+``<=``/``>=`` read as ``<``/``>``); modifiers ``a*x`` (label),
 ``1*x`` / ``0.5*x`` (fixed value), ``NA*x`` (free), ``start(0.5)*x`` (start value),
 ``label("a")*x`` / ``equal("a")*x``, ``c(a, b)*x`` / ``c(1, NA)*x`` (one value per
 group); several right-hand terms with ``+`` and several left-hand variables with
@@ -168,12 +170,32 @@ def _parse_term(term: str, line, text) -> tuple[str, Modifier]:
     return name, mod
 
 
+def _constraint(lhs: str, op: str, rhs: str, line, text) -> Statement:
+    """A constraint statement (``==``, ``<``, ``>``; ``<=``/``>=`` read as ``<``/``>``), checked to be
+    linear in the labels (see :mod:`cem_edu.sem.constraints`)."""
+    from .constraints import linear_form
+
+    op = {"<=": "<", ">=": ">"}.get(op, op)
+    for side in (lhs, rhs):
+        if not side:
+            raise _err("sem.syntax.constraint_side", line, text, op=op)
+        if ":=" in side or "==" in side or "<" in side or ">" in side:
+            raise _err("sem.syntax.constraint_side", line, text, op=op)
+        try:
+            linear_form(side)
+        except ValueError:
+            raise _err("sem.constraint.not_linear_syntax", line, text, side=side) from None
+    return Statement(lhs.replace(" ", ""), op, rhs.replace(" ", ""), line, text)
+
+
 def parse_syntax(model: str) -> tuple[list[Statement], list[Statement]]:
     """Parse lavaan model syntax.
 
     Returns ``(statements, defined)``: the model formulas (one Statement per
-    lhs/op/rhs term, op in ``=~ <~ ~ ~~ ~1``) and the ``:=`` definitions (rhs = the
-    expression text). Raises ModelError naming the line, its text and a fix.
+    lhs/op/rhs term, op in ``=~ <~ ~ ~~ ~1``) and, in the order written, the ``:=``
+    definitions (rhs = the expression text) and the constraints ``==``, ``<``, ``>``
+    (lhs and rhs linear expressions of labels). Raises ModelError naming the line, its
+    text and a fix.
     """
     if not isinstance(model, str) or not model.strip():
         raise ModelError(t("sem.syntax.empty"))
@@ -186,7 +208,8 @@ def parse_syntax(model: str) -> tuple[list[Statement], list[Statement]]:
         op = m.group(0)
         lhs_text, rhs_text = text[: m.start()].strip(), text[m.end():].strip()
         if op in ("==", "<", ">", "<=", ">="):
-            raise _err("sem.syntax.constraint", line, text, op=op)
+            defined.append(_constraint(lhs_text, op, rhs_text, line, text))
+            continue
         if op == ":=":
             if not _NAME.match(lhs_text):
                 raise _err("sem.syntax.bad_name", line, text, name=lhs_text)
