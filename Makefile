@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make report   set up .venv and write report.html from the bundled data"
 	@echo "make test     run the whole test suite (unit, reference, browser, notebooks)"
-	@echo "make lab      open JupyterLab on notebooks/00_start_here.ipynb"
+	@echo "make lab      open JupyterLab at the repository root on notebooks/00_start_here.ipynb"
 	@echo "make bench    run benchmarks/ (ratios against semopy, and lavaan when Rscript exists)"
 	@echo "make book     build the static site of the notebooks (Jupyter Book)"
 
@@ -32,7 +32,6 @@ setup: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/cem-edu report datasets/cem_survey.csv --out report.html
-	@echo "Open report.html in a browser."
 
 report-fa: $(STAMP)
 	$(BIN)/cem-edu report datasets/cem_survey.csv --lang fa --out report_fa.html
@@ -52,8 +51,15 @@ test: $(STAMP) chromium
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not browser and not slow" -x -q
 
+# Lab serves the repository root (datasets/, questionnaire/, docs/ visible) and opens the first notebook.
+# The jupytext twins (NN_name.md) and the book's files are hidden from the file browser; as root (a
+# container, a class server) Lab refuses to start without --allow-root, so it is passed with a note.
+LAB_HIDE := __pycache__ *.pyc *.pyo .DS_Store *~ .ipynb_checkpoints [0-9][0-9]_*.md [0-9][0-9][a-z]_*.md _ext _toc.yml _config.yml _build build *.egg-info
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	@allow=""; if [ "$$(id -u)" = 0 ]; then echo "note: running as root (a container or class server), so Lab starts with --allow-root"; allow="--allow-root"; fi; \
+	hide=""; for g in $(LAB_HIDE); do hide="$$hide --ContentsManager.hide_globs=$$g"; done; \
+	exec $(BIN)/jupyter lab $$allow --ServerApp.root_dir="$(CURDIR)" $$hide $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import CemError, DataError
+from .i18n import t
 
 EXIT_USAGE = 2
 
@@ -106,7 +107,7 @@ def cmd_report(args) -> None:
     path = report(args.data, instrument=args.instrument, model=args.model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
                   missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range)
-    print(f"report written to {path}")
+    print(t("report.written", language=args.lang, path=path.resolve()))
 
 
 def cmd_collect(args) -> None:

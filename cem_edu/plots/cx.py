@@ -39,7 +39,8 @@ def nps_bar(result, ax=None, overall: bool = True, annotate: bool = True, *, lan
         tab = result.table
     tab = tab.iloc[::-1]
     ax = _ax(ax, (7.5, 0.6 * len(tab) + 1.6))
-    names = [t("cx.plot.overall", language=lang) if i == "overall" else str(i) for i in tab.index]
+    names = [t("cx.plot.overall", language=lang) if i == "overall"
+             else _label(result.by, i, lang) if result.by else str(i) for i in tab.index]
     y = np.arange(len(tab))
     det, pas, pro = tab["pct_detractors"].to_numpy(), tab["pct_passives"].to_numpy(), tab["pct_promoters"].to_numpy()
     left = -pas / 2 - det

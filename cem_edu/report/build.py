@@ -92,8 +92,9 @@ def _render(sections: list[Section], out: Writer, source: str) -> str:
     fonts = resources.files("cem_edu") / "fonts"
     return env.from_string(template_text).render(
         lang=out.lang, title=out.t("report.title"), version=__version__, contents=out.t("report.contents"),
-        generated=out.t("report.generated", date=_dt.date.today().isoformat(), version=__version__, source=source),
-        sections=sections,
+        generated=out.t("report.generated", date=out.isolate(out.digits(_dt.date.today().isoformat())),
+                        version=out.isolate(__version__), source=out.isolate(source)),
+        sections=sections, numbers=[out.digits(str(i + 1)) for i in range(len(sections))],
         font_regular=base64.b64encode((fonts / "Vazirmatn-Regular.woff2").read_bytes()).decode(),
         font_bold=base64.b64encode((fonts / "Vazirmatn-Bold.woff2").read_bytes()).decode())
 

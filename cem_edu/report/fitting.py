@@ -33,7 +33,8 @@ def fit_table(out: Writer, res) -> pd.DataFrame:
     for k in FIT_KEYS:
         v = fit.get(k, np.nan)
         values.append(out.num(int(v)) if k in _COUNTS and np.isfinite(v) else out.p(v) if k == "pvalue" else out.num(v))
-    return pd.DataFrame({out.t("report.col.value"): values}, index=pd.Index(FIT_KEYS, name=out.t("report.col.measure")))
+    names = [out.t(f"report.measure.{k}") for k in FIT_KEYS]
+    return pd.DataFrame({out.t("report.col.value"): values}, index=pd.Index(names, name=out.t("report.col.measure")))
 
 
 def fit_sentence(out: Writer, fit) -> str:

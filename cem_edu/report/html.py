@@ -50,6 +50,21 @@ class Writer:
         text = self.t(key)
         return str(name) if text == key else text
 
+    def flag(self, name: str) -> str:
+        """A quality flag's name (``straightliner``, ``speeder``, ...) in the report's language."""
+        key = f"report.flag.{name}"
+        text = self.t(key)
+        return name if text == key else text
+
+    def step(self, step: str) -> str:
+        """A cleaning-log step (``read``, ``flag:speeder``, ``drop:duplicate``) in the report's language."""
+        kind, _, flag = step.partition(":")
+        if flag and kind in ("flag", "drop"):
+            return self.t(f"report.step.{kind}", flag=self.flag(flag))
+        key = f"report.step.{step}"
+        text = self.t(key)
+        return step if text == key else text
+
     def arrow(self, cause: str, effect: str) -> str:
         """A directed path; "→" is not mirrored in right-to-left text, so Persian reads effect ← cause."""
         return f"{effect} ← {cause}" if self.fa else f"{cause} → {effect}"
@@ -58,6 +73,10 @@ class Writer:
     def isolate(self, text: str) -> str:
         """In Persian text, keep a number left-to-right (minus sign, "<", decimals) with Unicode isolates."""
         return f"\u2066{text}\u2069" if self.fa else text
+
+    def digits(self, text: str) -> str:
+        """``text`` with Persian digits in Persian (dates, version numbers, section numbers)."""
+        return to_persian_digits(text) if self.fa else text
 
     def num(self, value, digits: int = 3) -> str:
         """A number in the report's language ("—" for missing values)."""
@@ -106,7 +125,8 @@ class Writer:
             cells = [f'<td class="text">{esc(idx)}</td>'] if index else []
             cells += [cell(col, v) for col, v in zip(frame.columns, values)]
             rows.append("<tr>" + "".join(cells) + "</tr>")
-        out = (f'<div class="table-wrap"><table><caption>{esc(caption)}</caption>'
+        wide = ' class="wide"' if len(frame.columns) + index > 9 else ""
+        out = (f'<div class="table-wrap"><table{wide}><caption>{esc(caption)}</caption>'
                f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
         if note:
             out += f'<p class="note">{esc(note)}</p>'

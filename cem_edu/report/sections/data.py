@@ -18,11 +18,13 @@ def section(ctx: Context) -> Section:
         ctx.clean = clean(ctx.raw, ctx.inst, out_of_range=ctx.out_of_range)
         ctx.data = ctx.clean.data
         log = ctx.clean.log.copy()
+        log["step"] = log["step"].map(out.step)
         log.columns = [out.t(f"report.col.{c}") for c in log.columns]
         s.blocks.append(out.table(log, out.t("report.cleaning_log"), index=False, digits=0))
         flags = ctx.clean.flags
         counts = pd.DataFrame({out.t("report.col.count"): flags.sum().astype(int),
                                out.t("report.col.share"): 100 * flags.mean()})
+        counts.index = [out.flag(f) for f in counts.index]
         counts.index.name = out.t("report.col.flag")
         s.blocks.append(out.table(counts, out.t("report.flag_counts"), digits=1))
         dropped = len(ctx.raw) - len(ctx.data)

@@ -22,7 +22,7 @@ def section(ctx: Context) -> Section:
     shown_h = h.rename(index=ctx.construct_name, columns=ctx.construct_name)
     shown_h.index.name = out.t("construct")
     s.blocks.append(out.table(shown_h, out.t("report.htmt_caption")))
-    ax = htmt_heatmap(h, language=ctx.lang)
+    ax = htmt_heatmap(shown_h.rename_axis(index=None), language=ctx.lang)
     s.blocks.append(out.figure(ax.figure, out.t("report.htmt_caption")))
     ctx.results["reliability"] = json.loads(rel.to_json(orient="index", double_precision=15))
     ctx.results["htmt"] = json.loads(h.to_json(orient="index", double_precision=15))
