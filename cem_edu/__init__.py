@@ -36,8 +36,17 @@ _LAZY = {
     "fornell_larcker": "psychometrics.reliability", "cross_loadings": "psychometrics.reliability",
     "efa": "psychometrics.factor", "kmo": "psychometrics.factor", "bartlett": "psychometrics.factor",
     "parallel_analysis": "psychometrics.factor",
+    "cvr": "psychometrics.content_validity", "cvi": "psychometrics.content_validity",
+    "impact_score": "psychometrics.content_validity", "normality": "psychometrics.normality",
+    "common_method": "psychometrics.common_method",
+    "one_sample_t": "psychometrics.construct_tests", "friedman": "psychometrics.construct_tests",
+    "correlation_table": "psychometrics.construct_tests",
     # structural equation models
     "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
+    "moderation": "psychometrics.moderation", "product_indicators": "psychometrics.moderation",
+    "moderation_syntax": "psychometrics.moderation",
+    # partial least squares path models
+    "PLSResult": "pls.result", "pls_mga": "pls.mga",
     # customer-experience analytics
     "nps": "cx", "gap": "cx", "journey_map": "cx", "rating_matrix": "cx", "ipma": "cx",
     "key_drivers": "cx", "action_plan": "cx",
@@ -49,8 +58,9 @@ _LAZY = {
 # import the subpackage, keeps ``ce.report`` the function in every import order (a lazy name would be
 # replaced by the module as soon as ``import cem_edu.report`` ran).
 from .report import report  # noqa: E402
+from .pls import pls  # noqa: E402  (same reason: ``ce.pls`` is the function, ``cem_edu.pls`` its package)
 
-__all__ = sorted([*_LAZY, "report", "CemError", "DataError", "ModelError", "InstrumentError", "EstimationWarning",
+__all__ = sorted([*_LAZY, "report", "pls", "CemError", "DataError", "ModelError", "InstrumentError", "EstimationWarning",
                   "set_language", "get_language", "t", "plots", "__version__"])
 
 

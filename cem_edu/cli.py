@@ -72,6 +72,17 @@ def cmd_fit(args) -> None:
     _write_json(res.to_dict(), args.json)
 
 
+def cmd_pls(args) -> None:
+    from .pls import pls
+
+    model = _read_text(args.model, "model")
+    data = _read_data(args.data)
+    res = pls(model, data, weighting=args.weighting, consistent=args.consistent, bootstrap=args.bootstrap,
+              seed=args.seed, ci=args.ci, missing=args.missing, progress=not args.quiet)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+
+
 def cmd_reliability(args) -> None:
     if bool(args.instrument) == bool(args.model):
         raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
@@ -106,7 +117,8 @@ def cmd_report(args) -> None:
 
     path = report(args.data, instrument=args.instrument, model=args.model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
-                  missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range)
+                  missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range,
+                  method=args.method)
     print(t("report.written", language=args.lang, path=path.resolve()))
 
 
@@ -122,6 +134,144 @@ def cmd_export_form(args) -> None:
     print(f"{args.format} written to {path}")
 
 
+# ---- thesis toolkit (issue #21): content validity, normality, common-method bias ----
+def cmd_content_validity(args) -> None:
+    from .psychometrics.content_validity import cvi, cvr, impact_score
+
+    method = {"cvr": cvr, "cvi": cvi, "impact": impact_score}[args.method]
+    res = method(args.panel, language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+
+
+def _thesis_data_spec(args):
+    """Data and construct spec of normality / common-method: --instrument cleans as ce.clean does."""
+    if bool(args.instrument) == bool(args.model):
+        raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
+    data = _read_data(args.data)
+    if args.instrument:
+        from .intake import clean
+
+        spec = _instrument(args.instrument)
+        data = clean(data, spec)
+    else:
+        spec = _read_text(args.model, "model")
+    return data, spec
+
+
+def cmd_normality(args) -> None:
+    from .psychometrics.normality import normality
+
+    data, spec = _thesis_data_spec(args)
+    res = normality(data, spec, language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+
+
+def cmd_common_method(args) -> None:
+    from .psychometrics.common_method import common_method
+
+    data, spec = _thesis_data_spec(args)
+    res = common_method(data, spec, ulmc_model=not args.no_ulmc, method_loadings=args.method_loadings,
+                        language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+
+
+def cmd_construct_tests(args) -> None:
+    from .psychometrics.constructs import construct_scores, resolve_spec
+    from .psychometrics.construct_tests import correlation_table, friedman, one_sample_t
+
+    data, spec = _thesis_data_spec(args)
+    df = data.data if hasattr(data, "data") else data
+    scores = construct_scores(df, resolve_spec(spec, df))
+    ranked = scores
+    if args.friedman:
+        wanted = [c.strip() for c in args.friedman.split(",") if c.strip()]
+        unknown = [c for c in wanted if c not in scores.columns]
+        if unknown:
+            raise CemError(f"--friedman: unknown construct(s) {', '.join(unknown)}; the constructs are "
+                           f"{', '.join(scores.columns)}")
+        ranked = scores[wanted]
+    tt = one_sample_t(df, spec, midpoint=args.midpoint, scores=scores if args.midpoint is not None else None,
+                      language=args.lang)
+    fr = friedman(df, spec, scores=ranked, language=args.lang)
+    cr = correlation_table(df, spec, scores=scores, language=args.lang)
+    for res in (tt, fr, cr):
+        print(res, end="\n\n")
+    _write_json({"one_sample_t": tt.to_dict(), "friedman": fr.to_dict(), "correlations": cr.to_dict()}, args.json)
+
+
+def cmd_moderation(args) -> None:
+    from .psychometrics.moderation import moderation
+
+    data, spec = _thesis_data_spec(args)
+    res = moderation(data, spec, x=args.x, z=args.z, y=args.y, match=None if args.all_pairs is False else False,
+                     estimator=args.estimator, language=args.lang)
+    print(res)
+    _write_json(res.to_dict(), args.json)
+    if args.plot:
+        import matplotlib
+        matplotlib.use("Agg")
+        from .plots.moderation import johnson_neyman
+
+        johnson_neyman(res, language=args.lang).figure.savefig(args.plot, dpi=150, bbox_inches="tight")
+        print(f"Johnson-Neyman plot written to {args.plot}")
+
+
+def _add_data_spec_arguments(parser) -> None:
+    parser.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    parser.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire that defines the constructs")
+    parser.add_argument("--model", default=None, metavar="M.lav", help="or a measurement model in lavaan syntax")
+    parser.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the printed tables: en or fa")
+    parser.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
+
+
+def _add_thesis_commands(sub) -> None:
+    cv = sub.add_parser("content-validity",
+                        help="Lawshe's CVR, CVI with modified kappa or impact score of an expert panel")
+    cv.add_argument("panel", help="panel sheet: one row per expert, one column per item (CSV, XLSX or SAV)")
+    cv.add_argument("--method", required=True, choices=["cvr", "cvi", "impact"],
+                    help="cvr: codes 1-3 (3 = essential); cvi: relevance 1-4; impact: importance 1-5")
+    cv.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the printed table: en or fa")
+    cv.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
+    cv.set_defaults(func=cmd_content_validity)
+
+    nm = sub.add_parser("normality", help="skewness, kurtosis, Shapiro-Wilk, Lilliefors KS and Mardia's test")
+    _add_data_spec_arguments(nm)
+    nm.set_defaults(func=cmd_normality)
+
+    cm = sub.add_parser("common-method",
+                        help="Harman's single factor, full-collinearity VIFs and a latent method factor")
+    _add_data_spec_arguments(cm)
+    cm.add_argument("--method-loadings", default="equal", choices=["equal", "free"],
+                    help="loadings of the unmeasured latent method factor (default: one equal loading)")
+    cm.add_argument("--no-ulmc", action="store_true", help="skip the latent method factor model")
+    cm.set_defaults(func=cmd_common_method)
+
+    ct = sub.add_parser("construct-tests", help="one-sample t against the midpoint, Friedman with Kendall's W, "
+                                                "APA correlation table of the construct scores")
+    _add_data_spec_arguments(ct)
+    ct.add_argument("--midpoint", default=None, type=float,
+                    help="scale midpoint (read from the instrument's scales when omitted)")
+    ct.add_argument("--friedman", default=None, metavar="C1,C2,...",
+                    help="constructs to rank with Friedman's test (default: all)")
+    ct.set_defaults(func=cmd_construct_tests)
+
+    md = sub.add_parser("moderation", help="latent interaction X x Z -> Y by double-mean-centred product indicators, "
+                                           "simple slopes and Johnson-Neyman")
+    _add_data_spec_arguments(md)
+    md.add_argument("--x", required=True, help="predictor construct")
+    md.add_argument("--z", required=True, help="moderator construct")
+    md.add_argument("--y", required=True, help="outcome construct")
+    md.add_argument("--all-pairs", action="store_true", help="all products x_i*z_j instead of matched pairs")
+    md.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"],
+                    help="ML (default) or MLR (robust standard errors and test)")
+    md.add_argument("--plot", default=None, metavar="JN.png", help="write the Johnson-Neyman plot")
+    md.set_defaults(func=cmd_moderation)
+# ---- end of the thesis toolkit block ----
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cem-edu", description="Customer Experience Management research and teaching kit.")
     p.add_argument("--version", action="version", version=f"cem-edu {__version__}")
@@ -131,61 +281,89 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fit", help="fit a CFA/SEM model written in lavaan syntax")
     f.add_argument("model", help="model file in lavaan syntax (.lav)")
     f.add_argument("data", help="data file (CSV, XLSX or SAV)")
-    f.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"])
-    f.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
+    f.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"],
+                   help="ML (default) or MLR (robust standard errors and scaled chi-square)")
+    f.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"],
+                   help="missing answers: drop incomplete rows (listwise, default) or use all data (fiml = ml)")
     f.add_argument("--group", default=None, help="column that defines groups (multigroup model)")
     f.add_argument("--bootstrap", default=0, type=_whole(0), metavar="N", help="bootstrap draws (0 = none)")
-    f.add_argument("--seed", default=None, type=_whole(0))
-    f.add_argument("--json", default=None, metavar="OUT.json")
+    f.add_argument("--seed", default=None, type=_whole(0), help="random seed for the bootstrap (reproducible draws)")
+    f.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     f.add_argument("--quiet", action="store_true", help="no progress bar")
     f.set_defaults(func=cmd_fit)
 
+    pl = sub.add_parser("pls", help="estimate a PLS path model (PLS-SEM), as SmartPLS reports it")
+    pl.add_argument("model", help="model file in lavaan syntax (=~ reflective, <~ formative, ~ paths)")
+    pl.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    pl.add_argument("--consistent", action="store_true", help="consistent PLS (PLSc) for reflective constructs")
+    pl.add_argument("--weighting", default="path", type=str.lower, choices=["path", "centroid", "factor"],
+                    help="inner weighting scheme (default: path, as SmartPLS)")
+    pl.add_argument("--bootstrap", default=0, type=int, metavar="N", help="bootstrap draws (0 = none)")
+    pl.add_argument("--seed", default=None, type=int, help="random seed of the bootstrap (reproducible draws)")
+    pl.add_argument("--ci", default="percentile", type=str.lower, choices=["percentile", "bca"],
+                    help="bootstrap interval: percentile (default) or bias-corrected and accelerated")
+    pl.add_argument("--missing", default="mean", type=str.lower, choices=["mean", "listwise"],
+                    help="missing answers: replace by the item mean (default, as SmartPLS) or drop the row")
+    pl.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
+    pl.add_argument("--quiet", action="store_true", help="no progress bar")
+    pl.set_defaults(func=cmd_pls)
+
     r = sub.add_parser("reliability", help="alpha, omega, CR, AVE and HTMT per construct")
-    r.add_argument("data")
-    r.add_argument("--instrument", default=None, metavar="Q.yaml")
-    r.add_argument("--model", default=None, metavar="M.lav")
-    r.add_argument("--json", default=None, metavar="OUT.json")
+    r.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    r.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire that defines the constructs")
+    r.add_argument("--model", default=None, metavar="M.lav", help="or a measurement model in lavaan syntax")
+    r.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     r.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                    help="answers off the scale: stop with a message (default) or set them to missing")
     r.set_defaults(func=cmd_reliability)
 
     i = sub.add_parser("invariance", help="configural, metric, scalar and strict invariance across groups")
-    i.add_argument("model")
-    i.add_argument("data")
-    i.add_argument("--group", required=True)
-    i.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"])
-    i.add_argument("--json", default=None, metavar="OUT.json")
+    i.add_argument("model", help="model file in lavaan syntax (.lav)")
+    i.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    i.add_argument("--group", required=True, help="column that defines the groups to compare")
+    i.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"],
+                   help="ML (default) or MLR (robust standard errors and scaled chi-square)")
+    i.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     i.set_defaults(func=cmd_invariance)
 
     rp = sub.add_parser("report", help="self-contained HTML report of a data file")
-    rp.add_argument("data")
-    rp.add_argument("--instrument", default=None, metavar="Q.yaml")
-    rp.add_argument("--model", default=None, metavar="M.lav")
-    rp.add_argument("--lang", default="en", choices=["en", "fa"])
-    rp.add_argument("--group", default=None)
-    rp.add_argument("--bootstrap", default=1000, type=_whole(0))
-    rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
+    rp.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    rp.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire (default: the bundled one)")
+    rp.add_argument("--model", default=None, metavar="M.lav", help="structural model in lavaan syntax (default: built from the questionnaire)")
+    rp.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the report: en (default) or fa")
+    rp.add_argument("--group", default=None, help="column that defines groups to compare (invariance)")
+    rp.add_argument("--bootstrap", default=1000, type=_whole(0), help="bootstrap draws for indirect effects (0 = none)")
+    rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"],
+                    help="missing answers: drop incomplete rows (listwise, default) or use all data (fiml = ml)")
     rp.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                     help="answers off the scale: stop with a message (default) or set them to missing")
-    rp.add_argument("--out", default="report.html")
-    rp.add_argument("--json", default=None, metavar="results.json")
-    rp.add_argument("--quiet", action="store_true")
+    rp.add_argument("--method", default="cbsem", type=str.lower, choices=["cbsem", "pls", "both"],
+                    help="structural model: covariance-based SEM, PLS-SEM, or both side by side")
+    rp.add_argument("--out", default="report.html", help="HTML file to write (default: report.html)")
+    rp.add_argument("--json", default=None, metavar="results.json", help="also write the results to this JSON file")
+    rp.add_argument("--quiet", action="store_true", help="no progress bar")
     rp.set_defaults(func=cmd_report)
 
-    c = sub.add_parser("collect", help="serve the questionnaire as a web form for a class")
-    c.add_argument("--instrument", default=None, metavar="Q.yaml")
-    c.add_argument("--db", default="responses.sqlite")
-    c.add_argument("--host", default="127.0.0.1")
-    c.add_argument("--port", default=8000, type=_whole(0))
-    c.add_argument("--token", default=None)
-    c.add_argument("--lang", default="fa", choices=["en", "fa"])
+    c = sub.add_parser("collect", help="serve the questionnaire as a web form for a class",
+                       description="Serve the questionnaire as a web form for a class (phones scan a QR code). "
+                                   "For phones on the same Wi-Fi: cem-edu collect --host 0.0.0.0")
+    c.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire to serve (default: the bundled one)")
+    c.add_argument("--db", default="responses.sqlite", metavar="FILE|URL",
+                   help="SQLite file (responses.sqlite) or postgresql://... URL")
+    c.add_argument("--host", default="127.0.0.1", help="127.0.0.1 = this computer only; 0.0.0.0 = phones too")
+    c.add_argument("--port", default=8000, type=_whole(0), help="port to listen on (default: 8000)")
+    c.add_argument("--token", default=None, help="instructor token, 16+ characters (default: random)")
+    c.add_argument("--lang", default="fa", choices=["en", "fa"], help="language of the form: fa (default) or en")
     c.set_defaults(func=cmd_collect)
 
-    e = sub.add_parser("export-form", help="export the questionnaire (XLSForm, printable HTML, codebook, JSON)")
-    e.add_argument("--instrument", default=None, metavar="Q.yaml")
-    e.add_argument("--format", required=True, choices=["xlsform", "html", "codebook", "json"])
-    e.add_argument("--out", default=None)
+    e = sub.add_parser("export-form", help="export the questionnaire (XLSForm, printable HTML, codebook, JSON, "
+                                           "expert-panel sheet)")
+    e.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire to export (default: the bundled one)")
+    e.add_argument("--format", required=True, choices=["xlsform", "html", "codebook", "json", "panel"],
+                   help="xlsform (ODK/KoBo), html (printable), codebook, json or panel (expert-panel sheet)")
+    e.add_argument("--out", default=None, help="file to write (default: a name from the questionnaire and format)")
     e.set_defaults(func=cmd_export_form)
+    _add_thesis_commands(sub)
     return p
 
 

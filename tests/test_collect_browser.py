@@ -178,6 +178,11 @@ def test_admin_page_live_count(phone, inst, server, output_dir):
     assert page.url.endswith("/admin?lang=fa")                  # the token left the address bar
     assert page.locator("#count").inner_text() == to_persian_digits(before)
     assert page.locator("svg.qr").count() == 1
+    # bound to 127.0.0.1: the page says, in Persian, how to start the server for phones
+    warning = page.locator("#local-only")
+    assert warning.is_visible()
+    assert "گوشی‌ها نمی‌توانند این نشانی را باز کنند" in warning.inner_text()
+    assert "--host 0.0.0.0" in warning.inner_text() and "همان شبکه" in warning.inner_text()
     import httpx
 
     from test_collect_live import respond
@@ -190,3 +195,34 @@ def test_admin_page_live_count(phone, inst, server, output_dir):
     expect(page.locator("#count")).to_have_text(after, timeout=8000)    # refreshed by admin.js, no reload
     page.screenshot(path=str(output_dir / "collect_admin_fa_phone.png"), full_page=True)
     assert console_errors(page) == []
+
+
+def test_rejected_submit_and_back_keep_every_answer_with_progress_headers(phone, inst, server, output_dir):
+    """After a rejected submit the form comes back with every answer, the number too; Back to the
+    first form keeps it as well (it was lost: autocomplete=off). A 40-question form on a phone has a
+    progress header per section."""
+    from cem_edu.collect.form import questions
+    from cem_edu.collect.server import form_sections
+
+    page = phone
+    page.goto(server.url + "/")
+    sections = form_sections(questions(inst))
+    assert page.locator("p.progress").count() == len(sections)
+    assert page.locator("p.progress progress").first.get_attribute("max") == str(sum(q.is_item for q in questions(inst)))
+    page.locator("#part-3").scroll_into_view_if_needed()
+    page.screenshot(path=str(output_dir / "collect_progress_fa_phone.png"))
+    answer_everything(page, inst)
+    page.locator('#q-FUN2 input').first.evaluate("e => { for (const r of document.getElementsByName('FUN2')) r.checked = false; }")
+    page.fill("#in-spend", "۱۲٫۵")
+    chosen = {q.id: page.locator(f'input[name="{q.id}"]:checked').get_attribute("value")
+              for q in questions(inst) if q.kind != "number" and q.id != "FUN2"}
+    page.locator("button.submit").click()
+    page.wait_for_selector(".summary")
+    assert page.locator("#q-FUN2 .error").inner_text() == FA_REQUIRED
+    assert page.locator("#in-spend").input_value() == "۱۲٫۵"                  # the number is kept
+    for qid, value in chosen.items():
+        assert page.locator(f'input[name="{qid}"][value="{value}"]').is_checked(), qid
+    page.go_back()                                                              # Back to the first form
+    page.wait_for_selector("#in-spend")
+    assert page.locator("#in-spend").input_value() == "۱۲٫۵"
+    assert console_errors(page, allowed_status=422) == []

@@ -211,3 +211,19 @@ def test_custom_weights_must_cover_every_item(mobi, reference):
     del w["Loyalty"]["CUSL2"]
     with pytest.raises(DataError, match="no weight for CUSL2 of 'Loyalty'"):
         ipma(reference["importance"], mobi, target=TARGET, indicators=BLOCKS, scale=(LO, HI), weights=w)
+
+
+def test_ce_ipma_on_a_pls_result_reproduces_the_pls_map(mobi, reference):
+    """ce.ipma accepts the kit's own PLS result (ce.pls, path weighting) and gives the same map."""
+    model = "\n".join(f"{c} =~ {' + '.join(items)}" for c, items in BLOCKS.items())
+    model += "\n" + "\n".join(f"{e} ~ {a}" for a, e in PATHS)
+    res = ce.pls(model, mobi)
+    out = ce.ipma(res, mobi, target=TARGET, scale=(LO, HI)).set_index("construct")
+    assert sorted(out.index) == sorted(reference["importance"].index)
+    for c in out.index:
+        assert abs(out.loc[c, "importance"] - reference["importance"][c]) < TOL, c
+        assert abs(out.loc[c, "performance"] - reference["performance"][c]) < TOL, c
+    assert abs(out.attrs["target_performance"] - reference["performance"][TARGET]) < TOL
+    assert out.attrs["weights"] == "pls"
+    with pytest.raises(DataError, match="PLS outer weights"):
+        ce.ipma(res, mobi, target=TARGET, scale=(LO, HI), weights="factor_score")

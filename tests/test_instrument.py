@@ -293,7 +293,7 @@ def test_xlsform_converts_with_pyxform(inst, tmp_path):
     binds = {b.get("nodeset").rsplit("/", 1)[-1]: b for b in root.iter("{http://www.w3.org/2002/xforms}bind")}
     for column in inst.item_ids + ["segment", "channel", "stage", "spend"]:
         assert column in binds, column
-    assert binds["spend"].get("constraint") == ". >= 0" and binds["FUN1"].get("required") == "true()"
+    assert binds["spend"].get("constraint") == ". >= 0 and . <= 1000000" and binds["FUN1"].get("required") == "true()"
     texts = {t.get("id"): t for t in root.iter("{http://www.w3.org/2002/xforms}text")}
     fa = [tr for tr in root.iter("{http://www.w3.org/2002/xforms}translation") if tr.get("lang") == "Persian (fa)"][0]
     fa_values = {t.get("id"): t.find("x:value", ns).text for t in fa.findall("x:text", ns)}
@@ -393,7 +393,7 @@ def test_unknown_construct_is_reported_once(tmp_path):
     with pytest.raises(InstrumentError) as info:
         load_instrument(tmp_path / "my_bank.yaml")
     assert str(info.value) == (
-        "my_bank.yaml:279: items[15].construct (item 'HUM1'): item 'HUM1' refers to unknown construct 'humanc'. "
+        "my_bank.yaml:281: items[15].construct (item 'HUM1'): item 'HUM1' refers to unknown construct 'humanc'. "
         "Did you mean 'humanic'? Use one of: functional, mechanic, humanic, expectation, satisfaction, loyalty, "
         "word_of_mouth, purchase_intent, or add the construct under 'constructs'.")
 

@@ -35,7 +35,8 @@ def test_every_section_is_present_and_not_skipped(reports):
     for lang in ("en", "fa"):
         page = reports[lang].html
         for sid in SECTIONS:
-            assert f'<section id="{sid}">' in page, (lang, sid)
+            shown = sid != "groups" or lang == "en"  # the Persian report was built without --group
+            assert (f'<section id="{sid}">' in page) == shown, (lang, sid)
     skipped = [s.id for s in reports["en"].sections if any('class="skipped"' in b for b in s.blocks)]
     assert skipped == []
 
@@ -101,13 +102,33 @@ def test_measurement_spec_reads_continuation_lines_and_semicolons():
 
 def test_data_without_optional_fields(tmp_path):
     res = build_report(HS, model=HS_MODEL, bootstrap=0, progress=False)
-    ids = {s.id: s for s in res.sections}
-    assert set(ids) == set(SECTIONS)
-    assert any("skipped" in b for b in ids["profile"].blocks)
-    assert any("skipped" in b for b in ids["cx"].blocks)
-    assert res.results["cx"] == {}
+    ids = [s.id for s in res.sections]
+    # sections with nothing to show are left out, each with one line saying why
+    assert ids == ["data", "items", "reliability", "cfa", "summary", "methods"]
+    assert set(res.results["omitted"]) == {"profile", "sem", "groups", "cx"}
+    assert "Not shown:" in res.html and "no regression paths" in res.html and "--group COL" in res.html
+    assert "cx" not in res.results or res.results["cx"] == {}
     # the HS numbers are the ones lavaan gives for this model (checked in test_sem_*): here only consistency
-    assert res.results["sem"]["fit"]["df"] == 24
+    assert res.results["cfa"]["fit"]["df"] == 24
+
+
+def _five_point_cfa_data() -> pd.DataFrame:
+    """Holzinger–Swineford's nine tests cut into five ordered categories (1–5): a 1–5 'questionnaire'."""
+    hs = pd.read_csv(HS)[[f"x{i}" for i in range(1, 10)]]
+    return hs.apply(lambda c: pd.qcut(c, 5, labels=False, duplicates="drop") + 1).astype(float)
+
+
+def test_report_says_nothing_false_about_a_five_point_cfa_without_cx_fields():
+    import re
+
+    res = build_report(_five_point_cfa_data(), model=HS_MODEL, bootstrap=1000, progress=False)
+    text = re.sub(r"<[^>]+>", " ", res.html)
+    assert "1–5 scale" in text and "1–7" not in text
+    assert "indirect" not in text.lower() and "bootstrap" not in text.lower()  # no := effects, none run
+    assert "measurement model was estimated by ML with listwise deletion" in text
+    fa = build_report(_five_point_cfa_data(), model=HS_MODEL, bootstrap=0, lang="fa", progress=False)
+    fa_text = re.sub(r"<[^>]+>", "", fa.html)
+    assert "پاسخ‌های ۱ تا ۵ ترتیبی هستند" in fa_text and "۱ تا ۷" not in fa_text
 
 
 def test_cli_report_writes_html_and_json(tmp_path):
@@ -121,7 +142,7 @@ def test_cli_report_writes_html_and_json(tmp_path):
                         str(out), "--json", str(js), "--bootstrap", "0", "--quiet"], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
     assert out.read_text().startswith("<!DOCTYPE html>")
-    assert json.loads(js.read_text())["sem"]["fit"]["df"] == 24
+    assert json.loads(js.read_text())["cfa"]["fit"]["df"] == 24  # a CFA-only model: no structural section
 
 
 @pytest.mark.browser
@@ -139,7 +160,7 @@ def test_reports_in_real_chromium(reports, chromium_path, output_dir):
                 page.goto((reports["dir"] / f"{lang}.html").as_uri())
                 assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "fa" else "ltr")
                 assert page.evaluate("getComputedStyle(document.body).direction") == ("rtl" if lang == "fa" else "ltr")
-                assert page.locator("section").count() == len(SECTIONS)
+                assert page.locator("section").count() == len(SECTIONS) - (lang == "fa")  # fa: no --group
                 assert page.locator("svg").count() >= 4
                 page.screenshot(path=str(output_dir / f"report_{lang}.png"), full_page=False)
                 assert errors == []

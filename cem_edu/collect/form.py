@@ -73,9 +73,11 @@ class Problem:
 
     key: str
     fields: dict = field(default_factory=dict)
+    detail: dict = field(default_factory=dict)     # {lang: why}, e.g. the number parser's explanation
 
     def message(self, lang: str) -> str:
-        return t(self.key, language=lang, **self.fields)
+        text = t(self.key, language=lang, **self.fields)
+        return f"{text} {self.detail[lang]}" if self.detail.get(lang) else text
 
 
 def _pick(texts, lang: str) -> str:
@@ -156,7 +158,26 @@ def questions(inst) -> list[Question]:
 
 
 def _clean(raw: str) -> str:
-    return to_ascii_digits(raw).strip().replace("٫", ".").replace("٬", "").replace(",", "")
+    """A choice or scale answer as ASCII text (Persian/Arabic digits accepted)."""
+    return to_ascii_digits(raw).strip()
+
+
+def _parse_number(text: str):
+    """A typed number by the one parser of form, intake and CLI (:func:`cem_edu.intake.numbers.parse_number`:
+    Persian/Arabic digits, ``٫``/``,`` decimal marks, thousands separators only in valid groups; no
+    ``1_000``, ``1e308``, ``inf``). Returns ``(value, None)`` or ``(None, {"fa": why, "en": why})``."""
+    from ..intake.numbers import parse_number
+
+    try:
+        return parse_number(text), None
+    except ValueError:
+        reasons = {}
+        for lang in ("fa", "en"):
+            try:
+                parse_number(text, language=lang)
+            except ValueError as exc:
+                reasons[lang] = str(exc)
+        return None, reasons
 
 
 def _validate_one(q: Question, raw: list[str]):
@@ -171,18 +192,19 @@ def _validate_one(q: Question, raw: list[str]):
             if text == str(opt.value):
                 return opt.value, None
         return None, Problem("collect.error_choice")
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
     if q.is_item:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
         if not math.isfinite(value) or not value.is_integer():
             return None, Problem("collect.error_integer", {"min": q.min, "max": q.max})
         if not q.min <= value <= q.max:
             return None, Problem("collect.error_range", {"min": q.min, "max": q.max})
         return int(value), None
-    if not math.isfinite(value):
-        return None, Problem("collect.error_number")
+    value, reasons = _parse_number(str(raw[0]))
+    if value is None or not math.isfinite(value):
+        return None, Problem("collect.error_number", detail=reasons or {})
     if q.min is not None and value < q.min:
         return None, Problem("collect.error_min", {"min": q.min})
     if q.max is not None and value > q.max:

@@ -17,13 +17,19 @@ Protection: the instructor token (``?token=`` once sets an HttpOnly, SameSite=St
 (uuid4), the render time and an HMAC-SHA256 signature of both with a per-database secret, so a
 submission must come from a form this server rendered (CSRF), is stored once (double clicks), and
 its duration cannot be forged; cross-site ``Origin`` headers are refused; request bodies are
-limited (413); each client has a token bucket (429); responses carry a Content-Security-Policy
-without inline script and never a stack trace. No names, IP addresses or user agents are stored.
+limited (413) and must arrive within ``body_timeout`` (408); submissions are rate-limited per
+signed form id (a class behind one school NAT shares one address), the per-address bucket only far
+above a class (1,000 requests at once); a rejected submission comes back as the form with every
+answer kept, and an answer that was stored is never answered with an error. Responses carry a
+Content-Security-Policy without inline script and never a stack trace. No names, IP addresses or
+user agents are stored. :func:`serve` adds the connection guard of :mod:`.guard` (header timeout,
+connection cap) and a log that rate-limits repeated errors.
 """
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import hmac
 import io
 import re
@@ -48,16 +54,20 @@ from starlette.staticfiles import StaticFiles
 from ..errors import CemError
 from ..i18n import LANGUAGES, t, to_ascii_digits, to_persian_digits
 from .form import questions, validate
-from .store import _redact, is_url, open_store, responses_frame
+from .store import is_url, open_store, responses_frame
 
-__all__ = ["create_app", "serve", "DEFAULT_MAX_BODY", "DEFAULT_RATE"]
+__all__ = ["create_app", "serve", "DEFAULT_MAX_BODY", "DEFAULT_RATE", "DEFAULT_FORM_RATE", "lan_addresses",
+           "notebook_line"]
 
 HERE = Path(__file__).resolve().parent
 FONTS = HERE.parent / "fonts"
 DEFAULT_MAX_BODY = 64 * 1024           # bytes per request body
-DEFAULT_RATE = (240, 4.0)              # token bucket per client: burst size, refill per second
+DEFAULT_RATE = (1000, 20.0)            # token bucket per address: burst, refill per second (a class behind one NAT)
+DEFAULT_FORM_RATE = (20, 1.0)          # token bucket per signed form id (one respondent's submissions)
+BODY_TIMEOUT = 30.0                    # seconds for a request body to arrive (else 408)
 FORM_MAX_AGE = 12 * 3600               # a rendered form stays valid this many seconds
 ADMIN_COOKIE = "cem_admin"
+LOG = logging.getLogger("cem_edu.collect")
 _SID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 CSP = ("default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; script-src 'self'; "
@@ -120,13 +130,21 @@ class TokenBucket:
 
 
 class RateLimit:
-    """Answers 429 when a client (by address) exceeds its token bucket; static files are exempt."""
+    """Answers 429 when an address exceeds its token bucket.
+
+    Exempt: static files, ``/healthz``, ``/thanks`` (shown after an answer was stored: never an
+    error there) and ``POST /`` (the submission endpoint checks the form id's bucket and then
+    this one itself, after recognising a form that was already stored).
+    """
+
+    EXEMPT_PATHS = ("/healthz", "/thanks")
 
     def __init__(self, app, bucket: TokenBucket, render):
         self.app, self.bucket, self.render = app, bucket, render
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http" and not scope["path"].startswith(("/static/", "/fonts/")):
+        if scope["type"] == "http" and not scope["path"].startswith(("/static/", "/fonts/")) \
+                and scope["path"] not in self.EXEMPT_PATHS and not (scope["path"] == "/" and scope["method"] == "POST"):
             client = scope.get("client") or ("unknown", 0)
             if not self.bucket.allow(str(client[0])):
                 response = self.render(429, _query_lang(scope))
@@ -189,9 +207,91 @@ def _whole_numbers(frame):
     return out
 
 
+def _log_error(what: str, exc: BaseException) -> None:
+    """One line per error (repeated ones are rate-limited by the log's :class:`.guard.RepeatFilter`)."""
+    LOG.error("internal error while %s: %s: %s", what, type(exc).__name__, exc)
+
+
+def _comparable(value) -> str | None:
+    if _missing_answer(value):
+        return None
+    text = str(_plain(value))
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return repr(int(number)) if number.is_integer() else repr(number)
+
+
+def _missing_answer(value) -> bool:
+    from .store import _missing
+
+    return _missing(value)
+
+
+def _plain(value):
+    from .store import _plain as plain
+
+    return plain(value)
+
+
+def _changed(stored: dict, values: dict) -> bool:
+    """True when a resubmitted form's answers differ from the stored ones (server fields aside)."""
+    return any(_comparable(stored.get(k)) != _comparable(v) for k, v in values.items() if k not in ("duration_sec",))
+
+
+def _is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
+
+
+def form_sections(qs) -> list[dict]:
+    """The form's sections for the progress indicator (no JavaScript: a header per section).
+
+    ``about`` (respondent fields asked first), one per run of items of a construct, ``last``
+    (fields at the end). Each is a dict with ``index`` and ``count`` (part k of n), ``first`` and
+    ``last`` item numbers (None for the field sections), ``done`` (items before the section),
+    ``total`` (items in the form) and the question ``ids``."""
+    out, number = [], 0
+    for q in qs:
+        key = "about" if q.position == "start" else "last" if q.position == "end" else (q.construct or q.kind)
+        if q.is_item:
+            number += 1
+        if not out or out[-1]["key"] != key:
+            out.append({"key": key, "first": number if q.is_item else None, "last": None, "ids": [],
+                        "done": number - 1 if q.is_item else number})
+        if q.is_item:
+            out[-1]["last"] = number
+        out[-1]["ids"].append(q.id)
+    for k, sec in enumerate(out, start=1):
+        sec["index"], sec["count"], sec["total"] = k, len(out), number
+    return out
+
+
+def notebook_line(store, instrument) -> str:
+    """The line that reads the answers into a notebook: absolute database path (or URL without
+    password) and the questionnaire, e.g.
+    ``data = ce.load_responses("/home/me/responses.sqlite", ce.load_instrument())``."""
+    import json
+
+    from ..instrument.model import _resolve
+
+    db = store.path if isinstance(store.path, str) else str(Path(store.path).resolve())
+    path = getattr(instrument, "path", instrument)
+    inst_arg = ""
+    if path is not None:
+        path = _resolve(path).resolve()
+        if path != _resolve(None).resolve():     # the bundled questionnaire needs no argument
+            inst_arg = json.dumps(str(path), ensure_ascii=False)
+    return f"data = ce.load_responses({json.dumps(db, ensure_ascii=False)}, ce.load_instrument({inst_arg}))"
+
+
 def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str | None = None, lang: str = "fa",
                *, public_url: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               rate: tuple[float, float] = DEFAULT_RATE, form_max_age: float = FORM_MAX_AGE) -> Starlette:
+               rate: tuple[float, float] = DEFAULT_RATE, form_rate: tuple[float, float] = DEFAULT_FORM_RATE,
+               form_max_age: float = FORM_MAX_AGE, body_timeout: float = BODY_TIMEOUT,
+               bind_host: str | None = None, other_urls: list[tuple[str, str]] | None = None,
+               instrument_path: str | Path | None = None) -> Starlette:
     """Build the survey web application (for ``uvicorn`` or Starlette's ``TestClient``).
 
     Parameters
@@ -203,16 +303,30 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
     lang : default language of the form, ``"fa"`` or ``"en"``.
     public_url : the form's address for the QR code (default: the address the admin page was opened with).
     max_body : largest accepted request body in bytes (larger -> 413).
-    rate : ``(burst, per_second)`` token bucket per client (exceeded -> 429).
+    rate : ``(burst, per_second)`` token bucket per client address (exceeded -> 429); far above a
+        class, since a class behind a school's NAT shares one address.
+    form_rate : ``(burst, per_second)`` token bucket per signed form id for submissions (exceeded ->
+        429 with the form and every answer kept).
     form_max_age : seconds a rendered form stays valid.
+    body_timeout : seconds a request body may take to arrive (slower -> 408).
+    bind_host : the address the server listens on (for the admin page: a loopback address means
+        phones cannot reach it, and the page says how to start the server for them).
+    other_urls : ``[(interface, url)]`` further addresses of the form when the machine has several
+        networks (shown on the admin page).
+    instrument_path : the questionnaire file, for the notebook line on the admin page (default: the
+        instrument's own file).
     """
     if lang not in LANGUAGES:
         raise CemError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     inst = _load_instrument(instrument)
     qs = questions(inst)
+    sections = form_sections(qs)
     store = open_store(db)
     secret = store.secret()
     token = token or secrets.token_urlsafe(16)
+    form_bucket = TokenBucket(*form_rate)
+    address_bucket = TokenBucket(*rate)
+    nb_line = notebook_line(store, inst if instrument_path is None else instrument_path)
     admin_cookie = hmac.new(secret, b"admin|" + token.encode(), hashlib.sha256).hexdigest()
     env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
@@ -259,8 +373,9 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
     blank_forms: dict[str, str] = {}   # the empty form per language, with token placeholders
     placeholders = {"sid": "\x00SID\x00", "ts": "\x00TS\x00", "sig": "\x00SIG\x00"}
 
-    def render_form(lg: str, tok: dict, values=None, errors=None, status: int = 200) -> HTMLResponse:
-        if not values and not errors:   # the common case: a fresh form, rendered once per language
+    def render_form(lg: str, tok: dict, values=None, errors=None, status: int = 200,
+                    notice: str | None = None) -> HTMLResponse:
+        if not values and not errors and not notice:   # the common case: a fresh form, rendered once per language
             if lg not in blank_forms:
                 blank_forms[lg] = render_form(lg, placeholders, {"": ""}, None).body.decode("utf-8")
             html = blank_forms[lg]
@@ -273,7 +388,8 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
                     items=[q for q in qs if q.is_item], end=[q for q in qs if q.position == "end"],
                     values=values or {}, errors=messages, token=tok, title=_text(getattr(inst, "title", None), lg)
                     or t("collect.title", language=lg), intro=_text(getattr(inst, "description", None), lg) or t("collect.intro", language=lg),
-                    end_label=lambda o: end_label(o, lg))
+                    end_label=lambda o: end_label(o, lg), notice=notice,
+                    section_at={sec["ids"][0]: sec for sec in sections})
 
     # -- authentication ------------------------------------------------------------------------
     def admin_status(request: Request) -> int:
@@ -310,10 +426,17 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
             if int(length) > max_body:
                 raise _BadRequest(413)
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > max_body:
-                raise _BadRequest(413)
+
+        async def read_body():
+            async for chunk in request.stream():
+                body.extend(chunk)
+                if len(body) > max_body:
+                    raise _BadRequest(413)
+
+        try:
+            await asyncio.wait_for(read_body(), body_timeout)
+        except asyncio.TimeoutError:
+            raise _BadRequest(408) from None
         try:
             text = bytes(body).decode("utf-8")
             return parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=1000)
@@ -335,6 +458,9 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
         return hosts
 
     async def form_post(request: Request) -> Response:
+        """One submission. Every rejection of a readable form shows the form again with every
+        answer kept; a form that was already stored is answered with the thank-you page (saying
+        so when the answers were changed), never with an error."""
         lg = pick_lang(request.query_params.get("lang"))
         try:
             data = await read_form(request)
@@ -344,23 +470,50 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
         sid = (data.get("sid") or [""])[0]
         ts = (data.get("ts") or [""])[0]
         sig = (data.get("sig") or [""])[0]
-        duration = None if cross_site(request) else check_form_token(sid, ts, sig)
-        if duration is None:
+        kept = {q.id: (data.get(q.id) or [""])[0] for q in qs}
+        if cross_site(request):
             return page("message.html", lg, status=403, title_key="collect.expired_title",
                         body_key="collect.expired_body")
-        thanks = RedirectResponse(f"/thanks?lang={lg}", status_code=303)
-        if await run_in_threadpool(store.has, sid):
-            return thanks
+        client = (request.client.host if request.client else "unknown")
+        duration = check_form_token(sid, ts, sig)
+        if duration is None:     # too old or not signed here: the answers come back on a fresh form
+            if not address_bucket.allow(client):
+                return message_page(429, lg)
+            return render_form(lg, new_form_token(), kept, None, status=403, notice="collect.notice_expired")
+        tok = {"sid": sid, "ts": ts, "sig": sig}
+        thanks_url = f"/thanks?lang={lg}"
+        try:
+            stored = await run_in_threadpool(store.answers, sid)
+        except Exception as exc:  # noqa: BLE001 - the database is unreachable for a moment
+            _log_error("reading", exc)
+            return render_form(lg, tok, kept, None, status=503, notice="collect.notice_retry")
+        if stored is not None:   # a double click, Back + Send, or a resubmission with changes
+            values, _ = validate(qs, data)
+            changed = _changed(stored, values)
+            return RedirectResponse(thanks_url + ("&changed=1" if changed else ""), status_code=303)
+        if not form_bucket.allow(sid) or not address_bucket.allow(client):
+            response = render_form(lg, tok, kept, None, status=429, notice="collect.notice_busy")
+            response.headers["Retry-After"] = "5"
+            return response
         values, errors = validate(qs, data)
         if errors:
-            kept = {q.id: (data.get(q.id) or [""])[0] for q in qs}
-            return render_form(lg, {"sid": sid, "ts": ts, "sig": sig}, kept, errors, status=422)
+            return render_form(lg, tok, kept, errors, status=422)
         values["duration_sec"] = duration
-        await run_in_threadpool(store.add, sid, values, lang=lg, duration_sec=duration, source="web")
-        return thanks
+        try:
+            await run_in_threadpool(store.add, sid, values, lang=lg, duration_sec=duration, source="web")
+        except Exception as exc:  # noqa: BLE001 - was it stored before the failure? then say thanks
+            _log_error("storing", exc)
+            try:
+                saved = await run_in_threadpool(store.has, sid)
+            except Exception:  # noqa: BLE001
+                saved = False
+            if not saved:
+                return render_form(lg, tok, kept, None, status=503, notice="collect.notice_retry")
+        return RedirectResponse(thanks_url, status_code=303)
 
     async def thanks(request: Request) -> Response:
-        return page("thanks.html", pick_lang(request.query_params.get("lang")))
+        return page("thanks.html", pick_lang(request.query_params.get("lang")),
+                    changed=request.query_params.get("changed") == "1")
 
     async def admin(request: Request) -> Response:
         lg = pick_lang(request.query_params.get("lang"))
@@ -380,7 +533,10 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
 
         qr = segno.make(form_url, error="m").svg_inline(scale=6, border=2, svgclass="qr", lineclass="qrline", omitsize=True)
         count = await run_in_threadpool(store.count)
-        return page("admin.html", lg, count=count, qr=qr, form_url=form_url, db=str(store.path))
+        host = urlsplit(form_url).hostname or ""
+        local_only = _is_loopback(host) or (bind_host is not None and _is_loopback(bind_host))
+        return page("admin.html", lg, count=count, qr=qr, form_url=form_url, notebook=nb_line,
+                    local_only=local_only, other_urls=other_urls or [], port=urlsplit(form_url).port or 80)
 
     async def admin_count(request: Request) -> Response:
         status = admin_status(request)
@@ -423,12 +579,11 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
 
     # -- errors: a page in the visitor's language, never a traceback ------------------------------
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        status = exc.status_code if exc.status_code in (400, 401, 403, 404, 405, 413, 415, 429) else 400
+        status = exc.status_code if exc.status_code in (400, 401, 403, 404, 405, 408, 413, 415, 429) else 400
         return message_page(status, request.query_params.get("lang"))
 
     async def server_error(request: Request, exc: Exception) -> Response:
-        print(f"cem-edu collect: internal error on {request.method} {request.url.path}: "
-              f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        _log_error(f"{request.method} {request.url.path}", exc)
         response = message_page(500, request.query_params.get("lang"), body_key="collect.error_body")
         for key, value in SECURITY_HEADERS:   # this handler runs outside the header middleware
             response.headers[key.decode()] = value.decode()
@@ -449,29 +604,75 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error,
                                                        500: server_error})
-    app.add_middleware(RateLimit, bucket=TokenBucket(*rate), render=message_page)
+    app.add_middleware(RateLimit, bucket=address_bucket, render=message_page)
     app.add_middleware(SecurityHeaders)
     app.state.token = token
     app.state.store = store
     app.state.instrument = inst
+    app.state.notebook_line = nb_line
     return app
 
 
 # --------------------------------------------------------------------------------------------
 # the command
 # --------------------------------------------------------------------------------------------
-def _lan_address() -> str:
-    """This machine's address on the local network (no packet is sent)."""
+def _default_route_address() -> str | None:
+    """The address this machine would use to reach the local network (no packet is sent)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         try:
             s.connect(("10.255.255.255", 1))
-            return s.getsockname()[0]
+            address = s.getsockname()[0]
         except OSError:
-            return "127.0.0.1"
+            return None
+    return None if _is_loopback(address) or address == "0.0.0.0" else address
+
+
+def lan_addresses() -> list[tuple[str, str]]:
+    """This machine's IPv4 addresses that phones on a local network could reach, as
+    ``[(interface, address)]``: the default route's address first, then the others (loopback and
+    link-local 169.254.x.x left out). Linux reads every interface (``SIOCGIFADDR``); elsewhere the
+    host name's addresses are used. Empty when the machine is on no network."""
+    found: list[tuple[str, str]] = []
+    if sys.platform.startswith("linux"):
+        import fcntl
+        import struct
+
+        try:
+            names = [name for _, name in socket.if_nameindex()]
+        except OSError:  # pragma: no cover
+            names = []
+        for name in names:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                try:
+                    packed = fcntl.ioctl(s.fileno(), 0x8915, struct.pack("256s", name[:15].encode()))  # SIOCGIFADDR
+                except OSError:
+                    continue
+            found.append((name, socket.inet_ntoa(packed[20:24])))
+    else:  # pragma: no cover - macOS, Windows
+        try:
+            infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        except OSError:
+            infos = []
+        found = [("", info[4][0]) for info in infos]
+    out, seen = [], set()
+    for name, address in found:
+        if _is_loopback(address) or address.startswith("169.254.") or address in seen:
+            continue
+        seen.add(address)
+        out.append((name, address))
+    primary = _default_route_address()
+    out.sort(key=lambda pair: pair[1] != primary)
+    if primary and primary not in seen:
+        out.insert(0, ("", primary))
+    return out
 
 
 def _check_port(host: str, port: int) -> None:
+    """Fail early, in one line, when the port cannot be listened on. ``SO_REUSEADDR`` as uvicorn's
+    own bind: a port whose connections of a killed server are still in TIME_WAIT is free."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        if sys.platform != "win32":
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError as exc:
@@ -479,29 +680,63 @@ def _check_port(host: str, port: int) -> None:
                            "or the address is not this machine's. Choose another with --port or --host.") from None
 
 
+def _url(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
+
+MIN_TOKEN_LENGTH = 16
+
+
 def serve(instrument=None, db: str | Path = "responses.sqlite", host: str = "127.0.0.1", port: int = 8000,
-          token: str | None = None, lang: str = "fa") -> None:
+          token: str | None = None, lang: str = "fa", *, header_timeout: float = 10.0,
+          max_connections: int | None = None) -> None:
     """Run the survey server until Ctrl+C (``cem-edu collect``).
 
-    Prints the form address, the instructor address (with the token) and a QR code of the form
-    in the terminal. Use ``--host 0.0.0.0`` so phones on the same network can reach it.
+    Prints the form address, the instructor address (the token appears once, in it), the line
+    that reads the answers into a notebook, and a QR code of the form in the terminal. Use
+    ``--host 0.0.0.0`` so phones on the same network can reach it; the form address is then the
+    machine's LAN address (the others are listed when it has several).
+
+    Slow or idle clients are bounded (see :mod:`.guard`): request headers within
+    ``header_timeout`` seconds, at most ``max_connections`` open connections (default: the file
+    descriptor limit minus a reserve), bodies within 30 s; repeated log messages are rate-limited.
     """
     import uvicorn
 
+    from ..i18n import get_language
+    from .guard import ConnectionGuard, configure_logging, default_backlog
+
+    ui = get_language()
+    if token is not None and len(token) < MIN_TOKEN_LENGTH:
+        import warnings
+
+        warnings.warn(t("collect.cli_short_token", language=ui, n=len(token), min=MIN_TOKEN_LENGTH), stacklevel=2)
     token = token or secrets.token_urlsafe(16)
-    shown_host = _lan_address() if host in ("0.0.0.0", "::", "") else host
-    shown = f"[{shown_host}]" if ":" in shown_host else shown_host
-    form_url = f"http://{shown}:{port}/"
+    everywhere = host in ("0.0.0.0", "::", "")
+    addresses = lan_addresses() if everywhere else []
+    shown_host = addresses[0][1] if addresses else ("127.0.0.1" if everywhere else host)
+    form_url = _url(shown_host, port)
+    others = [(name, _url(address, port)) for name, address in addresses[1:]]
     _check_port(host, port)
-    app = create_app(instrument, db=db, token=token, lang=lang, public_url=form_url)
-    shown_db = _redact(str(db)) if is_url(db) else str(Path(db).resolve())
-    print(f"cem-edu collect\n  form:        {form_url}\n  instructor:  {form_url}admin?token={token}\n"
-          f"  token:       {token}\n  database:    {shown_db}\n"
-          f"  in a notebook: ce.load_responses({(shown_db if is_url(db) else str(db))!r})\n  stop with Ctrl+C",
-          flush=True)
-    if host in ("127.0.0.1", "localhost", "::1"):
-        print("  (only this computer can open the form; use --host 0.0.0.0 for phones on the same network)",
-              flush=True)
+    app = create_app(instrument, db=db, token=token, lang=lang, public_url=form_url, bind_host=host,
+                     other_urls=others, instrument_path=instrument)
+    shown_db = app.state.store.path if is_url(db) else str(Path(db).resolve())
+    lines = ["cem-edu collect",
+             f"  form:        {form_url}"]
+    if others:
+        lines.append("  " + t("collect.cli_other_addresses", language=ui,
+                              urls=", ".join(f"{url} ({name})" if name else url for name, url in others)))
+    lines += [f"  instructor:  {form_url}admin?token={token}",
+              f"  database:    {shown_db}",
+              "  " + t("collect.cli_notebook", language=ui),
+              f"    import cem_edu as ce",
+              f"    {app.state.notebook_line}",
+              "  stop with Ctrl+C"]
+    print("\n".join(lines), flush=True)
+    if everywhere and not addresses:
+        print("  " + t("collect.cli_no_network", language=ui), flush=True)
+    if _is_loopback(host) or host == "localhost":
+        print("  " + t("collect.cli_local_only", language=ui), flush=True)
     try:
         import segno
 
@@ -509,8 +744,14 @@ def serve(instrument=None, db: str | Path = "responses.sqlite", host: str = "127
     except Exception:  # noqa: BLE001 - the QR code in the terminal is a convenience
         pass
     sys.stdout.flush()
+    configure_logging()
+    guard = ConnectionGuard(header_timeout=header_timeout, max_connections=max_connections)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
+                            proxy_headers=False, timeout_graceful_shutdown=5, log_config=None,
+                            http=guard.protocol_class(), timeout_keep_alive=5,
+                            h11_max_incomplete_event_size=16 * 1024, backlog=default_backlog(),
+                            limit_concurrency=guard.max_connections + 64)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False,
-                    proxy_headers=False, timeout_graceful_shutdown=5)
+        uvicorn.Server(config).run()
     except (KeyboardInterrupt, asyncio.CancelledError):  # pragma: no cover
         pass

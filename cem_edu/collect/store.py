@@ -156,6 +156,14 @@ class ResponseStore:
             return con.execute("SELECT 1 FROM submissions WHERE submission_id = ?",
                                (submission_id,)).fetchone() is not None
 
+    def answers(self, submission_id: str) -> dict | None:
+        """The stored answers of one submission as ``{variable: value}``, or None when it is not stored."""
+        with self._connect() as con:
+            if con.execute("SELECT 1 FROM submissions WHERE submission_id = ?", (submission_id,)).fetchone() is None:
+                return None
+            return dict(con.execute("SELECT variable, value FROM answers WHERE submission_id = ?",
+                                    (submission_id,)).fetchall())
+
     def records(self) -> list[dict]:
         """All submissions in arrival order, as ``{variable: value}`` dicts plus the metadata
         ``seq`` (arrival number), ``submission_id``, ``received_at``, ``lang``, ``duration_sec``, ``source``."""
@@ -334,6 +342,7 @@ class SQLAlchemyStore:
             raise DataError(f"the database URL '{_redact(url)}' needs SQLAlchemy: "
                             'pip install "cem-edu[postgres]" (or use a file name for SQLite)') from None
         self._sa = sa
+        url = with_driver(url)
         self.url = url
         self.path = _redact(url)
         try:
@@ -349,7 +358,7 @@ class SQLAlchemyStore:
             sa.Column("lang", sa.String(8)),
             sa.Column("duration_sec", sa.Float),
             sa.Column("source", sa.String(16), nullable=False, server_default="web"))
-        self.answers = sa.Table(
+        self.answer_table = sa.Table(
             "answers", md,
             sa.Column("submission_id", sa.String(64), sa.ForeignKey("submissions.submission_id"), primary_key=True),
             sa.Column("variable", sa.String(128), primary_key=True),
@@ -378,7 +387,7 @@ class SQLAlchemyStore:
                     submission_id=submission_id, received_at=now, lang=lang, duration_sec=duration_sec,
                     source=source))
                 if rows:
-                    con.execute(self.answers.insert(), rows)
+                    con.execute(self.answer_table.insert(), rows)
         except sa.exc.IntegrityError:
             if self.has(submission_id):
                 return False
@@ -410,18 +419,37 @@ class SQLAlchemyStore:
             return con.execute(sa.select(self.submissions.c.seq).where(
                 self.submissions.c.submission_id == submission_id)).first() is not None
 
+    def answers(self, submission_id: str) -> dict | None:
+        sa = self._sa
+        with self.engine.connect() as con:
+            if con.execute(sa.select(self.submissions.c.seq).where(
+                    self.submissions.c.submission_id == submission_id)).first() is None:
+                return None
+            rows = con.execute(sa.select(self.answer_table.c.variable, self.answer_table.c.value).where(
+                self.answer_table.c.submission_id == submission_id)).all()
+        return {var: value for var, value in rows}
+
     def records(self) -> list[dict]:
         sa = self._sa
         s = self.submissions
         with self.engine.connect() as con:
             subs = con.execute(sa.select(s.c.seq, s.c.submission_id, s.c.received_at, s.c.lang, s.c.duration_sec,
                                          s.c.source).order_by(s.c.seq)).all()
-            answers = con.execute(sa.select(self.answers.c.submission_id, self.answers.c.variable,
-                                            self.answers.c.value)).all()
+            answers = con.execute(sa.select(self.answer_table.c.submission_id, self.answer_table.c.variable,
+                                            self.answer_table.c.value)).all()
         return _records(subs, answers)
 
     def integrity_check(self) -> str:
         return "ok"
+
+
+def with_driver(url: str) -> str:
+    """``postgresql://...`` (and Heroku-style ``postgres://``) use psycopg 3, the driver that
+    ``cem-edu[postgres]`` installs; SQLAlchemy would otherwise look for psycopg2."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def _redact(url: str) -> str:

@@ -173,6 +173,10 @@ def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, i
     This is the IPMA of SmartPLS and seminr (Ringle & Sarstedt 2016), transferred to a
     covariance-based model. Two choices differ from PLS and are documented here:
 
+    * **A PLS result** (``ce.pls``) gives exactly the PLS IPMA of Ringle & Sarstedt (2016):
+      importance = unstandardised total effects on the 0–100 rescaled construct scores, performance
+      from the unstandardised outer weights (``PLSResult.ipma_inputs``); ``weights`` must stay at its
+      default (the PLS weights are used).
     * **Weights.** PLS uses the rescaled outer weights of each indicator. A CB-SEM has no outer
       weights; we use equal weights (``weights="equal"``, the default: the construct score is the
       item mean, as ``inst.score`` computes it) or Bartlett factor-score weights
@@ -215,6 +219,8 @@ def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, i
     Martilla, J. A., & James, J. C. (1977). Importance-performance analysis. Journal of Marketing 41(1), 77–79.
     Hair, J. F., Hult, G. T. M., Ringle, C. M., & Sarstedt, M. (2022). A primer on PLS-SEM, 3rd ed.
     """
+    if callable(getattr(result, "ipma_inputs", None)):        # a PLS result (ce.pls): Ringle & Sarstedt (2016)
+        return _pls_ipma(result, data, target, inst, constructs=constructs, scale=scale, weights=weights)
     custom = isinstance(weights, Mapping)
     if not custom and weights not in ("equal", "factor_score"):
         raise DataError(f"weights={weights!r} is not known; use 'equal', 'factor_score' or "
@@ -269,5 +275,43 @@ def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, i
     out = ipma_table(importance, perf["performance"].drop(labels=[target]))
     out.attrs.update(target=target, target_performance=float(perf.loc[target, "performance"]),
                      weights="custom" if custom else weights,
+                     total_effects=eff.to_dict())
+    return out
+
+
+def _item_range(item, frame, scale, inst):
+    if isinstance(scale, Mapping):
+        return scale.get(item, (np.nan, np.nan))
+    if scale is not None:
+        return scale
+    col = pd.to_numeric(frame[item], errors="coerce")
+    if inst is not None:
+        return scale_range(inst, item, default=(col.min(), col.max()))
+    return col.min(), col.max()
+
+
+def _pls_ipma(result, data, target, inst, *, constructs, scale, weights):
+    """IPMA of a PLS result (Ringle & Sarstedt 2016; see :func:`ipma`)."""
+    if weights != "equal":
+        raise DataError("with a PLS result (ce.pls) the IPMA uses the PLS outer weights; leave weights= at "
+                        "its default")
+    frame = as_frame(data)
+    blocks = result.spec.blocks
+    if target not in blocks:
+        raise ModelError(f"the target {target!r} is not a construct of the PLS model; its constructs are "
+                         f"{', '.join(blocks)}")
+    ranges = {it: _item_range(it, frame, scale, inst) for c in blocks for it in blocks[c]}
+    eff, w = result.ipma_inputs(target, ranges)
+    if constructs is not None:
+        unknown = [c for c in constructs if c not in eff.index]
+        if unknown:
+            raise ModelError(f"{', '.join(map(repr, unknown))} have no total effect on {target!r} in the model")
+        eff = eff[list(constructs)]
+    names = list(eff.index) + [target]
+    norm = {c: {k: v / sum(w[c].values()) for k, v in w[c].items()} for c in names}
+    perf = performance(data, {c: blocks[c] for c in names}, scale=ranges, weights=norm, inst=inst)
+    perf = perf.set_index("construct")
+    out = ipma_table(eff, perf["performance"].drop(labels=[target]))
+    out.attrs.update(target=target, target_performance=float(perf.loc[target, "performance"]), weights="pls",
                      total_effects=eff.to_dict())
     return out

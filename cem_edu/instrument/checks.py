@@ -278,6 +278,10 @@ def _semantic(data: dict, rep: _Report) -> None:
         if f["type"] == "numeric" and f.get("choices"):
             rep.add(("respondent_fields", k, "choices"), t("instrument.err.field_choices_numeric", id=f["id"]),
                     t("instrument.fix.field_choices_numeric"))
+        if f["type"] == "numeric" and (f.get("min") is None or f.get("max") is None):
+            # a form must refuse 1e308 or a typo with six extra zeros: every number has a range
+            rep.add(("respondent_fields", k), t("instrument.err.field_no_range", id=f["id"]),
+                    t("instrument.fix.field_no_range"))
         if f.get("min") is not None and f.get("max") is not None and f["min"] > f["max"]:
             rep.add(("respondent_fields", k, "min"), t("instrument.err.field_range", id=f["id"], min=f["min"],
                                                        max=f["max"]), t("instrument.fix.field_range"))

@@ -8,6 +8,8 @@
 * ``codebook`` — one row per data column (CSV, or Markdown when the path ends in ``.md``).
 * ``json``     — the instrument in the schema's shape plus a render-ready ``form`` (pages of
   questions with their options) for the live web form; ``load_instrument`` reads it back.
+* ``panel``    — the expert-panel sheet for content validity (``ce.cvr`` / ``ce.cvi``): one row per
+  expert, one column per item (CSV); as .xlsx a second sheet lists each item's wording and the codes.
 """
 from __future__ import annotations
 
@@ -21,16 +23,24 @@ from ..errors import InstrumentError
 from .checks import t
 from ..i18n import to_persian_digits
 
-__all__ = ["export", "codebook_frame", "form_definition", "FORMATS", "XLSFORM_LANGUAGES"]
+__all__ = ["export", "codebook_frame", "form_definition", "panel_frame", "FORMATS", "XLSFORM_LANGUAGES"]
 
-FORMATS = ("xlsform", "html", "codebook", "json")
+FORMATS = ("xlsform", "html", "codebook", "json", "panel")
 XLSFORM_LANGUAGES = {"fa": "Persian (fa)", "en": "English (en)"}
-_EXT = {"xlsform": ".xlsx", "html": ".html", "codebook": ".csv", "json": ".json"}
+_EXT = {"xlsform": ".xlsx", "html": ".html", "codebook": ".csv", "json": ".json", "panel": ".csv"}
 _DIR = {"fa": "rtl", "en": "ltr"}
 
 
+def _plain_number(x) -> str:
+    """A bound as written by a person and read by XPath 1.0 (no exponent): 1000000, 0.5, not 1e+06."""
+    x = float(x)
+    return str(int(x)) if x.is_integer() else format(x, "f").rstrip("0")
+
+
 def _default_name(inst, fmt: str) -> str:
-    return f"{inst.name}_codebook.csv" if fmt == "codebook" else f"{inst.name}{_EXT[fmt]}"
+    if fmt in ("codebook", "panel"):
+        return f"{inst.name}_{fmt}.csv"
+    return f"{inst.name}{_EXT[fmt]}"
 
 
 def export(inst, path=None, format: str = "xlsform", language: str | None = None) -> Path:
@@ -61,6 +71,8 @@ def export(inst, path=None, format: str = "xlsform", language: str | None = None
             out.write_text(_markdown_table(frame, title=f"{inst.title['en']} — codebook"), encoding="utf-8")
         else:
             frame.to_csv(out, index=False, encoding="utf-8-sig")
+    elif fmt == "panel":
+        _write_panel(inst, out)
     else:
         data = inst.to_dict()
         data["form"] = form_definition(inst)
@@ -152,8 +164,8 @@ def codebook_frame(inst):
     rows = []
     for f in inst.respondent_fields:
         if f.numeric:
-            lo = "" if f.min is None else f"{f.min:g}"
-            hi = "" if f.max is None else f"{f.max:g}"
+            lo = "" if f.min is None else _plain_number(f.min)
+            hi = "" if f.max is None else _plain_number(f.max)
             scale = f"numeric {lo}-{hi}".rstrip("-") if (lo or hi) else "numeric"
         else:
             scale = "; ".join(f"{code}={lab['en']}" for code, lab in f.choices.items())
@@ -181,6 +193,57 @@ def _markdown_table(frame, title: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+# --------------------------------------------------------------------------- expert panel
+PANEL_EXPERTS = 10
+
+
+def panel_frame(inst, n_experts: int = PANEL_EXPERTS):
+    """The empty expert-panel sheet: column ``expert`` (E01, E02, …) then one column per scale item.
+
+    Experts write Lawshe's code (1 = not necessary, 2 = useful but not essential, 3 = essential) for
+    ``ce.cvr`` or a relevance rating (1–4) for ``ce.cvi`` in each cell; add or delete rows freely.
+    Only items that belong to a construct are listed (respondent fields and checks are not judged).
+    """
+    import pandas as pd
+
+    items = [i.id for i in inst.items if i.construct]
+    rows = [{"expert": f"E{k:02d}", **{i: None for i in items}} for k in range(1, n_experts + 1)]
+    return pd.DataFrame(rows, columns=["expert", *items])
+
+
+def _write_panel(inst, out: Path) -> None:
+    frame = panel_frame(inst)
+    if out.suffix.lower() != ".xlsx":
+        frame.to_csv(out, index=False, encoding="utf-8-sig")
+        return
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "panel"
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append([v if isinstance(v, str) else None for v in row])
+    wi = wb.create_sheet("items")
+    wi.append(["item", "construct", "text_fa", "text_en"])
+    for i in inst.items:
+        if i.construct:
+            wi.append([i.id, i.construct, i.text["fa"], i.text["en"]])
+    wc = wb.create_sheet("codes")
+    wc.append(["method", "code", "meaning_en", "meaning_fa"])
+    for method, code, en, fa in _PANEL_CODES:
+        wc.append([method, code, en, fa])
+    wb.save(out)
+
+
+_PANEL_CODES = (
+    ("cvr", 1, "not necessary", "ضروری نیست"), ("cvr", 2, "useful but not essential", "مفید است ولی ضروری نیست"),
+    ("cvr", 3, "essential", "ضروری است"),
+    ("cvi", 1, "not relevant", "مربوط نیست"), ("cvi", 2, "somewhat relevant", "تا حدی مربوط است"),
+    ("cvi", 3, "quite relevant", "کاملاً مربوط است"), ("cvi", 4, "highly relevant", "بسیار مربوط است"),
+)
+
+
 # --------------------------------------------------------------------------- XLSForm
 def _xlsform_rows(inst):
     langs = [XLSFORM_LANGUAGES[lang] for lang in ("fa", "en")]
@@ -205,15 +268,15 @@ def _xlsform_rows(inst):
                 row["type"] = "decimal"
                 cons = []
                 if f.min is not None:
-                    cons.append(f". >= {f.min:g}")
+                    cons.append(f". >= {_plain_number(f.min)}")
                 if f.max is not None:
-                    cons.append(f". <= {f.max:g}")
+                    cons.append(f". <= {_plain_number(f.max)}")
                 if cons:
                     row["constraint"] = " and ".join(cons)
                     for k, lg in XLSFORM_LANGUAGES.items():
                         row[f"constraint_message::{lg}"] = t("instrument.form.range", language=k,
-                                                              min="" if f.min is None else f"{f.min:g}",
-                                                              max="" if f.max is None else f"{f.max:g}")
+                                                              min="" if f.min is None else _plain_number(f.min),
+                                                              max="" if f.max is None else _plain_number(f.max))
             else:
                 row["type"] = f"select_one {f.id}"
                 add_list(f.id, _field_options(f))
@@ -333,7 +396,7 @@ ul.choices { list-style: none; padding: 0; margin: .25rem 0 1rem; } ul.choices l
 </html>
 """
 
-_FIELD_MACRO = """{% macro field_block(f, lang) %}<p><strong>{{ f.label[lang] }}</strong></p>
+_FIELD_MACRO = """{% macro field_block(f, lang) %}<p><strong>{{ f.label[lang] }}</strong>{% if not f.required %} <span class="meta">{{ text[lang].optional }}</span>{% endif %}</p>
 {% if f.numeric %}<p><span class="line">&nbsp;</span></p>
 {% else %}<ul class="choices">{% for code, lab in f.choices.items() %}<li><span class="box">&#9744;</span> {{ lab[lang] }}</li>{% endfor %}</ul>{% endif %}
 {% endmacro %}"""
@@ -357,7 +420,7 @@ def render_html(inst, language: str | None = None) -> str:
                 blocks.append({"scale": item.scale, "items": []})
             blocks[-1]["items"].append(item)
         secs.append({**sec, "blocks": blocks})
-    keys = ("about_you", "closing", "code", "statement", "thanks")
+    keys = ("about_you", "closing", "code", "statement", "thanks", "optional")
     text = {lg: {k: t(f"instrument.form.{k}", language=lg) for k in keys} for lg in ("fa", "en")}
     return template.render(
         inst=inst, langs=langs, dirs=_DIR, font=_font_data_uri(), secs=secs, text=text,

@@ -525,9 +525,9 @@ class Instrument:
 
         ``format``: "xlsform" (ODK / KoboToolbox .xlsx), "html" (printable; fa RTL and en
         LTR in one file, or one ``language``), "codebook" (.csv, or Markdown when ``path``
-        ends in .md) or "json" (form definition for the web form; loads back with
-        :func:`load_instrument`). ``path=None`` writes ``<name>_<format>.<ext>`` in the
-        current directory.
+        ends in .md), "json" (form definition for the web form; loads back with
+        :func:`load_instrument`) or "panel" (the expert-panel sheet for ``ce.cvr`` / ``ce.cvi``).
+        ``path=None`` writes ``<name>_<format>.<ext>`` in the current directory.
         """
         from .export import export
 

@@ -16,11 +16,12 @@ from ._theme import set_theme
 _LAZY = {
     "likert": "items", "item_histograms": "items",
     "scree": "factor", "heatmap": "factor", "htmt_heatmap": "factor", "loadings": "factor",
-    "path_diagram": "path",
+    "path_diagram": "path", "pls_path_diagram": "pls",
     "nps_bar": "cx", "gap_plot": "cx", "journey_heatmap": "cx", "funnel": "cx",
     "rating_matrix": "cx", "ipma_map": "cx",
     "power_curve": "power",
     "construct_map": "instrument",
+    "johnson_neyman": "moderation", "simple_slopes": "moderation",
 }
 
 __all__ = ["set_theme", *_LAZY]

@@ -17,7 +17,7 @@ import pandas as pd
 from ..errors import DataError, ModelError
 from ..i18n import t
 
-__all__ = ["frame", "resolve_spec", "check_items", "scale_bounds", "item_text", "verbatim"]
+__all__ = ["frame", "resolve_spec", "check_items", "scale_bounds", "item_text", "verbatim", "construct_scores"]
 
 
 class _Verbatim:
@@ -153,3 +153,16 @@ def item_text(spec, item: str, language: str) -> str:
         except Exception:  # noqa: BLE001
             return item
     return item
+
+
+def construct_scores(data, spec) -> pd.DataFrame:
+    """Construct (scale) scores: per respondent, the mean of the answered items of each construct.
+
+    The usual scale score of a questionnaire study (and the one the reliability table describes);
+    reverse-keyed items must already be recoded (``ce.clean`` does this). A respondent who answered
+    none of a construct's items gets NaN for it.
+    """
+    df = frame(data)
+    sp = resolve_spec(spec, df)
+    return pd.DataFrame({k: pd.DataFrame(check_items(df, cols, where=f"({k})", allow_constant=True)).mean(axis=1)
+                         .to_numpy() for k, cols in sp.items()}, index=df.index)

@@ -34,7 +34,7 @@ from ..errors import DataError, EstimationWarning, ModelError
 from ..i18n import format_number, get_language, t
 
 __all__ = ["alpha", "AlphaResult", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",
-           "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci"]
+           "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci", "htmt_matrix"]
 
 STATISTICS = ("alpha", "alpha_std", "omega", "cr", "ave", "htmt", "fornell_larcker", "item_rest")
 
@@ -392,24 +392,47 @@ def htmt(data, spec, *, mean: str = "arithmetic", absolute: bool = True) -> pd.D
     names = list(sp)
     cols = [c for f in names for c in sp[f]]
     r = np.corrcoef(df[cols].astype(float).dropna().to_numpy(), rowvar=False)
+    pos = {c: i for i, c in enumerate(cols)}
+    idx = [[pos[c] for c in sp[f]] for f in names]
+    out = pd.DataFrame(htmt_matrix(r, idx, mean=mean, absolute=absolute), index=names, columns=names)
+    out.index.name = "construct"
+    return out
+
+
+def htmt_matrix(r: np.ndarray, blocks: list, *, mean: str = "arithmetic", absolute: bool = True) -> np.ndarray:
+    """HTMT (``mean="arithmetic"``) or HTMT2 (``"geometric"``) from a correlation matrix ``r``.
+
+    ``r`` may carry leading batch dimensions (``(..., p, p)``, e.g. bootstrap samples);
+    ``blocks`` lists the column indices of each construct. A one-item block has no
+    within-construct correlation; its monotrait mean is taken as 1 (as seminr and SmartPLS do
+    for single-item constructs). Returns (..., K, K) with 1 on the diagonal.
+    The formula and references are those of :func:`htmt`.
+    """
+    r = np.asarray(r, float)
     if absolute:
         r = np.abs(r)
-    pos = {c: i for i, c in enumerate(cols)}
 
     def avg(v):
         if mean == "geometric":
-            return float(np.exp(np.mean(np.log(v))))
-        return float(np.mean(v))
+            with np.errstate(divide="ignore"):
+                return np.exp(np.mean(np.log(v), axis=-1))
+        return np.mean(v, axis=-1)
 
-    idx = {f: [pos[c] for c in sp[f]] for f in names}
-    mono = {f: avg(r[np.ix_(i, i)][np.triu_indices(len(i), 1)]) for f, i in idx.items()}
-    out = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
-    for a in range(len(names)):
+    K = len(blocks)
+    mono = []
+    for i in blocks:
+        if len(i) < 2:
+            mono.append(np.ones(r.shape[:-2]))
+        else:
+            iu = np.triu_indices(len(i), 1)
+            mono.append(avg(r[..., i, :][..., :, i][..., iu[0], iu[1]]))
+    out = np.broadcast_to(np.eye(K), r.shape[:-2] + (K, K)).copy()
+    for a in range(K):
         for b in range(a):
-            fa, fb = names[a], names[b]
-            het = avg(r[np.ix_(idx[fa], idx[fb])].ravel())
-            out.iloc[a, b] = out.iloc[b, a] = het / _sqrt(mono[fa] * mono[fb])
-    out.index.name = "construct"
+            het = avg(r[..., blocks[a], :][..., :, blocks[b]].reshape(r.shape[:-2] + (-1,)))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                v = het / np.sqrt(mono[a] * mono[b])
+            out[..., a, b] = out[..., b, a] = v
     return out
 
 

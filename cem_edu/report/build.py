@@ -16,11 +16,11 @@ import pandas as pd
 
 from .. import __version__
 from ..errors import CemError, DataError
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, t
 from .context import Context, ReportResult, Section
 from .fitting import json_value
 from .html import Writer
-from .sections import REQUIRED, STEPS
+from .sections import METHODS, NOT_FOR, REQUIRED, STEPS
 
 __all__ = ["build_report", "json_value", "load_inputs"]
 
@@ -73,7 +73,9 @@ def _measurement_spec(model_text: str) -> dict[str, list[str]]:
     return {c: items for c, items in resolve_spec(model_text).items() if items}
 
 
-def _check_options(lang: str, missing: str) -> None:
+def _check_options(lang: str, missing: str, method: str) -> None:
+    if method not in METHODS:
+        raise DataError(t("report.pls.bad_method", language=lang if lang in LANGUAGES else "en", method=method))
     if lang not in LANGUAGES:
         raise CemError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     if missing not in MISSING_RULES:
@@ -81,7 +83,7 @@ def _check_options(lang: str, missing: str) -> None:
                         f"{', '.join(MISSING_RULES)}")
 
 
-def _render(sections: list[Section], out: Writer, source: str) -> str:
+def _render(sections: list[Section], out: Writer, source: str, omitted_note: str = "") -> str:
     from jinja2 import Environment, select_autoescape
     from markupsafe import Markup
 
@@ -94,28 +96,29 @@ def _render(sections: list[Section], out: Writer, source: str) -> str:
         lang=out.lang, title=out.t("report.title"), version=__version__, contents=out.t("report.contents"),
         generated=out.t("report.generated", date=out.isolate(out.digits(_dt.date.today().isoformat())),
                         version=out.isolate(__version__), source=out.isolate(source)),
-        sections=sections, numbers=[out.digits(str(i + 1)) for i in range(len(sections))],
+        sections=sections, omitted=omitted_note, numbers=[out.digits(str(i + 1)) for i in range(len(sections))],
         font_regular=base64.b64encode((fonts / "Vazirmatn-Regular.woff2").read_bytes()).decode(),
         font_bold=base64.b64encode((fonts / "Vazirmatn-Bold.woff2").read_bytes()).decode())
 
 
 def build_report(data, instrument=None, model=None, lang: str = "en", group: str | None = None,
                  bootstrap: int = 1000, seed: int = 20261123, progress: bool = True,
-                 missing: str = "listwise", out_of_range: str = "error") -> ReportResult:
+                 missing: str = "listwise", out_of_range: str = "error", method: str = "cbsem") -> ReportResult:
     """Run every analysis and return the sections, the numbers and the HTML (without writing a file).
 
     The parameters are those of :func:`cem_edu.report.report`.
     """
     from tqdm.auto import tqdm
 
-    _check_options(lang, missing)
+    _check_options(lang, missing, method)
     out = Writer(lang)
     raw, source, inst, model_text = load_inputs(data, instrument, model)
     ctx = Context(raw=raw, source=source, inst=inst, model_text=model_text, spec=_measurement_spec(model_text),
                   out=out, group=group, bootstrap=bootstrap, seed=seed, progress=progress, missing=missing,
-                  out_of_range=out_of_range)
+                  out_of_range=out_of_range, method=method)
     sections = []
-    for step in tqdm(STEPS, desc=out.t("report.progress"), disable=not progress, leave=False):
+    steps = [step for step in STEPS if step not in NOT_FOR[method]]
+    for step in tqdm(steps, desc=out.t("report.progress"), disable=not progress, leave=False):
         try:
             sections.append(step(ctx))
         except CemError as exc:
@@ -123,5 +126,10 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
                 raise
             name = step.__module__.rsplit(".", 1)[-1]
             sections.append(Section(name, out.t(f"report.s.{name}"), [out.skipped(exc)]))
+    shown = [s for s in sections if s.omitted is None]
+    omitted = [s for s in sections if s.omitted is not None]
+    ctx.results["omitted"] = {s.id: s.omitted for s in omitted}
     ctx.results["language"] = lang
-    return ReportResult(sections, ctx.results, _render(sections, out, source))
+    note = out.t("report.omitted", sections="; ".join(out.t("report.omitted_one", section=s.title, why=s.omitted)
+                                                       for s in omitted)) if omitted else ""
+    return ReportResult(shown, ctx.results, _render(shown, out, source, note))

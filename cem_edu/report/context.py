@@ -18,6 +18,7 @@ class Section:
     id: str
     title: str
     blocks: list[str] = field(default_factory=list)
+    omitted: str | None = None  # why the section has nothing to show (then it is left out of the page)
 
 
 @dataclass
@@ -49,12 +50,26 @@ class Context:
     progress: bool = True
     missing: str = "listwise"
     out_of_range: str = "error"
+    method: str = "cbsem"
     results: dict = field(default_factory=dict)
     clean: object | None = None
     data: pd.DataFrame | None = None
     sem: object | None = None
     cfa: object | None = None
     rel: pd.DataFrame | None = None
+    pls: object | None = None
+
+    def omit(self, section_id: str, why_key: str) -> Section:
+        """A section left out of the page, with the reason (``report.why.<key>``) shown in one line."""
+        return Section(section_id, self.out.t(f"report.s.{section_id}"), omitted=self.out.t(f"report.why.{why_key}"))
+
+    @property
+    def structural(self) -> bool:
+        """Whether the model has regression paths (``~``), i.e. more than a measurement model."""
+        from ..sem.syntax import parse_syntax
+
+        statements, _ = parse_syntax(self.model_text)
+        return any(st.op == "~" for st in statements)
 
     @property
     def lang(self) -> str:

@@ -119,6 +119,9 @@ def build_partable(statements: list[Statement], defined: list[Statement] | None 
     Returns ``(partable, names)``. Fixed exogenous moments have ``exo == 1`` and
     ``ustart`` NaN until the sample values are filled in (see ``fill_exo``).
     """
+    formative = sorted({st.lhs for st in statements if st.op == "<~"})
+    if formative:
+        raise ModelError(t("pls.formative_in_cbsem", constructs=", ".join(formative)))
     defined = defined or []
     group_equal = list(group_equal or [])
     for ge in group_equal:

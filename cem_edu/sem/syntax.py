@@ -1,6 +1,7 @@
 """Parser of lavaan model syntax.
 
-Supported (as lavaan): ``=~`` loadings, ``~`` regressions, ``~~`` (co)variances,
+Supported (as lavaan): ``=~`` loadings, ``<~`` formative composites (used by ``ce.pls`` only),
+``~`` regressions, ``~~`` (co)variances,
 ``~1`` intercepts/means, ``:=`` defined parameters; modifiers ``a*x`` (label),
 ``1*x`` / ``0.5*x`` (fixed value), ``NA*x`` (free), ``start(0.5)*x`` (start value),
 ``label("a")*x`` / ``equal("a")*x``, ``c(a, b)*x`` / ``c(1, NA)*x`` (one value per
@@ -22,11 +23,11 @@ from ..i18n import t
 
 __all__ = ["Statement", "Modifier", "parse_syntax", "OPERATORS"]
 
-OPERATORS = ("=~", "~", "~~", "~1", ":=")
+OPERATORS = ("=~", "<~", "~", "~~", "~1", ":=")
 _NAME = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_OP = re.compile(r":=|=~|~~|~|==|<=|>=|<|>")
-_CONTINUE_END = ("+", "*", "=~", "~", ":=", ",", "(", "-", "/", "^")
+_OP = re.compile(r":=|=~|<~|~~|~|==|<=|>=|<|>")
+_CONTINUE_END = ("+", "*", "=~", "<~", "~", ":=", ",", "(", "-", "/", "^")
 
 
 @dataclass
@@ -171,7 +172,7 @@ def parse_syntax(model: str) -> tuple[list[Statement], list[Statement]]:
     """Parse lavaan model syntax.
 
     Returns ``(statements, defined)``: the model formulas (one Statement per
-    lhs/op/rhs term, op in ``=~ ~ ~~ ~1``) and the ``:=`` definitions (rhs = the
+    lhs/op/rhs term, op in ``=~ <~ ~ ~~ ~1``) and the ``:=`` definitions (rhs = the
     expression text). Raises ModelError naming the line, its text and a fix.
     """
     if not isinstance(model, str) or not model.strip():
@@ -214,7 +215,7 @@ def parse_syntax(model: str) -> tuple[list[Statement], list[Statement]]:
                     if op != "~":
                         raise _err("sem.syntax.bad_name", line, text, name=name)
                     this_op, name = "~1", ""
-                if op == "=~" and name == lhs:
+                if op in ("=~", "<~") and name == lhs:
                     raise _err("sem.syntax.self_loading", line, text, name=name)
                 if op == "~" and name == lhs:
                     raise _err("sem.syntax.self_regression", line, text, name=name)

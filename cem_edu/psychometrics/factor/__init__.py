@@ -108,10 +108,10 @@ def kmo(data, items=None) -> KMOResult:
     return KMOResult(float(msa), pd.Series(msai, index=pd.Index(cols, name="item"), name="msa"))
 
 
-def _p_text(p: float) -> str:
+def _p_text(p: float, language: str | None = None) -> str:
     """A p-value with its relation for text: "< 0.001" below 0.001 (never "= 0"), else "= " and 3 digits."""
     text = "< 0.001" if p < 0.001 else f"= {p:.3g}"
-    return to_persian_digits(text) if get_language() == "fa" else text
+    return to_persian_digits(text) if (language or get_language()) == "fa" else text
 
 # ---------------------------------------------------------------------------------- Bartlett
 @dataclass(frozen=True)

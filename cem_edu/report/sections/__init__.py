@@ -5,10 +5,13 @@ Each section is a function ``section(ctx) -> Section`` that reads the data and o
 blocks. A section whose analysis cannot run on the data raises a :class:`~cem_edu.errors.CemError`;
 the build step then shows the reason in its place (except for the required sections).
 """
-from . import cfa, cx, data, groups, items, methods, profile, reliability, sem, summary
+from . import cfa, cx, data, groups, items, methods, pls, profile, reliability, sem, summary
 
-STEPS = [data.section, profile.section, items.section, reliability.section, cfa.section, sem.section,
+STEPS = [data.section, profile.section, items.section, reliability.section, cfa.section, sem.section, pls.section,
          groups.section, cx.section, summary.section, methods.section]
 REQUIRED = {data.section, summary.section, methods.section}
+# the structural-model sections each method runs ("both": CB-SEM and PLS, with the paths side by side)
+METHODS = {"cbsem": {sem.section}, "pls": {pls.section}, "both": {sem.section, pls.section}}
+NOT_FOR = {method: {sem.section, pls.section} - run for method, run in METHODS.items()}
 
-__all__ = ["STEPS", "REQUIRED"]
+__all__ = ["STEPS", "REQUIRED", "METHODS", "NOT_FOR"]

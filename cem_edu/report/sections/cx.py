@@ -70,8 +70,5 @@ def section(ctx: Context) -> Section:
         ax = plots.ipma_map(ip, language=lang)
         s.blocks.append(out.figure(ax.figure, out.t("report.ipma_caption", target=shown_target)))
         results["ipma"] = json.loads(ip.to_json(orient="records", force_ascii=False, double_precision=15))
-    if not s.blocks:
-        s.blocks.append(out.paragraph(out.t("report.not_available", why="NPS, expectation, stage/channel, spend"),
-                                      "skipped"))
     ctx.results["cx"] = results
-    return s
+    return s if s.blocks else ctx.omit("cx", "no_cx")

@@ -8,10 +8,9 @@ from ..fitting import measurement_syntax
 
 def section(ctx: Context) -> Section:
     out = ctx.out
-    s = Section("groups", out.t("report.s.groups"))
     if not ctx.group:
-        s.blocks.append(out.paragraph(out.t("report.no_group"), "skipped"))
-        return s
+        return ctx.omit("groups", "no_group")
+    s = Section("groups", out.t("report.s.groups"))
     if ctx.group not in ctx.data.columns:
         raise DataError(out.t("report.no_group_column", group=ctx.group,
                               columns=", ".join(map(str, ctx.data.columns[:20]))))

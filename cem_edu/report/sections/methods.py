@@ -34,26 +34,41 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _estimator(ctx: Context) -> str:
-    """The estimator that actually ran (``ML``, ``MLR``, ...), from the fitted model itself."""
-    res = ctx.sem if ctx.sem is not None else ctx.cfa
-    return getattr(res, "estimator", None) or "ML"
+def _sentences(ctx: Context, v: dict) -> list[str]:
+    """The methods paragraph, one sentence per thing that was actually run."""
+    out = ctx.out
+    fields = {"version": v["cem-edu"], "python": v["python"]}
+    if ctx.clean is not None:
+        text = [out.t("report.methods.screening", **fields),
+                out.t("report.methods_cleaning", dropped=len(ctx.raw) - len(ctx.data), n_raw=len(ctx.raw))]
+    else:
+        text = [out.t("report.methods.no_screening", **fields)]
+    if ctx.rel is not None:
+        text.append(out.t("report.methods.reliability"))
+    fitted = ctx.sem if ctx.sem is not None else ctx.cfa
+    if fitted is not None:
+        missing = out.t("report.missing_fiml" if fitted.missing in ("fiml", "ml") else "report.missing_listwise")
+        key = "report.methods.models" if ctx.sem is not None else "report.methods.cfa"
+        text.append(out.t(key, estimator=fitted.estimator, missing=missing, n=int(fitted.fit.get("ntotal", len(ctx.data)))))
+    if ctx.sem is not None and (ctx.sem.estimates.op == ":=").any():
+        boot = ctx.sem.extras.get("bootstrap") if isinstance(ctx.sem.extras, dict) else None
+        ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.sem.se_type == "bootstrap" and boot else out.t("report.ci_wald")
+        text.append(out.t("report.methods.indirect", ci=ci))
+    if ctx.pls is not None:
+        ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap else out.t("report.pls.no_bootstrap")
+        text.append(out.t("report.methods.pls_also" if ctx.sem is not None else "report.methods.pls", n=ctx.pls.n_used,
+                          ci=ci))
+    if "invariance" in ctx.results:
+        text.append(out.t("report.methods.invariance", group=ctx.group))
+    text.append(out.t("report.methods.checked"))
+    return text
 
 
 def section(ctx: Context) -> Section:
     out = ctx.out
     s = Section("methods", out.t("report.s.methods"))
     v = versions()
-    cleaning = ""
-    if ctx.clean is not None:
-        cleaning = out.t("report.methods_cleaning", dropped=len(ctx.raw) - len(ctx.data), n_raw=len(ctx.raw))
-    ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap else out.t("report.ci_wald")
-    n_used = int(ctx.sem.fit.get("ntotal", len(ctx.data))) if ctx.sem is not None else len(ctx.data)
-    text = out.t("report.methods_text", version=v["cem-edu"], python=v["python"], cleaning=cleaning,
-                 estimator=_estimator(ctx),
-                 missing=out.t("report.missing_fiml" if ctx.missing in ("fiml", "ml") else "report.missing_listwise"),
-                 n=n_used, ci=ci)
-    s.blocks.append(f'<div class="methods">{out.paragraph(text)}</div>')
+    s.blocks.append(f'<div class="methods">{out.paragraph(" ".join(_sentences(ctx, v)))}</div>')
     s.blocks.append(out.heading("report.software"))
     s.blocks.append('<p class="ltr" dir="ltr">' + esc(", ".join(f"{k} {val}" for k, val in v.items())) + "</p>")
     s.blocks.append(out.heading("report.references"))

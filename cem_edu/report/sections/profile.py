@@ -10,11 +10,10 @@ RESPONDENT_FIELDS = ("segment", "channel", "stage")
 
 def section(ctx: Context) -> Section:
     out = ctx.out
-    s = Section("profile", out.t("report.s.profile"))
     present = [f for f in RESPONDENT_FIELDS if f in ctx.data.columns]
     if not present:
-        s.blocks.append(out.paragraph(out.t("report.no_profile"), "skipped"))
-        return s
+        return ctx.omit("profile", "no_profile")
+    s = Section("profile", out.t("report.s.profile"))
     profile = {}
     for f in present:
         counts = ctx.data[f].value_counts(dropna=False)

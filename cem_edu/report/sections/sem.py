@@ -11,6 +11,8 @@ def section(ctx: Context) -> Section:
     from ...plots import path_diagram
 
     out = ctx.out
+    if not ctx.structural:
+        return ctx.omit("sem", "no_structure")
     s = Section("sem", out.t("report.s.sem"))
     res = fit_quietly(ctx, ctx.model_text, bootstrap=ctx.bootstrap, seed=ctx.seed, progress=ctx.progress)
     s.blocks.extend(missing_note(ctx, res))

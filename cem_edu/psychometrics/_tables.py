@@ -1,0 +1,66 @@
+"""Printing shared by the thesis analyses (content validity, normality, common-method bias, construct tests).
+
+Each result is a frozen dataclass that says what its main table is (``_table``), its heading
+(``_title``) and its notes (``_notes``), all in ``language``; this mixin turns them into the plain
+``__str__`` and the notebook ``_repr_html_`` (right-to-left in Persian), as every result of the kit.
+Private module.
+"""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import to_persian_digits
+
+__all__ = ["TableResultMixin", "json_number", "json_frame"]
+
+
+def json_number(v):
+    """A float for JSON (None for NaN/inf), ints and bools kept."""
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return v
+    return f if np.isfinite(f) else None
+
+
+def json_frame(df: pd.DataFrame) -> dict:
+    """{row: {column: value}} with JSON-safe numbers."""
+    return {str(i): {str(c): json_number(v) for c, v in row.items()} for i, row in df.iterrows()}
+
+
+class TableResultMixin:
+    language: str
+
+    def _title(self) -> str:  # pragma: no cover - overridden
+        return ""
+
+    def _table(self) -> pd.DataFrame:  # pragma: no cover - overridden
+        return pd.DataFrame()
+
+    def _notes(self) -> list[str]:
+        return []
+
+    def _shown(self) -> pd.DataFrame:
+        tab = self._table().copy()
+        for c in tab.columns:
+            if pd.api.types.is_float_dtype(tab[c]):
+                tab[c] = tab[c].round(3)
+        if self.language == "fa":
+            tab = tab.map(lambda v: to_persian_digits(str(v)) if isinstance(v, (int, float, np.number)) else v)
+        return tab
+
+    def __str__(self) -> str:
+        return "\n".join([self._title(), self._shown().to_string(), *self._notes()])
+
+    def _repr_html_(self) -> str:
+        rtl = " dir='rtl'" if self.language == "fa" else ""
+        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self._notes())
+        return (f"<div class='cem-edu-output {self.language}'{rtl}><p><b>{html.escape(self._title())}</b></p>"
+                f"{self._shown().to_html()}{notes}</div>")
