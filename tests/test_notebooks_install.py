@@ -42,7 +42,7 @@ def test_every_package_the_notebooks_import_is_a_core_dependency():
     pip_env = {re.split(r"[<>=!\[ ;]", d, maxsplit=1)[0] for dep in env["dependencies"] if isinstance(dep, dict)
                for d in dep["pip"]}
     assert "seminr" in core and "seminr" in pip_env
-    for md in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.md")):
+    for md in sorted((ROOT / "notebooks").glob("[0-9][0-9]*_*.md")):
         missing = {m for m in _imports(str(md.relative_to(ROOT))) if m.lower() not in provided}
         assert not missing, f"{md.name} imports {sorted(missing)}, which `pip install -e .` does not install"
 
