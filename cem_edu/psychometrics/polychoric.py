@@ -27,28 +27,38 @@ from .moments import single_thread
 from ..errors import DataError
 from ..i18n import t
 
-__all__ = ["polychoric_matrix", "bivariate_normal_cdf"]
+__all__ = ["polychoric_matrix", "bivariate_normal_cdf", "bivariate_normal_pdf"]
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
 _BIG = 38.0
 
 
-def bivariate_normal_cdf(h, k, rho: float) -> np.ndarray:
+def bivariate_normal_cdf(h, k, rho) -> np.ndarray:
     """Φ₂(h, k; ρ) = P(X ≤ h, Y ≤ k) for standard normals with correlation ρ (|ρ| < 1), vectorised.
 
     Φ₂ = Φ(h)Φ(k) + (1/2π) ∫₀^{asin ρ} exp(−(h² + k² − 2hk sin θ) / (2 cos²θ)) dθ.
+    ``rho`` is a scalar or an array that broadcasts with ``h`` and ``k`` (one ρ per element).
     """
     h = np.clip(np.asarray(h, dtype=float), -_BIG, _BIG)
     k = np.clip(np.asarray(k, dtype=float), -_BIG, _BIG)
     base = special.ndtr(h) * special.ndtr(k)
-    if rho == 0:
+    if np.ndim(rho) == 0 and rho == 0:
         return base
-    a = np.arcsin(rho)
-    theta = 0.5 * a * (_NODES + 1)
+    a = np.arcsin(np.asarray(rho, dtype=float))
+    h, k, a = np.broadcast_arrays(h, k, a)
+    theta = 0.5 * a[..., None] * (_NODES + 1)
     s, c2 = np.sin(theta), np.cos(theta) ** 2
     hh, kk = h[..., None], k[..., None]
     integrand = np.exp(-(hh * hh + kk * kk - 2 * hh * kk * s) / (2 * c2))
     return base + 0.5 * a * (integrand @ _WEIGHTS) / (2 * np.pi)
+
+
+def bivariate_normal_pdf(h, k, rho) -> np.ndarray:
+    """φ₂(h, k; ρ) = exp(−(h² − 2ρhk + k²) / (2(1 − ρ²))) / (2π √(1 − ρ²)); 0 at ±∞."""
+    h = np.clip(np.asarray(h, dtype=float), -_BIG, _BIG)
+    k = np.clip(np.asarray(k, dtype=float), -_BIG, _BIG)
+    r2 = 1.0 - np.asarray(rho, dtype=float) ** 2
+    return np.exp(-(h * h - 2 * rho * h * k + k * k) / (2 * r2)) / (2 * np.pi * np.sqrt(r2))
 
 
 def _cell_probs(rho: float, rc: np.ndarray, cc: np.ndarray) -> np.ndarray:
