@@ -30,6 +30,9 @@ from ..i18n import t
 __all__ = ["polychoric_matrix", "bivariate_normal_cdf", "bivariate_normal_pdf"]
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
+# 20 nodes integrate Sheppard's formula to double precision for |ρ| < 0.925 (Genz, 2004, Statistics and
+# Computing 14, 251–260, uses the same 20-point rule there); the 64-node rule is kept for larger |ρ|.
+_NODES20, _WEIGHTS20 = np.polynomial.legendre.leggauss(20)
 _BIG = 38.0
 
 
@@ -44,13 +47,14 @@ def bivariate_normal_cdf(h, k, rho) -> np.ndarray:
     base = special.ndtr(h) * special.ndtr(k)
     if np.ndim(rho) == 0 and rho == 0:
         return base
-    a = np.arcsin(np.asarray(rho, dtype=float))
-    h, k, a = np.broadcast_arrays(h, k, a)
-    theta = 0.5 * a[..., None] * (_NODES + 1)
+    rho = np.asarray(rho, dtype=float)
+    nodes, weights = (_NODES20, _WEIGHTS20) if np.max(np.abs(rho)) < 0.925 else (_NODES, _WEIGHTS)
+    a = np.arcsin(rho)
+    theta = 0.5 * a[..., None] * (nodes + 1)
     s, c2 = np.sin(theta), np.cos(theta) ** 2
     hh, kk = h[..., None], k[..., None]
     integrand = np.exp(-(hh * hh + kk * kk - 2 * hh * kk * s) / (2 * c2))
-    return base + 0.5 * a * (integrand @ _WEIGHTS) / (2 * np.pi)
+    return base + 0.5 * a * (integrand @ weights) / (2 * np.pi)
 
 
 def bivariate_normal_pdf(h, k, rho) -> np.ndarray:

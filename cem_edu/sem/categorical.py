@@ -130,12 +130,17 @@ def _bounds(th_list, kmax):
 
 
 def _cell_quantities(rho, lo1, up1, lo2, up2):
-    """Cell probabilities P and dP/dρ for pairs: inputs (npair, kmax) bounds, rho (npair,)."""
+    """Cell probabilities P and dP/dρ for pairs: inputs (npair, kmax) bounds, rho (npair,).
+
+    Φ₂ and φ₂ are evaluated once on the grid of category boundaries and differenced.
+    """
     r = rho[:, None, None]
-    F = lambda a, b: bivariate_normal_cdf(a[:, :, None], b[:, None, :], r)  # noqa: E731
-    f = lambda a, b: bivariate_normal_pdf(a[:, :, None], b[:, None, :], r)  # noqa: E731
-    P = F(up1, up2) - F(lo1, up2) - F(up1, lo2) + F(lo1, lo2)
-    dP = f(up1, up2) - f(lo1, up2) - f(up1, lo2) + f(lo1, lo2)
+    b1 = np.concatenate([lo1[:, :1], up1], axis=1)[:, :, None]
+    b2 = np.concatenate([lo2[:, :1], up2], axis=1)[:, None, :]
+    F = bivariate_normal_cdf(b1, b2, r)
+    f = bivariate_normal_pdf(b1, b2, r)
+    P = F[:, 1:, 1:] - F[:, :-1, 1:] - F[:, 1:, :-1] + F[:, :-1, :-1]
+    dP = f[:, 1:, 1:] - f[:, :-1, 1:] - f[:, 1:, :-1] + f[:, :-1, :-1]
     return P, dP
 
 
@@ -226,13 +231,16 @@ def _group_stats(codes, nlev, names):
     nl = np.asarray(nlev)
     tab_fit = _zero_add_2x2(tab, nl[I], nl[J])
     # start at the Pearson correlation of the codes (as lavaan), pairwise complete
-    start = np.zeros(len(I))
-    for m, (i, j) in enumerate(zip(I, J)):
-        ok = (codes[:, i] >= 0) & (codes[:, j] >= 0)
-        if ok.sum() > 2:
-            a, b = codes[ok, i].astype(float), codes[ok, j].astype(float)
-            if a.std() > 0 and b.std() > 0:
-                start[m] = np.corrcoef(a, b)[0, 1]
+    M = (codes >= 0).astype(float)
+    X = np.where(codes >= 0, codes, 0).astype(float)
+    npw = M.T @ M
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mx = (X.T @ M) / npw                       # mean of item i over the rows where j is answered
+        sxx = ((X * X).T @ M) / npw - mx * mx
+        sxy = (X.T @ X) / npw - mx * mx.T
+        pear = sxy / np.sqrt(sxx * sxx.T)
+    start = np.nan_to_num(pear[I, J], nan=0.0)
+    start = np.where(np.abs(start) >= 1, 0.0, start)
     rho = polychoric_twostep(tab_fit, lo[I], up[I], lo[J], up[J], start=start)
     R = np.eye(p)
     R[I, J] = rho

@@ -186,6 +186,9 @@ class FitResult:
                 "groups": [None if g is None else str(g) for g in self.group_labels]}
         if self.group:
             info["group"] = self.group
+        if self.extras.get("ordered"):      # ordinal items (sem/wls.py)
+            info.update(ordered=list(self.extras["ordered"]), parameterization="delta", se=self.se_type,
+                        test=self.test, n_pairs=int(sum(self.extras["n_pairs"].values())))
         return {"estimates": recs, "fit": fit, "info": info}
 
     def to_json(self, path=None, indent: int = 2) -> str:

@@ -249,14 +249,55 @@ def _estimate(st: _Structure, stats, W, fg, x0, max_iter=500, tol=1e-10):
     return x, _Info(converged, it, F / 2.0)
 
 
-def _start(mod: Model, full: Model, mapping, stats: OrdinalStats, th_npar):
+def _simple_start(mod: Model, stats: OrdinalStats) -> np.ndarray:
+    """Congeneric start: every factor's indicators equally good, factor variance = their mean correlation."""
+    x = np.zeros(mod.npar)
+    oi = {v: i for i, v in enumerate(stats.ov)}
+    rbar = {}
+    for g in range(mod.ngroups):
+        R = stats.cov[g]
+        for f in mod.names.lv:
+            ind = [oi[r["rhs"]] for r in mod.rows if r["op"] == "=~" and r["lhs"] == f and r["group"] == g + 1
+                   and r["rhs"] in oi]
+            vals = R[np.ix_(ind, ind)][np.triu_indices(len(ind), 1)] if len(ind) > 1 else np.array([0.5])
+            rbar[(g + 1, f)] = float(np.clip(np.mean(np.abs(vals)), 0.05, 0.95))
+    var_fixed = {(r["group"], r["lhs"]) for r in mod.rows if r["op"] == "~~" and r["lhs"] == r["rhs"]
+                 and r["lhs"] in mod.names.lv and r["free"] == 0}
+    for r in mod.rows:
+        k = int(r["free"]) if r["op"] != ":=" else 0
+        if k <= 0:
+            continue
+        key = (r["group"], r["lhs"])
+        if r["op"] == "=~":
+            x[k - 1] = np.sqrt(rbar.get(key, 0.5)) if key in var_fixed else 1.0
+        elif r["op"] == "~~" and r["lhs"] == r["rhs"] and r["lhs"] in mod.names.lv:
+            x[k - 1] = rbar.get(key, 0.5)
+        elif r["op"] == "~~" and r["lhs"] == r["rhs"]:
+            x[k - 1] = 0.5
+    return x
+
+
+def _start(mod: Model, full: Model, mapping, stats: OrdinalStats, st, W, fw):
+    """Starting values: the better (smaller discrepancy) of a congeneric start and ML's start values."""
     from . import ml
 
-    x_full = ml.start_values(full, stats)
-    xm = np.zeros(mod.npar)
-    for old, new in mapping.items():
-        xm[new - 1] = x_full[old - 1]
-    return xm
+    cands = [_simple_start(mod, stats)]
+    try:
+        x_full = ml.start_values(full, stats)
+        xm = np.zeros(mod.npar)
+        for old, new in mapping.items():
+            xm[new - 1] = x_full[old - 1]
+        cands.append(xm)
+    except Exception:      # noqa: BLE001 - ML's start values are only a candidate
+        pass
+    best, fbest = None, np.inf
+    for xm in cands:
+        x = st.x0.copy()
+        x[:mod.npar] = xm
+        f = _objective(st, stats, W, fw, x)
+        if np.isfinite(f) and f < fbest:
+            best, fbest = x, f
+    return best
 
 
 # ------------------------------------------------------------------------------------ inference
@@ -498,7 +539,11 @@ def _estimates(mod: Model, st: _Structure, x, vcov, defined) -> pd.DataFrame:
                          columns=EST_COLUMNS)
         pieces.append(e)
     pieces.append(base[grp == 0])
-    return pd.concat(pieces, ignore_index=True)
+    out = pd.concat([p for p in pieces if len(p)], ignore_index=True)
+    for c in ("est", "se", "z", "pvalue", "ci_lower", "ci_upper", "std_lv", "std_all"):
+        out[c] = out[c].astype(float)
+    out["group"] = out["group"].astype(int)
+    return out
 
 
 # ----------------------------------------------------------------------------------------- driver
@@ -531,13 +576,13 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
     W = _weights(stats, kind)
     N = stats.ntotal
     fg = np.asarray(stats.n, dtype=float) / N
-    x0 = np.zeros(npar)
-    x0[:mod.npar] = _start(mod, full, mapping, stats, npar)
+    fw = (np.asarray(stats.n, dtype=float) - 1.0) / (N - ngroups)     # lavaan: Σ (n_g − 1) F_g
+    st.x0 = np.zeros(npar)
     for r in th_rows:
         if r["free"] > 0:
             i = stats.th_names.index(f"{r['lhs']}|{r['rhs']}")
-            x0[r["free"] - 1] = stats.wls_obs[r["group"] - 1][i]
-    fw = (np.asarray(stats.n, dtype=float) - 1.0) / (N - ngroups)     # lavaan: Σ (n_g − 1) F_g
+            st.x0[r["free"] - 1] = stats.wls_obs[r["group"] - 1][i]
+    x0 = _start(mod, full, mapping, stats, st, W, fw)
     x, info = _estimate(st, stats, W, fw, x0)
     D = st.delta(x)
     Dall = np.vstack(D)
