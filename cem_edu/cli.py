@@ -50,8 +50,12 @@ def cmd_fit(args) -> None:
 
     model = _read_text(args.model, "model")
     data = _read_data(args.data)
+    ordered = None
+    if args.ordered:       # "all" or a comma-separated list of columns (ordinal items, WLSMV)
+        ordered = True if args.ordered.strip().lower() == "all" else \
+            [c.strip() for c in args.ordered.split(",") if c.strip()]
     res = fit(model, data, estimator=args.estimator, missing=args.missing, group=args.group,
-              bootstrap=args.bootstrap, seed=args.seed, progress=not args.quiet)
+              bootstrap=args.bootstrap, seed=args.seed, progress=not args.quiet, ordered=ordered)
     print(res)
     _write_json(res.to_dict(), args.json)
 
@@ -115,8 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fit", help="fit a CFA/SEM model written in lavaan syntax")
     f.add_argument("model", help="model file in lavaan syntax (.lav)")
     f.add_argument("data", help="data file (CSV, XLSX or SAV)")
-    f.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"])
-    f.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
+    f.add_argument("--estimator", default=None, type=str.upper,
+                   choices=["ML", "MLR", "WLSMV", "DWLS", "ULSMV", "ULS"],
+                   help="ML (default) or MLR; with --ordered WLSMV (default), DWLS, ULSMV or ULS")
+    f.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml", "pairwise"],
+                   help="listwise (default), fiml/ml (continuous items), pairwise (with --ordered)")
+    f.add_argument("--ordered", default=None, metavar="all|COL1,COL2",
+                   help="ordinal items: 'all' or a comma-separated list (thresholds + polychoric, WLSMV)")
     f.add_argument("--group", default=None, help="column that defines groups (multigroup model)")
     f.add_argument("--bootstrap", default=0, type=int, metavar="N", help="bootstrap draws (0 = none)")
     f.add_argument("--seed", default=None, type=int)

@@ -247,3 +247,39 @@ def test_bad_options_are_clear_errors():
         ce.fit(model, data, ordered=True, missing="fiml")
     with pytest.raises(ModelError, match="t5"):
         ce.fit(model + "\nx1 | t5", data, ordered=True)
+
+
+def _cli(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "cem_edu.cli", *map(str, args)], capture_output=True, text=True)
+
+
+def test_cli_fit_ordered_writes_lavaan_names(tmp_path, fits):
+    out = tmp_path / "o.json"
+    p = _cli("fit", REF / "hs_three.lav", HS, "--ordered", "all", "--json", out, "--quiet")
+    assert p.returncode == 0, p.stderr
+    assert "Thresholds" in p.stdout and "x1|t1" in p.stdout
+    j = json.loads(out.read_text())
+    res = _get(fits, "hs_three_wlsmv")
+    assert j["fit"]["chisq_scaled"] == pytest.approx(res.fit["chisq_scaled"], rel=1e-9)
+    assert {"chisq_scaled", "df_scaled", "pvalue_scaled", "chisq_scaling_factor", "chisq_shift", "cfi_robust",
+            "rmsea_robust", "srmr"} <= set(j["fit"])
+    th = [e for e in j["estimates"] if e["op"] == "|"]
+    assert th[0]["lhs"] == "x1" and th[0]["rhs"] == "t1"
+    assert j["info"]["estimator"] == "WLSMV" and j["info"]["ordered"] == ITEMS
+
+
+def test_cli_ordered_list_and_bad_input(tmp_path):
+    out = tmp_path / "o.json"
+    p = _cli("fit", REF / "hs_three.lav", REF / "hs_ordinal_missing.csv", "--ordered", ",".join(ITEMS),
+             "--estimator", "dwls", "--missing", "pairwise", "--json", out)
+    assert p.returncode == 0, p.stderr
+    j = json.loads(out.read_text())
+    ref = pd.read_csv(REF / "hs_three_pairwise_fit.csv").set_index("measure")["value"]
+    assert j["fit"]["chisq"] == pytest.approx(ref["chisq"], abs=1e-3)
+    assert j["info"]["estimator"] == "DWLS" and j["info"]["n_pairs"] > 0
+    p = _cli("fit", REF / "hs_three.lav", HS, "--ordered", "x1,x2")
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1 and "continuous" in p.stderr

@@ -232,16 +232,17 @@ class FitResult:
             lines += [line("sem.result.chisq_scaled", f["chisq_scaled"])]
             if "chisq_scaling_factor" in f.index:
                 lines.append(line("sem.result.scaling", f["chisq_scaling_factor"]))
+            if "chisq_shift" in f.index:     # WLSMV / ULSMV (scaled and shifted)
+                lines.append(line("sem.result.shift", f["chisq_shift"]))
         lines += ["", t("sem.result.indices") + ":",
                   line("sem.result.cfi", f["cfi"]), line("sem.result.tli", f["tli"]),
                   line("sem.result.rmsea", f["rmsea"]),
                   line("sem.result.rmsea_ci", f"[{format_number(f['rmsea_ci_lower'], 3)}, "
                                               f"{format_number(f['rmsea_ci_upper'], 3)}]"),
                   line("sem.result.rmsea_pvalue", f["rmsea_pvalue"]),
-                  line("sem.result.srmr", f["srmr"]),
-                  line("sem.result.logl", f["logl"]), line("sem.result.aic", f["aic"]),
-                  line("sem.result.bic", f["bic"])]
-        for k in ("cfi_robust", "tli_robust", "rmsea_robust"):
+                  line("sem.result.srmr", f["srmr"])]
+        lines += [line(f"sem.result.{k}", f[k]) for k in ("logl", "aic", "bic") if np.isfinite(f[k])]
+        for k in ("cfi_scaled", "tli_scaled", "rmsea_scaled", "cfi_robust", "tli_robust", "rmsea_robust"):
             if k in f.index:
                 lines.append(f"  {k:<44s}{format_number(f[k], 3):>14s}")
         return lines
@@ -253,7 +254,9 @@ class FitResult:
                     ("sem.result.regressions", lambda e: e["op"] == "~"),
                     ("sem.result.covariances", lambda e: (e["op"] == "~~") & (e["lhs"] != e["rhs"])),
                     ("sem.result.intercepts", lambda e: e["op"] == "~1"),
+                    ("sem.result.thresholds", lambda e: e["op"] == "|"),
                     ("sem.result.variances", lambda e: (e["op"] == "~~") & (e["lhs"] == e["rhs"])),
+                    ("sem.result.scales", lambda e: e["op"] == "~*~"),
                     ("sem.result.defined", lambda e: e["op"] == ":=")]
         real_groups = sorted(set(est["group"]) - {0})
         head = f"{'':28s}{'Estimate':>10s}{'Std.Err':>10s}{'z-value':>10s}{'P(>|z|)':>10s}{'Std.lv':>10s}{'Std.all':>10s}"
@@ -272,6 +275,8 @@ class FitResult:
                         name = f"{r.lhs}"
                     elif op == ":=":
                         name = f"{r.lhs} := {r.rhs}"
+                    elif op == "|":
+                        name = f"{r.lhs}|{r.rhs}"
                     elif op == "~~" and r.lhs == r.rhs:
                         name = f"{r.lhs}"
                     else:
