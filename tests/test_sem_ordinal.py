@@ -39,6 +39,7 @@ CASES = {
     "hs_three_configural": ("hs_three.lav", "hs_ordinal.csv", {"group": "school"}),
     "hs_three_pairwise": ("hs_three.lav", "hs_ordinal_missing.csv", {"missing": "pairwise"}),
     "cem_measurement_wlsmv": ("cem_measurement.lav", "../psychometrics/cem_clean.csv", {"missing": "pairwise"}),
+    "cem_full_wlsmv": ("../sem_cem/model.lav", "../psychometrics/cem_clean.csv", {"missing": "pairwise"}),
 }
 
 
@@ -105,7 +106,7 @@ def test_estimates_match_lavaan(fits, name):
     np.testing.assert_allclose(merged.loc[ok, "pvalue"], merged.loc[ok, "pvalue_lav"], atol=1e-4)
 
 
-@pytest.mark.parametrize("name", ["hs_three_wlsmv", "hs_sem_wlsmv", "cem_measurement_wlsmv"])
+@pytest.mark.parametrize("name", ["hs_three_wlsmv", "hs_sem_wlsmv", "cem_measurement_wlsmv", "cem_full_wlsmv"])
 def test_r2_of_latent_responses_matches_lavaan(fits, name):
     res = _get(fits, name)
     pe = _lavaan_estimates(name)
@@ -283,3 +284,8 @@ def test_cli_ordered_list_and_bad_input(tmp_path):
     p = _cli("fit", REF / "hs_three.lav", HS, "--ordered", "x1,x2")
     assert p.returncode == 2 and "Traceback" not in p.stderr
     assert len(p.stderr.strip().splitlines()) == 1 and "continuous" in p.stderr
+
+
+def test_measurement_model_file_is_the_instruments_measurement_part():
+    lines = [ln for ln in ce.load_instrument().model().splitlines() if "=~" in ln]
+    assert (REF / "cem_measurement.lav").read_text() == "\n".join(lines) + "\n"

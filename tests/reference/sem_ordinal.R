@@ -6,7 +6,8 @@
 # (quantile type 7, R's default). The cut data are written to sem_ordinal/hs_ordinal.csv and the Python tests read
 # that file, so both sides use identical categories.
 # Data 2: the cleaned bundled survey (psychometrics/cem_clean.csv, written by Python) with the measurement part of
-# the instrument's model (sem_ordinal/cem_measurement.lav), 7 ordered categories, missing = "pairwise".
+# the instrument's model (sem_ordinal/cem_measurement.lav), 7 ordered categories, missing = "pairwise"; and the
+# full model of the instrument (sem_cem/model.lav: structural part and := indirect effects).
 #
 # Run from the repository root:  Rscript tests/reference/sem_ordinal.R
 suppressPackageStartupMessages(library(lavaan))
@@ -95,4 +96,7 @@ mm <- paste(readLines(file.path(out, "cem_measurement.lav")), collapse = "\n")
 cem_items <- unique(unlist(regmatches(mm, gregexpr("[A-Z]+[0-9]+", mm))))
 fc <- cfa(mm, data = cem, ordered = cem_items, missing = "pairwise")
 write_fit(fc, "cem_measurement_wlsmv")
+# the instrument's full model (structural part, residual covariances, := indirect effects), same data
+full <- paste(readLines("tests/reference/sem_cem/model.lav"), collapse = "\n")
+write_fit(sem(full, data = cem, ordered = cem_items, missing = "pairwise"), "cem_full_wlsmv")
 cat("lavaan", as.character(packageVersion("lavaan")), "\n", file = file.path(out, "VERSION"))
