@@ -2,7 +2,8 @@
 
 References: tests/reference/sem_ordinal.R -> tests/reference/sem_ordinal/*.csv — Holzinger–Swineford
 items cut into 3–5 categories at their quantiles (the cut data are stored, hs_ordinal.csv), a one- and a
-three-factor CFA, a structural model with := effects, DWLS and ULSMV, std.lv, two groups (configural),
+three-factor CFA, a structural model with := effects, DWLS and ULSMV, std.lv, two groups (configural, and
+loadings + thresholds equal: scale factors and latent means free in group 2),
 pairwise missing values, and the bundled survey's measurement model (7 categories, pairwise).
 """
 import json
@@ -37,6 +38,7 @@ CASES = {
     "hs_three_stdlv_wlsmv": ("hs_three.lav", "hs_ordinal.csv", {"std_lv": True}),
     "hs_sem_wlsmv": ("hs_sem.lav", "hs_ordinal.csv", {}),
     "hs_three_configural": ("hs_three.lav", "hs_ordinal.csv", {"group": "school"}),
+    "hs_three_scalar": ("hs_three.lav", "hs_ordinal.csv", {"group": "school", "group_equal": ["loadings", "thresholds"]}),
     "hs_three_pairwise": ("hs_three.lav", "hs_ordinal_missing.csv", {"missing": "pairwise"}),
     "cem_measurement_wlsmv": ("cem_measurement.lav", "../psychometrics/cem_clean.csv", {"missing": "pairwise"}),
     "cem_full_wlsmv": ("../sem_cem/model.lav", "../psychometrics/cem_clean.csv", {"missing": "pairwise"}),

@@ -85,43 +85,80 @@ def _threshold_statements(statements):
     return [s for s in statements if s.op != "|"], th
 
 
-def _build(model_syntax, ngroups, std_lv, group_equal, group_partial, ordered, ov_check=None):
+ORDINAL_GROUP_EQUAL = ("loadings", "thresholds", "intercepts", "means", "lv.variances", "lv.covariances",
+                       "regressions", "residual.covariances")
+
+
+def _key(r):
+    if r["op"] == "~~":
+        return (r["group"], "~~", *sorted((r["lhs"], r["rhs"])))
+    return (r["group"], r["lhs"], r["op"], r["rhs"])
+
+
+def _build(model_syntax, ngroups, std_lv, group_equal, group_partial, ordered):
+    """Parameter table of the ordinal model (delta parameterization) and the continuous twin for starts.
+
+    Rows of ``mod`` (built with a mean structure): residual variances of the items fixed (set after
+    estimation to 1/δ² − common variance), item intercepts fixed at 0, latent means fixed at 0 — free in
+    groups 2, 3, ... when the thresholds are equal across groups (lavaan's rule; ``"means"`` keeps them 0).
+    ``"intercepts"`` in ``group_equal`` changes nothing: the intercepts of ordinal items are fixed at 0.
+    """
     statements, defined = parse_syntax(model_syntax)
     statements, th_statements = _threshold_statements(statements)
     if any(s.op == "~1" for s in statements):
         raise ModelError(t("sem.ordinal.no_means"))
-    ge = [g for g in (group_equal or []) if g != "thresholds"]
-    eq_th = "thresholds" in (group_equal or [])
-    if ngroups > 1 and group_equal:
-        raise ModelError(t("sem.ordinal.group_equal"))
-    rows, names = build_partable(statements, defined, ngroups=ngroups, std_lv=std_lv, meanstructure=False,
-                                 group_equal=ge, group_partial=group_partial, fixed_x=True, as_rows=True)
+    group_equal = list(group_equal or [])
+    bad = [g for g in group_equal if g not in ORDINAL_GROUP_EQUAL]
+    if bad:
+        raise ModelError(t("sem.ordinal.group_equal", value=", ".join(bad), choices=", ".join(ORDINAL_GROUP_EQUAL)))
+    eq_th = "thresholds" in group_equal and ngroups > 1
+    ge = [g for g in group_equal if g not in ("thresholds", "intercepts", "means")]
+    kw = dict(ngroups=ngroups, std_lv=std_lv, group_equal=ge, group_partial=group_partial, fixed_x=True,
+              as_rows=True)
+    rows_full, names = build_partable(statements, defined, meanstructure=False, **kw)
     if names.ov_x:
         raise ModelError(t("sem.ordinal.covariates", columns=", ".join(names.ov_x)))
-    full = Model([dict(r) for r in rows], names, meanstructure=False)
+    full = Model(rows_full, names, meanstructure=False)
+    rows, _ = build_partable(statements, defined, meanstructure=True, **kw)
     ov = list(full.ov)
     ord_names = _ordered_names(ordered, ov)
     cont = [v for v in ov if v not in ord_names]
     if cont:
         raise ModelError(t("sem.ordinal.mixed", columns=", ".join(cont)))
     ordset = set(ord_names)
-    # delta parameterization: residual variances of ordinal items are not free parameters
-    old_free = {}
+    lv = set(names.lv)
+    free_means = eq_th and "means" not in group_equal
     for r in rows:
         if r["op"] == "~~" and r["lhs"] == r["rhs"] and r["lhs"] in ordset and r["lhs"] not in full.eta:
-            r["free"] = 0
-            r["ustart"] = 0.0
-            r["label"] = r["label"] if not str(r["label"]).startswith(".p") else ""
-    mapping = {}
+            r["free"], r["ustart"] = 0, 0.0
+        elif r["op"] == "~1" and r["lhs"] in ordset:
+            r["free"], r["ustart"] = 0, 0.0
+        elif r["op"] == "~1" and r["lhs"] in lv:
+            if free_means and r["group"] > 1:
+                r["free"], r["ustart"] = -1, np.nan          # freed below
+            else:
+                r["free"], r["ustart"] = 0, 0.0
+    mapping, counter = {}, 0
     for r in rows:
-        if r["op"] == ":=" or r["free"] <= 0:
+        if r["op"] == ":=" or r["free"] == 0:
             continue
-        if r["free"] not in mapping:
-            mapping[r["free"]] = len(mapping) + 1
-        old_free[mapping[r["free"]]] = r["free"]
-        r["free"] = mapping[r["free"]]
-    mod = Model(rows, names, meanstructure=False)
-    return mod, full, mapping, th_statements, eq_th
+        if r["free"] < 0:
+            counter += 1
+            r["free"] = counter
+            continue
+        old = r["free"]
+        if old not in mapping:
+            counter += 1
+            mapping[old] = counter
+        r["free"] = mapping[old]
+    mod = Model(rows, names, meanstructure=True)
+    # start values of mod from the continuous twin: rows with the same key
+    full_free = {_key(r): int(r["free"]) for r in rows_full if r["op"] != ":=" and r["free"] > 0}
+    start_map = {}
+    for r in rows:
+        if r["op"] != ":=" and r["free"] > 0 and _key(r) in full_free:
+            start_map[int(r["free"])] = full_free[_key(r)]
+    return mod, full, start_map, th_statements, eq_th
 
 
 def _threshold_table(th_statements, stats: OrdinalStats, ngroups, npar_model, eq_th):
@@ -164,41 +201,94 @@ def _threshold_table(th_statements, stats: OrdinalStats, ngroups, npar_model, eq
 
 
 # ----------------------------------------------------------------------------------- the model
-class _Structure:
-    """σ(x) and Δ(x) per group for the parameter vector x = (model parameters, thresholds)."""
+def _scale_table(ov, ngroups, npar, eq_th):
+    """Scale factors δ (``y ~*~ y``): fixed at 1 in group 1, free in later groups when thresholds are equal."""
+    rows = []
+    for g in range(ngroups):
+        for v in ov:
+            row = dict(lhs=v, op="~*~", rhs=v, group=g + 1, label="", ustart=1.0, free=0)
+            if eq_th and g > 0:
+                npar += 1
+                row["free"], row["ustart"] = npar, np.nan
+            rows.append(row)
+    return rows, npar
 
-    def __init__(self, mod: Model, th_rows, npar, stats: OrdinalStats):
+
+class _Structure:
+    """σ(x) and Δ(x) per group for x = (model parameters, thresholds, scale factors).
+
+    σ_g = ((τ − μ*)·δ for every threshold, δ_i δ_j Σ*_ij below the diagonal), μ* = Λ(I − B)⁻¹α.
+    """
+
+    def __init__(self, mod: Model, th_rows, sc_rows, npar, stats: OrdinalStats):
         self.mod, self.npar, self.G = mod, npar, mod.ngroups
         self.nm = mod.npar
         p = mod.p
         self.off = mod.vech_rows != mod.vech_cols
+        self.rows, self.cols = mod.vech_rows[self.off], mod.vech_cols[self.off]
         self.nth = stats.nth
         self.pstar = p * (p - 1) // 2
-        self.th_rows = th_rows
-        self.th_free = [np.array([r["free"] for r in th_rows if r["group"] == g + 1]) for g in range(self.G)]
-        self.th_fixed = [np.array([r["ustart"] for r in th_rows if r["group"] == g + 1]) for g in range(self.G)]
-        self.th_order = [stats.ov.index(r["lhs"]) for r in th_rows if r["group"] == 1]
+        self.th_rows, self.sc_rows = th_rows, sc_rows
+        self.th_var = np.asarray(stats.th_var, dtype=int)
+        pick = lambda tab, g, key: np.array([r[key] for r in tab if r["group"] == g + 1])  # noqa: E731
+        self.th_free = [pick(th_rows, g, "free").astype(int) for g in range(self.G)]
+        self.th_fixed = [pick(th_rows, g, "ustart").astype(float) for g in range(self.G)]
+        self.sc_free = [pick(sc_rows, g, "free").astype(int) for g in range(self.G)]
+        self.sc_fixed = [pick(sc_rows, g, "ustart").astype(float) for g in range(self.G)]
+        self.x0 = np.zeros(npar)
+
+    @staticmethod
+    def _values(x, free, fixed):
+        return np.where(free > 0, x[np.maximum(free - 1, 0)], fixed)
 
     def thresholds(self, x, g):
-        fr = self.th_free[g]
-        return np.where(fr > 0, x[np.maximum(fr - 1, 0)], self.th_fixed[g])
+        return self._values(x, self.th_free[g], self.th_fixed[g])
+
+    def scales(self, x, g):
+        return self._values(x, self.sc_free[g], self.sc_fixed[g])
+
+    def implied_cor(self, x):
+        """Model-implied correlation matrices of the latent responses, per group."""
+        out = []
+        for g, (S, _) in enumerate(self.mod.implied(x[:self.nm])):
+            d = self.scales(x, g)
+            R = S * np.outer(d, d)
+            np.fill_diagonal(R, 1.0)
+            out.append(R)
+        return out
 
     def sigma(self, x):
-        xm = x[:self.nm]
         out = []
-        for g, (S, _) in enumerate(self.mod.implied(xm)):
-            out.append(np.r_[self.thresholds(x, g), S[self.mod.vech_rows[self.off], self.mod.vech_cols[self.off]]])
+        for g, (S, mu) in enumerate(self.mod.implied(x[:self.nm])):
+            d = self.scales(x, g)
+            tv = self.th_var
+            out.append(np.r_[(self.thresholds(x, g) - mu[tv]) * d[tv], d[self.rows] * d[self.cols] * S[self.rows, self.cols]])
         return out
 
     def delta(self, x):
-        xm = x[:self.nm]
         out = []
-        for g, (J, _) in enumerate(self.mod.jacobian(xm)):
+        xm = x[:self.nm]
+        tv, r, c = self.th_var, self.rows, self.cols
+        implied = self.mod.implied(xm)
+        for g, (J, Jm) in enumerate(self.mod.jacobian(xm)):
+            S, mu = implied[g]
+            d = self.scales(x, g)
+            tau = self.thresholds(x, g)
             D = np.zeros((self.nth + self.pstar, self.npar))
-            D[self.nth:, :self.nm] = J[self.off]
+            D[:self.nth, :self.nm] = -d[tv][:, None] * Jm[tv]
+            D[self.nth:, :self.nm] = (d[r] * d[c])[:, None] * J[self.off]
             fr = self.th_free[g]
             k = np.flatnonzero(fr > 0)
-            np.add.at(D, (k, fr[k] - 1), 1.0)
+            np.add.at(D, (k, fr[k] - 1), d[tv][k])
+            sf = self.sc_free[g]
+            if np.any(sf > 0):
+                k = np.flatnonzero(sf[tv] > 0)
+                np.add.at(D, (k, sf[tv][k] - 1), (tau - mu[tv])[k])
+                rows = self.nth + np.arange(self.pstar)
+                k = np.flatnonzero(sf[r] > 0)
+                np.add.at(D, (rows[k], sf[r][k] - 1), (d[c] * S[r, c])[k])
+                k = np.flatnonzero(sf[c] > 0)
+                np.add.at(D, (rows[k], sf[c][k] - 1), (d[r] * S[r, c])[k])
             out.append(D)
         return out
 
@@ -284,8 +374,8 @@ def _start(mod: Model, full: Model, mapping, stats: OrdinalStats, st, W, fw):
     cands = [_simple_start(mod, stats)]
     try:
         x_full = ml.start_values(full, stats)
-        xm = np.zeros(mod.npar)
-        for old, new in mapping.items():
+        xm = _simple_start(mod, stats)
+        for new, old in mapping.items():
             xm[new - 1] = x_full[old - 1]
         cands.append(xm)
     except Exception:      # noqa: BLE001 - ML's start values are only a candidate
@@ -372,14 +462,14 @@ def _catml(st: _Structure, stats: OrdinalStats, x, W, fg, Einv, df):
     XX3 = 0.0
     XX3n = 0.0
     blocksV, blocksW, blocksG, Ds = [], [], [], []
+    if any(np.any(f > 0) for f in st.sc_free):
+        return None          # free scale factors: lavaan's catML refit fails and it reports NA
     D = st.delta(x)
-    rows, cols = st.mod.vech_rows[st.off], st.mod.vech_cols[st.off]
-    for g, (S, _) in enumerate(st.mod.implied(x[:st.nm])):
+    rows, cols = st.rows, st.cols
+    for g, Sigma in enumerate(st.implied_cor(x)):
         R = stats.cov[g]
         if np.linalg.eigvalsh(R)[0] < np.sqrt(np.finfo(float).eps):
             return None
-        Sigma = S.copy()
-        np.fill_diagonal(Sigma, 1.0)
         Si = np.linalg.inv(Sigma)
         ld_s = np.linalg.slogdet(Sigma)[1]
         ld_r = np.linalg.slogdet(R)[1]
@@ -407,7 +497,7 @@ def _catml(st: _Structure, stats: OrdinalStats, x, W, fg, Einv, df):
 def _srmr(st: _Structure, stats: OrdinalStats, x, fg):
     out = 0.0
     p = st.mod.p
-    for g, (S, _) in enumerate(st.mod.implied(x[:st.nm])):
+    for g, S in enumerate(st.implied_cor(x)):
         R = stats.cov[g]
         lo = np.tril_indices(p, -1)
         r = (R - S)[lo]
@@ -501,43 +591,43 @@ def _wald(est, se, level=0.95):
     return z, 2 * special.ndtr(-np.abs(z)), est - crit * se, est + crit * se
 
 
+def _table(tab, x, se_all, est_std):
+    fr = np.array([r["free"] for r in tab], dtype=int)
+    est = np.array([x[f - 1] if f > 0 else r["ustart"] for f, r in zip(fr, tab)], dtype=float)
+    se = np.where(fr > 0, se_all[np.maximum(fr - 1, 0)], 0.0)
+    z, pv, lo, hi = _wald(est, se)
+    std_lv, std_all = est_std(est)
+    return pd.DataFrame({"lhs": [r["lhs"] for r in tab], "op": [r["op"] for r in tab], "rhs": [r["rhs"] for r in tab],
+                         "label": [r["label"] if not r["label"].startswith(".") else "" for r in tab],
+                         "group": [r["group"] for r in tab], "est": est, "se": se, "z": z, "pvalue": pv,
+                         "ci_lower": lo, "ci_upper": hi, "std_lv": std_lv, "std_all": std_all}, columns=EST_COLUMNS)
+
+
 def _estimates(mod: Model, st: _Structure, x, vcov, defined) -> pd.DataFrame:
+    """lavaan's parameterEstimates() rows: model rows, thresholds after the user's rows, ~*~ before ~1."""
     nm = mod.npar
     base = build_estimates(mod, x[:nm], vcov[:nm, :nm], defined)
     se_all = np.sqrt(np.clip(np.diag(vcov), 0, None))
-    th = st.th_rows
-    fr = np.array([r["free"] for r in th], dtype=int)
-    est = np.array([x[f - 1] if f > 0 else r["ustart"] for f, r in zip(fr, th)], dtype=float)
-    se = np.where(fr > 0, se_all[np.maximum(fr - 1, 0)], 0.0)
-    z, pv, lo, hi = _wald(est, se)
-    th_df = pd.DataFrame({"lhs": [r["lhs"] for r in th], "op": "|", "rhs": [r["rhs"] for r in th],
-                          "label": [r["label"] if not r["label"].startswith(".") else "" for r in th],
-                          "group": [r["group"] for r in th], "est": est, "se": se, "z": z, "pvalue": pv,
-                          "ci_lower": lo, "ci_upper": hi, "std_lv": est, "std_all": est}, columns=EST_COLUMNS)
+    scale_of = {}
+    for g in range(st.G):
+        for v, d in zip(mod.ov, st.scales(x, g)):
+            scale_of[(g + 1, v)] = d
+    grp_th = np.array([r["group"] for r in st.th_rows])
+    d_th = np.array([scale_of[(r["group"], r["lhs"])] for r in st.th_rows])
+    th_df = _table(st.th_rows, x, se_all, lambda e: (e, e * d_th))       # std.all: τ / sd(y*) = τ δ
+    sc_df = _table(st.sc_rows, x, se_all, lambda e: (e, np.ones_like(e)))
     user = np.array([r.get("user", 0) for r in mod.rows if r["op"] != ":="], dtype=int)
+    ops = base["op"].to_numpy()
     grp = base["group"].to_numpy()
     pieces = []
     for g in range(1, mod.ngroups + 1):
         idx = np.flatnonzero(grp == g)
-        u = idx[user[idx] == 1] if len(idx) else idx
-        cut = (u.max() + 1) if len(u) else (idx.min() if len(idx) else 0)
-        pieces.append(base.iloc[idx[idx < cut]])
-        pieces.append(th_df[th_df["group"] == g])
-        pieces.append(base.iloc[idx[idx >= cut]])
-        extra = []
-        for v in mod.ov:
-            extra.append((v, "~*~", v, 1.0))
-        for v in mod.ov:
-            extra.append((v, "~1", "", 0.0))
-        for f in mod.names.lv:
-            extra.append((f, "~1", "", 0.0))
-        e = pd.DataFrame({"lhs": [a for a, _, _, _ in extra], "op": [b for _, b, _, _ in extra],
-                          "rhs": [c for _, _, c, _ in extra], "label": "", "group": g,
-                          "est": [d for *_, d in extra], "se": 0.0, "z": np.nan, "pvalue": np.nan,
-                          "ci_lower": [d for *_, d in extra], "ci_upper": [d for *_, d in extra],
-                          "std_lv": [d for *_, d in extra], "std_all": [d for *_, d in extra]},
-                         columns=EST_COLUMNS)
-        pieces.append(e)
+        u = idx[user[idx] == 1]
+        cut = (u.max() + 1) if len(u) else idx.min()
+        means = idx[ops[idx] == "~1"]
+        cut2 = means.min() if len(means) else idx.max() + 1
+        pieces += [base.iloc[idx[idx < cut]], th_df[grp_th == g], base.iloc[idx[(idx >= cut) & (idx < cut2)]],
+                   sc_df[sc_df["group"] == g], base.iloc[idx[idx >= cut2]]]
     pieces.append(base[grp == 0])
     out = pd.concat([p for p in pieces if len(p)], ignore_index=True)
     for c in ("est", "se", "z", "pvalue", "ci_lower", "ci_upper", "std_lv", "std_all"):
@@ -568,7 +658,8 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
     _check_columns(frame, mod.ov, group)
     stats = ordinal_stats(frame, mod.ov, group=group, group_labels=labels, missing=missing)
     th_rows, npar = _threshold_table(th_statements, stats, ngroups, mod.npar, eq_th)
-    st = _Structure(mod, th_rows, npar, stats)
+    sc_rows, npar = _scale_table(mod.ov, ngroups, npar, eq_th)
+    st = _Structure(mod, th_rows, sc_rows, npar, stats)
     df = ngroups * (st.nth + st.pstar) - npar
     if df < 0:
         raise ModelError(t("sem.model.negative_df", df=df, npar=npar, moments=df + npar))
@@ -577,7 +668,9 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
     N = stats.ntotal
     fg = np.asarray(stats.n, dtype=float) / N
     fw = (np.asarray(stats.n, dtype=float) - 1.0) / (N - ngroups)     # lavaan: Σ (n_g − 1) F_g
-    st.x0 = np.zeros(npar)
+    for r in sc_rows:
+        if r["free"] > 0:
+            st.x0[r["free"] - 1] = 1.0
     for r in th_rows:
         if r["free"] > 0:
             i = stats.th_names.index(f"{r['lhs']}|{r['rhs']}")
@@ -600,21 +693,21 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
         vcov = Einv @ (VD.T @ Gf @ VD) @ Einv / (N - ngroups)
     else:
         vcov = Einv / (N - ngroups)
-    # delta parameterization: the items' residual variances make diag(Sigma*) = 1
+    # delta parameterization: the items' residual variances make diag(Sigma*) = 1 / δ²
     common = [np.diag(S) for S, _ in mod.implied(x[:mod.npar])]
     for row, r in enumerate(mod.rows):
         if r["op"] == "~~" and r["lhs"] == r["rhs"] and r["lhs"] in mod.ov and r["lhs"] not in mod.eta \
                 and r["free"] == 0:
             g = int(r["group"]) - 1
             j = mod.ov.index(r["lhs"])
-            mod.set_fixed(row, float(1.0 - common[g][j]))
+            mod.set_fixed(row, float(1.0 / st.scales(x, g)[j] ** 2 - common[g][j]))
     fm = _fit_measures(st, stats, x, W, fg, Einv, Dall, Vdiag, Gf, kind, test)
     defined = DefinedParameters(mod.rows)
     estimates = _estimates(mod, st, x, vcov, defined)
     r2 = r_squared(mod, x[:mod.npar])
     pairs = {str(lab) if lab is not None else "": int(np.sum(np.triu(P, 1)))
              for lab, P in zip(stats.group_labels, stats.pairs)}
-    extras = {"ordered": list(mod.ov), "thresholds": st.th_rows, "se": se_type, "test": test,
+    extras = {"ordered": list(mod.ov), "thresholds": st.th_rows, "scales": st.sc_rows, "se": se_type, "test": test,
               "parameterization": "delta", "pairwise_counts": [P.copy() for P in stats.pairs],
               "n_pairs": pairs}
     res = FitResult(estimates=estimates, fit=fm, r2=r2, model=mod, stats=stats, x=x[:mod.npar],
