@@ -45,15 +45,19 @@ def _instrument(path: str | None):
     return load_instrument(path)
 
 
+def _ordered(value):
+    """--ordered: "all" or a comma-separated list of columns (ordinal items, WLSMV); None when not given."""
+    if not value:
+        return None
+    return True if value.strip().lower() == "all" else [c.strip() for c in value.split(",") if c.strip()]
+
+
 def cmd_fit(args) -> None:
     from .sem import fit
 
     model = _read_text(args.model, "model")
     data = _read_data(args.data)
-    ordered = None
-    if args.ordered:       # "all" or a comma-separated list of columns (ordinal items, WLSMV)
-        ordered = True if args.ordered.strip().lower() == "all" else \
-            [c.strip() for c in args.ordered.split(",") if c.strip()]
+    ordered = _ordered(args.ordered)
     res = fit(model, data, estimator=args.estimator, missing=args.missing, group=args.group,
               bootstrap=args.bootstrap, seed=args.seed, progress=not args.quiet, ordered=ordered)
     print(res)
@@ -84,7 +88,7 @@ def cmd_invariance(args) -> None:
 
     model = _read_text(args.model, "model")
     data = _read_data(args.data)
-    res = invariance(model, data, group=args.group, estimator=args.estimator)
+    res = invariance(model, data, group=args.group, estimator=args.estimator, ordered=_ordered(args.ordered))
     print(res)
     _write_json(res.to_dict(), args.json)
 
@@ -146,7 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("model")
     i.add_argument("data")
     i.add_argument("--group", required=True)
-    i.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"])
+    i.add_argument("--estimator", default=None, type=str.upper, choices=["ML", "MLR", "WLSMV", "ULSMV"],
+                   help="ML (default) or MLR; with --ordered WLSMV (default) or ULSMV")
+    i.add_argument("--ordered", default=None, metavar="all|COL1,COL2",
+                   help="ordinal items: configural, thresholds, loadings, intercepts (Wu & Estabrook, 2016)")
     i.add_argument("--json", default=None, metavar="OUT.json")
     i.set_defaults(func=cmd_invariance)
 

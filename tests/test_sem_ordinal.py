@@ -291,3 +291,68 @@ def test_cli_ordered_list_and_bad_input(tmp_path):
 def test_measurement_model_file_is_the_instruments_measurement_part():
     lines = [ln for ln in ce.load_instrument().model().splitlines() if "=~" in ln]
     assert (REF / "cem_measurement.lav").read_text() == "\n".join(lines) + "\n"
+
+
+LADDER = ["configural", "thresholds", "loadings", "intercepts"]
+
+
+@pytest.fixture(scope="module")
+def ladder():
+    data = pd.read_csv(HS)
+    return ce.invariance((REF / "hs_three.lav").read_text(), data, group="school", ordered=True)
+
+
+@pytest.mark.parametrize("level", LADDER)
+def test_invariance_ladder_levels_match_lavaan_measeq(ladder, level):
+    res = ladder.fits[level]
+    ref = pd.read_csv(REF / f"hs_ladder_{level}_fit.csv").set_index("measure")["value"]
+    for key in FIT_KEYS:
+        lav = key.replace("_", ".")
+        if lav not in ref.index:
+            continue
+        if np.isnan(ref[lav]):
+            assert np.isnan(res.fit[key]), key
+            continue
+        scale = max(1.0, abs(ref[lav])) if key in LARGE else 1.0
+        assert res.fit[key] == pytest.approx(ref[lav], abs=1e-3 * scale), (level, key)
+    pe = _lavaan_estimates(f"hs_ladder_{level}")
+    pe = pe[pe["op"] != "r2"]
+    merged = pe.merge(res.estimates, on=["lhs", "op", "rhs", "group"], how="left", suffixes=("_lav", ""))
+    assert merged["est"].notna().all() and len(res.estimates) == len(pe)
+    np.testing.assert_allclose(merged["est"], merged["est_lav"], atol=1e-4)
+    np.testing.assert_allclose(merged["se"], merged["se_lav"], atol=1e-4)
+    np.testing.assert_allclose(merged["std_all"], merged["std.all"], atol=1e-4)
+
+
+def test_invariance_ladder_difference_tests_match_lavtestlrt(ladder):
+    ref = pd.read_csv(REF / "hs_ladder_lrt.csv").set_index("level")
+    assert list(ladder.table.index) == LADDER
+    for level, row in ref.iterrows():
+        ours = ladder.table.loc[level]
+        assert ours["delta_chisq"] == pytest.approx(row["delta_chisq"], abs=1e-3)
+        assert ours["delta_df"] == row["delta_df"]
+        assert ours["delta_pvalue"] == pytest.approx(row["delta_pvalue"], abs=1e-4)
+    # the last level is lavaan's group.equal = c("loadings", "thresholds")
+    scalar = pd.read_csv(REF / "hs_three_scalar_fit.csv").set_index("measure")["value"]
+    assert ladder.table.loc["intercepts", "chisq_scaled"] == pytest.approx(scalar["chisq.scaled"], abs=1e-3)
+    assert set(ladder.guidance) == {"thresholds", "loadings", "intercepts"}
+    json.dumps(ladder.to_dict())
+
+
+def test_invariance_ordered_rejects_unknown_level_and_ml():
+    data = pd.read_csv(HS)
+    model = (REF / "hs_three.lav").read_text()
+    with pytest.raises(ModelError, match="scalar"):
+        ce.invariance(model, data, group="school", ordered=True, levels=("configural", "scalar"))
+    with pytest.raises(ModelError, match="DWLS"):
+        ce.invariance(model, data, group="school", ordered=True, estimator="DWLS")
+
+
+def test_cli_invariance_ordered(tmp_path):
+    out = tmp_path / "inv.json"
+    p = _cli("invariance", REF / "hs_three.lav", HS, "--group", "school", "--ordered", "all", "--json", out)
+    assert p.returncode == 0, p.stderr
+    j = json.loads(out.read_text())
+    assert list(j) == LADDER
+    ref = pd.read_csv(REF / "hs_ladder_lrt.csv").set_index("level")
+    assert j["intercepts"]["delta_chisq"] == pytest.approx(ref.loc["intercepts", "delta_chisq"], abs=1e-3)

@@ -95,13 +95,17 @@ def _key(r):
     return (r["group"], r["lhs"], r["op"], r["rhs"])
 
 
-def _build(model_syntax, ngroups, std_lv, group_equal, group_partial, ordered):
+def _build(model_syntax, ngroups, std_lv, group_equal, group_partial, ordered, ladder=None):
     """Parameter table of the ordinal model (delta parameterization) and the continuous twin for starts.
 
     Rows of ``mod`` (built with a mean structure): residual variances of the items fixed (set after
     estimation to 1/δ² − common variance), item intercepts fixed at 0, latent means fixed at 0 — free in
     groups 2, 3, ... when the thresholds are equal across groups (lavaan's rule; ``"means"`` keeps them 0).
     ``"intercepts"`` in ``group_equal`` changes nothing: the intercepts of ordinal items are fixed at 0.
+
+    ``ladder`` (invariance, Wu & Estabrook 2016 as semTools' ``measEq.syntax(ID.fac = "std.lv",
+    ID.cat = "Wu.Estabrook.2016")``): "thresholds" and "loadings" free the item intercepts in groups 2, 3, ...
+    (with the scale factors); "intercepts" fixes them at 0 and frees the latent means instead.
     """
     statements, defined = parse_syntax(model_syntax)
     statements, th_statements = _threshold_statements(statements)
@@ -128,11 +132,18 @@ def _build(model_syntax, ngroups, std_lv, group_equal, group_partial, ordered):
     ordset = set(ord_names)
     lv = set(names.lv)
     free_means = eq_th and "means" not in group_equal
+    free_nu = False
+    if ladder is not None:
+        free_means = ladder == "intercepts"
+        free_nu = ladder in ("thresholds", "loadings")
     for r in rows:
         if r["op"] == "~~" and r["lhs"] == r["rhs"] and r["lhs"] in ordset and r["lhs"] not in full.eta:
             r["free"], r["ustart"] = 0, 0.0
         elif r["op"] == "~1" and r["lhs"] in ordset:
-            r["free"], r["ustart"] = 0, 0.0
+            if free_nu and r["group"] > 1:
+                r["free"], r["ustart"] = -1, np.nan          # freed below
+            else:
+                r["free"], r["ustart"] = 0, 0.0
         elif r["op"] == "~1" and r["lhs"] in lv:
             if free_means and r["group"] > 1:
                 r["free"], r["ustart"] = -1, np.nan          # freed below
@@ -639,7 +650,7 @@ def _estimates(mod: Model, st: _Structure, x, vcov, defined) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------- driver
 def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", missing: str = "listwise",
                 group: str | None = None, group_equal=None, group_partial=None, std_lv: bool = False,
-                frame: pd.DataFrame | None = None, labels=None) -> FitResult:
+                frame: pd.DataFrame | None = None, labels=None, ladder=None, _warn: bool = True) -> FitResult:
     """Fit ``model`` to ordinal items by DWLS/ULS (see the module docstring); called by ``cem_edu.fit``.
 
     ``frame`` is the data as a DataFrame and ``labels`` the group labels (both prepared by ``fit``).
@@ -652,7 +663,8 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
         raise ModelError(t("sem.ordinal.bad_missing", missing=missing))
     kind, se_type, test = ESTIMATORS[estimator]
     ngroups = len(labels) if labels else 1
-    mod, full, mapping, th_statements, eq_th = _build(model, ngroups, std_lv, group_equal, group_partial, ordered)
+    mod, full, mapping, th_statements, eq_th = _build(model, ngroups, std_lv, group_equal, group_partial, ordered,
+                                                      ladder=ladder)
     from . import _check_columns, _identification
 
     _check_columns(frame, mod.ov, group)
@@ -713,14 +725,15 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
     res = FitResult(estimates=estimates, fit=fm, r2=r2, model=mod, stats=stats, x=x[:mod.npar],
                     vcov=vcov[:mod.npar, :mod.npar], information=E, defined=defined, opt=info, syntax=model,
                     estimator=estimator, missing=missing, se_type=se_type, test=test, group=group,
-                    extras=dict(extras, x_all=x, vcov_all=vcov))
+                    extras=dict(extras, x_all=x, vcov_all=vcov, delta=D, weights=W, fg=fg, info_inv=Einv))
     from . import _warn_heywood
-    _warn_heywood(res, warn_listwise=True)
+    _warn_heywood(res, warn_listwise=_warn)
     return res
 
 
 def fit_ordered(model: str, data, *, ordered=None, estimator=None, missing="listwise", group=None, group_equal=None,
-                group_partial=None, std_lv=False, bootstrap=0, meanstructure=None, start=None) -> FitResult:
+                group_partial=None, std_lv=False, bootstrap=0, meanstructure=None, start=None,
+                _ladder=None) -> FitResult:
     """Entry from :func:`cem_edu.fit` for ordinal items: checks the options, then :func:`fit_ordinal`."""
     from . import _frame
 
@@ -751,4 +764,113 @@ def fit_ordered(model: str, data, *, ordered=None, estimator=None, missing="list
             raise DataError(t("sem.data.one_group", group=group))
     return fit_ordinal(model, data, ordered=ordered, estimator=est, missing=str(missing).lower(), group=group,
                        group_equal=group_equal, group_partial=group_partial, std_lv=std_lv, frame=frame,
-                       labels=labels)
+                       labels=labels, ladder=_ladder)
+
+
+# ------------------------------------------------------------------------------------- invariance
+LADDER = {
+    # level: (group_equal, ladder rule)  — Wu & Estabrook (2016), semTools measEq.syntax(ID.cat = "Wu.Estabrook.2016")
+    "configural": (None, "configural"),
+    "thresholds": (["thresholds"], "thresholds"),
+    "loadings": (["thresholds", "loadings"], "loadings"),
+    "intercepts": (["thresholds", "loadings"], "intercepts"),
+}
+ORDINAL_COLUMNS = ["npar", "chisq", "df", "pvalue", "chisq_scaled", "df_scaled", "pvalue_scaled",
+                   "chisq_scaling_factor", "chisq_shift", "cfi_scaled", "tli_scaled", "rmsea_scaled", "cfi_robust",
+                   "rmsea_robust", "srmr"]
+
+
+def difference_test(m1: FitResult, m0: FitResult) -> tuple[float, float, float]:
+    """Scaled-and-shifted χ² difference test of nested WLSMV/ULSMV models (Satorra, 2000; lavaan's
+    ``lavTestLRT`` default for these estimators, ``A.method = "delta"``).
+
+    m1 is the less restricted model, m0 the restricted one (same data). With Δ₁, Δ₀ the Jacobians of the two
+    models, A spans the orthogonal complement of H = Δ₁⁺Δ₀, P = E₁⁻¹ (inverse information of m1) and
+    M = PAᵀ(APAᵀ)⁻¹AP: U = VΔ₁MΔ₁ᵀV, tr₁ = Σ fg tr(W_gΓ_gW_gΔ_gMΔ_gᵀ), tr₂ = tr((U·⊕fgΓ_g)²),
+    a = √(m / tr₂), b = m − a·tr₁, T = a(T₀ − T₁) + b on m = df₀ − df₁ degrees of freedom.
+
+    Returns (T, m, p). Reference: Satorra (2000), in Innovations in Multivariate Statistical Analysis,
+    233–247; Asparouhov & Muthén (2006), Mplus Web Note 10; lavaan ``lav_test_diff_Satorra2000``.
+    """
+    T1, r1 = float(m1.fit["chisq"]), float(m1.fit["df"])
+    T0, r0 = float(m0.fit["chisq"]), float(m0.fit["df"])
+    m = r0 - r1
+    if m <= 0:
+        return np.nan, m, np.nan
+    D1, D0 = m1.extras["delta"], m0.extras["delta"]
+    H = np.linalg.pinv(np.vstack(D1)) @ np.vstack(D0)
+    rank = np.linalg.matrix_rank(H)
+    Q, _ = np.linalg.qr(H, mode="complete")
+    A = Q[:, rank:].T
+    P = m1.extras["info_inv"]
+    M = P @ A.T @ np.linalg.pinv(A @ P @ A.T) @ A @ P
+    fg, W, gamma = m1.extras["fg"], m1.extras["weights"], m1.stats.gamma
+    tr1 = 0.0
+    for f, w, G, D in zip(fg, W, gamma, D1):
+        WD = w[:, None] * D
+        tr1 += f * float(np.sum((WD @ M @ WD.T) * G))
+    VD = np.concatenate(W)[:, None] * np.vstack(D1)
+    UG = (VD @ M @ VD.T) @ _bdiag([f * G for f, G in zip(fg, gamma)])
+    tr2 = float(np.sum(UG * UG.T))
+    a = np.sqrt(m / tr2)
+    T = (T0 - T1) * a + (m - a * tr1)
+    return float(T), m, float(special.chdtrc(m, T))
+
+
+def ordinal_invariance(model: str, data, group: str, *, ordered=True, estimator=None, missing="listwise",
+                       levels=("configural", "thresholds", "loadings", "intercepts")):
+    """Invariance ladder for ordinal items (delta parameterization), as semTools' ``measEq.syntax(ID.fac =
+    "std.lv", ID.cat = "Wu.Estabrook.2016")``: configural → thresholds → + loadings → + intercepts.
+
+    Why Wu & Estabrook (2016): with ordinal items the thresholds, not the intercepts, carry the item
+    locations, and intercepts, scale factors and thresholds cannot all be free; their identification makes
+    each step a real restriction (the threshold step frees item intercepts and scale factors in the later
+    groups while fixing the thresholds equal), and its last model equals lavaan's ``group.equal =
+    c("loadings", "thresholds")``. Consecutive levels are compared with the Satorra (2000) scaled-and-shifted
+    difference test (:func:`difference_test`, lavaan's ``lavTestLRT``) and the change in the scaled
+    CFI/RMSEA and SRMR.
+    """
+    from .invariance import InvarianceResult, _guidance
+
+    unknown = [lev for lev in levels if lev not in LADDER]
+    if unknown:
+        raise ModelError(t("sem.ordinal.bad_level", levels=", ".join(unknown), choices=", ".join(LADDER)))
+    est = "WLSMV" if estimator is None else str(estimator).upper()
+    if ESTIMATORS.get(est, ("", "", ""))[2] != "scaled.shifted":
+        raise ModelError(t("sem.ordinal.bad_estimator", estimator=est, choices="WLSMV, ULSMV"))
+    fits = {}
+    for k, lev in enumerate(levels):
+        ge, rule = LADDER[lev]
+        fits[lev] = _fit_ladder(model, data, group, ordered, est, missing, ge, rule, warn=k == 0)
+    rows, guidance, prev = [], {}, None
+    for lev, res in fits.items():
+        f = res.fit
+        row = {c: float(f[c]) if c in f.index else np.nan for c in ORDINAL_COLUMNS}
+        if prev is None:
+            row.update(delta_chisq=np.nan, delta_df=np.nan, delta_pvalue=np.nan, delta_cfi=np.nan,
+                       delta_rmsea=np.nan, delta_srmr=np.nan)
+        else:
+            fp = fits[prev].fit
+            T, m, p = difference_test(fits[prev], res)
+            row.update(delta_chisq=T, delta_df=m, delta_pvalue=p, delta_cfi=float(f["cfi_scaled"] - fp["cfi_scaled"]),
+                       delta_rmsea=float(f["rmsea_scaled"] - fp["rmsea_scaled"]),
+                       delta_srmr=float(f["srmr"] - fp["srmr"]))
+            guidance[lev] = _guidance("metric" if lev == "loadings" else lev, row["delta_cfi"], row["delta_rmsea"],
+                                      row["delta_srmr"], p)
+        rows.append(row)
+        prev = lev
+    table = pd.DataFrame(rows, index=pd.Index(list(fits), name="level"))
+    return InvarianceResult(table=table, fits=fits, group=group, estimator=est, guidance=guidance)
+
+
+def _fit_ladder(model, data, group, ordered, estimator, missing, group_equal, rule, warn):
+    import warnings
+
+    from ..errors import EstimationWarning
+
+    with warnings.catch_warnings():
+        if not warn:
+            warnings.simplefilter("ignore", EstimationWarning)
+        res = fit_ordered(model, data, ordered=ordered, estimator=estimator, missing=missing, group=group,
+                          group_equal=group_equal, std_lv=True, _ladder=rule)
+    return res
