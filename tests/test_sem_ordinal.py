@@ -356,3 +356,13 @@ def test_cli_invariance_ordered(tmp_path):
     assert list(j) == LADDER
     ref = pd.read_csv(REF / "hs_ladder_lrt.csv").set_index("level")
     assert j["intercepts"]["delta_chisq"] == pytest.approx(ref.loc["intercepts", "delta_chisq"], abs=1e-3)
+
+
+def test_partable_and_modindices_of_an_ordinal_fit(fits):
+    res = _get(fits, "hs_sem_wlsmv")
+    pt = res.partable
+    est = res.estimates.set_index(["lhs", "op", "rhs", "group"])
+    for r in pt.itertuples():
+        assert r.est == pytest.approx(est.loc[(r.lhs, r.op, r.rhs, r.group), "est"]), (r.lhs, r.op, r.rhs)
+    with pytest.raises(ModelError, match="modification indices"):
+        res.modindices()

@@ -129,6 +129,12 @@ class FitResult:
     def partable(self) -> pd.DataFrame:
         """lavaan-style parameter table with est and se filled in."""
         pt = self.model.partable.copy()
+        if self.extras.get("ordered"):     # ordinal: estimates also hold thresholds and scales; match by key
+            est = self.estimates.drop_duplicates(["lhs", "op", "rhs", "group"]).set_index(["lhs", "op", "rhs", "group"])
+            keys = list(zip(pt["lhs"], pt["op"], pt["rhs"], pt["group"]))
+            pt["est"] = est["est"].reindex(keys).to_numpy()
+            pt["se"] = est["se"].reindex(keys).to_numpy()
+            return pt
         n_main = int((pt["op"] != ":=").sum())
         pt.loc[:n_main - 1, "est"] = self.estimates["est"].to_numpy()[:n_main]
         pt.loc[:n_main - 1, "se"] = self.estimates["se"].to_numpy()[:n_main]
@@ -225,6 +231,8 @@ class FitResult:
                 lines.append(f"    {str(lab):<42s}{format_number(self.stats.n[g], 0):>14s}")
         lines.append(line("sem.result.missing_rule", f"{self.missing}"))
         lines.append(line("sem.result.n_dropped", int(self.n_dropped), 0))
+        if self.extras.get("ordered") and self.missing == "pairwise":     # ordinal, pairwise present answers
+            lines.append(line("sem.result.n_pairs", int(sum(self.extras["n_pairs"].values())), 0))
         lines += ["", t("sem.result.test") + ":",
                   line("sem.result.chisq", f["chisq"]), line("sem.result.df", int(f["df"]), 0),
                   line("sem.result.pvalue", f["pvalue"])]
