@@ -98,7 +98,8 @@ def cmd_report(args) -> None:
 
     path = report(args.data, instrument=args.instrument, model=args.model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
-                  missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range)
+                  missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range,
+                  ordered=_ordered(args.ordered))
     print(f"report written to {path}")
 
 
@@ -164,7 +165,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--lang", default="en", choices=["en", "fa"])
     rp.add_argument("--group", default=None)
     rp.add_argument("--bootstrap", default=1000, type=int)
-    rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"])
+    rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml", "pairwise"])
+    rp.add_argument("--ordered", default=None, metavar="all|COL1,COL2",
+                    help="treat the items as ordinal: WLSMV on polychoric correlations (pairwise with --missing)")
     rp.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                     help="answers off the scale: stop with a message (default) or set them to missing")
     rp.add_argument("--out", default="report.html")

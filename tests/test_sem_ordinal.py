@@ -366,3 +366,20 @@ def test_partable_and_modindices_of_an_ordinal_fit(fits):
         assert r.est == pytest.approx(est.loc[(r.lhs, r.op, r.rhs, r.group), "est"]), (r.lhs, r.op, r.rhs)
     with pytest.raises(ModelError, match="modification indices"):
         res.modindices()
+
+
+def test_report_with_ordered_items_says_wlsmv():
+    from cem_edu.errors import CemError
+    from cem_edu.report.build import build_report
+
+    data = ce.load_dataset("cem_survey")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = build_report(data, ordered=True, missing="pairwise", bootstrap=200, progress=False)
+    assert "WLSMV on the items&#x27; thresholds and polychoric correlations" in rep.html
+    assert "bootstrap intervals are not available with WLSMV" in rep.html
+    ref = pd.read_csv(REF / "cem_measurement_wlsmv_fit.csv").set_index("measure")["value"]
+    assert rep.results["cfa"]["fit"]["chisq_scaled"] == pytest.approx(ref["chisq.scaled"], abs=1e-3)
+    assert "chisq_scaled" in rep.html and "cfi_robust" in rep.html
+    with pytest.raises(CemError, match="ordinal"):
+        build_report(data, missing="pairwise", bootstrap=0, progress=False)

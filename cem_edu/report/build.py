@@ -158,8 +158,11 @@ class _Context:
     """State shared by the sections of one report."""
 
     def __init__(self, raw, source, inst, model, group, bootstrap, seed, progress, missing="listwise",
-                 out_of_range="error"):
+                 out_of_range="error", ordered=None):
         self.raw, self.source, self.inst, self.model_text, self.missing = raw, source, inst, model, missing
+        self.ordered = ordered if ordered is not False else None     # ordinal items: WLSMV (sem/wls.py)
+        if missing == "pairwise" and not self.ordered:
+            raise CemError(t("report.pairwise_needs_ordered"))
         self.out_of_range = out_of_range
         self.group, self.bootstrap, self.seed, self.progress = group, bootstrap, seed, progress
         self.results: dict = {}
@@ -303,17 +306,27 @@ FIT_KEYS = ["ntotal", "npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "r
 _COUNTS = {"ntotal", "npar", "df"}
 
 
+ORDINAL_FIT_KEYS = ["ntotal", "npar", "chisq", "df", "pvalue", "chisq_scaled", "df_scaled", "pvalue_scaled",
+                    "chisq_scaling_factor", "chisq_shift", "cfi_scaled", "tli_scaled", "rmsea_scaled",
+                    "rmsea_ci_lower_scaled", "rmsea_ci_upper_scaled", "cfi_robust", "tli_robust", "rmsea_robust", "srmr"]
+
+
 def _fit_table(res) -> pd.DataFrame:
     """lavaan's fitMeasures names and values, formatted (counts as integers, p APA style)."""
     fit = res.fit
     values = []
-    for k in FIT_KEYS:
+    keys = ORDINAL_FIT_KEYS if "chisq_shift" in fit.index else FIT_KEYS     # WLSMV: scaled and robust measures
+    for k in keys:
         v = fit.get(k, np.nan)
-        values.append(_num(int(v)) if k in _COUNTS and np.isfinite(v) else _p(v) if k == "pvalue" else _num(v))
-    return pd.DataFrame({t("report.col.value"): values}, index=pd.Index(FIT_KEYS, name=t("report.col.measure")))
+        values.append(_num(int(v)) if k in _COUNTS and np.isfinite(v) else _p(v) if k.startswith("pvalue") else _num(v))
+    return pd.DataFrame({t("report.col.value"): values}, index=pd.Index(keys, name=t("report.col.measure")))
 
 
 def _fit_sentence(fit) -> str:
+    if "chisq_shift" in fit.index:     # WLSMV: the mean- and variance-adjusted statistic and the indices from it
+        fit = fit.copy()
+        for k in ("chisq", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper"):
+            fit[k] = fit[k + "_scaled"]
     cfi, rmsea, srmr = fit.get("cfi", np.nan), fit.get("rmsea", np.nan), fit.get("srmr", np.nan)
     if cfi >= 0.95 and rmsea <= 0.06 and srmr <= 0.08:
         quality = t("report.fit_good")
@@ -366,7 +379,8 @@ def _missing_note(ctx: _Context, res) -> list[str]:
 
 def _section_cfa(ctx: _Context) -> Section:
     s = Section("cfa", t("report.s.cfa"))
-    res = _fit_quietly(_measurement_text(ctx.spec), ctx.data, missing=ctx.missing, progress=False)
+    res = _fit_quietly(_measurement_text(ctx.spec), ctx.data, missing=ctx.missing, progress=False,
+                       ordered=ctx.ordered)
     s.blocks.extend(_missing_note(ctx, res))
     ctx.cfa = res
     s.blocks.append(paragraph(_fit_sentence(res.fit)))
@@ -391,10 +405,15 @@ def json_value(v):
     return v
 
 
+def _bootstrap(ctx: _Context) -> int:
+    """Bootstrap draws for the indirect effects: none with WLSMV (delta-method intervals; the methods say so)."""
+    return 0 if ctx.ordered else ctx.bootstrap
+
+
 def _section_sem(ctx: _Context) -> Section:
     s = Section("sem", t("report.s.sem"))
-    res = _fit_quietly(ctx.model_text, ctx.data, missing=ctx.missing, bootstrap=ctx.bootstrap, seed=ctx.seed,
-                       progress=ctx.progress)
+    res = _fit_quietly(ctx.model_text, ctx.data, missing=ctx.missing, bootstrap=_bootstrap(ctx), seed=ctx.seed,
+                       progress=ctx.progress, ordered=ctx.ordered)
     s.blocks.extend(_missing_note(ctx, res))
     ctx.sem = res
     s.blocks.append(paragraph(_fit_sentence(res.fit)))
@@ -410,7 +429,7 @@ def _section_sem(ctx: _Context) -> Section:
     s.blocks.append(table(ptab, t("report.paths_caption"), index=False, pcols=(t("report.col.p"),)))
     defined = est[est.op == ":="]
     if len(defined):
-        ci = t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap else t("report.ci_wald")
+        ci = t("report.ci_boot", n=ctx.bootstrap) if _bootstrap(ctx) else t("report.ci_wald")
         dtab = pd.DataFrame({t("report.col.effect"): defined.lhs, t("report.col.b"): defined.est,
                              t("report.col.se"): defined.se, t("report.col.beta"): defined.std_all,
                              t("report.col.ci_lower"): defined.ci_lower, t("report.col.ci_upper"): defined.ci_upper})
@@ -450,7 +469,8 @@ def _section_groups(ctx: _Context) -> Section:
         s.blocks.append(paragraph(t("report.groups_dropped", groups=", ".join(f"{g} (n = {n})" for g, n in small.items()),
                                     p=len(variables)), "callout"))
         data = ctx.data[~ctx.data[ctx.group].isin(small.index)]
-    res = invariance(_measurement_text(ctx.spec), data, group=ctx.group)
+    res = invariance(_measurement_text(ctx.spec), data, group=ctx.group, ordered=ctx.ordered,
+                     **({"missing": ctx.missing} if ctx.ordered else {}))
     frame = res.table if hasattr(res, "table") else pd.DataFrame(res.to_dict()).T
     s.blocks.append(table(frame, t("report.invariance_caption", group=ctx.group), pcols=("pvalue", "delta_pvalue")))
     ctx.results["invariance"] = res.to_dict()
@@ -571,11 +591,14 @@ def _section_methods(ctx: _Context) -> Section:
     cleaning = ""
     if ctx.clean is not None:
         cleaning = t("report.methods_cleaning", dropped=len(ctx.raw) - len(ctx.data), n_raw=len(ctx.raw))
-    ci = t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap else t("report.ci_wald")
+    ci = t("report.ci_boot", n=ctx.bootstrap) if _bootstrap(ctx) else t("report.ci_wald")
+    if ctx.ordered and ctx.bootstrap:
+        ci += " " + t("report.ordinal_no_bootstrap")
     n_used = int(ctx.sem.fit.get("ntotal", len(ctx.data))) if ctx.sem is not None else len(ctx.data)
-    text = t("report.methods_text", version=v["cem-edu"], python=v["python"], cleaning=cleaning, estimator="ML",
-             missing=t("report.missing_fiml" if ctx.missing in ("fiml", "ml") else "report.missing_listwise"),
-             n=n_used, ci=ci)
+    missing = {"fiml": "report.missing_fiml", "ml": "report.missing_fiml",
+               "pairwise": "report.missing_pairwise"}.get(ctx.missing, "report.missing_listwise")
+    text = t("report.methods_text", version=v["cem-edu"], python=v["python"], cleaning=cleaning,
+             estimator=t("report.estimator_wlsmv") if ctx.ordered else "ML", missing=t(missing), n=n_used, ci=ci)
     s.blocks.append(f'<div class="methods">{paragraph(text)}</div>')
     s.blocks.append(f"<h3>{_text('report.software')}</h3>")
     s.blocks.append('<p class="ltr" dir="ltr">' + _esc(", ".join(f"{k} {val}" for k, val in v.items())) + "</p>")
@@ -630,7 +653,7 @@ _REQUIRED = {_section_data, _section_summary, _section_methods}
 
 def build_report(data, instrument=None, model=None, lang: str = "en", group: str | None = None,
                  bootstrap: int = 1000, seed: int = 20261123, progress: bool = True,
-                 missing: str = "listwise", out_of_range: str = "error") -> ReportResult:
+                 missing: str = "listwise", out_of_range: str = "error", ordered=None) -> ReportResult:
     """Run every analysis and return the sections, the numbers and the HTML (without writing a file)."""
     from jinja2 import Environment, select_autoescape
     from tqdm.auto import tqdm
@@ -639,7 +662,7 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
     set_language(lang)
     try:
         raw, source, inst, model_text = _load(data, instrument, model)
-        ctx = _Context(raw, source, inst, model_text, group, bootstrap, seed, progress, missing, out_of_range)
+        ctx = _Context(raw, source, inst, model_text, group, bootstrap, seed, progress, missing, out_of_range, ordered)
         ctx.spec = _spec_from_model(model_text)
         if inst is not None:
             ctx.spec = {c: ids for c, ids in ctx.spec.items() if ids}
