@@ -37,6 +37,7 @@ CASES = {
     "hs_three_ulsmv": ("hs_three.lav", "hs_ordinal.csv", {"estimator": "ULSMV"}),
     "hs_three_stdlv_wlsmv": ("hs_three.lav", "hs_ordinal.csv", {"std_lv": True}),
     "hs_sem_wlsmv": ("hs_sem.lav", "hs_ordinal.csv", {}),
+    "hs_binary_wlsmv": ("hs_three.lav", "hs_binary.csv", {}),
     "hs_three_configural": ("hs_three.lav", "hs_ordinal.csv", {"group": "school"}),
     "hs_three_scalar": ("hs_three.lav", "hs_ordinal.csv", {"group": "school", "group_equal": ["loadings", "thresholds"]}),
     "hs_three_pairwise": ("hs_three.lav", "hs_ordinal_missing.csv", {"missing": "pairwise"}),
@@ -383,3 +384,23 @@ def test_report_with_ordered_items_says_wlsmv():
     assert "chisq_scaled" in rep.html and "cfi_robust" in rep.html
     with pytest.raises(CemError, match="ordinal"):
         build_report(data, missing="pairwise", bootstrap=0, progress=False)
+
+
+def test_binary_items_with_an_empty_cell_match_lavaan():
+    data = pd.read_csv(REF / "hs_binary_zero.csv")
+    with pytest.warns(EstimationWarning, match="x1–x2"):
+        st = ordinal_stats(data, ITEMS)
+    ref = pd.read_csv(REF / "hs_binary_zero_stats.csv")
+    np.testing.assert_allclose(st.wls_obs[0], ref["wls_obs"], atol=1e-7)     # rho(x1, x2) at lavaan's bound 0.999
+    np.testing.assert_allclose(np.diag(st.gamma[0]), ref["gamma_diag"], rtol=1e-6)
+
+
+def test_ordered_categorical_labels_equal_numeric_codes(fits):
+    base = _get(fits, "hs_three_wlsmv")
+    data = pd.read_csv(HS)
+    labels = ["low", "mid-low", "mid", "mid-high", "high"]
+    for v in ITEMS:
+        k = int(data[v].max())
+        data[v] = pd.Categorical.from_codes(data[v] - 1, categories=labels[:k], ordered=True)
+    res = ce.fit((REF / "hs_three.lav").read_text(), data, ordered=True)
+    assert res.fit["chisq_scaled"] == pytest.approx(base.fit["chisq_scaled"], rel=1e-10)

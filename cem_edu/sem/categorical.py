@@ -7,8 +7,7 @@ y = c  ⇔  τ_{c−1} < y* ≤ τ_c. The sample statistics are, per group,
 * polychoric correlations ρ (step 2): for each pair, the ρ that maximises the bivariate
   likelihood ℓ(ρ) = Σ_ab n_ab log P_ab(ρ) of the pair's cross-table with the thresholds of
   step 1 held fixed, P_ab = Φ₂(τ_a, τ_b; ρ) − Φ₂(τ_{a−1}, τ_b; ρ) − Φ₂(τ_a, τ_{b−1}; ρ)
-  + Φ₂(τ_{a−1}, τ_{b−1}; ρ) (no zero-cell correction, except lavaan's 0.5 with kept margins
-  in a 2 × 2 table with one empty cell);
+  + Φ₂(τ_{a−1}, τ_{b−1}; ρ), |ρ| ≤ 0.999 (no zero-cell correction, as lavaan's estimates);
 * their asymptotic covariance matrix Γ (NACOV) from the case-wise scores (Muthén, 1984):
   with s_i the scores of observation i (thresholds first, then the correlations),
   A the "Hessian" built from cross-products of scores (block-diagonal A11 for the
@@ -160,7 +159,7 @@ def _tables(codes, I, J, kmax):
 def polychoric_twostep(tab, lo1, up1, lo2, up2, start=None, tol=1e-11, max_iter=100):
     """Two-step polychoric correlations of many pairs at once (Fisher scoring on ρ, |ρ| ≤ 0.999).
 
-    ``tab`` (npair, kmax, kmax) counts (lavaan's 2 × 2 zero-cell rule applied by the caller),
+    ``tab`` (npair, kmax, kmax) counts,
     bounds as from ``_bounds``. Returns ρ (npair,).
     """
     npair = tab.shape[0]
@@ -178,27 +177,10 @@ def polychoric_twostep(tab, lo1, up1, lo2, up2, start=None, tol=1e-11, max_iter=
         info = nn[idx] * np.sum(np.where(pos, dP * dP / Ps, 0.0), axis=(1, 2))
         step = grad / np.where(info > 0, info, 1.0)
         new = np.clip(rho[idx] + step, -0.999, 0.999)
+        done = np.abs(new - rho[idx]) < tol          # converged, or held at the bound
         rho[idx] = new
-        done = np.abs(step) < tol
         active[idx[done]] = False
     return rho
-
-
-def _zero_add_2x2(tab, nlev1, nlev2):
-    """lavaan's zero.add = c(0.5, 0): in a 2 × 2 table with one empty cell move 0.5 keeping the margins."""
-    out = tab.copy()
-    for m in range(tab.shape[0]):
-        if nlev1[m] == 2 and nlev2[m] == 2:
-            T = out[m, :2, :2]
-            zero = np.argwhere(T == 0)
-            if len(zero) == 1:
-                i, j = zero[0]
-                sign = 1.0 if i == j else -1.0
-                T[0, 0] += 0.5 * sign
-                T[1, 1] += 0.5 * sign
-                T[0, 1] -= 0.5 * sign
-                T[1, 0] -= 0.5 * sign
-    return out
 
 
 def _group_stats(codes, nlev, names):
@@ -228,8 +210,9 @@ def _group_stats(codes, nlev, names):
     order = np.lexsort((I, J))
     I, J = I[order], J[order]
     tab = _tables(codes, I, J, kmax)
-    nl = np.asarray(nlev)
-    tab_fit = _zero_add_2x2(tab, nl[I], nl[J])
+    # no zero-cell correction: lavaan 0.6 lists zero.add = c(0.5, 0) but its bivariate likelihood uses the
+    # uncorrected table (a 2 x 2 table with one empty cell gives rho at the bound 0.999, as here)
+    tab_fit = tab
     # start at the Pearson correlation of the codes (as lavaan), pairwise complete
     M = (codes >= 0).astype(float)
     X = np.where(codes >= 0, codes, 0).astype(float)
@@ -350,6 +333,11 @@ def ordinal_stats(frame: pd.DataFrame, ov: list, *, group: str | None = None, gr
                 raise DataError(t("sem.ordinal.empty_category", item=item, where=where, freq=freq,
                                   levels=", ".join(_fmt(v) for v in levels[j]))) from None
             raise
+        near = [f"{ov[i]}–{ov[j]}" for i, j in zip(*np.nonzero(np.triu(np.abs(R) > 0.99, 1)))]
+        if near:
+            where = "" if lab is None else t("sem.data.in_group", group=lab)
+            warnings.warn(t("sem.ordinal.near_one", pairs=", ".join(near), where=where), EstimationWarning,
+                          stacklevel=4)
         covs.append(R)
         means.append(np.zeros(p))
         ns.append(int(C.shape[0]))

@@ -667,7 +667,9 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
                                                       ladder=ladder)
     from . import _check_columns, _identification
 
-    _check_columns(frame, mod.ov, group)
+    # ordered pandas Categoricals (e.g. answer labels) are ordinal as they are; other columns must be numeric
+    _check_columns(frame, [v for v in mod.ov if not (v in frame.columns and isinstance(frame[v].dtype, pd.CategoricalDtype)
+                                                     and frame[v].cat.ordered)], group)
     stats = ordinal_stats(frame, mod.ov, group=group, group_labels=labels, missing=missing)
     th_rows, npar = _threshold_table(th_statements, stats, ngroups, mod.npar, eq_th)
     sc_rows, npar = _scale_table(mod.ov, ngroups, npar, eq_th)

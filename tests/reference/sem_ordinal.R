@@ -102,6 +102,16 @@ lrt <- do.call(rbind, lapply(2:4, function(k) {
              delta_pvalue = a[2, "Pr(>Chisq)"])
 }))
 write.csv(lrt, file.path(out, "hs_ladder_lrt.csv"), row.names = FALSE)
+# binary items (cut at the median; 2 x 2 tables) with the three-factor model
+db <- d
+for (i in 1:9) db[[paste0("x", i)]] <- as.integer(hs[[paste0("x", i)]] > median(hs[[paste0("x", i)]]))
+write.csv(db, file.path(out, "hs_binary.csv"), row.names = FALSE)
+write_fit(cfa(m3, data = db, ordered = items), "hs_binary_wlsmv")
+# a 2 x 2 table with one empty cell (x2 = 1 whenever x1 = 1): lavaan adds 0.5 keeping the margins
+dz <- db
+dz$x2[dz$x1 == 1] <- 1L
+write.csv(dz, file.path(out, "hs_binary_zero.csv"), row.names = FALSE)
+write_stats(cfa(m3, data = dz, ordered = items), "hs_binary_zero")
 # pairwise missing: HS with 20 values deleted (fixed positions)
 dm <- d
 set.seed(1)
