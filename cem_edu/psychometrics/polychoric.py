@@ -13,6 +13,10 @@ is smoothed as ``psych::cor.smooth`` (eigenvalues below 1e-12 raised, rescaled, 
 correlation matrix). When items have different numbers of observed categories psych switches to
 per-pair thresholds with a 0.5 continuity correction for empty cells; so does this function.
 
+All pairs are solved at once by Fisher scoring on ρ (``polychoric_twostep``, shared with lavaan's
+``ordered=`` estimator in :mod:`cem_edu.sem.categorical`, which uses lavaan's bound |ρ| ≤ 0.999 and no
+correction).
+
 References: Olsson (1979), Psychometrika 44, 443–460. Revelle, psych::polychoric.
 Bivariate normal probabilities by Sheppard's (1898) integral with Gauss–Legendre quadrature.
 """
@@ -20,14 +24,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import special
 
 from .constructs import verbatim
 from .moments import single_thread
 from ..errors import DataError
 from ..i18n import t
 
-__all__ = ["polychoric_matrix", "bivariate_normal_cdf", "bivariate_normal_pdf"]
+__all__ = ["polychoric_matrix", "polychoric_twostep", "bivariate_normal_cdf", "bivariate_normal_pdf"]
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
 # 20 nodes integrate Sheppard's formula to double precision for |ρ| < 0.925 (Genz, 2004, Statistics and
@@ -65,39 +69,58 @@ def bivariate_normal_pdf(h, k, rho) -> np.ndarray:
     return np.exp(-(h * h - 2 * rho * h * k + k * k) / (2 * r2)) / (2 * np.pi * np.sqrt(r2))
 
 
-def _cell_probs(rho: float, rc: np.ndarray, cc: np.ndarray) -> np.ndarray:
-    r = np.concatenate([[-np.inf], rc, [np.inf]])
-    c = np.concatenate([[-np.inf], cc, [np.inf]])
-    F = bivariate_normal_cdf(r[:, None], c[None, :], rho)
-    return F[1:, 1:] - F[:-1, 1:] - F[1:, :-1] + F[:-1, :-1]
+def bounds(th_list, kmax):
+    """Padded lower/upper bounds of each category: (nvar, kmax) arrays (padding: +inf, +inf)."""
+    nv = len(th_list)
+    lo = np.full((nv, kmax), np.inf)
+    up = np.full((nv, kmax), np.inf)
+    for j, th in enumerate(th_list):
+        k = len(th) + 1
+        lo[j, :k] = np.r_[-np.inf, th]
+        up[j, :k] = np.r_[th, np.inf]
+    return lo, up
 
 
-def _neg_loglik(rho, rc, cc, tab):
-    P = _cell_probs(rho, rc, cc)
-    ok = (P > 0) & (tab > 0)
-    return -np.sum(tab[ok] * np.log(P[ok]))
+def cell_probabilities(rho, lo1, up1, lo2, up2):
+    """Cell probabilities P and dP/dρ for pairs: inputs (npair, kmax) bounds, rho (npair,).
+
+    Φ₂ and φ₂ are evaluated once on the grid of category boundaries and differenced.
+    """
+    r = rho[:, None, None]
+    b1 = np.concatenate([lo1[:, :1], up1], axis=1)[:, :, None]
+    b2 = np.concatenate([lo2[:, :1], up2], axis=1)[:, None, :]
+    F = bivariate_normal_cdf(b1, b2, r)
+    f = bivariate_normal_pdf(b1, b2, r)
+    P = F[:, 1:, 1:] - F[:, :-1, 1:] - F[:, 1:, :-1] + F[:, :-1, :-1]
+    dP = f[:, 1:, 1:] - f[:, :-1, 1:] - f[:, 1:, :-1] + f[:, :-1, :-1]
+    return P, dP
 
 
-def _pair(x, y, tx, ty, lo, hi, global_tau: bool, correct: float):
-    ok = np.isfinite(x) & np.isfinite(y)
-    if ok.sum() == 0:
-        return np.nan
-    nc = hi - lo + 1
-    tab = np.zeros((nc, nc))
-    np.add.at(tab, ((x[ok] - lo).astype(int), (y[ok] - lo).astype(int)), 1)
-    tot = tab.sum()
-    tab = tab / tot
-    if not global_tau:
-        tab = tab[tab.sum(axis=1) > 0][:, tab.sum(axis=0) > 0]
-        if min(tab.shape) < 2:
-            return np.nan
-        if correct > 0 and np.any(tab == 0):
-            tab = np.where(tab == 0, correct / tot, tab)
-        tx = special.ndtri(np.cumsum(tab.sum(axis=1))[:-1])
-        ty = special.ndtri(np.cumsum(tab.sum(axis=0))[:-1])
-    res = optimize.minimize_scalar(_neg_loglik, bounds=(-0.99999, 0.99999), args=(tx, ty, tab), method="bounded",
-                                   options={"xatol": 1e-9})
-    return float(res.x)
+def polychoric_twostep(tab, lo1, up1, lo2, up2, start=None, tol=1e-11, max_iter=100, bound=0.999):
+    """Two-step polychoric correlations of many pairs at once (Fisher scoring on ρ, |ρ| ≤ ``bound``).
+
+    ``tab`` (npair, kmax, kmax) counts,
+    bounds as from ``_bounds``. Returns ρ (npair,).
+    """
+    npair = tab.shape[0]
+    rho = np.zeros(npair) if start is None else np.clip(np.asarray(start, float), -0.99, 0.99)
+    nn = tab.sum(axis=(1, 2))
+    active = np.ones(npair, bool)
+    for _ in range(max_iter):
+        idx = np.flatnonzero(active)
+        if len(idx) == 0:
+            break
+        P, dP = cell_probabilities(rho[idx], lo1[idx], up1[idx], lo2[idx], up2[idx])
+        pos = P > 1e-300
+        Ps = np.where(pos, P, 1.0)
+        grad = np.sum(np.where(pos, tab[idx] * dP / Ps, 0.0), axis=(1, 2))
+        info = nn[idx] * np.sum(np.where(pos, dP * dP / Ps, 0.0), axis=(1, 2))
+        step = grad / np.where(info > 0, info, 1.0)
+        new = np.clip(rho[idx] + step, -bound, bound)
+        done = np.abs(new - rho[idx]) < tol          # converged, or held at the bound
+        rho[idx] = new
+        active[idx[done]] = False
+    return rho
 
 
 def _smooth(r: np.ndarray, eig_tol: float = 1e-12) -> np.ndarray:
@@ -136,10 +159,34 @@ def polychoric_matrix(data: pd.DataFrame, correct: float = 0.5, max_categories: 
         col = x[:, j][np.isfinite(x[:, j])]
         freq = np.bincount((col - lo).astype(int), minlength=nvalues) / col.size
         taus.append(special.ndtri(np.cumsum(freq)[:-1]))
+    I, J = np.tril_indices(p, -1)
+    codes = np.where(np.isfinite(x), x - lo, -1).astype(int)
+    tab = np.zeros((len(I), nvalues, nvalues))
+    a, b = codes[:, I], codes[:, J]
+    ok = (a >= 0) & (b >= 0)
+    np.add.at(tab, (np.broadcast_to(np.arange(len(I)), a.shape)[ok], a[ok], b[ok]), 1.0)
+    th1, th2, keep = [taus[i] for i in I], [taus[j] for j in J], tab.sum(axis=(1, 2)) > 0
+    if not global_tau:
+        # psych: thresholds of each pair from its own table (empty rows/columns dropped, empty cells + correct)
+        for m in range(len(I)):
+            T = tab[m][tab[m].sum(axis=1) > 0][:, tab[m].sum(axis=0) > 0]
+            if min(T.shape) < 2:
+                keep[m] = False
+                continue
+            tot = T.sum()
+            if correct > 0 and np.any(T == 0):
+                T = np.where(T == 0, correct, T)
+            tab[m] = 0.0
+            tab[m][:T.shape[0], :T.shape[1]] = T
+            th1[m] = special.ndtri(np.cumsum(T.sum(axis=1))[:-1] / tot)    # psych: not renormalised
+            th2[m] = special.ndtri(np.cumsum(T.sum(axis=0))[:-1] / tot)
+    lo1, up1 = bounds(th1, nvalues)
+    lo2, up2 = bounds(th2, nvalues)
+    rho = np.full(len(I), np.nan)
+    k = np.flatnonzero(keep)
+    rho[k] = polychoric_twostep(tab[k], lo1[k], up1[k], lo2[k], up2[k], bound=0.99999)
     r = np.eye(p)
-    for i in range(1, p):
-        for j in range(i):
-            r[i, j] = r[j, i] = _pair(x[:, i], x[:, j], taus[i], taus[j], lo, hi, global_tau, correct)
+    r[I, J] = r[J, I] = rho
     if smooth and np.all(np.isfinite(r)):
         r = _smooth(r)
     return pd.DataFrame(r, index=df.columns, columns=df.columns)

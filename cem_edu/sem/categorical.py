@@ -40,10 +40,12 @@ from scipy import special
 
 from ..errors import DataError, EstimationWarning
 from ..i18n import t
-from ..psychometrics.polychoric import bivariate_normal_cdf, bivariate_normal_pdf
+from ..psychometrics.polychoric import bounds as _bounds
+from ..psychometrics.polychoric import cell_probabilities as _cell_quantities
+from ..psychometrics.polychoric import polychoric_twostep
 from .ml import SampleStats
 
-__all__ = ["OrdinalStats", "ordinal_stats", "ordinal_codes", "polychoric_twostep", "MAX_CATEGORIES"]
+__all__ = ["OrdinalStats", "ordinal_stats", "ordinal_codes", "MAX_CATEGORIES"]
 
 MAX_CATEGORIES = 10
 _BAD_LIK = np.sqrt(np.finfo(float).eps)
@@ -116,33 +118,6 @@ def ordinal_codes(frame: pd.DataFrame, ov: list) -> tuple[np.ndarray, list, list
     return codes, nlev, levels
 
 
-def _bounds(th_list, kmax):
-    """Padded lower/upper bounds of each category: (nvar, kmax) arrays (padding: +inf, +inf)."""
-    nv = len(th_list)
-    lo = np.full((nv, kmax), np.inf)
-    up = np.full((nv, kmax), np.inf)
-    for j, th in enumerate(th_list):
-        k = len(th) + 1
-        lo[j, :k] = np.r_[-np.inf, th]
-        up[j, :k] = np.r_[th, np.inf]
-    return lo, up
-
-
-def _cell_quantities(rho, lo1, up1, lo2, up2):
-    """Cell probabilities P and dP/dρ for pairs: inputs (npair, kmax) bounds, rho (npair,).
-
-    Φ₂ and φ₂ are evaluated once on the grid of category boundaries and differenced.
-    """
-    r = rho[:, None, None]
-    b1 = np.concatenate([lo1[:, :1], up1], axis=1)[:, :, None]
-    b2 = np.concatenate([lo2[:, :1], up2], axis=1)[:, None, :]
-    F = bivariate_normal_cdf(b1, b2, r)
-    f = bivariate_normal_pdf(b1, b2, r)
-    P = F[:, 1:, 1:] - F[:, :-1, 1:] - F[:, 1:, :-1] + F[:, :-1, :-1]
-    dP = f[:, 1:, 1:] - f[:, :-1, 1:] - f[:, 1:, :-1] + f[:, :-1, :-1]
-    return P, dP
-
-
 def _tables(codes, I, J, kmax):
     """Cross-tables (npair, kmax, kmax) of the pairs (I[m], J[m]) over the rows where both are answered."""
     npair = len(I)
@@ -154,33 +129,6 @@ def _tables(codes, I, J, kmax):
     m = np.broadcast_to(np.arange(npair), a.shape)
     np.add.at(tab, (m[ok], a[ok], b[ok]), 1.0)
     return tab
-
-
-def polychoric_twostep(tab, lo1, up1, lo2, up2, start=None, tol=1e-11, max_iter=100):
-    """Two-step polychoric correlations of many pairs at once (Fisher scoring on ρ, |ρ| ≤ 0.999).
-
-    ``tab`` (npair, kmax, kmax) counts,
-    bounds as from ``_bounds``. Returns ρ (npair,).
-    """
-    npair = tab.shape[0]
-    rho = np.zeros(npair) if start is None else np.clip(np.asarray(start, float), -0.99, 0.99)
-    nn = tab.sum(axis=(1, 2))
-    active = np.ones(npair, bool)
-    for _ in range(max_iter):
-        idx = np.flatnonzero(active)
-        if len(idx) == 0:
-            break
-        P, dP = _cell_quantities(rho[idx], lo1[idx], up1[idx], lo2[idx], up2[idx])
-        pos = P > 1e-300
-        Ps = np.where(pos, P, 1.0)
-        grad = np.sum(np.where(pos, tab[idx] * dP / Ps, 0.0), axis=(1, 2))
-        info = nn[idx] * np.sum(np.where(pos, dP * dP / Ps, 0.0), axis=(1, 2))
-        step = grad / np.where(info > 0, info, 1.0)
-        new = np.clip(rho[idx] + step, -0.999, 0.999)
-        done = np.abs(new - rho[idx]) < tol          # converged, or held at the bound
-        rho[idx] = new
-        active[idx[done]] = False
-    return rho
 
 
 def _group_stats(codes, nlev, names):
