@@ -172,8 +172,13 @@ def _build(model_syntax, ngroups, std_lv, group_equal, group_partial, ordered, l
     return mod, full, start_map, th_statements, eq_th
 
 
-def _threshold_table(th_statements, stats: OrdinalStats, ngroups, npar_model, eq_th):
-    """Threshold parameter rows: list of dicts lhs op rhs group label free (global 1-based) ustart."""
+def _threshold_table(th_statements, stats: OrdinalStats, ngroups, npar_model, eq_th, group_partial=None):
+    """Threshold parameter rows: list of dicts lhs op rhs group label free (global 1-based) ustart.
+
+    With equal thresholds (``group_equal`` "thresholds") a threshold named in ``group_partial``
+    (``"x1|t2"``) stays free in every group.
+    """
+    partial = {str(p).replace(" ", "") for p in (group_partial or [])}
     user = {}
     for s in th_statements:
         if not (s.rhs.startswith("t") and s.rhs[1:].isdigit()):
@@ -192,7 +197,7 @@ def _threshold_table(th_statements, stats: OrdinalStats, ngroups, npar_model, eq
                     label = mod.label[g] if len(mod.label) > 1 else mod.label[0]
                 if mod.fixed is not None:
                     fixed = mod.fixed[g] if len(mod.fixed) > 1 else mod.fixed[0]
-            if eq_th and not label:
+            if eq_th and not label and name not in partial:
                 label = f".th.{name}"
             row = dict(lhs=v, op="|", rhs=tk, group=g + 1, label=label or "", ustart=np.nan, free=0)
             if fixed is not None:
@@ -671,7 +676,7 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
     _check_columns(frame, [v for v in mod.ov if not (v in frame.columns and isinstance(frame[v].dtype, pd.CategoricalDtype)
                                                      and frame[v].cat.ordered)], group)
     stats = ordinal_stats(frame, mod.ov, group=group, group_labels=labels, missing=missing)
-    th_rows, npar = _threshold_table(th_statements, stats, ngroups, mod.npar, eq_th)
+    th_rows, npar = _threshold_table(th_statements, stats, ngroups, mod.npar, eq_th, group_partial)
     sc_rows, npar = _scale_table(mod.ov, ngroups, npar, eq_th)
     st = _Structure(mod, th_rows, sc_rows, npar, stats)
     df = ngroups * (st.nth + st.pstar) - npar

@@ -74,12 +74,15 @@ f3 <- cfa(m3, data = d, ordered = items)
 write_fit(f3, "hs_three_wlsmv")
 write_fit(cfa(m3, data = d, ordered = items, estimator = "DWLS"), "hs_three_dwls")
 write_fit(cfa(m3, data = d, ordered = items, estimator = "ULSMV"), "hs_three_ulsmv")
+write_fit(cfa(m3, data = d, ordered = items, estimator = "ULS"), "hs_three_uls")
 write_fit(cfa(m3, data = d, ordered = items, std.lv = TRUE), "hs_three_stdlv_wlsmv")
 write_fit(sem(msem, data = d, ordered = items), "hs_sem_wlsmv")
 # two groups (school): configural, and loadings + thresholds equal
 write_fit(cfa(m3, data = d, ordered = items, group = "school"), "hs_three_configural")
 write_fit(cfa(m3, data = d, ordered = items, group = "school", group.equal = c("loadings", "thresholds")),
           "hs_three_scalar")
+write_fit(cfa(m3, data = d, ordered = items, group = "school", group.equal = c("loadings", "thresholds"),
+              group.partial = c("x3|t1", "visual=~x2")), "hs_three_partial")
 # invariance ladder for ordinal items: semTools::measEq.syntax(ID.fac = "std.lv", ID.cat = "Wu.Estabrook.2016",
 # parameterization = "delta"): configural -> thresholds -> + loadings -> + intercepts, and lavTestLRT between
 # consecutive levels (WLSMV: Satorra (2000) scaled-and-shifted difference test)
