@@ -254,6 +254,10 @@ def test_bad_options_are_clear_errors():
         ce.fit(model, data, ordered=True, missing="fiml")
     with pytest.raises(ModelError, match="t5"):
         ce.fit(model + "\nx1 | t5", data, ordered=True)
+    with pytest.raises(ModelError, match="bootstrap is not available with ordered="):
+        ce.fit(model, data, ordered=True, bootstrap=100)
+    with pytest.raises(ModelError, match="residuals"):
+        ce.fit(model, data, ordered=True, group="school", group_equal=["loadings", "residuals"])
 
 
 def _cli(*args):

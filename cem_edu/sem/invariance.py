@@ -166,7 +166,7 @@ def invariance(model: str, data, group: str, estimator: str | None = None, group
 
     if ordered is not None and ordered is not False:     # ordinal items: sem/wls.py (issue #18)
         if group_partial or std_lv:
-            raise ModelError(t("sem.fit.not_available", what="group_partial/std_lv with ordered="))
+            raise ModelError(t("sem.ordinal.not_available", what="group_partial/std_lv (invariance)"))
         from .wls import ordinal_invariance
         return ordinal_invariance(model, data, group, ordered=ordered, estimator=estimator, missing=missing,
                                   levels=levels or ("configural", "thresholds", "loadings", "intercepts"))

@@ -748,9 +748,9 @@ def fit_ordered(model: str, data, *, ordered=None, estimator=None, missing="list
     if ordered is None or ordered is False:
         raise ModelError(t("sem.ordinal.needs_ordered", estimator=est))
     if bootstrap:
-        raise ModelError(t("sem.fit.not_available", what="bootstrap with ordered="))
+        raise ModelError(t("sem.ordinal.not_available", what="bootstrap"))
     if meanstructure or start is not None:
-        raise ModelError(t("sem.fit.not_available", what="meanstructure=/start= with ordered="))
+        raise ModelError(t("sem.ordinal.not_available", what="meanstructure=/start="))
     frame = _frame(data)
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         from ..errors import DataError
