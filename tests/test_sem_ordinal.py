@@ -254,6 +254,8 @@ def test_bad_options_are_clear_errors():
         ce.fit(model, data, ordered=True, missing="fiml")
     with pytest.raises(ModelError, match="t5"):
         ce.fit(model + "\nx1 | t5", data, ordered=True)
+    with pytest.raises(ModelError, match="x9.*regressions"):
+        ce.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nx9 ~ visual + textual", data, ordered=True)
     with pytest.raises(ModelError, match="bootstrap is not available with ordered="):
         ce.fit(model, data, ordered=True, bootstrap=100)
     with pytest.raises(ModelError, match="residuals"):

@@ -130,6 +130,8 @@ def _build(model_syntax, ngroups, std_lv, group_equal, group_partial, ordered, l
     if cont:
         raise ModelError(t("sem.ordinal.mixed", columns=", ".join(cont)))
     ordset = set(ord_names)
+    if full.phantom:      # an ordinal item regressed on (or covarying with) factors: its y* variance is constrained
+        raise ModelError(t("sem.ordinal.regressed_item", columns=", ".join(full.phantom)))
     lv = set(names.lv)
     free_means = eq_th and "means" not in group_equal
     free_nu = False
