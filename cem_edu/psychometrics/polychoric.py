@@ -31,7 +31,7 @@ from .moments import single_thread
 from ..errors import DataError
 from ..i18n import t
 
-__all__ = ["polychoric_matrix", "polychoric_twostep", "bivariate_normal_cdf", "bivariate_normal_pdf"]
+__all__ = ["polychoric_matrix", "polychoric_twostep", "pair_tables", "bivariate_normal_cdf", "bivariate_normal_pdf"]
 
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
 # 20 nodes integrate Sheppard's formula to double precision for |ρ| < 0.925 (Genz, 2004, Statistics and
@@ -94,6 +94,19 @@ def cell_probabilities(rho, lo1, up1, lo2, up2):
     P = F[:, 1:, 1:] - F[:, :-1, 1:] - F[:, 1:, :-1] + F[:, :-1, :-1]
     dP = f[:, 1:, 1:] - f[:, :-1, 1:] - f[:, 1:, :-1] + f[:, :-1, :-1]
     return P, dP
+
+
+def pair_tables(codes: np.ndarray, I, J, kmax: int) -> np.ndarray:
+    """Cross-tables (npair, kmax, kmax) of the item pairs (I[m], J[m]) of integer codes 0..kmax−1 (−1 = missing),
+    over the rows where both items were answered."""
+    npair = len(I)
+    tab = np.zeros((npair, kmax, kmax))
+    if npair == 0:
+        return tab
+    a, b = codes[:, I], codes[:, J]
+    ok = (a >= 0) & (b >= 0)
+    np.add.at(tab, (np.broadcast_to(np.arange(npair), a.shape)[ok], a[ok], b[ok]), 1.0)
+    return tab
 
 
 def polychoric_twostep(tab, lo1, up1, lo2, up2, start=None, tol=1e-11, max_iter=100, bound=0.999):
@@ -161,10 +174,7 @@ def polychoric_matrix(data: pd.DataFrame, correct: float = 0.5, max_categories: 
         taus.append(special.ndtri(np.cumsum(freq)[:-1]))
     I, J = np.tril_indices(p, -1)
     codes = np.where(np.isfinite(x), x - lo, -1).astype(int)
-    tab = np.zeros((len(I), nvalues, nvalues))
-    a, b = codes[:, I], codes[:, J]
-    ok = (a >= 0) & (b >= 0)
-    np.add.at(tab, (np.broadcast_to(np.arange(len(I)), a.shape)[ok], a[ok], b[ok]), 1.0)
+    tab = pair_tables(codes, I, J, nvalues)
     th1, th2, keep = [taus[i] for i in I], [taus[j] for j in J], tab.sum(axis=(1, 2)) > 0
     if not global_tau:
         # psych: thresholds of each pair from its own table (empty rows/columns dropped, empty cells + correct)

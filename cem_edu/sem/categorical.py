@@ -42,6 +42,7 @@ from ..errors import DataError, EstimationWarning
 from ..i18n import t
 from ..psychometrics.polychoric import bounds as _bounds
 from ..psychometrics.polychoric import cell_probabilities as _cell_quantities
+from ..psychometrics.polychoric import pair_tables as _tables
 from ..psychometrics.polychoric import polychoric_twostep
 from .ml import SampleStats
 
@@ -116,19 +117,6 @@ def ordinal_codes(frame: pd.DataFrame, ov: list) -> tuple[np.ndarray, list, list
         warnings.warn(t("sem.ordinal.many_categories", columns=", ".join(many), max=MAX_CATEGORIES),
                       EstimationWarning, stacklevel=3)
     return codes, nlev, levels
-
-
-def _tables(codes, I, J, kmax):
-    """Cross-tables (npair, kmax, kmax) of the pairs (I[m], J[m]) over the rows where both are answered."""
-    npair = len(I)
-    tab = np.zeros((npair, kmax, kmax))
-    if npair == 0:
-        return tab
-    a, b = codes[:, I], codes[:, J]
-    ok = (a >= 0) & (b >= 0)
-    m = np.broadcast_to(np.arange(npair), a.shape)
-    np.add.at(tab, (m[ok], a[ok], b[ok]), 1.0)
-    return tab
 
 
 def _group_stats(codes, nlev, names):
@@ -264,7 +252,6 @@ def ordinal_stats(frame: pd.DataFrame, ov: list, *, group: str | None = None, gr
     th_names = [f"{v}|t{c + 1}" for v, k in zip(ov, nlev) for c in range(k - 1)]
     covs, means, ns, ths, obs, gams, prs = [], [], [], [], [], [], []
     p = len(ov)
-    lower = np.tril_indices(p, -1)
     # lavaan's vech (column-major lower triangle) without the diagonal
     cols, rows = np.triu_indices(p, 1)
     for lab, C in zip(labels, parts):
@@ -293,7 +280,6 @@ def ordinal_stats(frame: pd.DataFrame, ov: list, *, group: str | None = None, gr
         obs.append(np.r_[th, R[rows, cols]])
         gams.append(gamma)
         prs.append(pairs)
-    del lower
     return OrdinalStats(list(ov), covs, means, ns, labels, None, n_dropped, missing, th=ths, th_var=th_var,
                         th_names=th_names, nlevels=list(nlev), levels=levels, wls_obs=obs, gamma=gams, pairs=prs)
 

@@ -280,7 +280,8 @@ class _Structure:
         for g, (S, mu) in enumerate(self.mod.implied(x[:self.nm])):
             d = self.scales(x, g)
             tv = self.th_var
-            out.append(np.r_[(self.thresholds(x, g) - mu[tv]) * d[tv], d[self.rows] * d[self.cols] * S[self.rows, self.cols]])
+            cor = d[self.rows] * d[self.cols] * S[self.rows, self.cols]
+            out.append(np.r_[(self.thresholds(x, g) - mu[tv]) * d[tv], cor])
         return out
 
     def delta(self, x):
@@ -675,8 +676,9 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
     from . import _check_columns, _identification
 
     # ordered pandas Categoricals (e.g. answer labels) are ordinal as they are; other columns must be numeric
-    _check_columns(frame, [v for v in mod.ov if not (v in frame.columns and isinstance(frame[v].dtype, pd.CategoricalDtype)
-                                                     and frame[v].cat.ordered)], group)
+    labelled = {v for v in mod.ov if v in frame.columns and isinstance(frame[v].dtype, pd.CategoricalDtype)
+                and frame[v].cat.ordered}
+    _check_columns(frame, [v for v in mod.ov if v not in labelled], group)
     stats = ordinal_stats(frame, mod.ov, group=group, group_labels=labels, missing=missing)
     th_rows, npar = _threshold_table(th_statements, stats, ngroups, mod.npar, eq_th, group_partial)
     sc_rows, npar = _scale_table(mod.ov, ngroups, npar, eq_th)
