@@ -38,6 +38,7 @@ _LAZY = {
     "parallel_analysis": "psychometrics.factor",
     # structural equation models
     "fit": "sem", "FitResult": "sem", "invariance": "sem", "power": "sem",
+    "collapse_categories": "sem.categorical",
     # customer-experience analytics
     "nps": "cx", "gap": "cx", "journey_map": "cx", "rating_matrix": "cx", "ipma": "cx",
     "key_drivers": "cx", "action_plan": "cx",

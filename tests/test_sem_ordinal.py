@@ -413,3 +413,19 @@ def test_ordered_categorical_labels_equal_numeric_codes(fits):
         data[v] = pd.Categorical.from_codes(data[v] - 1, categories=labels[:k], ordered=True)
     res = ce.fit((REF / "hs_three.lav").read_text(), data, ordered=True)
     assert res.fit["chisq_scaled"] == pytest.approx(base.fit["chisq_scaled"], rel=1e-10)
+
+
+def test_collapse_categories_merges_empty_categories_in_all_groups():
+    data = pd.read_csv(HS)
+    data.loc[(data["school"] == "Pasteur") & (data["x1"] == 3), "x1"] = 2      # x1 = 3 empty in Pasteur
+    data.loc[data["x3"] == 1, "x3"] = np.nan                                     # x3 = 1 unused anywhere
+    data.loc[(data["school"] == "Grant-White") & (data["x2"] == 1), "x2"] = 2   # lowest category of x2
+    rec, log = ce.collapse_categories(data, ITEMS, group="school")
+    assert log[["item", "merged", "into"]].values.tolist() == [["x1", "3", "2"], ["x2", "1", "2"]]
+    assert "Pasteur" in log.loc[0, "reason"] and "Grant-White" in log.loc[1, "reason"]
+    assert set(rec["x1"].dropna().unique()) == {1, 2} and set(rec["x2"].dropna().unique()) == {2, 3, 4}
+    assert rec["x3"].isna().sum() == data["x3"].isna().sum()                     # missing answers stay missing
+    res = ce.fit((REF / "hs_three.lav").read_text(), rec, ordered=True, group="school", missing="pairwise")
+    assert res.fit["npar"] == 78 - 2 * 3     # x1, x2 and x3 have one threshold fewer in each group
+    with pytest.raises(DataError, match="x99"):
+        ce.collapse_categories(data, ["x99"])

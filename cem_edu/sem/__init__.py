@@ -293,7 +293,7 @@ def fit(model: str, data, estimator: str | None = None, missing: str = "listwise
         from .wls import fit_ordered
         return fit_ordered(model, data, ordered=ordered, estimator=estimator, missing=missing, group=group,
                            group_equal=group_equal, group_partial=group_partial, std_lv=std_lv,
-                           bootstrap=bootstrap, meanstructure=meanstructure, start=start)
+                           bootstrap=bootstrap, meanstructure=meanstructure, start=start, _warn=_warn_listwise)
     # --- end ordinal ---
     estimator = "ML" if estimator is None else str(estimator).upper()
     missing = str(missing).lower()

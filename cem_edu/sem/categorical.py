@@ -24,7 +24,8 @@ each correlation is kept in ``pairs``.
 Categories are the distinct values that occur in the data (all groups together), in their order,
 as R's ``ordered()``: a scale point nobody used anywhere is dropped (the remaining ones are
 renumbered 1..K); a category that occurs in some group but not in another is an error, as in
-lavaan ("some categories are empty in group …").
+lavaan ("some categories are empty in group …"); :func:`collapse_categories` merges such categories
+with a neighbour in all groups (a documented collapse, with a log).
 
 References: Muthén (1984), Psychometrika 49, 115–132; Olsson (1979), Psychometrika 44, 443–460;
 lavaan ``muthen1984()``, ``lav_samplestats_step1/2``, ``lav_bvord_cor_twostep_fit``.
@@ -46,7 +47,7 @@ from ..psychometrics.polychoric import pair_tables as _tables
 from ..psychometrics.polychoric import polychoric_twostep
 from .ml import SampleStats
 
-__all__ = ["OrdinalStats", "ordinal_stats", "ordinal_codes", "MAX_CATEGORIES"]
+__all__ = ["OrdinalStats", "ordinal_stats", "ordinal_codes", "collapse_categories", "MAX_CATEGORIES"]
 
 MAX_CATEGORIES = 10
 _BAD_LIK = np.sqrt(np.finfo(float).eps)
@@ -288,3 +289,56 @@ def _fmt(v):
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v)
+
+
+def collapse_categories(data, columns, group: str | None = None):
+    """Merge answer categories that nobody chose in some group with a neighbouring category (all groups alike).
+
+    Thresholds of an ordinal item need every category answered in every group (lavaan stops with "some
+    categories are empty"). This documented collapse recodes, item by item, an empty category into its
+    neighbour — the lowest category into the next higher, the highest into the next lower, an inner one
+    into the less frequent neighbour — in *all* groups, so that the categories (and thresholds) stay
+    comparable, and repeats until no group has an empty category.
+
+    Returns ``(data, log)``: a copy of the data with the recoded items and a DataFrame ``item, merged,
+    into, reason`` (one row per merge). Missing answers stay missing.
+
+    Example
+    -------
+    >>> recoded, log = collapse_categories(data, items, group="segment")     # doctest: +SKIP
+    >>> ce.fit(model, recoded, ordered=True, group="segment")                # doctest: +SKIP
+    """
+    frame = data.data if hasattr(data, "data") and isinstance(getattr(data, "data"), pd.DataFrame) else data
+    frame = pd.DataFrame(frame).copy()
+    cols = [columns] if isinstance(columns, str) else list(columns)
+    missing_cols = [c for c in cols if c not in frame.columns]
+    if missing_cols:
+        raise DataError(t("sem.data.missing_columns", columns=", ".join(f"'{c}'" for c in missing_cols)))
+    if group is not None and group not in frame.columns:
+        raise DataError(t("sem.data.missing_group", group=group, close=", ".join(map(str, frame.columns[:12]))))
+    keys = [None] if group is None else list(pd.unique(frame[group].dropna()))
+    log = []
+    for c in cols:
+        col = pd.to_numeric(frame[c], errors="coerce")
+        while True:
+            levels = np.unique(col.dropna().to_numpy())
+            if len(levels) < 2:
+                break
+            counts = np.array([[int(((col == v) & (True if k is None else frame[group] == k)).sum()) for v in levels]
+                               for k in keys])
+            empty = np.flatnonzero((counts == 0).any(axis=0))
+            if len(empty) == 0:
+                break
+            i = int(empty[0])
+            if i == 0:
+                j = 1
+            elif i == len(levels) - 1:
+                j = i - 1
+            else:
+                j = i - 1 if counts[:, i - 1].sum() <= counts[:, i + 1].sum() else i + 1
+            where = [str(k) for k, row in zip(keys, counts) if row[i] == 0]
+            log.append({"item": c, "merged": _fmt(float(levels[i])), "into": _fmt(float(levels[j])),
+                        "reason": t("sem.ordinal.collapse_reason", groups=", ".join(w for w in where if w != "None"))})
+            col = col.where(col != levels[i], levels[j])
+        frame[c] = col
+    return frame, pd.DataFrame(log, columns=["item", "merged", "into", "reason"])

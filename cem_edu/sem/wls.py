@@ -737,14 +737,22 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
                     vcov=vcov[:mod.npar, :mod.npar], information=E, defined=defined, opt=info, syntax=model,
                     estimator=estimator, missing=missing, se_type=se_type, test=test, group=group,
                     extras=dict(extras, x_all=x, vcov_all=vcov, delta=D, weights=W, fg=fg, info_inv=Einv))
-    from . import _warn_heywood
-    _warn_heywood(res, warn_listwise=_warn)
+    from . import _user_stacklevel, _warn_heywood
+    _warn_heywood(res, warn_listwise=False)
+    if _warn and res.n_dropped and missing == "listwise":
+        import warnings
+
+        from ..errors import EstimationWarning
+        total = res.n_dropped + res.n_used
+        warnings.warn(t("sem.ordinal.listwise", dropped=res.n_dropped, total=total,
+                        percent=round(100 * res.n_dropped / total), n=res.n_used), EstimationWarning,
+                      stacklevel=_user_stacklevel())
     return res
 
 
 def fit_ordered(model: str, data, *, ordered=None, estimator=None, missing="listwise", group=None, group_equal=None,
                 group_partial=None, std_lv=False, bootstrap=0, meanstructure=None, start=None,
-                _ladder=None) -> FitResult:
+                _ladder=None, _warn: bool = True) -> FitResult:
     """Entry from :func:`cem_edu.fit` for ordinal items: checks the options, then :func:`fit_ordinal`."""
     from . import _frame
 
@@ -775,7 +783,7 @@ def fit_ordered(model: str, data, *, ordered=None, estimator=None, missing="list
             raise DataError(t("sem.data.one_group", group=group))
     return fit_ordinal(model, data, ordered=ordered, estimator=est, missing=str(missing).lower(), group=group,
                        group_equal=group_equal, group_partial=group_partial, std_lv=std_lv, frame=frame,
-                       labels=labels, ladder=_ladder)
+                       labels=labels, ladder=_ladder, _warn=_warn)
 
 
 # ------------------------------------------------------------------------------------- invariance
