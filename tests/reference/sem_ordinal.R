@@ -9,7 +9,10 @@
 # the instrument's model (sem_ordinal/cem_measurement.lav), 7 ordered categories, missing = "pairwise"; and the
 # full model of the instrument (sem_cem/model.lav: structural part and := indirect effects).
 #
-# Run from the repository root:  Rscript tests/reference/sem_ordinal.R
+# Also: DWLS, ULSMV, ULS, std.lv, a structural model with := effects, binary items (one with an empty 2 x 2 cell),
+# two groups (configural; loadings + thresholds equal; group.partial), pairwise missing values, and the ordinal
+# invariance ladder of semTools::measEq.syntax(ID.cat = "Wu.Estabrook.2016") with lavTestLRT between levels.
+# Needs lavaan and semTools. Run from the repository root:  Rscript tests/reference/sem_ordinal.R
 suppressPackageStartupMessages(library(lavaan))
 out <- "tests/reference/sem_ordinal"
 hs <- HolzingerSwineford1939
