@@ -40,6 +40,7 @@ from ..errors import ModelError
 from ..i18n import t
 from .categorical import OrdinalStats, ordinal_stats
 from .defined import DefinedParameters
+from .ml import EstimateInfo
 from .model import Model
 from .partable import build_partable
 from .result import EST_COLUMNS, FitResult, build_estimates
@@ -55,15 +56,6 @@ ESTIMATORS = {
     "ULSMV": ("identity", "robust.sem", "scaled.shifted"),
     "ULS": ("identity", "standard", "standard"),
 }
-
-
-class _Info:
-    """Optimiser summary with the fields FitResult reads (``converged``, ``iterations``, ``fmin``)."""
-
-    def __init__(self, converged, iterations, fmin):
-        self.converged = bool(converged)
-        self.iterations = int(iterations)
-        self.fmin = float(fmin)
 
 
 # ------------------------------------------------------------------------------------------ set-up
@@ -347,15 +339,15 @@ def _estimate(st: _Structure, stats, W, fg, x0, max_iter=500, tol=1e-10):
             if np.isfinite(Fn) and Fn <= F + 1e-15 * max(1.0, abs(F)):
                 break
             alpha /= 2
-            if alpha < 1e-8:
-                xn, Fn = x, F
-                break
+            if alpha < 1e-8:                 # no descent left: a minimum if the gradient vanishes
+                converged = bool(np.max(np.abs(grad)) < 1e-6)
+                return x, EstimateInfo(converged, it, F / 2.0, "gauss-newton", float(np.max(np.abs(grad))))
         done = np.max(np.abs(alpha * step)) < tol or (abs(F - Fn) < 1e-16 and np.max(np.abs(grad)) < 1e-9)
         x, F = xn, Fn
         if done:
             converged = True
             break
-    return x, _Info(converged, it, F / 2.0)
+    return x, EstimateInfo(converged, it, F / 2.0, "gauss-newton", float(np.max(np.abs(grad))) if len(grad) else 0.0)
 
 
 def _simple_start(mod: Model, stats: OrdinalStats) -> np.ndarray:
