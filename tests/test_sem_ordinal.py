@@ -40,6 +40,7 @@ CASES = {
                                                             "group_partial": ["x3|t1", "visual=~x2"]}),
     "hs_three_stdlv_wlsmv": ("hs_three.lav", "hs_ordinal.csv", {"std_lv": True}),
     "hs_sem_wlsmv": ("hs_sem.lav", "hs_ordinal.csv", {}),
+    "hs_rescov_wlsmv": ("hs_rescov.lav", "hs_ordinal.csv", {}),
     "hs_binary_wlsmv": ("hs_three.lav", "hs_binary.csv", {}),
     "hs_three_configural": ("hs_three.lav", "hs_ordinal.csv", {"group": "school"}),
     "hs_three_scalar": ("hs_three.lav", "hs_ordinal.csv", {"group": "school", "group_equal": ["loadings", "thresholds"]}),

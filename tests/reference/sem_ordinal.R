@@ -80,6 +80,10 @@ write_fit(cfa(m3, data = d, ordered = items, estimator = "ULSMV"), "hs_three_uls
 write_fit(cfa(m3, data = d, ordered = items, estimator = "ULS"), "hs_three_uls")
 write_fit(cfa(m3, data = d, ordered = items, std.lv = TRUE), "hs_three_stdlv_wlsmv")
 write_fit(sem(msem, data = d, ordered = items), "hs_sem_wlsmv")
+# residual covariance between items and equal loadings by label
+mres <- "visual =~ x1 + a*x2 + a*x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\nx1 ~~ x4\nx7 ~~ x8"
+writeLines(mres, file.path(out, "hs_rescov.lav"))
+write_fit(cfa(mres, data = d, ordered = items), "hs_rescov_wlsmv")
 # two groups (school): configural, and loadings + thresholds equal
 write_fit(cfa(m3, data = d, ordered = items, group = "school"), "hs_three_configural")
 write_fit(cfa(m3, data = d, ordered = items, group = "school", group.equal = c("loadings", "thresholds")),
