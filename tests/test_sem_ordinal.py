@@ -41,6 +41,7 @@ CASES = {
     "hs_three_stdlv_wlsmv": ("hs_three.lav", "hs_ordinal.csv", {"std_lv": True}),
     "hs_sem_wlsmv": ("hs_sem.lav", "hs_ordinal.csv", {}),
     "hs_rescov_wlsmv": ("hs_rescov.lav", "hs_ordinal.csv", {}),
+    "hs_outcome_wlsmv": ("hs_outcome.lav", "hs_ordinal.csv", {}),
     "hs_binary_wlsmv": ("hs_three.lav", "hs_binary.csv", {}),
     "hs_three_configural": ("hs_three.lav", "hs_ordinal.csv", {"group": "school"}),
     "hs_three_scalar": ("hs_three.lav", "hs_ordinal.csv", {"group": "school", "group_equal": ["loadings", "thresholds"]}),
@@ -255,8 +256,8 @@ def test_bad_options_are_clear_errors():
         ce.fit(model, data, ordered=True, missing="fiml")
     with pytest.raises(ModelError, match="t5"):
         ce.fit(model + "\nx1 | t5", data, ordered=True)
-    with pytest.raises(ModelError, match="x9.*regressions"):
-        ce.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nx9 ~ visual + textual", data, ordered=True)
+    with pytest.raises(ModelError, match="x9.*predict"):
+        ce.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nx9 ~ visual\ntextual ~ x9", data, ordered=True)
     with pytest.raises(ModelError, match="bootstrap is not available with ordered="):
         ce.fit(model, data, ordered=True, bootstrap=100)
     with pytest.raises(ModelError, match="residuals"):

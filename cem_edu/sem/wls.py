@@ -122,8 +122,11 @@ def _build(model_syntax, ngroups, std_lv, group_equal, group_partial, ordered, l
     if cont:
         raise ModelError(t("sem.ordinal.mixed", columns=", ".join(cont)))
     ordset = set(ord_names)
-    if full.phantom:      # an ordinal item regressed on (or covarying with) factors: its y* variance is constrained
-        raise ModelError(t("sem.ordinal.regressed_item", columns=", ".join(full.phantom)))
+    # an ordinal outcome of regressions (y ~ f) is fine: its residual variance is fixed by Var(y*) = 1 like an
+    # indicator's; one that predicts or is regressed into a chain would need a nonlinear constraint (not yet)
+    chained = [v for v in full.phantom if v in names.eqs_x or v in names.lv or v not in names.eqs_y]
+    if chained:
+        raise ModelError(t("sem.ordinal.regressed_item", columns=", ".join(chained)))
     lv = set(names.lv)
     free_means = eq_th and "means" not in group_equal
     free_nu = False
@@ -131,7 +134,7 @@ def _build(model_syntax, ngroups, std_lv, group_equal, group_partial, ordered, l
         free_means = ladder == "intercepts"
         free_nu = ladder in ("thresholds", "loadings")
     for r in rows:
-        if r["op"] == "~~" and r["lhs"] == r["rhs"] and r["lhs"] in ordset and r["lhs"] not in full.eta:
+        if r["op"] == "~~" and r["lhs"] == r["rhs"] and r["lhs"] in ordset:
             r["free"], r["ustart"] = 0, 0.0
         elif r["op"] == "~1" and r["lhs"] in ordset:
             if free_nu and r["group"] > 1:
@@ -711,8 +714,7 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
     # delta parameterization: the items' residual variances make diag(Sigma*) = 1 / δ²
     common = [np.diag(S) for S, _ in mod.implied(x[:mod.npar])]
     for row, r in enumerate(mod.rows):
-        if r["op"] == "~~" and r["lhs"] == r["rhs"] and r["lhs"] in mod.ov and r["lhs"] not in mod.eta \
-                and r["free"] == 0:
+        if r["op"] == "~~" and r["lhs"] == r["rhs"] and r["lhs"] in mod.ov and r["free"] == 0:
             g = int(r["group"]) - 1
             j = mod.ov.index(r["lhs"])
             mod.set_fixed(row, float(1.0 / st.scales(x, g)[j] ** 2 - common[g][j]))

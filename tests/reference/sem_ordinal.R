@@ -84,6 +84,10 @@ write_fit(sem(msem, data = d, ordered = items), "hs_sem_wlsmv")
 mres <- "visual =~ x1 + a*x2 + a*x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\nx1 ~~ x4\nx7 ~~ x8"
 writeLines(mres, file.path(out, "hs_rescov.lav"))
 write_fit(cfa(mres, data = d, ordered = items), "hs_rescov_wlsmv")
+# ordinal items as outcomes of regressions on factors (single-item outcomes)
+mout <- "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nx9 ~ visual + textual\nx7 ~ textual"
+writeLines(mout, file.path(out, "hs_outcome.lav"))
+write_fit(sem(mout, data = d, ordered = c(paste0("x", 1:7), "x9")), "hs_outcome_wlsmv")
 # two groups (school): configural, and loadings + thresholds equal
 write_fit(cfa(m3, data = d, ordered = items, group = "school"), "hs_three_configural")
 write_fit(cfa(m3, data = d, ordered = items, group = "school", group.equal = c("loadings", "thresholds")),
