@@ -147,3 +147,13 @@ def test_cli_out_of_range_says_the_option_and_the_option_works(tmp_path):
     assert "column 'MEC2' has value 8 in 1 rows (rows 6)" in p.stderr and "--out-of-range missing" in p.stderr
     p = subprocess.run([*cmd, "--out-of-range", "missing"], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr
+
+
+def test_report_names_the_invariance_rule_applied(reports):
+    # cem_survey by channel: five unequal channel groups -> Chen's (2007) N <= 300 / unequal cut-offs
+    inv = reports["en"].results["invariance"]
+    cut = inv["metric"]["cutoffs"]
+    assert cut["rule"] == "small" and not cut["balanced"] and cut["cfi"] == 0.005
+    page = reports["en"].html
+    assert "Chen (2007) for N ≤ 300 or unequal groups" in page or "Chen (2007) for N &le; 300" in page
+    assert "scalar: scalar invariance" in page

@@ -453,6 +453,9 @@ def _section_groups(ctx: _Context) -> Section:
     res = invariance(_measurement_text(ctx.spec), data, group=ctx.group)
     frame = res.table if hasattr(res, "table") else pd.DataFrame(res.to_dict()).T
     s.blocks.append(table(frame, t("report.invariance_caption", group=ctx.group), pcols=("pvalue", "delta_pvalue")))
+    s.blocks.append(paragraph(res.rule_text))            # which of Chen's (2007) cut-offs and why
+    for level, text in res.guidance.items():
+        s.blocks.append(paragraph(f"{level}: {text}"))
     ctx.results["invariance"] = res.to_dict()
     return s
 
