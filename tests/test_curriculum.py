@@ -372,3 +372,34 @@ def test_case_study_cfa_with_single_item_factor_matches_lavaan():
     ref = pd.read_csv(REFERENCE_ECSI / "lavaan_cfa_fit.csv").set_index("measure")["value"]
     for m in ("npar", "chisq", "df", "cfi", "tli", "rmsea", "srmr"):
         assert res.fit[m] == pytest.approx(ref[m], abs=1e-3), m
+
+
+# ---- issue #22: one clue key for 01, 09 and the exercise set ----------------------------------------
+
+def test_one_clue_key_shared_by_01_09_and_the_exercises():
+    from cem_edu import notebook as nb
+
+    key = nb.clue_key()
+    assert set(key["type"]) == set(nb.CLUE_TYPES)
+    # the two clues the first edition coded both ways (01: mechanic; 09: functional/humanic)
+    assert key.loc["shoe_card", "type"] == "functional" and key.loc["shoe_email", "type"] == "mechanic"
+    assert all(key["why"].str.len() > 0) and all(key["fa"].str.len() > 0)
+    nb01 = (NOTEBOOKS / "01_cem_theory.md").read_text(encoding="utf-8")
+    nb09 = (NOTEBOOKS / "09_journey_map.md").read_text(encoding="utf-8")
+    answer_key = (NOTEBOOKS / "exercises" / "answer_key.py").read_text(encoding="utf-8")
+    assert 'nb.clue_key("shoe store")' in nb01 and "nb.clue_key()" in nb01
+    assert 'nb.clue_key("shoe store")' in nb09 and 'clue_key("questionnaire")' in answer_key
+    # no clue -> type table typed into a notebook: ("some clue", "mechanic") pairs are read from the key
+    for text in (nb01, nb09):
+        assert not re.search(r'\("[^"]+", "(functional|mechanic|humanic)"\)', text)
+    assert "member card and email kept" not in nb01
+    assert "(functional/humanic)" not in nb09 and "(کارکردی/انسانی)" not in nb09
+
+
+def test_clue_key_in_persian():
+    from cem_edu import notebook as nb
+
+    fa = nb.clue_key("shoe store", language="fa")
+    assert fa.loc["shoe_email", "clue"] == "پیشنهاد فصلی با ایمیل"
+    with pytest.raises(Exception, match="no scene 'cinema'"):
+        nb.clue_key("cinema")
