@@ -210,7 +210,7 @@ def test_glossary_switches_language():
     assert len(en) == len(GLOSSARY_TERMS) == len(fa)
     assert en.columns.tolist() == ["English", "Persian", "Meaning"]
     assert fa.columns.tolist() == ["انگلیسی", "فارسی", "معنا"]
-    assert en.iloc[0, 1] == fa.iloc[0, 1] == "تجربه مشتری"
+    assert en.iloc[0, 1] == fa.iloc[0, 1] == "تجربهٔ مشتری"
     assert "behavioural, emotional, cognitive and sensory" in en.iloc[0, 2]
 
 

@@ -34,7 +34,7 @@ def test_nps_bar_draws_three_classes_per_segment(lang):
     if lang == "en":
         assert "NPS 33" in " ".join(_texts(ax))
     else:
-        assert ax.get_title() == "شاخص خالص مروجان به تفکیک بخش"
+        assert ax.get_title() == "شاخص خالص ترویج‌کنندگان به تفکیک بخش"
         assert any("۳۳" in s for s in _texts(ax))
 
 
