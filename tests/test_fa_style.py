@@ -65,3 +65,4 @@ def test_style_doc_lists_every_glossary_entry():
     for author in g["authors"]:
         assert author["fa"] in doc and author["en"] in doc, author["en"]
     assert "ـهٔ" in doc and "fa_glossary.yaml" in doc
+    assert doc == fa_style.render_doc(), "run python tools/fa_style.py --doc"

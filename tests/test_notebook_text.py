@@ -83,4 +83,5 @@ def test_public_replacements():
     res = ce.fit(model, hs, bootstrap=20, seed=7, progress=False)
     info = res.bootstrap_info
     assert info == {"R": 20, "n_ok": 20, "n_failed": 0, "ci": "percentile", "seed": 7}
+    assert res.bootstrap_result.draws.shape == (20, 21)         # 20 draws x 21 free parameters
     assert ce.fit(model, hs, progress=False).bootstrap_info is None

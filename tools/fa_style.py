@@ -1,6 +1,7 @@
 """Lint (and mechanically fix) the Persian of cem-edu against docs/fa_glossary.yaml.
 
     python tools/fa_style.py            # list every violation, exit 1 if any
+    python tools/fa_style.py --doc      # rewrite the tables of docs/fa_style.md from the glossary
     python tools/fa_style.py --fix      # rewrite the variants that have a mechanical replacement
                                         # (then run `jupytext --sync notebooks/*.md notebooks/exercises/*.md`)
 
@@ -118,9 +119,26 @@ def fix_text(text: str, rules: list[Rule]) -> str:
     return text
 
 
+def render_doc(path: Path = ROOT / "docs" / "fa_style.md") -> str:
+    """docs/fa_style.md with its two tables rewritten from the glossary (``--doc`` writes it)."""
+    g = yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
+    cell = lambda xs: "، ".join(f"«{x}»" for x in xs).replace("|", "\\|")   # noqa: E731
+    rules = "\n".join(f"| {r['concept']} | {r['fa']} | {cell(r['forbid'])} |" for r in g["rules"])
+    authors = "\n".join(f"| {a['en']} | {a['fa']} | {cell(a['forbid'])} |" for a in g["authors"])
+    text = path.read_text(encoding="utf-8")
+    for name, rows, head in (("rules", rules, "| concept | Persian | not |"), ("authors", authors, "| author | Persian | not |")):
+        text = re.sub(rf"<!-- glossary:{name} -->\n.*?<!-- /glossary:{name} -->",
+                      lambda m: f"<!-- glossary:{name} -->\n{head}\n|---|---|---|\n{rows}\n<!-- /glossary:{name} -->",
+                      text, flags=re.S)
+    return text
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     rules = load_rules()
+    if "--doc" in argv:
+        doc = ROOT / "docs" / "fa_style.md"
+        doc.write_text(render_doc(doc), encoding="utf-8")
     if "--fix" in argv:
         for p in files():
             old = p.read_text(encoding="utf-8")

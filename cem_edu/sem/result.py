@@ -132,6 +132,13 @@ class FitResult:
         return {k: v for k, v in info.items() if k != "result"}
 
     @property
+    def bootstrap_result(self):
+        """The bootstrap draws (:class:`cem_edu.sem.bootstrap.BootstrapResult`: ``.draws`` of the free
+        parameters, ``.defined`` of the ``:=`` parameters, one row per converged draw), or None."""
+        info = self.extras.get("bootstrap")
+        return None if info is None else info["result"]
+
+    @property
     def converged(self) -> bool:
         return bool(self.opt.converged)
 
