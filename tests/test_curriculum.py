@@ -403,3 +403,17 @@ def test_clue_key_in_persian():
     assert fa.loc["shoe_email", "clue"] == "پیشنهاد فصلی با ایمیل"
     with pytest.raises(Exception, match="no scene 'cinema'"):
         nb.clue_key("cinema")
+
+
+def test_servqual_and_paraphrases_corrected():
+    nb01 = (NOTEBOOKS / "01_cem_theory.md").read_text(encoding="utf-8")
+    nb09 = (NOTEBOOKS / "09_journey_map.md").read_text(encoding="utf-8")
+    # SERVQUAL's P - E measures perceived service quality, and difference scores have known problems
+    assert "the same logic underlies SERVQUAL" not in nb01 and "منطق SERVQUAL هم همین است" not in nb01
+    for text in (nb01, nb09):
+        assert "perceived service quality" in text and "کیفیت ادراک‌شدهٔ خدمت" in text
+        assert "Cronin & Taylor, 1992" in text and "Peter, Churchill & Brown, 1993" in text
+        assert "کرونین و تیلور، ۱۹۹۲" in text and "پیتر، چرچیل و براون، ۱۹۹۳" in text
+    # 01 §7: the two sentences that sat too close to the course texts are rewritten
+    assert "Researchers describe the total experience" not in nb01
+    assert "پژوهشگران تجربه" not in nb01 and "smoky lift" not in nb01 and "بوی سیگار" not in nb01
