@@ -66,3 +66,11 @@ def test_style_doc_lists_every_glossary_entry():
         assert author["fa"] in doc and author["en"] in doc, author["en"]
     assert "ـهٔ" in doc and "fa_glossary.yaml" in doc
     assert doc == fa_style.render_doc(), "run python tools/fa_style.py --doc"
+
+
+def test_persian_lists_are_markdown_lists(tmp_path):
+    nb = tmp_path / "nb.md"
+    nb.write_text('<div dir="rtl" lang="fa">\n\n## تمرین‌ها\n\n۱. نخست\n۲. دوم\n\n</div>\n', encoding="utf-8")
+    found = fa_style.lint([nb])
+    assert len(found) == 2 and "-> 1." in found[0]
+    assert "\n1. نخست\n2. دوم\n" in fa_style.fix_text(nb.read_text(encoding="utf-8"), fa_style.load_rules())

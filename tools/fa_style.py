@@ -27,6 +27,10 @@ GLOSSARY = ROOT / "docs" / "fa_glossary.yaml"
 PERSIAN = re.compile(r"[\u0600-\u06FF]")
 RTL_BLOCK = re.compile(r'<div dir="rtl" lang="fa">(.*?)</div>', re.S)
 INLINE_CODE = re.compile(r"`[^`\n]*`|```.*?```", re.S)
+# «۱. ...» is not a Markdown list marker: Persian exercise lists ran together as one paragraph.
+# Lists are written "1." and shown with Persian numerals by CSS (list-style-type: persian).
+PERSIAN_LIST_MARKER = re.compile(r"(?m)^([۰-۹]+)\.(?= )")
+_TO_ASCII = str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,12 @@ def persian_text(path: Path, text: str) -> list[tuple[int, str, bool]]:
 
 def lint_text(path: Path, text: str, rules: list[Rule]) -> list[str]:
     problems = []
+    if path.suffix == ".md":
+        for m in PERSIAN_LIST_MARKER.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            name = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+            problems.append(f"{name}:{line}: «{m.group(0)}» -> {m.group(1).translate(_TO_ASCII)}. "
+                            "(a Markdown list item; CSS shows Persian numerals)")
     for line0, piece, is_prose in persian_text(path, text):
         prose = INLINE_CODE.sub(lambda m: " " * len(m.group(0)), piece)
         for rule in rules:
@@ -113,6 +123,7 @@ def lint(paths=None, rules=None) -> list[str]:
 
 
 def fix_text(text: str, rules: list[Rule]) -> str:
+    text = PERSIAN_LIST_MARKER.sub(lambda m: m.group(1).translate(_TO_ASCII) + ".", text)
     for rule in rules:
         if rule.replace and rule.kind != "english":
             text = rule.pattern.sub(rule.replace, text)
