@@ -417,3 +417,14 @@ def test_servqual_and_paraphrases_corrected():
     # 01 §7: the two sentences that sat too close to the course texts are rewritten
     assert "Researchers describe the total experience" not in nb01
     assert "پژوهشگران تجربه" not in nb01 and "smoky lift" not in nb01 and "بوی سیگار" not in nb01
+
+
+def test_01_draws_channels_segments_funnel_and_map_from_the_survey():
+    nb01 = (NOTEBOOKS / "01_cem_theory.md").read_text(encoding="utf-8")
+    assert 'ce.load_dataset("cem_survey")' in nb01
+    for use in ('survey.groupby("channel")', 'pd.crosstab(survey["segment"], survey["channel"]',
+                'cx.funnel_table(survey)', "ce.journey_map(survey, inst)"):
+        assert use in nb01, use
+    # the invented channel means, funnel counts and journey-map gaps of the first edition are gone
+    for invented in ("true_means", "people = pd.Series([10000", "rng.gamma(2.0, 0.45"):
+        assert invented not in nb01, invented
