@@ -101,3 +101,15 @@ def test_headings_are_bilingual(number):
     english_only = [h for h in re.findall(r"(?m)^#{1,3} (.+)$", text)
                     if not re.search(r"[\u0600-\u06FF]", h) and h.strip() not in PAIRED_SECTIONS]
     assert not english_only, f"{path.name}: headings without Persian: {english_only}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_sliders_are_live_in_jupyterlab_and_static_in_the_book(path):
+    # a slider is dead in the static book: its cell is removed there (tag remove-cell) and a static
+    # figure of the same idea precedes or follows it; quizzes/checklists are not sliders
+    nb = nbformat.read(path, as_version=4)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and re.search(r"widgets\.(FloatSlider|IntSlider|interact)", cell.source):
+            assert "remove-cell" in cell.metadata.get("tags", []), f"{path.name} cell {i}: slider shown in the book"
+            near = [c.source for c in nb.cells[max(0, i - 2): i + 4] if c.cell_type == "code" and c is not cell]
+            assert any("plt." in src or "plots." in src for src in near), f"{path.name} cell {i}: no static figure"
