@@ -20,7 +20,7 @@ from .errors import CemError
 from .i18n import get_language, t
 
 __all__ = ["NOTEBOOKS", "Notebook", "learning_path", "glossary", "GLOSSARY_TERMS",
-           "score_answers", "quiz", "checklist", "bilingual", "label", "clue_key", "CLUE_TYPES"]
+           "score_answers", "quiz", "checklist", "bilingual", "say", "label", "clue_key", "CLUE_TYPES"]
 
 #: The three clue types of Berry, Carbone & Haeckel (2002), in teaching order.
 CLUE_TYPES = ("functional", "mechanic", "humanic")
@@ -132,6 +132,19 @@ def glossary(terms=None, language: str | None = None) -> pd.DataFrame:
 def bilingual(en: str, fa: str, language: str | None = None) -> str:
     """Pick the English or Persian version of a short notebook-only text (current language)."""
     return fa if (language or get_language()) == "fa" else en
+
+
+def say(en: str, fa: str, language: str | None = None) -> None:
+    """Print a sentence whose numbers come from the outputs, in the current language.
+
+    The notebooks quote results ("Δχ²(9) = 51.0") in a printed sentence built from the result objects
+    instead of typing them into the prose, so the text never drifts from the code (the role of
+    MyST-NB's ``glue``). The Persian sentence gets Persian digits and the decimal separator «٫».
+    """
+    from .i18n import to_persian_digits
+
+    lang = language or get_language()
+    print(to_persian_digits(fa) if lang == "fa" else en)
 
 
 def label(text, language: str | None = None):

@@ -428,3 +428,13 @@ def test_01_draws_channels_segments_funnel_and_map_from_the_survey():
     # the invented channel means, funnel counts and journey-map gaps of the first edition are gone
     for invented in ("true_means", "people = pd.Series([10000", "rng.gamma(2.0, 0.45"):
         assert invented not in nb01, invented
+
+
+def test_say_prints_computed_sentences_with_persian_digits(capsys):
+    from cem_edu import notebook as nb
+
+    nb.say("Δχ²(9) = 51.0", "Δχ²(9) = 51.0", language="fa")
+    nb.say("Δχ²(9) = 51.0", "Δχ²(9) = 51.0", language="en")
+    assert capsys.readouterr().out.splitlines() == ["Δχ²(۹) = ۵۱٫۰", "Δχ²(9) = 51.0"]
+    nb08 = (NOTEBOOKS / "08_groups_invariance.md").read_text(encoding="utf-8")
+    assert "nb.say(" in nb08 and "about 51 for 9 df" not in nb08
