@@ -113,3 +113,11 @@ def test_sliders_are_live_in_jupyterlab_and_static_in_the_book(path):
             assert "remove-cell" in cell.metadata.get("tags", []), f"{path.name} cell {i}: slider shown in the book"
             near = [c.source for c in nb.cells[max(0, i - 2): i + 4] if c.cell_type == "code" and c is not cell]
             assert any("plt." in src or "plots." in src for src in near), f"{path.name} cell {i}: no static figure"
+
+
+def test_exercises_are_self_contained():
+    # students do not have the course texts: no exercise may send them there
+    for path in sorted((ROOT / "notebooks").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for phrase in ("course text", "متن درس", "متن‌های درس"):
+            assert phrase not in text, f"{path.name}: cites '{phrase}'"
