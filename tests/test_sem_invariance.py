@@ -176,5 +176,6 @@ def test_invariance_rule_in_persian(inv):
     set_language("fa")
     try:
         assert "گروه‌های هم‌اندازه" in inv.rule_text and "چن (۲۰۰۷)" in inv.rule_text
+        assert "N = ۳۰۱" in inv.rule_text and "۰٫۰۱۰" in inv.rule_text
     finally:
         set_language(old)

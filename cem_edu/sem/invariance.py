@@ -102,11 +102,14 @@ def chen_rule(group_sizes, balance: float = 0.8, rule: str = "auto") -> dict:
 
 def _rule_text(rule: dict) -> str:
     """One sentence naming the rule applied, in the current language."""
+    from ..i18n import to_persian_digits
+
     c = rule
+    num = to_persian_digits if get_language() == "fa" else str     # Persian digits in Persian text
     key = "invariance.rule_" + c["rule"] + ("_forced" if c["reason"] == "forced" else "")
-    return t(key, n=c["n"], sizes=" / ".join(map(str, c["group_sizes"])),
-             cfi=f"{c['cfi']:.3f}", rmsea=f"{c['rmsea']:.3f}", srmr_l=f"{c['srmr_loadings']:.3f}",
-             srmr_i=f"{c['srmr_intercepts']:.3f}",
+    return t(key, n=c["n"], sizes=num(" / ".join(map(str, c["group_sizes"]))),
+             cfi=num(f"{c['cfi']:.3f}"), rmsea=num(f"{c['rmsea']:.3f}"), srmr_l=num(f"{c['srmr_loadings']:.3f}"),
+             srmr_i=num(f"{c['srmr_intercepts']:.3f}"),
              balance=t("invariance.equal") if c["balanced"] else t("invariance.unequal"))
 
 
