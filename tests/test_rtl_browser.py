@@ -82,3 +82,29 @@ def test_persian_lists_and_code_in_chromium(name, browser, tmp_path, output_dir)
         assert box_code["width"] > 50
         item.screenshot(path=str(output_dir / "rtl_05_inline_code.png"))
     page.close()
+
+
+def test_jupyterlab_and_book_share_the_rtl_rules():
+    from cem_edu.i18n import RTL_CSS
+
+    book = BOOK_CSS.read_text(encoding="utf-8")
+    for rule in ("direction: ltr; unicode-bidi: isolate", "list-style-type: persian"):
+        assert rule in RTL_CSS and rule in book, rule
+
+
+def test_set_language_injects_the_css_in_any_language(monkeypatch):
+    # the notebooks are bilingual: Persian prose is shown whatever the language of tables and figures
+    import sys
+    import types
+
+    from cem_edu import i18n
+
+    shown = []
+    fake_display = types.SimpleNamespace(HTML=lambda s: s, display=lambda x: shown.append(x))
+    shell = type("ZMQInteractiveShell", (), {})()
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
+    monkeypatch.setitem(sys.modules, "IPython.display", fake_display)
+    i18n.set_language("en")
+    i18n.set_language("fa")
+    i18n.set_language("en")
+    assert shown == [i18n.RTL_CSS] * 3
