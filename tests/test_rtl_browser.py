@@ -108,3 +108,23 @@ def test_set_language_injects_the_css_in_any_language(monkeypatch):
     i18n.set_language("fa")
     i18n.set_language("en")
     assert shown == [i18n.RTL_CSS] * 3
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_built_book_pages_in_chromium(name, browser, output_dir):
+    """The same checks on the built book (make book); skipped when the site has not been built."""
+    page_file = ROOT / "notebooks" / "_build" / "html" / f"{name}.html"
+    if not page_file.is_file():
+        pytest.skip("the book is not built (make book)")
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(page_file.as_uri(), wait_until="domcontentloaded")
+    lists = page.locator('div[dir="rtl"] ol:visible')      # solutions sit in closed <details>
+    assert lists.count() >= 1
+    assert lists.last.evaluate("e => getComputedStyle(e).listStyleType") == "persian"
+    code = page.locator('div[dir="rtl"] code')
+    assert code.count() >= 1
+    assert code.first.evaluate("e => [getComputedStyle(e).direction, getComputedStyle(e).unicodeBidi]") == ["ltr", "isolate"]
+    assert page.locator(".math").count() == 0            # no currency dollar turned into TeX
+    lists.last.scroll_into_view_if_needed()
+    lists.last.screenshot(path=str(output_dir / f"book_{name}_list.png"), timeout=10000)
+    page.close()
