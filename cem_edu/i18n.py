@@ -18,7 +18,7 @@ import yaml
 
 __all__ = [
     "LANGUAGES", "set_language", "get_language", "t", "register_fonts", "font_path",
-    "to_persian_digits", "to_ascii_digits", "format_number", "FONT_FAMILY",
+    "to_persian_digits", "to_ascii_digits", "format_number", "FONT_FAMILY", "RTL_CSS",
 ]
 
 LANGUAGES = ("en", "fa")
@@ -44,15 +44,27 @@ def set_language(language: str) -> str:
     return lang
 
 
-_RTL_CSS = """<style id="cem-edu-rtl">
+#: CSS for the bilingual notebooks in JupyterLab/Jupyter (the book ships the same rules in
+#: notebooks/_ext/static/cem_book.css): Persian blocks read right to left in Vazirmatn; inline code
+#: inside them is isolated left to right, so `{"mechanic": [...]}` is not reordered by the bidi
+#: algorithm; ordered lists count in Persian numerals.
+RTL_CSS = """<style id="cem-edu-rtl">
 .jp-RenderedMarkdown [dir=rtl], .jp-RenderedHTMLCommon [dir=rtl], .rendered_html [dir=rtl],
 .jp-RenderedHTMLCommon .cem-fa {direction: rtl; text-align: right; font-family: Vazirmatn, Tahoma, sans-serif;}
+[dir=rtl] code, [dir=rtl] kbd, [dir=rtl] samp {direction: ltr; unicode-bidi: isolate;}
+[dir=rtl] pre {direction: ltr; text-align: left; unicode-bidi: isolate;}
+[dir=rtl][lang=fa] ol, [lang=fa] [dir=rtl] ol {list-style-type: persian;}
 .cem-edu-output.fa {direction: rtl; text-align: right;}
 </style>"""
 
 
 def _notebook_direction(lang: str) -> None:
-    """Inside Jupyter, inject CSS so Persian prose and tables read right-to-left."""
+    """Inside Jupyter, inject the CSS so Persian prose and tables read right-to-left.
+
+    The notebooks are bilingual (their Persian blocks show whatever the language of tables and
+    figures), so the style sheet is injected on every ``set_language`` call (the style lives in that
+    cell's output: re-running the cell must bring it back).
+    """
     import sys
 
     if "IPython" not in sys.modules:
@@ -65,8 +77,7 @@ def _notebook_direction(lang: str) -> None:
     shell = get_ipython()
     if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
         return
-    if lang == "fa":
-        display(HTML(_RTL_CSS))
+    display(HTML(RTL_CSS))
 
 
 def get_language() -> str:

@@ -20,7 +20,39 @@ from .errors import CemError
 from .i18n import get_language, t
 
 __all__ = ["NOTEBOOKS", "Notebook", "learning_path", "glossary", "GLOSSARY_TERMS",
-           "score_answers", "quiz", "checklist", "bilingual", "label"]
+           "score_answers", "quiz", "checklist", "bilingual", "say", "label", "clue_key", "CLUE_TYPES"]
+
+#: The three clue types of Berry, Carbone & Haeckel (2002), in teaching order.
+CLUE_TYPES = ("functional", "mechanic", "humanic")
+
+
+def clue_key(scene: str | None = None, language: str | None = None) -> pd.DataFrame:
+    """The one answer key for classifying experience clues (``cem_edu/clue_key.yaml``).
+
+    Shared by notebook 01, notebook 09 and the auto-graded exercises, so the three never disagree.
+    Columns: ``scene``, ``type`` (functional / mechanic / humanic), ``clue`` and ``why`` in the
+    language asked for (or the current one), ``item`` (the questionnaire item, when the statement
+    is one), ``en`` and ``fa``. ``scene`` filters the rows ("shoe store", "restaurant", ...).
+    Reference: Berry, L. L., Carbone, L. P., & Haeckel, S. H. (2002). Managing the total customer
+    experience. MIT Sloan Management Review, 43(3), 85–89.
+    """
+    from importlib import resources
+
+    import yaml
+
+    raw = yaml.safe_load(resources.files("cem_edu").joinpath("clue_key.yaml").read_text(encoding="utf-8"))
+    lang = language or get_language()
+    rows = [{"id": k, "scene": v["scene"], "type": v["type"], "clue": v[lang], "why": v[f"why_{lang}"],
+             "item": v.get("item"), "en": v["en"], "fa": v["fa"]} for k, v in raw.items()]
+    bad = [r["id"] for r in rows if r["type"] not in CLUE_TYPES]
+    if bad:
+        raise CemError(f"clue_key.yaml: entries {bad} have a type outside {CLUE_TYPES}")
+    df = pd.DataFrame(rows).set_index("id")
+    if scene is not None:
+        if scene not in set(df["scene"]):
+            raise CemError(f"no scene '{scene}' in the clue key; scenes are {sorted(set(df['scene']))}")
+        df = df[df["scene"] == scene]
+    return df
 
 
 @dataclass(frozen=True)
@@ -100,6 +132,19 @@ def glossary(terms=None, language: str | None = None) -> pd.DataFrame:
 def bilingual(en: str, fa: str, language: str | None = None) -> str:
     """Pick the English or Persian version of a short notebook-only text (current language)."""
     return fa if (language or get_language()) == "fa" else en
+
+
+def say(en: str, fa: str, language: str | None = None) -> None:
+    """Print a sentence whose numbers come from the outputs, in the current language.
+
+    The notebooks quote results ("Δχ²(9) = 51.0") in a printed sentence built from the result objects
+    instead of typing them into the prose, so the text never drifts from the code (the role of
+    MyST-NB's ``glue``). The Persian sentence gets Persian digits and the decimal separator «٫».
+    """
+    from .i18n import to_persian_digits
+
+    lang = language or get_language()
+    print(to_persian_digits(fa) if lang == "fa" else en)
 
 
 def label(text, language: str | None = None):

@@ -210,7 +210,7 @@ def test_glossary_switches_language():
     assert len(en) == len(GLOSSARY_TERMS) == len(fa)
     assert en.columns.tolist() == ["English", "Persian", "Meaning"]
     assert fa.columns.tolist() == ["انگلیسی", "فارسی", "معنا"]
-    assert en.iloc[0, 1] == fa.iloc[0, 1] == "تجربه مشتری"
+    assert en.iloc[0, 1] == fa.iloc[0, 1] == "تجربهٔ مشتری"
     assert "behavioural, emotional, cognitive and sensory" in en.iloc[0, 2]
 
 
@@ -372,3 +372,69 @@ def test_case_study_cfa_with_single_item_factor_matches_lavaan():
     ref = pd.read_csv(REFERENCE_ECSI / "lavaan_cfa_fit.csv").set_index("measure")["value"]
     for m in ("npar", "chisq", "df", "cfi", "tli", "rmsea", "srmr"):
         assert res.fit[m] == pytest.approx(ref[m], abs=1e-3), m
+
+
+# ---- issue #22: one clue key for 01, 09 and the exercise set ----------------------------------------
+
+def test_one_clue_key_shared_by_01_09_and_the_exercises():
+    from cem_edu import notebook as nb
+
+    key = nb.clue_key()
+    assert set(key["type"]) == set(nb.CLUE_TYPES)
+    # the two clues the first edition coded both ways (01: mechanic; 09: functional/humanic)
+    assert key.loc["shoe_card", "type"] == "functional" and key.loc["shoe_email", "type"] == "mechanic"
+    assert all(key["why"].str.len() > 0) and all(key["fa"].str.len() > 0)
+    nb01 = (NOTEBOOKS / "01_cem_theory.md").read_text(encoding="utf-8")
+    nb09 = (NOTEBOOKS / "09_journey_map.md").read_text(encoding="utf-8")
+    answer_key = (NOTEBOOKS / "exercises" / "answer_key.py").read_text(encoding="utf-8")
+    assert 'nb.clue_key("shoe store")' in nb01 and "nb.clue_key()" in nb01
+    assert 'nb.clue_key("shoe store")' in nb09 and 'clue_key("questionnaire")' in answer_key
+    # no clue -> type table typed into a notebook: ("some clue", "mechanic") pairs are read from the key
+    for text in (nb01, nb09):
+        assert not re.search(r'\("[^"]+", "(functional|mechanic|humanic)"\)', text)
+    assert "member card and email kept" not in nb01
+    assert "(functional/humanic)" not in nb09 and "(کارکردی/انسانی)" not in nb09
+
+
+def test_clue_key_in_persian():
+    from cem_edu import notebook as nb
+
+    fa = nb.clue_key("shoe store", language="fa")
+    assert fa.loc["shoe_email", "clue"] == "پیشنهاد فصلی با ایمیل"
+    with pytest.raises(Exception, match="no scene 'cinema'"):
+        nb.clue_key("cinema")
+
+
+def test_servqual_and_paraphrases_corrected():
+    nb01 = (NOTEBOOKS / "01_cem_theory.md").read_text(encoding="utf-8")
+    nb09 = (NOTEBOOKS / "09_journey_map.md").read_text(encoding="utf-8")
+    # SERVQUAL's P - E measures perceived service quality, and difference scores have known problems
+    assert "the same logic underlies SERVQUAL" not in nb01 and "منطق SERVQUAL هم همین است" not in nb01
+    for text in (nb01, nb09):
+        assert "perceived service quality" in text and "کیفیت ادراک‌شدهٔ خدمت" in text
+        assert "Cronin & Taylor, 1992" in text and "Peter, Churchill & Brown, 1993" in text
+        assert "کرونین و تیلور، ۱۹۹۲" in text and "پیتر، چرچیل و براون، ۱۹۹۳" in text
+    # 01 §7: the two sentences that sat too close to the course texts are rewritten
+    assert "Researchers describe the total experience" not in nb01
+    assert "پژوهشگران تجربه" not in nb01 and "smoky lift" not in nb01 and "بوی سیگار" not in nb01
+
+
+def test_01_draws_channels_segments_funnel_and_map_from_the_survey():
+    nb01 = (NOTEBOOKS / "01_cem_theory.md").read_text(encoding="utf-8")
+    assert 'ce.load_dataset("cem_survey")' in nb01
+    for use in ('survey.groupby("channel")', 'pd.crosstab(survey["segment"], survey["channel"]',
+                'cx.funnel_table(survey)', "ce.journey_map(survey, inst)"):
+        assert use in nb01, use
+    # the invented channel means, funnel counts and journey-map gaps of the first edition are gone
+    for invented in ("true_means", "people = pd.Series([10000", "rng.gamma(2.0, 0.45"):
+        assert invented not in nb01, invented
+
+
+def test_say_prints_computed_sentences_with_persian_digits(capsys):
+    from cem_edu import notebook as nb
+
+    nb.say("Δχ²(9) = 51.0", "Δχ²(9) = 51.0", language="fa")
+    nb.say("Δχ²(9) = 51.0", "Δχ²(9) = 51.0", language="en")
+    assert capsys.readouterr().out.splitlines() == ["Δχ²(۹) = ۵۱٫۰", "Δχ²(9) = 51.0"]
+    nb08 = (NOTEBOOKS / "08_groups_invariance.md").read_text(encoding="utf-8")
+    assert "nb.say(" in nb08 and "about 51 for 9 df" not in nb08

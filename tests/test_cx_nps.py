@@ -113,8 +113,8 @@ def test_result_serialises_and_prints_in_persian():
     r = nps([10, 9, 3, 7], by=["x", "y", "x", "y"])
     json.dumps(r.to_dict())
     ce.set_language("fa")
-    assert "فاصله اطمینان" in str(r)
-    assert "مروجان" in r._repr_html_()
+    assert "بازهٔ اطمینان" in str(r)
+    assert "ترویج‌کنندگان" in r._repr_html_()
 
 
 def test_nps_class():

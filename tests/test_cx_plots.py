@@ -34,7 +34,7 @@ def test_nps_bar_draws_three_classes_per_segment(lang):
     if lang == "en":
         assert "NPS 33" in " ".join(_texts(ax))
     else:
-        assert ax.get_title() == "شاخص خالص مروجان به تفکیک بخش"
+        assert ax.get_title() == "شاخص خالص ترویج‌کنندگان به تفکیک بخش"
         assert any("۳۳" in s for s in _texts(ax))
 
 
@@ -93,3 +93,25 @@ def test_ipma_map_axes():
     assert ax.get_ylim() == (0, 100)
     assert "Loyalty" in ax.get_title()
     assert {"Functional clues", "Humanic clues"} <= set(_texts(ax))
+
+
+def test_persian_tables_show_persian_values_not_english_keys():
+    # issue #22: «سازه: humanic», «ربع: Concentrate here» in Persian tables
+    import pandas as pd
+
+    import cem_edu as ce
+    from cem_edu import cx
+
+    frame = pd.DataFrame({"construct": ["humanic", "satisfaction"], "quadrant": ["Concentrate here", "At risk"],
+                          "stage": ["repurchase", "awareness"], "channel": ["branch", "app"],
+                          "segment": ["business", "student"], "importance": [0.4, 0.7]})
+    ce.set_language("fa")
+    try:
+        fa = cx.translate_columns(frame)
+    finally:
+        ce.set_language("en")
+    assert list(fa.columns[:2]) == ["سازه", "ربع"]
+    assert fa.iloc[0].tolist()[:5] == ["سرنخ‌های انسانی", "تمرکز کنید", "خرید دوباره", "شعبه (حضوری)", "مشتری حقوقی"]
+    assert fa.iloc[1, 1] == "در معرض خطر" and fa.iloc[0, 5] == 0.4
+    en = cx.translate_columns(frame)
+    assert en.iloc[0].tolist()[:2] == ["humanic", "Concentrate here"]     # English keeps the data's values

@@ -150,6 +150,11 @@ def test_key_values_come_from_the_kit(key):
     assert key.nps() == pytest.approx(100 * (8 - 3) / 15)              # 8 promoters, 3 detractors of 15
     assert key.clues() == {"a": "mechanic", "b": "humanic", "c": "functional",
                            "d": "mechanic", "e": "humanic", "f": "functional"}
+    # the shared clue key agrees with the questionnaire's constructs, and its statements are the items'
+    from cem_edu import notebook as cnb
+    for row in cnb.clue_key("questionnaire").itertuples():
+        item = ce.load_instrument().item(row.item)
+        assert row.type == item.construct and row.en == item.text["en"] and row.fa == item.text["fa"], row.item
     inst, data = key.survey()
     assert key.alpha() == pytest.approx(ce.alpha(data, inst.items_by_construct()["humanic"]).alpha, abs=1e-12)
     assert key.lowest_ave() == "expectation"

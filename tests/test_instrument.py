@@ -420,5 +420,5 @@ def test_persian_messages_keep_ids_ascii(tmp_path):
         load_instrument(BAD / "scale_label_count.yaml")
     assert str(info.value) == ("scale_label_count.yaml:11: scales.agree5.labels.en: مقیاس 'agree5' ۵ گزینه دارد "
                                "(۱ تا ۵) اما ۴ برچسب en. برای هر گزینه، از کمینه تا بیشینه، دقیقاً یک برچسب بنویسید.")
-    with pytest.raises(InstrumentError, match="گویه‌ی 'FUN9' وجود ندارد"):
+    with pytest.raises(InstrumentError, match="گویهٔ 'FUN9' وجود ندارد"):
         load_instrument().item("FUN9")

@@ -44,5 +44,5 @@ def test_construct_map_persian_reads_right_to_left(inst):
     x = {t.get_text().split("\n")[0]: t.get_position()[0] for t in ax.texts}
     assert x["سرنخ‌های کارکردی"] > x["رضایت"] > x["وفاداری"]
     assert "EXP1 … EXP6 (۶)" in [t.get_text().split("\n")[-1] for t in ax.texts]
-    assert ax.get_title() == "نقشه‌ی سازه‌ها — پرسش‌نامه‌ی تجربه‌ی مشتری بانک"
+    assert ax.get_title() == "نقشهٔ سازه‌ها — پرسش‌نامهٔ تجربهٔ مشتری بانک"
     plt.close(ax.figure)

@@ -200,3 +200,13 @@ def test_methods_paragraph_names_the_estimator_that_ran():
 def test_unknown_missing_rule_is_refused():
     with pytest.raises(ce.DataError, match="missing='pairwise'"):
         build_report(HS, model=HS_MODEL, bootstrap=0, progress=False, missing="pairwise")
+
+
+def test_report_names_the_invariance_rule_applied(reports):
+    # cem_survey by channel: five unequal channel groups -> Chen's (2007) N <= 300 / unequal cut-offs
+    inv = reports["en"].results["invariance"]
+    cut = inv["metric"]["cutoffs"]
+    assert cut["rule"] == "small" and not cut["balanced"] and cut["cfi"] == 0.005
+    page = reports["en"].html
+    assert "Chen (2007) for N ≤ 300 or unequal groups" in page or "Chen (2007) for N &le; 300" in page
+    assert "scalar: scalar invariance" in page

@@ -98,3 +98,84 @@ def test_listwise_invariance_warns_once():
         invariance(HS_MODEL, HS_MCAR, group="school")
     listwise = [w for w in rec if issubclass(w.category, EstimationWarning) and "184 of 301" in str(w.message)]
     assert len(listwise) == 1
+
+
+# ---------------------------------------------------------------- Chen (2007): N-aware cut-offs
+# Chen, F. F. (2007), Structural Equation Modeling 14(3), p. 501; the abstract: "Unequal sample sizes
+# affect changes across all 3 levels of invariance: Changes are bigger when sample sizes are equal
+# rather than when they are unequal." Hence two sets of cut-offs:
+CHEN_TABLE = {  # rule: (ΔCFI drop, ΔRMSEA rise, ΔSRMR rise for loadings, ΔSRMR rise for intercepts)
+    "large": (0.010, 0.015, 0.030, 0.010),     # total N > 300 and equal group sizes
+    "small": (0.005, 0.010, 0.025, 0.005),     # total N <= 300 or unequal group sizes
+}
+
+
+@pytest.mark.parametrize("sizes,expected", [
+    ((150, 151), "large"),        # N = 301, equal
+    ((150, 150), "small"),        # N = 300 is not > 300
+    ((103, 148), "small"),        # the cem_survey branch/app split: N = 251, unequal
+    ((200, 400), "small"),        # N > 300 but unequal (ratio 0.5)
+    ((156, 145), "large"),        # Holzinger-Swineford schools
+    ((100, 100, 100, 100), "large"),
+    ((500, 100), "small"),
+])
+def test_chen_rule_by_n_and_balance(sizes, expected):
+    from cem_edu.sem.invariance import chen_rule
+
+    r = chen_rule(sizes)
+    assert r["rule"] == expected and r["n"] == sum(sizes)
+    assert (r["cfi"], r["rmsea"], r["srmr_loadings"], r["srmr_intercepts"]) == CHEN_TABLE[expected]
+
+
+@pytest.mark.parametrize("rule,level,d,expected", [
+    # just past Chen's large-sample cut-offs: CFI + RMSEA -> not invariant
+    ("large", "metric", (-0.010, 0.015, 0.0), "not"),
+    ("large", "metric", (-0.009, 0.015, 0.0), "questionable"),   # RMSEA alone
+    ("large", "metric", (-0.012, 0.000, 0.030), "not"),          # CFI supplemented by SRMR (loadings)
+    ("large", "scalar", (-0.012, 0.000, 0.010), "not"),          # SRMR cut for intercepts is .010
+    ("large", "scalar", (-0.012, 0.000, 0.009), "questionable"),
+    ("large", "metric", (-0.008, 0.012, 0.020), "ok"),           # passes the large-sample rule ...
+    ("small", "metric", (-0.008, 0.012, 0.020), "not"),          # ... fails the small-sample rule
+    ("small", "metric", (-0.004, 0.009, 0.024), "ok"),
+    ("small", "scalar", (-0.005, 0.000, 0.005), "not"),
+    ("small", "metric", (-0.005, 0.000, 0.024), "questionable"),
+])
+def test_chen_decision_table(rule, level, d, expected):
+    from cem_edu.sem.invariance import chen_rule, decide
+
+    decision, flags = decide(level, *d, chen_rule([100, 100], rule=rule))
+    assert decision == expected
+    assert len(flags) == sum([d[0] <= -CHEN_TABLE[rule][0], d[1] >= CHEN_TABLE[rule][1],
+                              d[2] >= CHEN_TABLE[rule][2 if level == "metric" else 3]])
+
+
+def test_invariance_reports_rule_applied(inv):
+    # Holzinger-Swineford: N = 301, schools 156 / 145 -> Chen's large-sample rule
+    assert inv.rule["rule"] == "large" and inv.rule["n"] == 301 and sorted(inv.rule["group_sizes"]) == [145, 156]
+    assert "N > 300 with equal groups" in str(inv) and "N = 301" in inv.rule_text
+    assert inv.to_dict()["scalar"]["cutoffs"]["cfi"] == 0.010
+    assert "0.025" not in str(inv)
+
+
+def test_invariance_small_sample_uses_stricter_rule():
+    sub = pd.concat([HS[HS.school == "Pasteur"].head(110), HS[HS.school == "Grant-White"].head(60)])
+    res = invariance(HS_MODEL, sub, group="school", levels=("configural", "metric"))
+    assert res.rule["rule"] == "small" and res.rule["n"] == 170 and not res.rule["balanced"]
+    assert "N ≤ 300 or unequal groups" in res.rule_text and "-0.005" in res.rule_text
+    forced = invariance(HS_MODEL, sub, group="school", levels=("configural", "metric"), rule="large")
+    assert forced.rule["rule"] == "large" and "rule='large'" in forced.rule_text
+    from cem_edu.errors import ModelError
+    with pytest.raises(ModelError, match="rule='auto', 'large' or 'small'"):
+        invariance(HS_MODEL, sub, group="school", rule="medium")
+
+
+def test_invariance_rule_in_persian(inv):
+    from cem_edu.i18n import get_language, set_language
+
+    old = get_language()
+    set_language("fa")
+    try:
+        assert "گروه‌های هم‌اندازه" in inv.rule_text and "چن (۲۰۰۷)" in inv.rule_text
+        assert "N = ۳۰۱" in inv.rule_text and "۰٫۰۱۰" in inv.rule_text
+    finally:
+        set_language(old)

@@ -9,7 +9,7 @@ Figures are in :mod:`cem_edu.plots` (``nps_bar``, ``gap_plot``, ``journey_heatma
 """
 from __future__ import annotations
 
-from ._common import CHANNELS, STAGES, translate_columns
+from ._common import CHANNELS, STAGES, translate_columns, value_label
 from .action_plan import ACTION_COLUMNS, action_plan, export_action_plan
 from .drivers import key_drivers, relative_weights
 from .gap import BAIN_2005, delivery_gap, gap, paired_gap
@@ -26,5 +26,5 @@ __all__ = [
     "ipma", "ipma_table", "performance", "total_effects_on", "IPMA_QUADRANTS",
     "key_drivers", "relative_weights",
     "action_plan", "export_action_plan", "ACTION_COLUMNS",
-    "translate_columns",
+    "translate_columns", "value_label",
 ]

@@ -122,10 +122,42 @@ def label(key: str, value: str | None = None, language: str | None = None) -> st
     return str(value) if (text == full and value is not None) else text
 
 
-def translate_columns(frame: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
-    """A copy of ``frame`` with its column headings in the current language (``cx.col.<name>``)."""
+#: columns whose values are category names with a display label: column -> string-table sections tried
+_VALUE_KEYS = {"construct": ("construct",), "group": ("construct", "stage", "channel"), "quadrant": ("quadrant", "ipma_quadrant"),
+               "stage": ("stage",), "channel": ("channel",), "segment": ("segment",), "touchpoint": ("channel",)}
+
+
+def value_label(column: str, value, language: str | None = None):
+    """Display label of one category value of ``column`` (``cx.<section>.<value>``; quadrant names
+    such as "At risk" are looked up as ``at_risk`` too; ``curriculum.label.<value>`` is the last
+    resort); non-strings and unknown values pass through unchanged."""
+    if not isinstance(value, str):
+        return value
+    for section in _VALUE_KEYS.get(str(column), ()):
+        for key in (value, value.lower().replace(" ", "_")):
+            full = f"cx.{section}.{key}"
+            text = t(full, language=language)
+            if text != full:
+                return text
+    full = f"curriculum.label.{value}"
+    text = t(full, language=language)
+    return value if text == full else text
+
+
+def translate_columns(frame: pd.DataFrame, language: str | None = None, values: bool = True) -> pd.DataFrame:
+    """A copy of ``frame`` in the current language: column headings (``cx.col.<name>``) and, with
+    ``values=True`` and Persian, the category values of the columns a reader sees as words (construct,
+    quadrant, stage, channel, segment, group) — so a Persian table never shows «سازه: humanic»."""
     lang = language or get_language()
-    return frame.rename(columns=lambda c: label("col", str(c), lang))
+    out = frame.copy()
+    if values and lang == "fa":       # English tables keep the data's own values
+        for c in out.columns:
+            if str(c) in _VALUE_KEYS and (pd.api.types.is_string_dtype(out[c]) or out[c].dtype == object
+                                          or isinstance(out[c].dtype, pd.CategoricalDtype)):
+                out[c] = out[c].astype(object).map(lambda v, c=c: value_label(str(c), v, lang))
+        if out.index.name in _VALUE_KEYS:
+            out.index = out.index.map(lambda v: value_label(out.index.name, v, lang))
+    return out.rename(columns=lambda c: label("col", str(c), lang))
 
 
 def html_table(frame: pd.DataFrame, digits: int = 3) -> str:

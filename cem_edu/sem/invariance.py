@@ -12,10 +12,25 @@ strict      + residual variances
 Nested models are compared with the likelihood-ratio test Δχ² = χ²_restricted − χ²_free on
 Δdf degrees of freedom (with MLR the Satorra–Bentler (2001) scaled difference
 T_d = Δχ² / c_d, c_d = (df₀c₀ − df₁c₁)/(df₀ − df₁), lavaan's ``lavTestLRT`` default), and by
-the change in approximate fit. Guidance (not rules): Chen (2007) flags non-invariance when
-ΔCFI ≤ −0.010 together with ΔRMSEA ≥ 0.015 (or ΔSRMR ≥ 0.030 for loadings, ≥ 0.010 for
-intercepts/residuals); Putnick & Bornstein (2016) review these cut-offs and recommend
-reporting Δχ² together with ΔCFI/ΔRMSEA, since Δχ² is very sensitive with large samples.
+the change in approximate fit. Guidance (not rules) from Chen (2007), whose abstract notes that
+"Unequal sample sizes affect changes across all 3 levels of invariance: Changes are bigger when
+sample sizes are equal rather than when they are unequal", so the cut-offs depend on the total N
+and the balance of the groups (Chen 2007, p. 501; :data:`CHEN_2007`):
+
+=============================== ======= ======== ================= ==========================
+rule                            ΔCFI    ΔRMSEA   ΔSRMR (loadings)  ΔSRMR (intercepts/residuals)
+=============================== ======= ======== ================= ==========================
+N > 300 and equal groups        −.010   .015     .030              .010
+N ≤ 300 or unequal groups       −.005   .010     .025              .005
+=============================== ======= ======== ================= ==========================
+
+Non-invariance is flagged when the CFI drop reaches its cut-off *supplemented by* a rise in RMSEA
+or SRMR reaching theirs; one flag alone makes the level questionable. Groups count as equal when
+the smallest is at least ``balance`` (default 0.8) times the largest — the kit's convention, since
+Chen contrasts equal with clearly unequal designs. The rule applied is stored in
+``InvarianceResult.rule`` and printed with the result. Putnick & Bornstein (2016) review these
+cut-offs and recommend reporting Δχ² together with ΔCFI/ΔRMSEA, since Δχ² is very sensitive with
+large samples.
 Partial invariance: free selected parameters with ``group_partial`` (e.g. ``["x3~1"]``).
 
 References: Meredith (1993) Psychometrika 58; Chen (2007) SEM 14(3); Putnick & Bornstein
@@ -33,7 +48,7 @@ from ..errors import ModelError
 from ..i18n import get_language, t
 from .result import _clean  # JSON-safe scalars, as in FitResult.to_dict
 
-__all__ = ["invariance", "InvarianceResult", "LEVELS"]
+__all__ = ["invariance", "InvarianceResult", "LEVELS", "CHEN_2007", "chen_rule"]
 
 LEVELS = {
     "configural": None,
@@ -45,7 +60,59 @@ COLUMNS = ["npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low
            "aic", "bic"]
 ROBUST = ["chisq_scaled", "chisq_scaling_factor", "cfi_robust", "tli_robust", "rmsea_robust"]
 
+#: Chen (2007, p. 501) cut-offs for the change in fit from one level to the next: the CFI drop,
+#: the RMSEA rise and the SRMR rise (loadings = metric step; intercepts = scalar and strict steps).
+CHEN_2007 = {
+    "large": {"cfi": 0.010, "rmsea": 0.015, "srmr_loadings": 0.030, "srmr_intercepts": 0.010},
+    "small": {"cfi": 0.005, "rmsea": 0.010, "srmr_loadings": 0.025, "srmr_intercepts": 0.005},
+}
 
+
+def chen_rule(group_sizes, balance: float = 0.8, rule: str = "auto") -> dict:
+    """Which of Chen's (2007) two sets of cut-offs applies to these group sizes.
+
+    ``"large"`` (ΔCFI −.010, ΔRMSEA .015, ΔSRMR .030/.010) when the total N > 300 and the groups are
+    equal (smallest / largest ≥ ``balance``); ``"small"`` (−.005, .010, .025/.005) when N ≤ 300 or the
+    groups are unequal. ``rule="large"`` or ``"small"`` forces a set (the reason then says so).
+
+    Returns {"rule", "n", "group_sizes", "balanced", "reason", **cut-offs}.
+
+    Reference: Chen, F. F. (2007). Sensitivity of goodness of fit indexes to lack of measurement
+    invariance. Structural Equation Modeling, 14(3), 464–504.
+    """
+    from ..errors import ModelError
+
+    sizes = [int(n) for n in group_sizes]
+    if not sizes or min(sizes) <= 0:
+        raise ModelError(f"group sizes must be positive counts, got {sizes}")
+    if not 0 < balance <= 1:
+        raise ModelError(f"balance must be in (0, 1], got {balance}: it is the smallest group's size "
+                         "as a share of the largest's below which groups count as unequal")
+    n = int(sum(sizes))
+    balanced = min(sizes) / max(sizes) >= balance
+    if rule == "auto":
+        name = "large" if n > 300 and balanced else "small"
+        reason = "auto"
+    elif rule in CHEN_2007:
+        name, reason = rule, "forced"
+    else:
+        raise ModelError(f"unknown invariance rule '{rule}'; use rule='auto', 'large' or 'small' (Chen 2007)")
+    return {"rule": name, "n": n, "group_sizes": sizes, "balanced": bool(balanced), "reason": reason,
+            **CHEN_2007[name]}
+
+
+def _rule_text(rule: dict, language: str | None = None) -> str:
+    """One sentence naming the rule applied, in ``language`` (default: the current one)."""
+    from ..i18n import to_persian_digits
+
+    c = rule
+    lang = language or get_language()
+    num = to_persian_digits if lang == "fa" else str     # Persian digits in Persian text
+    key = "invariance.rule_" + c["rule"] + ("_forced" if c["reason"] == "forced" else "")
+    return t(key, language=lang, n=c["n"], sizes=num(" / ".join(map(str, c["group_sizes"]))),
+             cfi=num(f"{c['cfi']:.3f}"), rmsea=num(f"{c['rmsea']:.3f}"), srmr_l=num(f"{c['srmr_loadings']:.3f}"),
+             srmr_i=num(f"{c['srmr_intercepts']:.3f}"),
+             balance=t("invariance.equal" if c["balanced"] else "invariance.unequal", language=lang))
 
 
 def _lrt(f0: pd.Series, f1: pd.Series, robust: bool) -> tuple[float, float, float]:
@@ -72,6 +139,24 @@ class InvarianceResult:
     group: str = ""
     estimator: str = "ML"
     guidance: dict = field(default_factory=dict)
+    rule: dict = field(default_factory=dict)
+
+    @property
+    def rule_text(self) -> str:
+        """The sentence that names the Chen (2007) cut-offs applied (see :func:`chen_rule`)."""
+        return _rule_text(self.rule) if self.rule else ""
+
+    def rule_sentence(self, language: str | None = None) -> str:
+        """:attr:`rule_text` in ``language`` (the report passes its own)."""
+        return _rule_text(self.rule, language) if self.rule else ""
+
+    def guidance_in(self, language: str | None = None) -> dict:
+        """:attr:`guidance` in ``language``: the decision for each step, from the stored differences."""
+        if not self.rule:
+            return {}
+        return {level: _guidance(level, row["delta_cfi"], row["delta_rmsea"], row["delta_srmr"], row["delta_pvalue"],
+                                 self.rule, language)
+                for level, row in self.table.iterrows() if level in self.guidance}
 
     def to_dict(self) -> dict:
         """{"configural": {fit measures}, "metric": {... + delta_*}, "scalar": ..., "strict": ...}."""
@@ -84,6 +169,8 @@ class InvarianceResult:
                     d[k] = _clean(row[k])
             if level in self.guidance:
                 d["guidance"] = self.guidance[level]
+            if self.rule:
+                d["cutoffs"] = dict(self.rule)
             out[level] = d
         return out
 
@@ -95,6 +182,8 @@ class InvarianceResult:
                 show[col] = show[col].map(lambda v: "" if pd.isna(v) else str(int(v)))
         lines.append(show.to_string(float_format=lambda v: f"{v:.3f}", na_rep=""))
         lines.append("")
+        if self.rule:
+            lines.append(self.rule_text)
         for level, text in self.guidance.items():
             lines.append(f"{level}: {text}")
         lines.append("")
@@ -111,31 +200,51 @@ class InvarianceResult:
         attr = ' dir="rtl"' if lang == "fa" else ""
         return (f"<div class='cem-edu-output {lang}'{attr}>"
                 f"<p>{html.escape(t('invariance.title', group=self.group, estimator=self.estimator))}</p>"
-                f"{table}<ul>{notes}</ul><p><i>{html.escape(t('invariance.note'))}</i></p></div>")
+                f"{table}<p>{html.escape(self.rule_text)}</p><ul>{notes}</ul><p><i>{html.escape(t('invariance.note'))}</i></p></div>")
 
 
-def _guidance(level: str, d_cfi: float, d_rmsea: float, d_srmr: float, p: float) -> str:
-    srmr_cut = 0.030 if level == "metric" else 0.010
+def decide(level: str, d_cfi: float, d_rmsea: float, d_srmr: float, rule: dict,
+           language: str | None = None) -> tuple[str, list]:
+    """Chen's (2007) decision for one step: ("ok" | "questionable" | "not", flags).
+
+    "not" when ΔCFI ≤ −cfi *and* (ΔRMSEA ≥ rmsea or ΔSRMR ≥ srmr); "questionable" when only some of
+    the indices reach their cut-offs; ``rule`` is a :func:`chen_rule` dict. The SRMR cut-off is the
+    loadings one for the metric step and the intercepts one for the scalar and strict steps.
+    """
+    srmr_cut = rule["srmr_loadings"] if level == "metric" else rule["srmr_intercepts"]
+    # compare at the printed precision (3 decimals) so that a printed -0.010 meets a -0.010 cut-off
+    cfi_hit = bool(np.isfinite(d_cfi) and round(d_cfi, 6) <= -rule["cfi"])
+    rmsea_hit = bool(np.isfinite(d_rmsea) and round(d_rmsea, 6) >= rule["rmsea"])
+    srmr_hit = bool(np.isfinite(d_srmr) and round(d_srmr, 6) >= srmr_cut)
     flags = []
-    if np.isfinite(d_cfi) and d_cfi <= -0.010:
-        flags.append(t("invariance.flag_cfi", value=f"{d_cfi:.3f}"))
-    if np.isfinite(d_rmsea) and d_rmsea >= 0.015:
-        flags.append(t("invariance.flag_rmsea", value=f"{d_rmsea:.3f}"))
-    if np.isfinite(d_srmr) and d_srmr >= srmr_cut:
-        flags.append(t("invariance.flag_srmr", value=f"{d_srmr:.3f}", cut=f"{srmr_cut:.3f}"))
-    chi = t("invariance.chi_sig", p=f"{p:.3f}") if np.isfinite(p) and p < 0.05 else \
-        t("invariance.chi_ns", p=f"{p:.3f}")
-    if len(flags) >= 2 or (flags and not np.isfinite(d_rmsea)):
-        verdict = t("invariance.verdict_not", level=level, flags="; ".join(flags))
-    elif flags:
-        verdict = t("invariance.verdict_mixed", level=level, flags="; ".join(flags))
+    if cfi_hit:
+        flags.append(t("invariance.flag_cfi", language=language, value=f"{d_cfi:.3f}", cut=f"{-rule['cfi']:.3f}"))
+    if rmsea_hit:
+        flags.append(t("invariance.flag_rmsea", language=language, value=f"{d_rmsea:.3f}", cut=f"{rule['rmsea']:.3f}"))
+    if srmr_hit:
+        flags.append(t("invariance.flag_srmr", language=language, value=f"{d_srmr:.3f}", cut=f"{srmr_cut:.3f}"))
+    if cfi_hit and (rmsea_hit or srmr_hit):
+        return "not", flags
+    return ("questionable" if flags else "ok"), flags
+
+
+def _guidance(level: str, d_cfi: float, d_rmsea: float, d_srmr: float, p: float, rule: dict,
+              language: str | None = None) -> str:
+    decision, flags = decide(level, d_cfi, d_rmsea, d_srmr, rule, language)
+    chi = t("invariance.chi_sig", language=language, p=f"{p:.3f}") if np.isfinite(p) and p < 0.05 else \
+        t("invariance.chi_ns", language=language, p=f"{p:.3f}")
+    if decision == "not":
+        verdict = t("invariance.verdict_not", language=language, level=level, flags="; ".join(flags))
+    elif decision == "questionable":
+        verdict = t("invariance.verdict_mixed", language=language, level=level, flags="; ".join(flags))
     else:
-        verdict = t("invariance.verdict_ok", level=level)
+        verdict = t("invariance.verdict_ok", language=language, level=level)
     return f"{verdict} {chi}"
 
 
 def invariance(model: str, data, group: str, estimator: str | None = None, group_partial=None,
-               missing: str = "listwise", levels=None, std_lv: bool = False, ordered=None) -> InvarianceResult:
+               missing: str = "listwise", levels=None, std_lv: bool = False, ordered=None, rule: str = "auto",
+               balance: float = 0.8) -> InvarianceResult:
     """Fit the configural, metric, scalar and strict models and compare them.
 
     Parameters
@@ -150,10 +259,13 @@ def invariance(model: str, data, group: str, estimator: str | None = None, group
         ("configural", "thresholds", "loadings", "intercepts").
     ordered : True or a list of columns: ordinal items, WLSMV, the ladder of Wu & Estabrook (2016) as
         semTools' ``measEq.syntax`` (see :func:`cem_edu.sem.wls.ordinal_invariance`).
+    rule : which Chen (2007) cut-offs to apply: "auto" (default: "large" when N > 300 and the
+        groups are equal, else "small"; see :func:`chen_rule`), or "large" / "small" to force one.
+    balance : smallest / largest group size at or above which groups count as equal (0.8).
 
     Returns
     -------
-    InvarianceResult with ``.table`` (rows = levels; columns npar chisq df pvalue cfi tli rmsea
+    InvarianceResult with ``.rule`` (the cut-offs applied and why), ``.table`` (rows = levels; columns npar chisq df pvalue cfi tli rmsea
     rmsea_ci_lower rmsea_ci_upper srmr aic bic, delta_chisq delta_df delta_pvalue delta_cfi
     delta_rmsea delta_srmr) and ``.to_dict()``.
 
@@ -173,11 +285,14 @@ def invariance(model: str, data, group: str, estimator: str | None = None, group
     levels = levels or ("configural", "metric", "scalar", "strict")
     estimator = "ML" if estimator is None else str(estimator).upper()
     robust = estimator == "MLR"
+    chen_rule([1], balance=balance, rule=rule)     # bad rule / balance: fail before fitting
     fits = {}
     for level in levels:
         fits[level] = fit(model, data, estimator=estimator, missing=missing, group=group,
                           group_equal=LEVELS[level], group_partial=group_partial if LEVELS[level] else None,
                           std_lv=std_lv, progress=False, _warn_listwise=(level == levels[0]))
+    first = fits[levels[0]]
+    chen = chen_rule(np.asarray(first.stats.n), balance=balance, rule=rule)
     cols = COLUMNS + (ROBUST if robust else [])
     rows = []
     guidance = {}
@@ -193,11 +308,12 @@ def invariance(model: str, data, group: str, estimator: str | None = None, group
             row.update(delta_chisq=d_chi, delta_df=d_df, delta_pvalue=p,
                        delta_cfi=float(f[cfi_k] - fp[cfi_k]), delta_rmsea=float(f[rm_k] - fp[rm_k]),
                        delta_srmr=float(f["srmr"] - fp["srmr"]))
-            guidance[level] = _guidance(level, row["delta_cfi"], row["delta_rmsea"], row["delta_srmr"], p)
+            guidance[level] = _guidance(level, row["delta_cfi"], row["delta_rmsea"], row["delta_srmr"], p, chen)
         else:
             row.update(delta_chisq=np.nan, delta_df=np.nan, delta_pvalue=np.nan, delta_cfi=np.nan,
                        delta_rmsea=np.nan, delta_srmr=np.nan)
         rows.append(row)
         prev = level
     table = pd.DataFrame(rows, index=pd.Index(list(fits), name="level"))
-    return InvarianceResult(table=table, fits=fits, group=group, estimator=estimator, guidance=guidance)
+    return InvarianceResult(table=table, fits=fits, group=group, estimator=estimator, guidance=guidance,
+                           rule=chen)

@@ -130,6 +130,23 @@ class FitResult:
         return list(self.stats.group_labels)
 
     @property
+    def bootstrap_info(self) -> dict | None:
+        """How the bootstrap standard errors and intervals were made, or None without ``bootstrap=``:
+        {"R": draws asked for, "n_ok": draws that converged, "n_failed", "ci": "percentile" | "bca",
+        "seed"} — the numbers a report must state (lavaan: ``bootstrap``, ``nboot``, ``iseed``)."""
+        info = self.extras.get("bootstrap")
+        if info is None:
+            return None
+        return {k: v for k, v in info.items() if k != "result"}
+
+    @property
+    def bootstrap_result(self):
+        """The bootstrap draws (:class:`cem_edu.sem.bootstrap.BootstrapResult`: ``.draws`` of the free
+        parameters, ``.defined`` of the ``:=`` parameters, one row per converged draw), or None."""
+        info = self.extras.get("bootstrap")
+        return None if info is None else info["result"]
+
+    @property
     def converged(self) -> bool:
         return bool(self.opt.converged)
 

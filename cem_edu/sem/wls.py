@@ -843,7 +843,7 @@ def ordinal_invariance(model: str, data, group: str, *, ordered=True, estimator=
     difference test (:func:`difference_test`, lavaan's ``lavTestLRT``) and the change in the scaled
     CFI/RMSEA and SRMR.
     """
-    from .invariance import InvarianceResult, _guidance
+    from .invariance import InvarianceResult, _guidance, chen_rule
 
     unknown = [lev for lev in levels if lev not in LADDER]
     if unknown:
@@ -856,6 +856,8 @@ def ordinal_invariance(model: str, data, group: str, *, ordered=True, estimator=
         ge, rule = LADDER[lev]
         fits[lev] = _fit_ladder(model, data, group, ordered, est, missing, ge, rule, warn=k == 0)
     rows, guidance, prev = [], {}, None
+    # Chen's (2007) cut-offs by N and group balance, applied to the scaled CFI/RMSEA differences
+    chen = chen_rule(np.asarray(next(iter(fits.values())).stats.n))
     for lev, res in fits.items():
         f = res.fit
         row = {c: float(f[c]) if c in f.index else np.nan for c in ORDINAL_COLUMNS}
@@ -869,11 +871,11 @@ def ordinal_invariance(model: str, data, group: str, *, ordered=True, estimator=
                        delta_rmsea=float(f["rmsea_scaled"] - fp["rmsea_scaled"]),
                        delta_srmr=float(f["srmr"] - fp["srmr"]))
             guidance[lev] = _guidance("metric" if lev == "loadings" else lev, row["delta_cfi"], row["delta_rmsea"],
-                                      row["delta_srmr"], p)
+                                      row["delta_srmr"], p, chen)
         rows.append(row)
         prev = lev
     table = pd.DataFrame(rows, index=pd.Index(list(fits), name="level"))
-    return InvarianceResult(table=table, fits=fits, group=group, estimator=est, guidance=guidance)
+    return InvarianceResult(table=table, fits=fits, group=group, estimator=est, guidance=guidance, rule=chen)
 
 
 def _fit_ladder(model, data, group, ordered, estimator, missing, group_equal, rule, warn):

@@ -23,7 +23,9 @@ import cem_edu as ce
 # q1: the "likely to recommend" answers (0-10) of 15 customers of one branch.
 NPS_SCORES = [10, 9, 8, 7, 10, 6, 9, 3, 10, 8, 9, 5, 7, 10, 9]
 
-# q2: statement letter -> questionnaire item whose wording the prompt shows (its construct is the clue type).
+# q2: statement letter -> questionnaire item whose wording the prompt shows. The clue types come from
+# the kit's one clue key (cem_edu/clue_key.yaml, ``nb.clue_key("questionnaire")``), the key notebooks
+# 01 and 09 use too; tests/test_exercises.py checks it agrees with the questionnaire's constructs.
 CLUE_ITEMS = {"a": "MEC2", "b": "HUM1", "c": "FUN2", "d": "MEC4", "e": "HUM4", "f": "FUN3"}
 CLUE_TYPES = ("functional", "mechanic", "humanic")
 
@@ -65,9 +67,11 @@ def nps() -> float:
 
 
 def clues() -> dict[str, str]:
-    """q2: statement letter -> clue type, read from the questionnaire's constructs."""
-    inst = ce.load_instrument()
-    return {letter: inst.item(item_id).construct for letter, item_id in CLUE_ITEMS.items()}
+    """q2: statement letter -> clue type, read from the kit's shared clue key."""
+    from cem_edu import notebook as nb
+
+    key = nb.clue_key("questionnaire").set_index("item")
+    return {letter: str(key.loc[item_id, "type"]) for letter, item_id in CLUE_ITEMS.items()}
 
 
 def alpha() -> float:

@@ -29,5 +29,10 @@ def section(ctx: Context) -> Section:
     res = invariance(measurement_syntax(ctx.spec), data, group=ctx.group, missing=ctx.missing, ordered=ctx.ordered)
     s.blocks.append(out.table(res.table, out.t("report.invariance_caption", group=ctx.group),
                               pcols=("pvalue", "delta_pvalue")))
+    rule = res.rule_sentence(ctx.lang)
+    if rule:  # which of Chen's (2007) cut-offs were applied, and why
+        s.blocks.append(out.paragraph(rule))
+    for level, text in res.guidance_in(ctx.lang).items():
+        s.blocks.append(out.paragraph(f"{level}: {text}"))
     ctx.results["invariance"] = res.to_dict()
     return s
