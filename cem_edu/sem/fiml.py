@@ -561,6 +561,8 @@ def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-1
         if np.max(np.abs(g)) < tol:
             break
         objective.iterations += 1
+        if H is None:
+            H = objective.hessian(x)
         try:
             step = np.linalg.solve(H, g)
         except np.linalg.LinAlgError:
@@ -571,7 +573,10 @@ def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-1
         while t > 1e-4 and not objective.value(x - t * step) <= f0 + 1e-14:
             t /= 2
         x = x - t * step
+        H = None
     converged = converged and np.max(np.abs(objective.grad(x))) < 1e-6
+    if H is None:       # the information at the final estimates, not at the L-BFGS-B point
+        H = objective.hessian(x)
     return x, converged, H
 
 
