@@ -56,3 +56,48 @@ def test_bfi_fiml_ml(bfi_ml):
 def test_bfi_fiml_mlr(bfi_mlr):
     assert_estimates(bfi_mlr, "bfi_fiml_mlr", cols=("est", "se", "std_all"), tol=1e-4, ref=REF)
     assert_fit(bfi_mlr, "bfi_fiml_mlr", FIT + ROBUST, tol=1e-4, ref=REF)
+
+
+CC = BFI[BFI["education"].notna()]
+MIMIC_FIT = FIT + ["baseline_pvalue", "rmsea_pvalue", "nfi", "ifi", "rni", "cfi_robust", "tli_robust",
+                   "rmsea_robust"]
+
+
+@pytest.mark.parametrize("name,data,fixed_x,estimator", [
+    ("mimic_cc_fx", CC, True, "ML"), ("mimic_cc_nofx", CC, False, "ML"),
+    ("mimic_na_fx", BFI, True, "ML"), ("mimic_na_nofx", BFI, False, "ML"),
+    ("mimic_na_fx_mlr", BFI, True, "MLR")])
+def test_mimic_covariates_under_fiml(name, data, fixed_x, estimator):
+    """fixed.x as lavaan: logl and baseline conditional on x (baseline df 25, not 28), npar 18 / 27,
+    rows with a missing covariate dropped under fixed_x=True (223 of 2,800), kept under False."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = fit(model("mimic_model", SCRIPT), data, missing="fiml", fixed_x=fixed_x, estimator=estimator)
+    msgs = [str(w.message) for w in caught if issubclass(w.category, EstimationWarning)]
+    dropped = fixed_x and data is BFI
+    assert res.n_used == (2577 if data is CC or fixed_x else 2800)
+    assert res.n_dropped == (223 if dropped else 0)
+    if dropped:
+        assert any("223 of 2800" in m and "education (223)" in m for m in msgs), msgs
+    else:
+        assert not any("exogenous" in m for m in msgs), msgs
+    assert_estimates(res, name, cols=("est", "se", "std_all"), tol=1e-4, ref=REF)
+    extra = ROBUST if estimator == "MLR" else []
+    assert_fit(res, name, MIMIC_FIT + extra, tol=1e-5 if fixed_x else 1e-4, ref=REF)
+    # fixed_x=False: FIML-C robust CFI/RMSEA agree to 6e-5 only (lavaan zeroes the x elements of the
+    # saturated information even when the covariates are modelled; not reproduced)
+
+
+def test_fixed_x_false_frees_covariate_covariances_listwise():
+    """fixed_x=False: variances, covariances and means of the covariates are free (lavaan npar 27
+    under FIML); the baseline keeps the covariates' block (df 25) on the listwise path as well."""
+    res = _fit(model("mimic_model", SCRIPT), CC, fixed_x=False)
+    e = res.estimates
+    cov = e[(e["op"] == "~~") & (e["lhs"] == "age") & (e["rhs"] == "gender")]
+    assert len(cov) == 1 and cov["se"].iloc[0] > 0
+    # lavaan: sem(mimic_model, bfi, fixed.x = FALSE): npar 19, baseline.chisq 2975.802, baseline.df 25
+    assert res.fit["npar"] == 19 and res.fit["baseline_df"] == 25
+    assert abs(res.fit["baseline_chisq"] - 2975.802) < 1e-3
+    fx = _fit(model("mimic_model", SCRIPT), CC)
+    assert abs(res.fit["chisq"] - fx.fit["chisq"]) < 1e-6
+    assert abs(res.fit["cfi"] - fx.fit["cfi"]) < 1e-9

@@ -581,9 +581,24 @@ def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-1
 
 
 # ----------------------------------------------------------------------------- fit(missing="fiml")
-def _fiml_measures(base, ll0, ll1, llb, npar, df, bdf, N):
+def _baseline_loglik(pats, p, xi, Sx=None, mux=None):
+    """Log-likelihood of lavaan's baseline model under FIML: independent variables (available-case
+    ML means and variances), except that the block of the exogenous covariates ``xi`` stays
+    saturated (lavaan keeps it for fixed.x TRUE and FALSE): with y independent of x the likelihood
+    factorises, so that block's ML estimates (``Sx``, ``mux``) are the EM moments of x alone."""
+    mu, Sig, ll = independence_loglik(pats, p)
+    if not len(xi):
+        return ll
+    Sig[np.ix_(xi, xi)] = Sx
+    mu[xi] = mux
+    return loglik(pats, Sig, mu)
+
+
+def _fiml_measures(base, ll0, ll1, llb, npar, df, bdf, N, ll_x=0.0):
     """Overwrite the likelihood-based entries of the fit-measure Series under FIML
-    (χ² = 2(ℓ_H1 - ℓ_H0), baseline χ² = 2(ℓ_H1 - ℓ_B), lavaan's formulas)."""
+    (χ² = 2(ℓ_H1 - ℓ_H0), baseline χ² = 2(ℓ_H1 - ℓ_B), lavaan's formulas). With fixed exogenous
+    covariates ``logl`` and ``unrestricted_logl`` are conditional on them (``ll_x``, the covariates'
+    saturated log-likelihood, subtracted), as lavaan's fixed.x = TRUE."""
     from scipy import special
 
     f = base.copy()
@@ -603,6 +618,7 @@ def _fiml_measures(base, ll0, ll1, llb, npar, df, bdf, N):
     f["pnfi"] = df / bdf * f["nfi"] if bdf > 0 else np.nan
     f["ifi"] = (bchisq - chisq) / (bchisq - df) if bchisq != df else np.nan
     f["rni"] = 1.0 - d / db if db > 0 else 1.0
+    ll0, ll1 = ll0 - ll_x, ll1 - ll_x
     f["logl"], f["unrestricted_logl"] = ll0, ll1
     f["aic"] = -2 * ll0 + 2 * npar
     f["bic"] = -2 * ll0 + npar * np.log(N)
@@ -656,8 +672,22 @@ def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal
     groups, covs, means, ns = [], [], [], []
     n_dropped = 0
     p = mod.p
+    xi = [mod.ov.index(v) for v in mod.names.ov_x]     # fixed.x covariates (conditioned on)
+    x_dropped, x_counts, total = 0, np.zeros(len(xi), int), 0
+    ll_x = 0.0                                           # saturated log-likelihood of the covariates
+    bx = [mod.ov.index(v) for v in mod.names.ov_x + mod.names.ov_x_free]   # baseline keeps their block
+    base_x = []
     for lab, rows in zip(labels or [None], parts):
         Y = Yall[rows]
+        total += Y.shape[0]
+        if xi:
+            # fixed.x: the likelihood is conditional on x, so rows with a missing covariate carry no
+            # information about the model; lavaan (missing = "ml", fixed.x = TRUE) deletes them too
+            xmiss = np.isnan(Y[:, xi])
+            drop = xmiss.any(axis=1)
+            x_counts += xmiss[drop].sum(axis=0)
+            x_dropped += int(drop.sum())
+            Y = Y[~drop]
         seen = ~np.isnan(Y).all(axis=1)
         n_dropped += int((~seen).sum())
         Y = Y[seen]
@@ -670,10 +700,29 @@ def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal
                               where="" if lab is None else t("sem.data.in_group", group=lab)))
         pats = missing_patterns(Y)
         mu1, S1, _ = em_h1(pats, p)
+        if xi:
+            X = Y[:, xi]
+            Sx = np.cov(X.T, bias=True).reshape(len(xi), len(xi))
+            ll_x += -0.5 * X.shape[0] * (len(xi) * LOG2PI + np.linalg.slogdet(Sx)[1] + len(xi))
+        if bx:
+            mux, Sx, _ = em_h1(missing_patterns(Y[:, bx]), len(bx))
+            base_x.append((Sx, mux))
+        else:
+            base_x.append((None, None))
         groups.append(pats)
         covs.append(S1)
         means.append(mu1)
         ns.append(Y.shape[0])
+    if x_dropped:
+        import warnings
+
+        from ..errors import EstimationWarning
+        from . import _user_stacklevel
+
+        cols = ", ".join(f"{mod.names.ov_x[j]} ({int(x_counts[j])})" for j in np.flatnonzero(x_counts))
+        warnings.warn(t("sem.warn.fixed_x_dropped", dropped=x_dropped, total=total, columns=cols,
+                        n=total - x_dropped - n_dropped), EstimationWarning, stacklevel=_user_stacklevel())
+    n_dropped += x_dropped
     stats = ml.stats_from_moments(mod.ov, covs, means, ns, labels or [None], data=None,
                                   n_dropped=n_dropped, missing="ml")
     ml.fill_exo(mod, stats)
@@ -684,9 +733,10 @@ def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal
     N = obj.N
     ll0 = obj.loglik(x)
     ll1 = sum(loglik(pats, S1, mu1) for pats, S1, mu1 in zip(groups, covs, means))
-    llb = sum(independence_loglik(pats, p)[2] for pats in groups)
+    llb = sum(_baseline_loglik(pats, p, bx, Sx, mux) for pats, (Sx, mux) in zip(groups, base_x))
     df = count_df(mod)
-    bdf = ngroups * (p * (p - 1) // 2)
+    px = len(bx)
+    bdf = ngroups * (p * (p - 1) // 2 - px * (px - 1) // 2)
     chisq = 2 * (ll1 - ll0)
     opt = ml.EstimateInfo(bool(converged), getattr(obj, "iterations", 0), chisq / (2 * N), "casewise-lbfgs-newton",
                           float(np.max(np.abs(obj.grad(x)))) if len(x) else 0.0)
@@ -696,14 +746,14 @@ def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal
         raise ModelError(t("sem.model.not_identified", params="?")) from None
     res = finish(mod, stats, x, opt, syntax=model, estimator="ML", missing="ml", group=group,
                  information=H, vcov=vcov)
-    fm = _fiml_measures(res.fit, ll0, ll1, llb, mod.npar, df, bdf, N)
+    fm = _fiml_measures(res.fit, ll0, ll1, llb, mod.npar, df, bdf, N, ll_x)
     from dataclasses import replace
 
     from .robust import apply_mlr, fiml_corrected, fiml_robust_measures
 
     mlr = str(estimator).upper() == "MLR"
     try:   # lavaan's robust CFI/TLI/RMSEA under FIML (FIML-C: V6 for ML, V3 for MLR)
-        rob = fiml_robust_measures(fiml_corrected(obj, x, stats, "V3" if mlr else "V6"), N, ngroups)
+        rob = fiml_robust_measures(fiml_corrected(obj, x, stats, "V3" if mlr else "V6", base_x=base_x), N, ngroups)
     except (np.linalg.LinAlgError, ValueError):
         rob = {}
     for k, v in rob.items():

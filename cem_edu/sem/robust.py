@@ -318,7 +318,8 @@ def apply_mlr(res, objective: CasewiseObjective | None = None, h1=None, A=None):
                    extras={**res.extras, "robust": rob})
 
 
-def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, version: str = "V3") -> dict:
+def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, version: str = "V3",
+                   base_x=None) -> dict:
     """lavaan's ``lav_fit_fiml_corrected`` (Zhang & Savalei 2023, "FIML-C"): the ingredients of
     robust CFI/TLI/RMSEA under FIML.
 
@@ -328,6 +329,10 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
     U = Wm − Wm Δ (Δ'WmΔ)⁻¹ Δ' Wm and
     k = tr(U Wm⁻¹ Wc Wm⁻¹ U Γ), Γ = Wm⁻¹ Jm Wm⁻¹ (V3, MLR)  or  k = tr(Wc Wm⁻¹ U Wm⁻¹) (V6, ML);
     ĉ = k / df.
+
+    With fixed exogenous covariates (fixed.x) their elements of (μ, vech Σ) are left out of the
+    saturated-model matrices (lavaan zeroes them); the baseline keeps the covariates' block
+    saturated (``base_x[g] = (Σ_x, μ_x)``, their FIML moments; free when fixed.x = FALSE).
     """
     from . import ml
     from .fiml import Pattern, h1_observed_information, independence_loglik
@@ -342,7 +347,17 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
     fg = np.array(ns, float) / N
     jac = model.jacobian(x)
     Wm, Wc, Jm, Wmi, Dl, DBl = [], [], [], [], [], []
-    diag_pos = np.flatnonzero(r == c)
+    keep = ~_x_mask(model, rc, True)              # drop the fixed.x elements of (μ, vech Σ)
+    bxn = list(model.names.ov_x) + list(getattr(model.names, "ov_x_free", ()))
+    bx = np.array([model.ov.index(v) for v in bxn], dtype=int)
+    by = np.array([j for j in range(p) if j not in set(bx.tolist())], dtype=int)
+    fixed_xb = len(model.names.ov_x) > 0          # baseline x block fixed (fixed.x) or free
+    pos = {(a, b): k for k, (a, b) in enumerate(zip(r, c))}
+    bcols = [int(j) for j in by] + [p + pos[(j, j)] for j in by]      # y means and variances
+    if len(bx) and not fixed_xb:                                       # saturated free x block
+        bcols += [int(j) for j in bx] + [p + k for k, (a, b) in enumerate(zip(r, c))
+                                          if a in set(bx.tolist()) and b in set(bx.tolist())]
+    nb = len(bcols)
     XXB = 0.0
     for g, pats in enumerate(objective.groups):
         S, m = em_stats.cov[g], em_stats.mean[g]
@@ -352,22 +367,26 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
         fake = [Pattern(idx=np.arange(p), rows=np.arange(1), y=m[None], n=1, mean=m, cov=S,
                         ix=np.ix_(np.arange(p), np.arange(p)))]
         Wc_g = h1_observed_information(fake, S, m, rc, True)
-        Wm.append(Wm_g)
-        Wc.append(Wc_g)
-        Jm.append(Jm_g)
-        Wmi.append(np.linalg.inv(Wm_g))
+        sub = np.ix_(keep, keep)
+        Wm.append(Wm_g[sub])
+        Wc.append(Wc_g[sub])
+        Jm.append(Jm_g[sub])
+        Wmi.append(np.linalg.inv(Wm_g[sub]))
         dS, dmu = jac[g]
-        Dl.append(np.vstack([dmu, dS]))
+        Dl.append(np.vstack([dmu, dS])[keep])
         k = p + len(r)
-        DB = np.zeros((k, 2 * p))
-        DB[np.arange(p), np.arange(p)] = 1.0
-        DB[p + diag_pos, p + np.arange(p)] = 1.0
-        DBl.append(DB)
+        DB = np.zeros((k, nb))
+        DB[bcols, np.arange(nb)] = 1.0
+        DBl.append(DB[keep])
         muB, SB, _ = independence_loglik(pats, p)
-        vB = np.diag(SB)
+        if len(bx):
+            Sx, mux = base_x[g]
+            SB[np.ix_(bx, bx)] = Sx
+            muB[bx] = mux
+        SBi = np.linalg.inv(SB)
         d = m - muB
-        XXB += ns[g] * (np.sum(np.log(vB)) + np.sum(np.diag(S) / vB) - np.linalg.slogdet(S)[1] - p
-                        + np.sum(d * d / vB))
+        XXB += ns[g] * (np.linalg.slogdet(SB)[1] + np.sum(S * SBi) - np.linalg.slogdet(S)[1] - p
+                        + d @ SBi @ d)
     # The saturated-model matrices are block diagonal over groups (Wm = ⊕ f_g Wm_g, Wc = ⊕ f_g Wc_g,
     # Wm⁻¹ = ⊕ Wm_g⁻¹/f_g, Γ = ⊕ Wm_g⁻¹ Jm_g Wm_g⁻¹/f_g), so with Z_g = f_g Wm_g Δ_g,
     # E = Σ_g Δ_g' Z_g and U = Wm - Z E⁻¹ Z' the traces reduce to per-group products and
@@ -393,18 +412,18 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
         trRW = sum(float(np.sum(r * wm)) for r, wm in zip(R, Wm))   # Σ_g tr((R_g/f_g) f_g Wm_g)
         return float(trRW - np.trace(np.linalg.solve(E, ZRZ)))
 
-    K = p + len(r)
+    K = int(keep.sum())
     D_all = Dl
     DB_all = []
     for g in range(G):                    # the baseline's parameters are per group: block columns
-        DB = np.zeros((K, 2 * p * G))
-        DB[:, 2 * p * g:2 * p * (g + 1)] = DBl[g]
+        DB = np.zeros((K, nb * G))
+        DB[:, nb * g:nb * (g + 1)] = DBl[g]
         DB_all.append(DB)
 
     from .fitmeasures import count_df
 
     df = count_df(model)
-    dfB = G * p * (p - 1) // 2
+    dfB = G * (p * (p - 1) // 2 - len(bx) * (len(bx) - 1) // 2)
     XX3 = N * ml.objective(model, em_stats, x)[0]
     c3 = k_of(D_all) / df if df > 0 else np.nan
     cB = k_of(DB_all) / dfB
