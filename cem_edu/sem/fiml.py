@@ -545,37 +545,59 @@ class CasewiseObjective:
         return -self.value(x) * self.N
 
 
-def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-10, max_iter: int = 2000):
-    """Minimise -ℓ/N from ``x0`` (quasi-Newton with the analytic gradient, then Newton polishing
-    with the analytic Hessian, :meth:`CasewiseObjective.hessian`). Returns (x, converged, hessian)."""
+def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-10, max_iter: int = 2000,
+                 max_newton: int = 100, gtol: float = 1e-6):
+    """Minimise -ℓ/N from ``x0``: quasi-Newton (L-BFGS-B, analytic gradient), then a damped Newton
+    method with the analytic Hessian (:meth:`CasewiseObjective.hessian`) until the gradient
+    vanishes: step halving (Armijo) along the Newton direction, the Hessian shifted by a multiple
+    of the identity (Levenberg) where it is not positive definite, steepest descent as the last
+    resort. L-BFGS-B may stop early (its line search gives up on flat or badly scaled surfaces);
+    the Newton phase then finishes the job. Convergence is judged on the gradient
+    (max |∂(-ℓ/N)/∂x| < ``gtol``), as on the listwise path.
+
+    Returns (x, converged, H) with H the Hessian (observed information per case) at the returned x.
+    """
     from scipy.optimize import minimize
 
     r = minimize(objective.value_grad, x0, jac=True, method="L-BFGS-B",
                  options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 30})
-    x = r.x
-    H = objective.hessian(x)
-    converged = bool(np.all(np.isfinite(x)))
-    objective.iterations = int(r.nit)  # quasi-Newton iterations, plus the Newton polish steps below
-    for _ in range(3):
-        g = objective.grad(x)
-        if np.max(np.abs(g)) < tol:
+    x = r.x if np.isfinite(r.fun) else np.asarray(x0, float)
+    objective.iterations = int(r.nit)  # quasi-Newton iterations, plus the Newton steps below
+    f, g = objective.value_grad(x)
+    H = None
+    for _ in range(max_newton):
+        if not np.isfinite(f) or np.max(np.abs(g)) < tol:
             break
         objective.iterations += 1
-        if H is None:
-            H = objective.hessian(x)
-        try:
-            step = np.linalg.solve(H, g)
-        except np.linalg.LinAlgError:
-            converged = False
+        H = objective.hessian(x)
+        step = None
+        lam = 0.0
+        scale = max(float(np.max(np.abs(np.diag(H)))), 1e-8)
+        for _shift in range(12):
+            try:
+                C = np.linalg.cholesky(H + lam * np.eye(len(x)))
+                step = np.linalg.solve(C.T, np.linalg.solve(C, g))
+                break
+            except np.linalg.LinAlgError:
+                lam = scale * 1e-6 if lam == 0.0 else lam * 10.0
+        accepted = False
+        for direction in ([step] if step is not None else []) + [g / max(np.max(np.abs(g)), 1.0)]:
+            slope = float(g @ direction)
+            t = 1.0
+            for _half in range(40):
+                fn, gn = objective.value_grad(x - t * direction)
+                if np.isfinite(fn) and fn <= f - 1e-4 * t * slope + 1e-15 * abs(f):
+                    accepted = True
+                    break
+                t /= 2
+            if accepted:
+                x, f, g = x - t * direction, fn, gn
+                H = None
+                break
+        if not accepted:
             break
-        f0 = objective.value(x)
-        t = 1.0
-        while t > 1e-4 and not objective.value(x - t * step) <= f0 + 1e-14:
-            t /= 2
-        x = x - t * step
-        H = None
-    converged = converged and np.max(np.abs(objective.grad(x))) < 1e-6
-    if H is None:       # the information at the final estimates, not at the L-BFGS-B point
+    converged = bool(np.isfinite(f) and np.all(np.isfinite(x)) and np.max(np.abs(g)) < gtol)
+    if H is None:       # the information at the final estimates, not at an earlier point
         H = objective.hessian(x)
     return x, converged, H
 
