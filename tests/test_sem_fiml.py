@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from cem_edu.sem import fit
-from cem_edu.sem.fiml import em_h1, independence_loglik, loglik, missing_patterns
+from cem_edu.sem.missing import em_h1, independence_loglik, loglik, missing_patterns
 
 from _sem_extras_common import HS_MCAR, PD, assert_estimates, assert_fit, model, ref_fit
 
@@ -117,7 +117,7 @@ def test_semopy_fiml_defect_on_uncentred_data(fiml):
 def test_analytic_observed_information_equals_numeric_hessian(fiml):
     """The FIML Hessian (Δ' A1 Δ + second-order term) against central differences of the
     analytic gradient (fiml.numeric_hessian, the oracle), one group and multigroup."""
-    from cem_edu.sem.fiml import CasewiseObjective, numeric_hessian
+    from cem_edu.sem.missing import CasewiseObjective, numeric_hessian
 
     obj = CasewiseObjective(fiml.model, fiml.extras["fiml"]["patterns"])
     Ha, Hn = obj.hessian(fiml.x), numeric_hessian(obj.grad, fiml.x)
@@ -129,7 +129,7 @@ def test_analytic_observed_information_equals_numeric_hessian(fiml):
 
 
 def test_h1_information_and_loglik_grad_against_per_pattern_formulas(fiml):
-    from cem_edu.sem.fiml import (_h1_observed_information_blocked, h1_observed_information,
+    from cem_edu.sem.missing import (_h1_observed_information_blocked, h1_observed_information,
                                   h1_observed_information_kron, loglik_grad, vech_rows_cols)
 
     pats = fiml.extras["fiml"]["patterns"][0]

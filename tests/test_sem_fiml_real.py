@@ -122,7 +122,8 @@ def test_mood_survey_fiml_converges_as_lavaan(msq):
 def test_newton_finishes_when_quasi_newton_stops_early(msq):
     """When L-BFGS-B gives up early (here: after 2 iterations from a start 30% off), the damped
     Newton phase must carry on until the gradient vanishes (it stopped after 3 steps before)."""
-    from cem_edu.sem.fiml import CasewiseObjective, fit_casewise
+    from cem_edu.sem.fiml import fit_casewise
+    from cem_edu.sem.missing import CasewiseObjective
 
     obj = CasewiseObjective(msq.model, msq.extras["fiml"]["patterns"])
     x0 = msq.x.copy()

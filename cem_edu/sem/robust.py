@@ -29,7 +29,7 @@ import numpy as np
 from scipy import special
 from scipy.optimize import brentq
 
-from .fiml import CasewiseObjective, Pattern, casewise_scores, loglik_grad, sym_grad_to_vech
+from .missing import CasewiseObjective, Pattern, casewise_scores, loglik_grad, sym_grad_to_vech
 
 __all__ = ["RobustResult", "robust_ml", "h1_information_observed", "h1_information_firstorder",
            "rmsea_ci", "robust_fit_measures"]
@@ -62,7 +62,7 @@ def _theta_grad_fn(pats: list[Pattern], p: int, rc, mu_fixed=None):
 def h1_information_observed(pats, Sigma, mu, rc, meanstructure=True):
     """Observed information (per case) of the saturated model in (μ, vech Σ), evaluated at the
     given (model-implied) moments: the Hessian of -ℓ/n, by differences of the analytic gradient."""
-    from .fiml import h1_observed_information
+    from .missing import h1_observed_information
 
     return h1_observed_information(pats, Sigma, mu, rc, meanstructure)
 
@@ -156,7 +156,7 @@ def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: 
     """Yuan–Bentler scaling factor of the independence model (diagonal Σ, free means when the
     model has a mean structure; the block of fixed exogenous covariates kept at its sample
     values), estimated in each group from the same data."""
-    from .fiml import independence_loglik
+    from .missing import independence_loglik
 
     model = objective.model
     p = model.p
@@ -290,7 +290,7 @@ def apply_mlr(res, objective: CasewiseObjective | None = None, h1=None, A=None):
     """
     from dataclasses import replace
 
-    from .fiml import missing_patterns
+    from .missing import missing_patterns
     from .fitmeasures import count_df
     from .result import build_estimates
 
@@ -335,7 +335,7 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
     saturated (``base_x[g] = (Σ_x, μ_x)``, their FIML moments; free when fixed.x = FALSE).
     """
     from . import ml
-    from .fiml import Pattern, h1_observed_information, independence_loglik
+    from .missing import Pattern, h1_observed_information, independence_loglik
 
     model = objective.model
     p = model.p
