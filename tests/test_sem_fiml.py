@@ -152,3 +152,34 @@ def test_h1_information_and_loglik_grad_against_per_pattern_formulas(fiml):
     bad = S.copy()
     bad[0, 1] = bad[1, 0] = 2 * np.sqrt(S[0, 0] * S[1, 1])
     assert loglik(pats, bad, mu) == -np.inf
+
+
+def test_every_option_reaches_the_fiml_path(fiml):
+    """meanstructure, start and a categorical group column reach FIML as they reach listwise
+    (issue #16: they were dropped silently)."""
+    from cem_edu.errors import ModelError
+
+    with pytest.raises(ModelError, match="mean structure"):
+        fit(HS_MODEL, HS_MCAR, missing="fiml", meanstructure=False)
+    warm = fit(HS_MODEL, HS_MCAR, missing="fiml", start=fiml.x)
+    assert np.max(np.abs(warm.x - fiml.x)) < 1e-8 and warm.opt.iterations <= 1
+    with pytest.raises(ModelError, match="one finite value per free parameter"):
+        fit(HS_MODEL, HS_MCAR, missing="fiml", start=fiml.x[:-1])
+    with pytest.raises(ModelError, match="one finite value per free parameter"):
+        fit(HS_MODEL, HS_MCAR, start=fiml.x[:5])
+    d = HS_MCAR.copy()
+    d["school"] = pd.Categorical(d["school"], categories=["Pasteur", "Grant-White"][::-1])
+    lw = fit(HS_MODEL, d, group="school", _warn_listwise=False)
+    fm = fit(HS_MODEL, d, group="school", missing="fiml")
+    assert lw.group_labels == fm.group_labels == ["Grant-White", "Pasteur"]
+
+
+def test_robust_and_missing_modules_do_not_import_fiml():
+    """The shared missing-data code lives in sem/missing.py; robust.py no longer imports fiml."""
+    import inspect
+
+    from cem_edu.sem import missing, robust
+
+    for mod in (robust, missing):
+        src = inspect.getsource(mod)
+        assert "from .fiml import" not in src and "from . import fiml" not in src

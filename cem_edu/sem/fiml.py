@@ -14,13 +14,15 @@ Enders (2010) Applied Missing Data Analysis; lavaan ``lav_mvnorm_missing.R``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
 from .missing import (LOG2PI, CasewiseObjective, Pattern, PatternList, casewise_scores,  # noqa: F401
                       em_h1, h1_observed_information, independence_loglik, loglik, loglik_grad,
                       missing_patterns, numeric_hessian, sym_grad_to_vech, vech_rows_cols)
 
-__all__ = ["fit_casewise", "fiml_sample_stats", "fiml_estimate", "fiml_measures"]
+__all__ = ["fit_casewise", "FimlData", "fiml_sample_stats", "fiml_estimate", "fiml_measures"]
 
 
 def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-10, max_iter: int = 2000,
@@ -126,63 +128,55 @@ def _fiml_measures(base, ll0, ll1, llb, npar, df, bdf, N, ll_x=0.0):
     return f
 
 
-def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal=None, std_lv=False,
-             bootstrap: int = 0, ci: str = "percentile", seed=None, progress=True, group_partial=None,
-             fixed_x=True):
-    """``fit(..., missing="fiml")``: full-information ML as lavaan's ``missing = "ml"``.
+@dataclass
+class FimlData:
+    """The FIML kind of sample statistics of one data set, beside the EM (H1) moments kept in
+    :class:`~cem_edu.sem.ml.SampleStats`: per group the missing-data patterns, the used rows
+    ``Y`` (model variable order, NaN = missing), the baseline's covariate block
+    ``base_x[g] = (Σ_x, μ_x)`` (or ``(None, None)``) and, over groups, ``ll_x`` the saturated
+    log-likelihood of the fixed exogenous covariates (subtracted from logl, as lavaan)."""
 
-    Mean structure always on; the H1 model by EM; SEs from the observed information
-    (MLR: sandwich with casewise scores, Yuan–Bentler scaling with the EM moments as H1).
-    Rows with no observed model variable are dropped and counted.
+    patterns: list
+    Y: list
+    base_x: list
+    ll_x: float = 0.0
+    bx: list = field(default_factory=list)      # indices of the baseline's covariate block
+
+
+def fiml_sample_stats(frame, mod, group=None, labels=None, *, warn: bool = True, em_start=None):
+    """Sample statistics for FIML (lavaan's ``missing = "ml"``): rows grouped into missing-data
+    patterns, the saturated (H1) moments by EM, returned as a ``SampleStats`` (EM moments in
+    ``cov``/``mean``) with ``stats.fiml`` a :class:`FimlData`.
+
+    Rows with nothing observed are dropped (as lavaan). With fixed exogenous covariates
+    (``fixed_x=True``) the likelihood is conditional on them, so rows with a missing covariate are
+    dropped with a warning naming the covariates and the count (lavaan does the same).
     """
+    import warnings
+
     import pandas as pd
 
-    from ..errors import DataError, ModelError
+    from ..errors import DataError, EstimationWarning
     from ..i18n import t
-    from . import _check_columns, _frame, _identification, finish
     from . import ml
-    from .fitmeasures import count_df
-    from .model import Model
-    from .partable import build_partable
-    from .syntax import parse_syntax
 
-    if bootstrap and bootstrap > 0:
-        raise ModelError(t("sem.fiml.no_bootstrap"))
-    frame = _frame(data)
-    if frame.shape[0] == 0 or frame.shape[1] == 0:
-        raise DataError(t("sem.data.empty"))
-    statements, defined = parse_syntax(model)
-    labels = None
-    if group is not None:
-        _check_columns(frame, [], group)
-        labels = list(pd.unique(frame[group].dropna()))
-        if len(labels) < 2:
-            raise DataError(t("sem.data.one_group", group=group))
-    ngroups = len(labels) if labels else 1
-    pt, names = build_partable(statements, defined, ngroups=ngroups, std_lv=std_lv, meanstructure=True,
-                               group_equal=group_equal, group_partial=group_partial, fixed_x=fixed_x)
-    mod = Model(pt, names, meanstructure=True)
-    _check_columns(frame, mod.ov, group)
-    Yall = frame[mod.ov].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    Yall = frame[list(mod.ov)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     if group is not None:
         gcol = frame[group].to_numpy()
         parts = [np.flatnonzero(gcol == lab) for lab in labels]
     else:
         parts = [np.arange(len(frame))]
-    groups, covs, means, ns = [], [], [], []
+    groups, covs, means, ns, Ys, base_x = [], [], [], [], [], []
     n_dropped = 0
     p = mod.p
     xi = [mod.ov.index(v) for v in mod.names.ov_x]     # fixed.x covariates (conditioned on)
+    bx = [mod.ov.index(v) for v in mod.names.ov_x + tuple(getattr(mod.names, "ov_x_free", ()))]
     x_dropped, x_counts, total = 0, np.zeros(len(xi), int), 0
-    ll_x = 0.0                                           # saturated log-likelihood of the covariates
-    bx = [mod.ov.index(v) for v in mod.names.ov_x + mod.names.ov_x_free]   # baseline keeps their block
-    base_x = []
+    ll_x = 0.0
     for lab, rows in zip(labels or [None], parts):
         Y = Yall[rows]
         total += Y.shape[0]
         if xi:
-            # fixed.x: the likelihood is conditional on x, so rows with a missing covariate carry no
-            # information about the model; lavaan (missing = "ml", fixed.x = TRUE) deletes them too
             xmiss = np.isnan(Y[:, xi])
             drop = xmiss.any(axis=1)
             x_counts += xmiss[drop].sum(axis=0)
@@ -191,13 +185,12 @@ def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal
         seen = ~np.isnan(Y).all(axis=1)
         n_dropped += int((~seen).sum())
         Y = Y[seen]
+        where = "" if lab is None else t("sem.data.in_group", group=lab)
         never = [mod.ov[j] for j in np.flatnonzero(np.isnan(Y).all(axis=0))]
         if never:
-            raise DataError(t("sem.fiml.empty_column", columns=", ".join(never),
-                              where="" if lab is None else t("sem.data.in_group", group=lab)))
+            raise DataError(t("sem.fiml.empty_column", columns=", ".join(never), where=where))
         if Y.shape[0] <= p:
-            raise DataError(t("sem.data.too_few_rows", n=Y.shape[0], p=p,
-                              where="" if lab is None else t("sem.data.in_group", group=lab)))
+            raise DataError(t("sem.data.too_few_rows", n=Y.shape[0], p=p, where=where))
         pats = missing_patterns(Y)
         mu1, S1, _ = em_h1(pats, p)
         if xi:
@@ -205,64 +198,72 @@ def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal
             Sx = np.cov(X.T, bias=True).reshape(len(xi), len(xi))
             ll_x += -0.5 * X.shape[0] * (len(xi) * LOG2PI + np.linalg.slogdet(Sx)[1] + len(xi))
         if bx:
-            mux, Sx, _ = em_h1(missing_patterns(Y[:, bx]), len(bx))
-            base_x.append((Sx, mux))
+            mux, Sxb, _ = em_h1(missing_patterns(Y[:, bx]), len(bx))
+            base_x.append((Sxb, mux))
         else:
             base_x.append((None, None))
         groups.append(pats)
+        Ys.append(Y)
         covs.append(S1)
         means.append(mu1)
         ns.append(Y.shape[0])
-    if x_dropped:
-        import warnings
-
-        from ..errors import EstimationWarning
-        from . import _user_stacklevel
+    if x_dropped and warn:
+        from .pipeline import _user_stacklevel
 
         cols = ", ".join(f"{mod.names.ov_x[j]} ({int(x_counts[j])})" for j in np.flatnonzero(x_counts))
         warnings.warn(t("sem.warn.fixed_x_dropped", dropped=x_dropped, total=total, columns=cols,
                         n=total - x_dropped - n_dropped), EstimationWarning, stacklevel=_user_stacklevel())
-    n_dropped += x_dropped
     stats = ml.stats_from_moments(mod.ov, covs, means, ns, labels or [None], data=None,
-                                  n_dropped=n_dropped, missing="ml")
-    ml.fill_exo(mod, stats)
-    _identification(mod)
-    x0 = ml.estimate(mod, stats)          # ML on the EM moments: a start close to the FIML solution
-    obj = CasewiseObjective(mod, groups)
+                                  n_dropped=n_dropped + x_dropped, missing="ml")
+    stats.fiml = FimlData(patterns=groups, Y=Ys, base_x=base_x, ll_x=float(ll_x), bx=bx)
+    return stats
+
+
+def fiml_estimate(mod, stats, start=None):
+    """Estimate by FIML: start from ``start`` (user values or a warm start), else from the ML
+    solution on the EM (H1) moments (close to the FIML solution); then :func:`fit_casewise`.
+    Returns ``(x, EstimateInfo, H, objective)`` with H the observed information per case at x."""
+    from . import ml
+
+    if start is None:
+        x0 = ml.estimate(mod, stats)
+    else:
+        x0 = ml.admissible_start(mod, stats, np.asarray(start, float))
+    obj = CasewiseObjective(mod, stats.fiml.patterns)
     x, converged, H = fit_casewise(obj, x0)
-    N = obj.N
-    ll0 = obj.loglik(x)
-    ll1 = sum(loglik(pats, S1, mu1) for pats, S1, mu1 in zip(groups, covs, means))
-    llb = sum(_baseline_loglik(pats, p, bx, Sx, mux) for pats, (Sx, mux) in zip(groups, base_x))
-    df = count_df(mod)
-    px = len(bx)
-    bdf = ngroups * (p * (p - 1) // 2 - px * (px - 1) // 2)
-    chisq = 2 * (ll1 - ll0)
-    opt = ml.EstimateInfo(bool(converged), getattr(obj, "iterations", 0), chisq / (2 * N), "casewise-lbfgs-newton",
-                          float(np.max(np.abs(obj.grad(x)))) if len(x) else 0.0)
-    try:
-        vcov = np.linalg.inv(H) / N
-    except np.linalg.LinAlgError:
-        raise ModelError(t("sem.model.not_identified", params="?")) from None
-    res = finish(mod, stats, x, opt, syntax=model, estimator="ML", missing="ml", group=group,
-                 information=H, vcov=vcov)
-    fm = _fiml_measures(res.fit, ll0, ll1, llb, mod.npar, df, bdf, N, ll_x)
+    gmax = float(np.max(np.abs(obj.grad(x)))) if len(x) else 0.0
+    ll1 = sum(loglik(pats, S1, mu1) for pats, S1, mu1 in zip(stats.fiml.patterns, stats.cov, stats.mean))
+    fmin = (ll1 - obj.loglik(x)) / obj.N          # χ²/(2N), χ² = 2(ℓ_H1 - ℓ_H0)
+    opt = ml.EstimateInfo(bool(converged), getattr(obj, "iterations", 0), float(fmin), "casewise-lbfgs-newton",
+                          gmax)
+    return x, opt, H, obj
+
+
+def fiml_measures(res, obj, mlr: bool = False):
+    """Test statistic and fit measures of a FIML fit (χ² = 2(ℓ_H1 - ℓ_H0), the baseline model, the
+    likelihoods conditional on fixed covariates, lavaan's FIML-C robust CFI/TLI/RMSEA: V3 for MLR,
+    V6 for ML). Returns the FitResult with ``fit`` replaced."""
     from dataclasses import replace
 
-    from .robust import apply_mlr, fiml_corrected, fiml_robust_measures
+    from .fitmeasures import count_df
+    from .robust import fiml_corrected, fiml_robust_measures
 
-    mlr = str(estimator).upper() == "MLR"
-    try:   # lavaan's robust CFI/TLI/RMSEA under FIML (FIML-C: V6 for ML, V3 for MLR)
-        rob = fiml_robust_measures(fiml_corrected(obj, x, stats, "V3" if mlr else "V6", base_x=base_x), N, ngroups)
+    mod, stats, x = res.model, res.stats, res.x
+    fd = stats.fiml
+    N = obj.N
+    p = mod.p
+    ll0 = obj.loglik(x)
+    ll1 = sum(loglik(pats, S1, mu1) for pats, S1, mu1 in zip(fd.patterns, stats.cov, stats.mean))
+    llb = sum(_baseline_loglik(pats, p, fd.bx, Sx, mux) for pats, (Sx, mux) in zip(fd.patterns, fd.base_x))
+    df = count_df(mod)
+    px = len(fd.bx)
+    bdf = mod.ngroups * (p * (p - 1) // 2 - px * (px - 1) // 2)
+    fm = _fiml_measures(res.fit, ll0, ll1, llb, mod.npar, df, bdf, N, fd.ll_x)
+    try:
+        rob = fiml_robust_measures(fiml_corrected(obj, x, stats, "V3" if mlr else "V6", base_x=fd.base_x),
+                                   N, mod.ngroups)
     except (np.linalg.LinAlgError, ValueError):
         rob = {}
     for k, v in rob.items():
         fm[k] = v
-    res = replace(res, fit=fm, se_type="standard", extras={**res.extras, "fiml": {"patterns": groups}})
-    if mlr:
-        res = apply_mlr(res, objective=obj, h1=list(zip(covs, means)), A=H)
-        f = res.fit.copy()
-        for k, v in rob.items():
-            f[k] = v
-        res = replace(res, fit=f)
-    return res
+    return replace(res, fit=fm, se_type="standard", extras={**res.extras, "fiml": {"patterns": fd.patterns}})

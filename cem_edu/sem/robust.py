@@ -306,10 +306,11 @@ def apply_mlr(res, objective: CasewiseObjective | None = None, h1=None, A=None):
     extra = robust_fit_measures(float(f["chisq"]), df, float(f["baseline_chisq"]), float(f["baseline_df"]),
                                 stats.ntotal, model.ngroups, rob)
     if res.missing in ("ml", "fiml"):
-        # under FIML lavaan's robust CFI/RMSEA use the FIML-C correction: fit_fiml overwrites these
+        # under FIML lavaan's robust CFI/RMSEA use the FIML-C correction (fiml.fiml_measures, V3 for
+        # MLR): keep those already in res.fit
         for k in ("cfi_robust", "tli_robust", "nnfi_robust", "rmsea_robust", "rmsea_ci_lower_robust",
                   "rmsea_ci_upper_robust", "rmsea_pvalue_robust"):
-            extra[k] = np.nan
+            extra[k] = f[k] if k in f.index else np.nan
     fit = f.copy()
     for k, v in extra.items():
         fit[k] = v
