@@ -84,13 +84,6 @@ def test_loglik_of_single_pattern_equals_complete_data_formula():
     assert abs(ll - expect) < 1e-9
 
 
-def test_fiml_bootstrap_refused_with_message():
-    from cem_edu.errors import ModelError
-
-    with pytest.raises(ModelError, match="bootstrap"):
-        fit(HS_MODEL, HS_MCAR, missing="fiml", bootstrap=10)
-
-
 def test_fiml_multigroup_on_complete_data_matches_ml_estimates():
     from _sem_extras_common import HS
 

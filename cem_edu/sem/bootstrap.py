@@ -6,6 +6,14 @@ solution (``ml.estimate``; no pandas in the loop). The row indices are drawn up 
 from one seeded generator, so the draws are the same for any ``n_jobs`` or backend.
 Draws whose estimation fails are dropped (as lavaan does) and counted.
 
+Under ``missing="fiml"`` (case resampling of the incomplete rows, as lavaan's
+``se = "bootstrap"`` with ``missing = "ml"``) each draw regroups its rows into missing-data
+patterns and refits the casewise likelihood from the full-sample estimates (warm start): one
+step with the full-sample observed information, then Newton steps with the draw's analytic
+Hessian (step halving; max |gradient| < 1e-6), and the full FIML optimiser
+(:func:`cem_edu.sem.fiml.fit_casewise`) for a draw those steps do not finish.
+Fixed exogenous covariates take each draw's own sample moments (as a refit in lavaan).
+
 Intervals (level 1 - α):
 
 * percentile: the α/2 and 1 - α/2 quantiles of the draws, interpolated on the normal
@@ -147,11 +155,93 @@ def _run_chunk(model, ov, data, idx_groups, x_hat, H0, tol):
     return out, ok
 
 
+def _newton_fit(obj, x0, H0, tol=1e-6, maxiter=60):
+    """Minimise -ℓ/N of a draw from the full-sample estimates x0 by BFGS with gradients only, the
+    inverse-Hessian approximation started at H₀⁻¹ (H₀ the full-sample observed information, close
+    to the draw's at x0), Armijo step halving; returns (x, converged). The Hessian of a draw is
+    never formed (it costs O(p⁴) per pattern block)."""
+    x = np.asarray(x0, float)
+    f, g = obj.value_grad(x)
+    if not np.isfinite(f):
+        return x, False
+    Hi = np.linalg.inv(H0)
+    for it in range(maxiter):
+        if np.max(np.abs(g)) < tol:
+            return x, True
+        d = -(Hi @ g)
+        slope = float(g @ d)
+        if slope >= 0:
+            Hi = np.linalg.inv(H0)
+            d = -(Hi @ g)
+            slope = float(g @ d)
+        t = 1.0
+        for _half in range(30):
+            fn, gn = obj.value_grad(x + t * d)
+            if np.isfinite(fn) and fn <= f + 1e-4 * t * slope + 1e-15 * abs(f):
+                break
+            t /= 2
+        else:
+            return x, False
+        sv = t * d
+        yv = gn - g
+        sy = float(sv @ yv)
+        if sy > 1e-16:
+            Hy = Hi @ yv
+            rho = 1.0 / sy
+            Hi = Hi + (rho * rho * float(yv @ Hy) + rho) * np.outer(sv, sv) - rho * (np.outer(Hy, sv) + np.outer(sv, Hy))
+        x, f, g = x + sv, fn, gn
+    return x, bool(np.max(np.abs(g)) < tol)
+
+
+def _run_chunk_fiml(model, ov, data, idx_groups, x_hat, H0, tol):
+    """FIML refits of a chunk of draws (data[g]: the used rows of group g, NaN = missing)."""
+    import copy
+
+    from .fiml import fit_casewise
+    from .missing import CasewiseObjective, missing_patterns
+    from .ml import fill_exo, stats_from_moments
+
+    r = idx_groups[0].shape[0]
+    out = np.full((r, len(x_hat)), np.nan)
+    ok = np.zeros(r, bool)
+    xi = [list(ov).index(v) for v in model.names.ov_x]
+    for i in range(r):
+        Ys = [X[ix[i]] for X, ix in zip(data, idx_groups)]
+        try:
+            mod = model
+            if xi:
+                mod = copy.deepcopy(model)
+                covs, means = [], []
+                for Y in Ys:
+                    C = np.zeros((len(ov), len(ov)))
+                    m = np.zeros(len(ov))
+                    X = Y[:, xi]
+                    C[np.ix_(xi, xi)] = np.cov(X.T, bias=True).reshape(len(xi), len(xi))
+                    m[xi] = X.mean(axis=0)
+                    covs.append(C)
+                    means.append(m)
+                fill_exo(mod, stats_from_moments(ov, covs, means, [len(Y) for Y in Ys], logdet=[0.0] * len(Ys)))
+            obj = CasewiseObjective(mod, [missing_patterns(Y) for Y in Ys])
+            x, conv = _newton_fit(obj, x_hat, H0, tol)
+            if not conv:
+                x, conv, _ = fit_casewise(obj, x_hat)
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+            continue
+        if conv and np.all(np.isfinite(x)):
+            out[i] = x
+            ok[i] = True
+    return out, ok
+
+
 def bootstrap_draws(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int = 1000, *, seed=None,
               defined_fn=None, progress: bool = True, n_jobs: int = 1, backend: str | None = None,
-              chunk_size: int = 250, tol: float = 1e-9, H0: np.ndarray | None = None) -> BootstrapResult:
+              chunk_size: int = 250, tol: float = 1e-9, H0: np.ndarray | None = None,
+              fiml: bool = False) -> BootstrapResult:
     """Bootstrap the free parameters of ``model`` fitted to ``data`` (list of complete (n_g, p)
     arrays in the model's variable order ``ov``) at the estimates ``x_hat``.
+
+    ``fiml=True``: ``data`` are the incomplete rows (NaN = missing) and each draw is refitted by
+    FIML; ``H0`` is then the full-sample observed information per case (required).
 
     Parameters
     ----------
@@ -162,12 +252,19 @@ def bootstrap_draws(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int
     """
     rng = np.random.default_rng(seed)
     ns = [X.shape[0] for X in data]
+    if fiml:
+        if H0 is None:
+            raise ValueError("fiml=True needs H0, the observed information per case")
+        worker, arg = _run_chunk_fiml, H0
+        tol = max(tol, 1e-6)
+    else:
+        worker, arg = _run_chunk, H0
     if H0 is None:
         from .ml import objective, stats_from_moments
 
         mom = [_moments(X, np.arange(X.shape[0])[None]) for X in data]
         st = stats_from_moments(ov, [c[0] for _, c in mom], [m[0] for m, _ in mom], ns)
-        H0 = objective(model, st, x_hat, need=2)[2]
+        H0 = arg = objective(model, st, x_hat, need=2)[2]
     idx = [rng.integers(0, n, size=(R, n)) for n in ns]
     starts = list(range(0, R, chunk_size))
     jobs = [(s, min(s + chunk_size, R)) for s in starts]
@@ -177,14 +274,14 @@ def bootstrap_draws(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int
     results = [None] * len(jobs)
     if n_jobs == 1 and backend is None:
         for j, (a, b) in enumerate(jobs):
-            results[j] = _run_chunk(model, ov, data, [ix[a:b] for ix in idx], x_hat, H0, tol)
+            results[j] = worker(model, ov, data, [ix[a:b] for ix in idx], x_hat, arg, tol)
             bar.update(b - a)
     else:
         from joblib import Parallel, delayed, parallel_config
 
         with parallel_config(backend=backend or "loky", n_jobs=n_jobs):
             gen = Parallel(return_as="generator")(
-                delayed(_run_chunk)(model, ov, data, [ix[a:b] for ix in idx], x_hat, H0, tol) for a, b in jobs)
+                delayed(worker)(model, ov, data, [ix[a:b] for ix in idx], x_hat, arg, tol) for a, b in jobs)
             for j, out in enumerate(gen):
                 results[j] = out
                 bar.update(jobs[j][1] - jobs[j][0])
@@ -202,7 +299,9 @@ def bootstrap_draws(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int
 def bootstrap(res, R: int = 1000, *, ci: str = "percentile", seed=None, progress: bool = True,
               level: float = 0.95, n_jobs: int = 1, backend: str | None = None):
     """``fit(..., bootstrap=R)``: bootstrap SEs and percentile/BCa intervals for every free and
-    every ``:=`` parameter of a fitted (listwise ML/MLR) FitResult.
+    every ``:=`` parameter of a fitted FitResult (listwise or FIML, ML or MLR; under FIML every
+    draw is refitted by FIML). ``extras["bootstrap"]["boot_ci_type"]`` is lavaan's name of the
+    interval ("perc", "bca.simple", "bca").
 
     est stays the full-sample estimate; se = SD of the draws, z and p-value from it (as lavaan's
     ``se = "bootstrap"``); ci_lower/ci_upper from the draws (``ci="percentile"`` or ``"bca"``).
@@ -220,18 +319,27 @@ def bootstrap(res, R: int = 1000, *, ci: str = "percentile", seed=None, progress
     if ci not in ("percentile", "perc", "bca", "bca.simple"):
         raise ModelError(t("sem.boot.bad_ci", ci=ci))
     ci = "percentile" if ci == "perc" else ci
-    if res.stats.data is None:
+    fd = getattr(res.stats, "fiml", None)
+    if res.stats.data is None and fd is None:
         raise ModelError(t("sem.fiml.no_bootstrap"))
     model, x = res.model, res.x
     defined = res.defined if len(res.defined) else None
-    b = bootstrap_draws(model, res.stats.data, res.stats.ov, x, int(R), seed=seed,
+    data = fd.Y if fd is not None else res.stats.data
+    H0 = None
+    if fd is not None:
+        H0 = res.information if res.information is not None else None
+        if H0 is None:
+            from .missing import CasewiseObjective
+
+            H0 = CasewiseObjective(model, fd.patterns).hessian(x)
+    b = bootstrap_draws(model, data, res.stats.ov, x, int(R), seed=seed,
                         defined_fn=defined.values if defined else None, progress=progress,
-                        n_jobs=n_jobs, backend=backend)
+                        n_jobs=n_jobs, backend=backend, H0=H0, fiml=fd is not None)
     if b.n_failed:
         warnings.warn(t("sem.boot.failed", n=b.n_failed, R=b.R), EstimationWarning, stacklevel=3)
     if len(b.draws) < 2:
         raise ModelError(t("sem.boot.too_few", n=len(b.draws), R=b.R))
-    first = np.cumsum([0] + [X.shape[0] for X in res.stats.data[:-1]])
+    first = np.cumsum([0] + [X.shape[0] for X in data[:-1]])
     if ci == "bca" and len(b.draws) < b.freq.shape[1]:
         warnings.warn(t("sem.boot.bca_small", R=len(b.draws), n=b.freq.shape[1]), EstimationWarning, stacklevel=3)
     est = res.estimates.copy()
@@ -260,7 +368,8 @@ def bootstrap(res, R: int = 1000, *, ci: str = "percentile", seed=None, progress
     est["z"] = z
     est["pvalue"] = 2 * special.ndtr(-np.abs(z))
     boot_info = {"R": b.R, "n_ok": int(len(b.draws)), "n_failed": b.n_failed, "ci": ci, "seed": seed,
-                 "result": b}
+                 "boot_ci_type": {"percentile": "perc"}.get(ci, ci),      # lavaan's name of the method
+                 "missing": res.missing, "result": b}
     return replace(res, estimates=est, se_type="bootstrap", extras={**res.extras, "bootstrap": boot_info})
 
 
