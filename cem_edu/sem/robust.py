@@ -364,14 +364,14 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
         S, m = em_stats.cov[g], em_stats.mean[g]
         Wm_g = h1_observed_information(pats, S, m, rc, True)
         n_rows = max(int(pt.rows.max()) for pt in pats) + 1
-        Jm_g, _ = h1_information_firstorder(pats, S, m, n_rows, rc, True)
+        Jm_g = h1_information_firstorder(pats, S, m, n_rows, rc, True)[0] if version == "V3" else None
         fake = [Pattern(idx=np.arange(p), rows=np.arange(1), y=m[None], n=1, mean=m, cov=S,
                         ix=np.ix_(np.arange(p), np.arange(p)))]
         Wc_g = h1_observed_information(fake, S, m, rc, True)
         sub = np.ix_(keep, keep)
         Wm.append(Wm_g[sub])
         Wc.append(Wc_g[sub])
-        Jm.append(Jm_g[sub])
+        Jm.append(Jm_g[sub] if Jm_g is not None else None)
         Wmi.append(np.linalg.inv(Wm_g[sub]))
         dS, dmu = jac[g]
         Dl.append(np.vstack([dmu, dS])[keep])
@@ -395,8 +395,9 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
     #   V6: tr(R U) = Σ_g f_g tr(R_g Wm_g) - tr(E⁻¹ Σ_g Z_g' R_g Z_g),  R_g = Wm_g⁻¹ Wc_g Wm_g⁻¹ / f_g
     #   V3: tr(U R U Γ) = tr(Wm R Wm Γ) - tr(E⁻¹ Z'(R Wm Γ + Γ Wm R) Z) + tr(E⁻¹ Z'RZ E⁻¹ Z'ΓZ)
     R = [wi @ wc @ wi for wi, wc in zip(Wmi, Wc)]                 # times 1/f_g (applied below)
-    Gam = [wi @ j @ wi for wi, j in zip(Wmi, Jm)]                 # times 1/f_g
-    WRWG = [float(np.sum((f * wm) @ (r / f) @ (f * wm) * (gm / f).T)) for f, wm, r, gm in zip(fg, Wm, R, Gam)]
+    Gam = [wi @ j @ wi if j is not None else None for wi, j in zip(Wmi, Jm)]   # times 1/f_g (V3 only)
+    WRWG = [float(np.sum((f * wm) @ (r / f) @ (f * wm) * (gm / f).T)) for f, wm, r, gm in zip(fg, Wm, R, Gam)
+            if gm is not None]
     RW = [(r / f) @ (f * wm) for f, r, wm in zip(fg, R, Wm)]      # R_g f_g Wm_g
 
     def k_of(Deltas):
