@@ -133,3 +133,11 @@ def test_newton_finishes_when_quasi_newton_stops_early(msq):
     assert np.max(np.abs(x - msq.x)) < 1e-6
     Hx = obj.hessian(x)
     assert np.abs(H - Hx).max() <= 1e-5 * np.abs(Hx).max()      # reused only after a step < 1e-6
+
+
+def test_listwise_mlr_with_free_covariates():
+    """fixed_x=False, listwise MLR: the baseline's scaling keeps the covariates' block free
+    (baseline.chisq.scaled 2559.61; it was 2570.34 with the block dropped)."""
+    res = _fit(model("mimic_model", SCRIPT), BFI, fixed_x=False, estimator="MLR")
+    assert_estimates(res, "mimic_lw_nofx_mlr", cols=("est", "se", "std_all"), tol=1e-4, ref=REF)
+    assert_fit(res, "mimic_lw_nofx_mlr", FIT + ROBUST + ["baseline_chisq_scaling_factor"], tol=1e-5, ref=REF)

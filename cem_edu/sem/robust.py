@@ -164,7 +164,9 @@ def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: 
     r, c = rc
     xi = np.zeros(p, bool)
     xi[[model.ov.index(v) for v in model.names.ov_x]] = True
-    yi = np.flatnonzero(~xi)
+    xf = np.zeros(p, bool)            # fixed.x = FALSE: the covariates' block stays free and saturated
+    xf[[model.ov.index(v) for v in getattr(model.names, "ov_x_free", ())]] = True
+    yi = np.flatnonzero(~xi & ~xf)
     pos = {(a, b): k for k, (a, b) in enumerate(zip(r, c))}
     tr_h0 = 0.0
     df_b = 0
@@ -174,17 +176,19 @@ def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: 
         else:
             mu = objective.means[g]
             Sig = np.diag(np.diag(_complete_cov(pats, mu)))
-        if xi.any():
-            Sh, muh = h1[g]
-            Sig[np.ix_(xi, xi)] = Sh[np.ix_(xi, xi)]
-            mu = mu.copy()
-            mu[xi] = muh[xi]
+        for blk in (xi, xf):
+            if blk.any():
+                Sh, muh = h1[g]
+                Sig[np.ix_(blk, blk)] = Sh[np.ix_(blk, blk)]
+                mu = mu.copy()
+                mu[blk] = muh[blk]
         off = p if meanstructure else 0
         k = len(r) + off
         cols = []
         if meanstructure:
-            cols += [j for j in yi]
+            cols += [j for j in yi] + [j for j in np.flatnonzero(xf)]
         cols += [off + pos[(j, j)] for j in yi]
+        cols += [off + kk for kk, (a, b) in enumerate(zip(r, c)) if xf[a] and xf[b]]
         D = np.zeros((k, len(cols)))
         D[cols, np.arange(len(cols))] = 1.0
         n_rows = max(int(pt.rows.max()) for pt in pats) + 1
@@ -194,7 +198,7 @@ def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: 
         Bb = D.T @ B1 @ D
         # the baseline's own information is block-diagonal over groups: f_g A_b,g
         tr_h0 += np.sum(Bb * np.linalg.inv(Ab).T)
-        px = int(xi.sum())
+        px = int(xi.sum() + xf.sum())
         df_b += p * (p - 1) // 2 - px * (px - 1) // 2
     return (tr_h1 - tr_h0) / df_b
 

@@ -87,5 +87,7 @@ write.csv(parameterEstimates(fb, boot.ci.type = "bca.simple"), file.path(out, "h
           row.names = FALSE)
 cat("bootstrap draws kept:", nrow(lavInspect(fb, "boot")), "\n")
 }
+# 5. the same MIMIC, listwise, MLR, fixed.x FALSE (the baseline keeps the covariates' block free)
+if (run("5")) write_fit(sem(mimic_model, data = bfi, estimator = "MLR", fixed.x = FALSE), "mimic_lw_nofx_mlr")
 if (length(warn_log)) writeLines(warn_log, file.path(out, paste0("warnings_", paste(sections, collapse = ""), ".txt")))
 cat("done\n")
