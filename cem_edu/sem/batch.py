@@ -1,13 +1,15 @@
 """Batched ML estimation: one model fitted to many samples at once with numpy batched linear
 algebra (the bootstrap draws of :mod:`.bootstrap`, the Monte Carlo replications of :mod:`.power`).
 
-See :class:`BatchML` for the gradient formulas and the batched quasi-Newton iteration.
+See :class:`BatchML` for the gradient formulas and the batched quasi-Newton iteration;
+:class:`BatchFIML` is the same with the casewise (FIML) likelihood of incomplete data
+(bootstrap draws under ``missing="fiml"``).
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BatchML"]
+__all__ = ["BatchML", "BatchFIML", "pattern_moments"]
 
 
 class BatchML:
@@ -54,6 +56,22 @@ class BatchML:
         r, _, k = f["alpha"]; al[:, r] = X[:, k]
         return L, T, P, B, nu, al
 
+    def _discrepancy(self, g, Sigma, W, logdet, mu, covs, means, logdets):
+        """ML discrepancy of group g and its derivatives: (F_g (R,), M = ∂F_g/∂Σ (R, p, p),
+        Wd = -½ ∂F_g/∂μ (R, p) or None, extra bad-row mask or None)."""
+        p = self.p
+        S = covs[g]
+        Fg = logdet + np.einsum("rab,rab->r", S, W) - logdets[g] - p
+        Sd = S
+        Wd = None
+        if mu is not None:
+            d = means[g] - mu
+            Wd = (W @ d[:, :, None])[:, :, 0]
+            Fg = Fg + np.einsum("ra,ra->r", d, Wd)
+            Sd = S + d[:, :, None] * d[:, None, :]
+        M = W - W @ Sd @ W
+        return Fg, M, Wd, None
+
     def fgrad(self, X, covs, means, logdets, weights):
         """F (R,) and ∇F (R, k) for parameter rows X (R, k); covs[g] (R, p, p), means[g] (R, p)."""
         R = X.shape[0]
@@ -81,17 +99,11 @@ class BatchML:
                 Ch = np.linalg.cholesky(Sigma)
             Ci = np.linalg.inv(Ch)
             W = Ci.transpose(0, 2, 1) @ Ci
-            S = covs[g]
-            Fg = logdet + np.einsum("rab,rab->r", S, W) - logdets[g] - p
-            Sd = S
             ea = (A @ al[:, :, None])[:, :, 0] if m else np.zeros((R, 0))
-            if self.meanstructure:
-                mu = nu + (L @ ea[:, :, None])[:, :, 0]
-                d = means[g] - mu
-                Wd = (W @ d[:, :, None])[:, :, 0]
-                Fg = Fg + np.einsum("ra,ra->r", d, Wd)
-                Sd = S + d[:, :, None] * d[:, None, :]
-            M = W - W @ Sd @ W
+            mu = nu + (L @ ea[:, :, None])[:, :, 0] if self.meanstructure else None
+            Fg, M, Wd, badd = self._discrepancy(g, Sigma, W, logdet, mu, covs, means, logdets)
+            if badd is not None:
+                bad |= badd
             C = A @ P @ A.transpose(0, 2, 1)
             gL = 2 * M @ L @ C
             LtMLA = L.transpose(0, 2, 1) @ M @ Gm            # L' M L A
@@ -122,12 +134,12 @@ class BatchML:
         F[bad] = np.inf
         return F, grad
 
-    def fit(self, x0, H0, covs, means, weights, tol=1e-9, maxiter=200):
+    def fit(self, x0, H0, covs, means, weights, tol=1e-9, maxiter=200, R=None):
         """Batched quasi-Newton (BFGS, every sample with its own inverse-Hessian approximation
         started at H₀⁻¹, Armijo backtracking) from x0; returns (X, converged mask)."""
-        R = covs[0].shape[0]
+        R = covs[0].shape[0] if R is None else R
         k = self.k
-        logdets = [np.linalg.slogdet(S)[1] for S in covs]
+        logdets = [np.linalg.slogdet(S)[1] if isinstance(S, np.ndarray) else np.zeros(R) for S in covs]
         X = np.tile(np.asarray(x0, float), (R, 1))
         Hk = np.tile(np.linalg.inv(H0), (R, 1, 1))
         conv = np.zeros(R, bool)
@@ -192,3 +204,102 @@ class BatchML:
             g[ii] = gn[good]
             active[idx[failed]] = False
         return X, conv
+
+
+def pattern_moments(Y: np.ndarray, freq: np.ndarray):
+    """Missing-data pattern statistics of resampled data sets at once.
+
+    ``Y`` (n, p) with NaN for missing; ``freq`` (R, n) how often each row is drawn. Returns
+    ``(blocks, N)``: per group of patterns with q observed variables a dict with ``idx`` (m, q),
+    ``n`` (R, m) rows per pattern and draw, ``mean`` (R, m, q), ``cov`` (R, m, q, q) (biased;
+    zero where a pattern is not drawn); N (R,) rows per draw.
+    """
+    obs = ~np.isnan(Y)
+    codes, inv = np.unique(obs, axis=0, return_inverse=True)
+    inv = np.asarray(inv).ravel()
+    by_q: dict[int, list] = {}
+    for k, mask in enumerate(codes):
+        if mask.any():
+            by_q.setdefault(int(mask.sum()), []).append(k)
+    R = freq.shape[0]
+    blocks = []
+    for q, ks in sorted(by_q.items()):
+        idx = np.array([np.flatnonzero(codes[k]) for k in ks], dtype=np.intp).reshape(len(ks), q)
+        n = np.zeros((R, len(ks)))
+        mean = np.zeros((R, len(ks), q))
+        cov = np.zeros((R, len(ks), q, q))
+        for j, k in enumerate(ks):
+            rows = np.flatnonzero(inv == k)
+            Yk = Y[np.ix_(rows, idx[j])]
+            fr = freq[:, rows].astype(float)
+            nk = fr.sum(axis=1)
+            s1 = fr @ Yk
+            s2 = (fr @ (Yk[:, :, None] * Yk[:, None, :]).reshape(len(rows), q * q)).reshape(R, q, q)
+            safe = np.where(nk > 0, nk, 1.0)
+            mk = s1 / safe[:, None]
+            n[:, j] = nk
+            mean[:, j] = mk
+            cov[:, j] = s2 / safe[:, None, None] - mk[:, :, None] * mk[:, None, :]
+        blocks.append(dict(idx=idx, n=n, mean=mean, cov=cov))
+    return blocks, freq.sum(axis=1).astype(float)
+
+
+class BatchFIML(BatchML):
+    """:class:`BatchML` with the casewise normal likelihood of incomplete data (FIML): per group
+    F_g = -2 ℓ_g / n_g (up to a constant), so that M = ∂F_g/∂Σ = -(2/n_g) ∂ℓ_g/∂Σ and
+    Wd = -½ ∂F_g/∂μ = (1/n_g) ∂ℓ_g/∂μ enter the same chain rule; per pattern (W = Σ_oo⁻¹,
+    d = ȳ - μ_o, C = S + dd')
+
+        ∂ℓ/∂Σ_oo = ½ n (W C W - W),  ∂ℓ/∂μ_o = n W d.
+
+    ``covs[g]`` is the list of pattern blocks of :func:`pattern_moments` for the draws being
+    evaluated (the rows ``ix`` of ``means[g]`` = N per draw select the draws)."""
+
+    def _discrepancy(self, g, Sigma, W, logdet, mu, covs, means, logdets):
+        R, p = Sigma.shape[0], self.p
+        blocks, N = covs[g], means[g]
+        ll = np.zeros(R)
+        G = np.zeros((R, p * p))
+        gm = np.zeros((R, p))
+        bad = np.zeros(R, bool)
+        for b in blocks:
+            idx, n = b["idx"], b["n"]
+            m_, q = idx.shape
+            S = Sigma[:, idx[:, :, None], idx[:, None, :]]                  # (R, m, q, q)
+            try:
+                Lc = np.linalg.cholesky(S)
+            except np.linalg.LinAlgError:
+                bad[:] = True
+                continue
+            ld = 2.0 * np.log(np.diagonal(Lc, axis1=2, axis2=3)).sum(axis=2)
+            Li = np.linalg.inv(Lc)
+            Wk = np.matmul(Li.transpose(0, 1, 3, 2), Li)
+            d = b["mean"] - mu[:, idx]                                        # (R, m, q)
+            C = b["cov"] + d[:, :, :, None] * d[:, :, None, :]
+            ll -= 0.5 * np.einsum("rk,rk->r", n, q * np.log(2 * np.pi) + ld + np.einsum("rkij,rkij->rk", Wk, C))
+            Gk = (0.5 * n)[:, :, None, None] * (np.matmul(np.matmul(Wk, C), Wk) - Wk)
+            Wdk = np.einsum("rkij,rkj->rki", Wk, d) * n[:, :, None]
+            flat = idx[:, :, None] * p + idx[:, None, :]
+            for j in range(m_):
+                G[:, flat[j].ravel()] += Gk[:, j].reshape(R, q * q)
+                gm[:, idx[j]] += Wdk[:, j]
+        Fg = -2.0 * ll / N
+        M = -2.0 * G.reshape(R, p, p) / N[:, None, None]
+        Wd = gm / N[:, None]
+        return Fg, M, Wd, bad
+
+    def fit(self, x0, H0, blocks, N, weights, tol=2e-6, maxiter=200):
+        """Batched BFGS from x0 for R draws (``blocks[g]``/``N[g]`` from :func:`pattern_moments`);
+        ``H0`` the Hessian of F = -2ℓ/N at x0 (twice the observed information per case)."""
+        return super().fit(x0, H0, [DrawBlocks(b) for b in blocks], list(N), weights, tol=tol,
+                           maxiter=maxiter, R=len(N[0]))
+
+
+class DrawBlocks(list):
+    """Pattern blocks of many draws (list of dicts of :func:`pattern_moments`); ``[ix]`` with an
+    index array selects draws."""
+
+    def __getitem__(self, ix):
+        if isinstance(ix, (int, np.integer)):
+            return list.__getitem__(self, ix)
+        return DrawBlocks({k: (v if k == "idx" else v[ix]) for k, v in b.items()} for b in self)

@@ -8,10 +8,11 @@ Draws whose estimation fails are dropped (as lavaan does) and counted.
 
 Under ``missing="fiml"`` (case resampling of the incomplete rows, as lavaan's
 ``se = "bootstrap"`` with ``missing = "ml"``) each draw regroups its rows into missing-data
-patterns and refits the casewise likelihood from the full-sample estimates (warm start): one
-step with the full-sample observed information, then Newton steps with the draw's analytic
-Hessian (step halving; max |gradient| < 1e-6), and the full FIML optimiser
-(:func:`cem_edu.sem.fiml.fit_casewise`) for a draw those steps do not finish.
+patterns and refits the casewise likelihood from the full-sample estimates (warm start): all
+draws of a chunk at once by batched BFGS started at the full-sample observed information
+(:class:`cem_edu.sem.batch.BatchFIML`; max |gradient of -ℓ/N| < 1e-6), then one by one
+(BFGS, then the full FIML optimiser :func:`cem_edu.sem.fiml.fit_casewise`) for fixed-x models
+and the draws the batch does not finish.
 Fixed exogenous covariates take each draw's own sample moments (as a refit in lavaan).
 
 Intervals (level 1 - α):
@@ -205,7 +206,20 @@ def _run_chunk_fiml(model, ov, data, idx_groups, x_hat, H0, tol):
     out = np.full((r, len(x_hat)), np.nan)
     ok = np.zeros(r, bool)
     xi = [list(ov).index(v) for v in model.names.ov_x]
-    for i in range(r):
+    if not xi:   # all draws of the chunk at once (fixed-x models refit one by one below)
+        from .batch import BatchFIML, pattern_moments
+
+        ns = np.array([X.shape[0] for X in data], float)
+        blocks, Ns = [], []
+        for X, ix in zip(data, idx_groups):
+            freq = np.apply_along_axis(np.bincount, 1, ix, minlength=X.shape[0])
+            b, n = pattern_moments(X, freq)
+            blocks.append(b)
+            Ns.append(n)
+        with np.errstate(all="ignore"):
+            out, ok = BatchFIML(model).fit(x_hat, 2.0 * H0, blocks, Ns, ns / ns.sum(), tol=2.0 * tol)
+        out[~ok] = np.nan
+    for i in np.flatnonzero(~ok):
         Ys = [X[ix[i]] for X, ix in zip(data, idx_groups)]
         try:
             mod = model
