@@ -254,11 +254,21 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
     data : DataFrame, or an object with a ``.data`` DataFrame (``CleanData``).
     estimator : "ML" (normal theory) or "MLR" (robust SEs and scaled test).
     missing : "listwise" (rows with a missing model variable are dropped, and the
-        number is reported) or "fiml"/"ml" (full-information ML).
-    group : column defining groups (multigroup model, groups in order of first appearance).
+        number is reported) or "fiml"/"ml" (full-information ML, lavaan's ``missing = "ml"``:
+        mean structure always, observed-information SEs; bootstrap and MLR work as well).
+    group : column defining groups (multigroup model; groups in order of first appearance, or
+        the order of the categories of a categorical column, as an R factor).
     group_equal : lavaan ``group.equal`` list, e.g. ``["loadings", "intercepts"]``.
     std_lv : identify factors by unit variances instead of marker loadings.
-    bootstrap : number of bootstrap draws for SEs/CIs (0 = none); ``ci`` "percentile" or "bca".
+    meanstructure : add intercepts and latent means (default: with groups or FIML); FIML
+        cannot do without (``False`` raises).
+    fixed_x : lavaan's ``fixed.x``: exogenous observed covariates are fixed at their sample
+        moments and the likelihood (logl, baseline) is conditional on them; under FIML rows with
+        a missing covariate are dropped with a warning. ``False`` models the covariates (their
+        variances, covariances and means become free parameters).
+    start : starting values, one per free parameter (e.g. ``res.x`` of an earlier fit).
+    bootstrap : number of bootstrap draws for SEs/CIs (0 = none); ``ci`` "percentile" (lavaan
+        "perc"), "bca.simple" or "bca".
     seed, progress : bootstrap random seed and progress bar.
     n_jobs, backend : bootstrap parallelism through joblib (``backend="dask"`` runs on a
         dask.distributed cluster; the draws do not depend on either).
