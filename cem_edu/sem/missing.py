@@ -197,6 +197,28 @@ def loglik_grad(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray):
     return float(ll), G.reshape(p, p), g
 
 
+_MEMO: list = []          # the last few saturated-information results: [(key, patterns, value)]
+
+
+def _memo(name, patterns, Sigma, mu, extra, compute):
+    """Reuse a saturated-model matrix computed for the same patterns and moments (robust ML and
+    FIML-C both evaluate them at the EM moments); the patterns object is kept with the entry so
+    its identity cannot be recycled."""
+    key = (name, id(patterns), np.asarray(Sigma).tobytes(), np.asarray(mu).tobytes(), extra)
+    for k, pats, val in _MEMO:
+        if k == key and pats is patterns:
+            return val
+    val = compute()
+    _MEMO.append((key, patterns, val))
+    del _MEMO[:-6]
+    return val
+
+
+def clear_memo() -> None:
+    """Drop the reused saturated-information results (called at the end of every fit)."""
+    _MEMO.clear()
+
+
 def casewise_scores(patterns: list[Pattern], Sigma, mu, n_rows: int, rc=None, meanstructure=True):
     """Casewise scores ∂ℓ_i/∂(μ, vech Σ) (rows in data order; rows never observed stay zero).
 
@@ -331,6 +353,13 @@ def duplication_matrix(p: int, rc=None) -> np.ndarray:
 
 
 def h1_observed_information(patterns: list[Pattern], Sigma, mu, rc=None, meanstructure=True):
+    """:func:`_h1_observed_information` with reuse of the last results (same patterns and moments)."""
+    rck = None if rc is None else (np.asarray(rc[0]).tobytes(), np.asarray(rc[1]).tobytes())
+    return _memo("A1", patterns, Sigma, mu, (rck, bool(meanstructure)),
+                 lambda: _h1_observed_information(patterns, Sigma, mu, rc, meanstructure))
+
+
+def _h1_observed_information(patterns: list[Pattern], Sigma, mu, rc=None, meanstructure=True):
     """Observed information per case, -1/n ∂²ℓ/∂θ∂θ', of the saturated model in θ = (μ, vech Σ),
     analytic, at the given moments. Per pattern (W = Σ_oo⁻¹, d = ȳ_k - μ_o, C = S_k + dd',
     Q = W C W - W/2):

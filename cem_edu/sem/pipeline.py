@@ -319,6 +319,10 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
             res = apply_mlr(res, objective=obj, h1=list(zip(stats.cov, stats.mean)), A=information)
         else:
             res = apply_mlr(res)
+    if fiml or estimator == "MLR":
+        from .missing import clear_memo
+
+        clear_memo()
     if bootstrap and bootstrap > 0:
         from .bootstrap import bootstrap as _boot
 

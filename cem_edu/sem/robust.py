@@ -70,9 +70,15 @@ def h1_information_observed(pats, Sigma, mu, rc, meanstructure=True):
 def h1_information_firstorder(pats, Sigma, mu, n_rows, rc, meanstructure=True):
     """First-order information (per case): mean outer product of the casewise scores; also
     returns the scores (n_rows x k)."""
-    sc = casewise_scores(pats, Sigma, mu, n_rows, rc=rc, meanstructure=meanstructure)
-    n = sum(pt.n for pt in pats)
-    return sc.T @ sc / n, sc
+    from .missing import _memo
+
+    def compute():
+        sc = casewise_scores(pats, Sigma, mu, n_rows, rc=rc, meanstructure=meanstructure)
+        n = sum(pt.n for pt in pats)
+        return sc.T @ sc / n, sc
+
+    rck = (np.asarray(rc[0]).tobytes(), np.asarray(rc[1]).tobytes())
+    return _memo("B1", pats, Sigma, mu, (rck, int(n_rows), bool(meanstructure)), compute)
 
 
 @dataclass
