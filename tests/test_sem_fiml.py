@@ -176,3 +176,16 @@ def test_robust_and_missing_modules_do_not_import_fiml():
     for mod in (robust, missing):
         src = inspect.getsource(mod)
         assert "from .fiml import" not in src and "from . import fiml" not in src
+
+
+def test_printed_summary_names_the_robust_indices_in_both_languages(fiml):
+    from cem_edu.i18n import get_language, set_language
+
+    out = str(fiml)
+    assert "Robust Comparative Fit Index (CFI)" in out and "cfi_robust" not in out
+    old = get_language()
+    try:
+        set_language("fa")
+        assert "شاخص برازش تطبیقی استوار" in str(fiml)
+    finally:
+        set_language(old)

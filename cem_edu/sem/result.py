@@ -239,8 +239,8 @@ class FitResult:
                   line("sem.result.logl", f["logl"]), line("sem.result.aic", f["aic"]),
                   line("sem.result.bic", f["bic"])]
         for k in ("cfi_robust", "tli_robust", "rmsea_robust"):
-            if k in f.index:
-                lines.append(f"  {k:<44s}{format_number(f[k], 3):>14s}")
+            if k in f.index and np.isfinite(f[k]):
+                lines.append(line(f"sem.result.{k}", f[k]))
         return lines
 
     def __str__(self) -> str:
