@@ -83,3 +83,11 @@ def test_fiml_bootstrap_with_a_fixed_covariate():
     e = res.estimates
     se = e.loc[(e["lhs"] == "textual") & (e["rhs"] == "ageyr"), "se"].iloc[0]
     assert res.extras["bootstrap"]["n_ok"] >= 14 and 0.01 < se < 1.0
+
+
+def test_fiml_bootstrap_bca_simple_intervals_near_lavaan():
+    res = fit(BOOT_MODEL, HS_MCAR, missing="fiml", bootstrap=1000, seed=16, progress=False, ci="bca.simple")
+    m = _merge(res, "hs_boot_fiml_bca")
+    assert (np.abs(m["ci_lower"] - m["ci.lower"]) < 0.5 * m["se_r"]).all()
+    assert (np.abs(m["ci_upper"] - m["ci.upper"]) < 0.5 * m["se_r"]).all()
+    assert res.extras["bootstrap"]["boot_ci_type"] == "bca.simple"
