@@ -8,6 +8,12 @@
    se = "bootstrap";
 3. Monte Carlo power, 5 sample sizes x 500 replications of the CEM model (target < 30 s on 2 cores);
 4. reliability (bench_reliability.py) and ordinal CFA with WLSMV vs lavaan (bench_ordinal.py, target >= 5x).
+5. FIML on real incomplete data (issue #16): the psych::bfi five-factor CFA (25 items, n = 2,800,
+   87 missing-data patterns) by FIML and FIML-MLR vs semopy (FIML) and lavaan (missing = "ml";
+   targets: >= 10x and >= 20x faster than lavaan), and a 1,000-draw FIML bootstrap of the bundled
+   CEM model on the cleaned bundled survey (target < 60 s).
+
+    python benchmarks/run.py --fiml        # section 5 only
 """
 from __future__ import annotations
 
@@ -55,14 +61,16 @@ def semopy_ms(model: str, data: pd.DataFrame, repeat: int) -> float:
     return best_ms(run, repeat)
 
 
-def lavaan(data: pd.DataFrame, model: str, n_fits: int, n_boot: int):
+def lavaan(data: pd.DataFrame, model: str, n_fits: int, n_boot: int, missing: str = "listwise",
+           estimator: str = "ML"):
     if shutil.which("Rscript") is None:
         return float("nan"), float("nan")
     with tempfile.TemporaryDirectory() as tmp:
         dp, mp = Path(tmp) / "d.csv", Path(tmp) / "m.lav"
         data.to_csv(dp, index=False)
         mp.write_text(model)
-        out = subprocess.run(["Rscript", str(HERE / "lavaan_bench.R"), str(dp), str(mp), str(n_fits), str(n_boot)],
+        out = subprocess.run(["Rscript", str(HERE / "lavaan_bench.R"), str(dp), str(mp), str(n_fits), str(n_boot),
+                              missing, estimator],
                              capture_output=True, text=True, timeout=1800)
     vals = {}
     for line in out.stdout.splitlines():
@@ -72,10 +80,67 @@ def lavaan(data: pd.DataFrame, model: str, n_fits: int, n_boot: int):
     return vals.get("ms_per_fit", float("nan")), vals.get("boot_seconds", float("nan"))
 
 
+def semopy_fiml_ms(model: str, data: pd.DataFrame, repeat: int) -> float:
+    try:
+        import semopy
+    except ImportError:
+        return float("nan")
+
+    def run():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            semopy.Model(model).fit(data, obj="FIML")
+    return best_ms(run, repeat)
+
+
+def fiml_section(quick: bool = False):
+    """Section 4: FIML and FIML-MLR on psych::bfi vs semopy and lavaan; FIML bootstrap of the
+    bundled CEM model."""
+    import cem_edu.sem as sem
+
+    ref = ROOT / "tests" / "reference"
+    bfi = pd.read_csv(ref / "sem_fiml_real" / "bfi.csv")
+    items = [f"{a}{i}" for a in "ACENO" for i in range(1, 6)]
+    model = "\n".join(f"{a}F =~ " + " + ".join(f"{a}{i}" for i in range(1, 6)) for a in "ACENO")
+    data = bfi[items]
+    rep = 3 if quick else 10
+    print("FIML on psych::bfi, five-factor CFA (25 items, n = 2,800, 87 patterns)")
+    out = {}
+    for est, target in (("ML", 10), ("MLR", 20)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours = best_ms(lambda: sem.fit(model, data, missing="fiml", estimator=est), rep)
+        semo = semopy_fiml_ms(model, data, 1 if quick else 3) if est == "ML" else float("nan")
+        lav, _ = lavaan(data, model, 2 if quick else 5, 0, missing="ml", estimator=est)
+        out[est] = (ours, semo, lav)
+        print(f"  FIML{'-MLR' if est == 'MLR' else '    '} cem_edu {ours:8.1f} ms | semopy {semo:8.1f} ms "
+              f"({semo / ours:5.1f}x) | lavaan {lav:8.1f} ms ({lav / ours:5.1f}x; target >= {target}x)")
+    cem = pd.read_csv(ref / "psychometrics" / "cem_clean.csv")
+    cem_model = (ref / "sem_cem" / "model.lav").read_text()
+    n_boot = 200 if quick else 1000
+    res = sem.fit(cem_model, cem, missing="fiml")
+    from cem_edu.sem.bootstrap import bootstrap
+
+    t0 = time.perf_counter()
+    bootstrap(res, n_boot, seed=1, progress=False)
+    tb1 = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    bootstrap(res, n_boot, seed=1, progress=False, n_jobs=2)
+    tb2 = time.perf_counter() - t0
+    print(f"  FIML bootstrap {n_boot} draws, bundled CEM model (28 items, n = {len(cem)}, "
+          f"{int(cem[res.stats.ov].isna().sum().sum())} missing): cem_edu {tb1:6.1f} s (1 core), "
+          f"{tb2:6.1f} s (2 processes); target < 60 s")
+    out["boot"] = (tb1, tb2)
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer repetitions, 200 bootstrap draws, 100 reps")
+    ap.add_argument("--fiml", action="store_true", help="only section 5 (FIML on real incomplete data)")
     args = ap.parse_args(argv)
+    if args.fiml:
+        return fiml_section(args.quick)
     import cem_edu.sem as sem
     from cem_edu.sem.bootstrap import bootstrap
 
@@ -109,6 +174,8 @@ def main(argv=None):
     sem.power(CEM_POPULATION, n=[100, 200, 300, 400, 500], reps=n_reps, seed=1, progress=False)
     tp = time.perf_counter() - t0
     print(f"Monte Carlo power 5 n x {n_reps} reps (CEM)  cem_edu {tp:6.2f} s (1 process; target < 30 s)")
+    print("-" * 72)
+    fiml_section(args.quick)
     print("-" * 72)
     import bench_reliability  # benchmarks/ is on sys.path when run as a script
 

@@ -82,7 +82,8 @@ def test_public_replacements():
     model = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
     res = ce.fit(model, hs, bootstrap=20, seed=7, progress=False)
     info = res.bootstrap_info
-    assert info == {"R": 20, "n_ok": 20, "n_failed": 0, "ci": "percentile", "seed": 7}
+    assert {k: info[k] for k in ("R", "n_ok", "n_failed", "ci", "seed")} == {"R": 20, "n_ok": 20, "n_failed": 0, "ci": "percentile", "seed": 7}
+    assert info["boot_ci_type"] == "perc" and info["missing"] == "listwise"  # lavaan's name of the interval
     assert res.bootstrap_result.draws.shape == (20, 21)         # 20 draws x 21 free parameters
     assert ce.fit(model, hs, progress=False).bootstrap_info is None
 

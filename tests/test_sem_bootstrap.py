@@ -98,7 +98,8 @@ def test_bootstrap_point_estimates_unchanged_and_reproducible(boot_pd):
 def test_bootstrap_draws_are_exact_ml_fits():
     """The batched estimator returns the same solution as ml.estimate on each draw."""
     from cem_edu.sem import prepare
-    from cem_edu.sem.bootstrap import BatchML, _moments
+    from cem_edu.sem.batch import BatchML
+    from cem_edu.sem.bootstrap import _moments
     from cem_edu.sem.ml import estimate, objective, stats_from_moments
 
     mod, st, _ = prepare(model("hs_model"), HS)

@@ -106,13 +106,7 @@ def test_estimates_match_lavaan(name):
             assert not nan.any(), f"{name}: {ours} missing where lavaan has a value"
 
 
-# FIML with fixed.x covariates: cem-edu's logl still includes the covariates' own likelihood and
-# its baseline frees their covariances (issue #16, the FIML pipeline part); the rest matches
-_FIML_X_KNOWN = pytest.mark.xfail(reason="FIML + fixed.x: logl/baseline conventions (issue #16)", strict=False)
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_FIML_X_KNOWN) if n == "growth_cov_fiml" else n
-                                  for n in CASES])
+@pytest.mark.parametrize("name", CASES)  # growth_cov_fiml: FIML + fixed.x covariates, logl conditional on x
 def test_fit_measures_match_lavaan(name):
     ours, ref = fitted(name).fit, ref_fit(name)
     common = [k for k in ours.index if k in ref.index and np.isfinite(ref[k])]

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from cem_edu.sem import fit
-from cem_edu.sem.fiml import em_h1, independence_loglik, loglik, missing_patterns
+from cem_edu.sem.missing import em_h1, independence_loglik, loglik, missing_patterns
 
 from _sem_extras_common import HS_MCAR, PD, assert_estimates, assert_fit, model, ref_fit
 
@@ -84,13 +84,6 @@ def test_loglik_of_single_pattern_equals_complete_data_formula():
     assert abs(ll - expect) < 1e-9
 
 
-def test_fiml_bootstrap_refused_with_message():
-    from cem_edu.errors import ModelError
-
-    with pytest.raises(ModelError, match="bootstrap"):
-        fit(HS_MODEL, HS_MCAR, missing="fiml", bootstrap=10)
-
-
 def test_fiml_multigroup_on_complete_data_matches_ml_estimates():
     from _sem_extras_common import HS
 
@@ -117,7 +110,7 @@ def test_semopy_fiml_defect_on_uncentred_data(fiml):
 def test_analytic_observed_information_equals_numeric_hessian(fiml):
     """The FIML Hessian (Δ' A1 Δ + second-order term) against central differences of the
     analytic gradient (fiml.numeric_hessian, the oracle), one group and multigroup."""
-    from cem_edu.sem.fiml import CasewiseObjective, numeric_hessian
+    from cem_edu.sem.missing import CasewiseObjective, numeric_hessian
 
     obj = CasewiseObjective(fiml.model, fiml.extras["fiml"]["patterns"])
     Ha, Hn = obj.hessian(fiml.x), numeric_hessian(obj.grad, fiml.x)
@@ -129,7 +122,7 @@ def test_analytic_observed_information_equals_numeric_hessian(fiml):
 
 
 def test_h1_information_and_loglik_grad_against_per_pattern_formulas(fiml):
-    from cem_edu.sem.fiml import (_h1_observed_information_blocked, h1_observed_information,
+    from cem_edu.sem.missing import (_h1_observed_information_blocked, h1_observed_information,
                                   h1_observed_information_kron, loglik_grad, vech_rows_cols)
 
     pats = fiml.extras["fiml"]["patterns"][0]
@@ -152,3 +145,47 @@ def test_h1_information_and_loglik_grad_against_per_pattern_formulas(fiml):
     bad = S.copy()
     bad[0, 1] = bad[1, 0] = 2 * np.sqrt(S[0, 0] * S[1, 1])
     assert loglik(pats, bad, mu) == -np.inf
+
+
+def test_every_option_reaches_the_fiml_path(fiml):
+    """meanstructure, start and a categorical group column reach FIML as they reach listwise
+    (issue #16: they were dropped silently)."""
+    from cem_edu.errors import ModelError
+
+    with pytest.raises(ModelError, match="mean structure"):
+        fit(HS_MODEL, HS_MCAR, missing="fiml", meanstructure=False)
+    warm = fit(HS_MODEL, HS_MCAR, missing="fiml", start=fiml.x)
+    assert np.max(np.abs(warm.x - fiml.x)) < 1e-8 and warm.opt.iterations <= 1
+    with pytest.raises(ModelError, match="one finite value per free parameter"):
+        fit(HS_MODEL, HS_MCAR, missing="fiml", start=fiml.x[:-1])
+    with pytest.raises(ModelError, match="one finite value per free parameter"):
+        fit(HS_MODEL, HS_MCAR, start=fiml.x[:5])
+    d = HS_MCAR.copy()
+    d["school"] = pd.Categorical(d["school"], categories=["Pasteur", "Grant-White"][::-1])
+    lw = fit(HS_MODEL, d, group="school", _warn_listwise=False)
+    fm = fit(HS_MODEL, d, group="school", missing="fiml")
+    assert lw.group_labels == fm.group_labels == ["Grant-White", "Pasteur"]
+
+
+def test_robust_and_missing_modules_do_not_import_fiml():
+    """The shared missing-data code lives in sem/missing.py; robust.py no longer imports fiml."""
+    import inspect
+
+    from cem_edu.sem import missing, robust
+
+    for mod in (robust, missing):
+        src = inspect.getsource(mod)
+        assert "from .fiml import" not in src and "from . import fiml" not in src
+
+
+def test_printed_summary_names_the_robust_indices_in_both_languages(fiml):
+    from cem_edu.i18n import get_language, set_language
+
+    out = str(fiml)
+    assert "Robust Comparative Fit Index (CFI)" in out and "cfi_robust" not in out
+    old = get_language()
+    try:
+        set_language("fa")
+        assert "شاخص برازش تطبیقی استوار" in str(fiml)
+    finally:
+        set_language(old)

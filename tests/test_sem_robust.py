@@ -67,7 +67,7 @@ def test_mlr_sem_with_labels_and_fixed_x_covariates(name, mdl, data):
 def test_fiml_corrected_block_traces_equal_dense_formula():
     """fiml_corrected evaluates the FIML-C traces group by group; the numbers are those of the
     dense G(p+p*)-dimensional formula (previous implementation), to rounding."""
-    from cem_edu.sem.fiml import CasewiseObjective
+    from cem_edu.sem.missing import CasewiseObjective
     from cem_edu.sem.robust import fiml_corrected
 
     res = fit(HS_MODEL, HS_MCAR, missing="fiml", group="school", group_equal=["loadings"])

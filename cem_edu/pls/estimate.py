@@ -19,7 +19,7 @@ _WEIGHTING_ALIASES = {"path": "path", "path_weighting": "path", "centroid": "cen
 
 
 def _frame(data) -> pd.DataFrame:
-    from ..sem import _frame as sem_frame
+    from ..sem.pipeline import _frame as sem_frame
 
     return sem_frame(data)
 
@@ -30,7 +30,7 @@ def prepare_data(spec: PLSSpec, data, missing: str = "mean") -> tuple[np.ndarray
     ``missing="mean"`` replaces a missing answer by the indicator's mean (SmartPLS's and
     seminr's default); ``"listwise"`` drops incomplete rows. Returns (X, frame used, info).
     """
-    from ..sem import _check_columns
+    from ..sem.pipeline import _check_columns
 
     frame = _frame(data)
     if frame.shape[0] == 0 or frame.shape[1] == 0:

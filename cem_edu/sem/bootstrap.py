@@ -6,6 +6,15 @@ solution (``ml.estimate``; no pandas in the loop). The row indices are drawn up 
 from one seeded generator, so the draws are the same for any ``n_jobs`` or backend.
 Draws whose estimation fails are dropped (as lavaan does) and counted.
 
+Under ``missing="fiml"`` (case resampling of the incomplete rows, as lavaan's
+``se = "bootstrap"`` with ``missing = "ml"``) each draw regroups its rows into missing-data
+patterns and refits the casewise likelihood from the full-sample estimates (warm start): all
+draws of a chunk at once by batched BFGS started at the full-sample observed information
+(:class:`cem_edu.sem.batch.BatchFIML`; max |gradient of -ℓ/N| < 1e-6), then one by one
+(BFGS, then the full FIML optimiser :func:`cem_edu.sem.fiml.fit_casewise`) for fixed-x models
+and the draws the batch does not finish.
+Fixed exogenous covariates take each draw's own sample moments (as a refit in lavaan).
+
 Intervals (level 1 - α):
 
 * percentile: the α/2 and 1 - α/2 quantiles of the draws, interpolated on the normal
@@ -27,6 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import special as _sp
+
+from .batch import BatchML
 
 __all__ = ["BootstrapResult", "bootstrap", "bootstrap_draws", "intervals", "norm_inter", "ci_percentile", "ci_bca",
            "acceleration", "BatchML"]
@@ -153,11 +164,106 @@ def _run_chunk(model, ov, data, idx_groups, x_hat, H0, tol):
     return out, ok
 
 
+def _newton_fit(obj, x0, H0, tol=1e-6, maxiter=60):
+    """Minimise -ℓ/N of a draw from the full-sample estimates x0 by BFGS with gradients only, the
+    inverse-Hessian approximation started at H₀⁻¹ (H₀ the full-sample observed information, close
+    to the draw's at x0), Armijo step halving; returns (x, converged). The Hessian of a draw is
+    never formed (it costs O(p⁴) per pattern block)."""
+    x = np.asarray(x0, float)
+    f, g = obj.value_grad(x)
+    if not np.isfinite(f):
+        return x, False
+    Hi = np.linalg.inv(H0)
+    for it in range(maxiter):
+        if np.max(np.abs(g)) < tol:
+            return x, True
+        d = -(Hi @ g)
+        slope = float(g @ d)
+        if slope >= 0:
+            Hi = np.linalg.inv(H0)
+            d = -(Hi @ g)
+            slope = float(g @ d)
+        t = 1.0
+        for _half in range(30):
+            fn, gn = obj.value_grad(x + t * d)
+            if np.isfinite(fn) and fn <= f + 1e-4 * t * slope + 1e-15 * abs(f):
+                break
+            t /= 2
+        else:
+            return x, False
+        sv = t * d
+        yv = gn - g
+        sy = float(sv @ yv)
+        if sy > 1e-16:
+            Hy = Hi @ yv
+            rho = 1.0 / sy
+            Hi = Hi + (rho * rho * float(yv @ Hy) + rho) * np.outer(sv, sv) - rho * (np.outer(Hy, sv) + np.outer(sv, Hy))
+        x, f, g = x + sv, fn, gn
+    return x, bool(np.max(np.abs(g)) < tol)
+
+
+def _run_chunk_fiml(model, ov, data, idx_groups, x_hat, H0, tol):
+    """FIML refits of a chunk of draws (data[g]: the used rows of group g, NaN = missing)."""
+    import copy
+
+    from .fiml import fit_casewise
+    from .missing import CasewiseObjective, missing_patterns
+    from .ml import fill_exo, stats_from_moments
+
+    r = idx_groups[0].shape[0]
+    out = np.full((r, len(x_hat)), np.nan)
+    ok = np.zeros(r, bool)
+    xi = [list(ov).index(v) for v in model.names.ov_x]
+    if not xi:   # all draws of the chunk at once (fixed-x models refit one by one below)
+        from .batch import BatchFIML, pattern_moments
+
+        ns = np.array([X.shape[0] for X in data], float)
+        blocks, Ns = [], []
+        for X, ix in zip(data, idx_groups):
+            freq = np.apply_along_axis(np.bincount, 1, ix, minlength=X.shape[0])
+            b, n = pattern_moments(X, freq)
+            blocks.append(b)
+            Ns.append(n)
+        with np.errstate(all="ignore"):
+            out, ok = BatchFIML(model).fit(x_hat, 2.0 * H0, blocks, Ns, ns / ns.sum(), tol=2.0 * tol)
+        out[~ok] = np.nan
+    for i in np.flatnonzero(~ok):
+        Ys = [X[ix[i]] for X, ix in zip(data, idx_groups)]
+        try:
+            mod = model
+            if xi:
+                mod = copy.deepcopy(model)
+                covs, means = [], []
+                for Y in Ys:
+                    C = np.zeros((len(ov), len(ov)))
+                    m = np.zeros(len(ov))
+                    X = Y[:, xi]
+                    C[np.ix_(xi, xi)] = np.cov(X.T, bias=True).reshape(len(xi), len(xi))
+                    m[xi] = X.mean(axis=0)
+                    covs.append(C)
+                    means.append(m)
+                fill_exo(mod, stats_from_moments(ov, covs, means, [len(Y) for Y in Ys], logdet=[0.0] * len(Ys)))
+            obj = CasewiseObjective(mod, [missing_patterns(Y) for Y in Ys])
+            x, conv = _newton_fit(obj, x_hat, H0, tol)
+            if not conv:
+                x, conv, _ = fit_casewise(obj, x_hat)
+        except (np.linalg.LinAlgError, ValueError, FloatingPointError):
+            continue
+        if conv and np.all(np.isfinite(x)):
+            out[i] = x
+            ok[i] = True
+    return out, ok
+
+
 def bootstrap_draws(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int = 1000, *, seed=None,
               defined_fn=None, progress: bool = True, n_jobs: int = 1, backend: str | None = None,
-              chunk_size: int = 250, tol: float = 1e-9, H0: np.ndarray | None = None) -> BootstrapResult:
+              chunk_size: int = 250, tol: float = 1e-9, H0: np.ndarray | None = None,
+              fiml: bool = False) -> BootstrapResult:
     """Bootstrap the free parameters of ``model`` fitted to ``data`` (list of complete (n_g, p)
     arrays in the model's variable order ``ov``) at the estimates ``x_hat``.
+
+    ``fiml=True``: ``data`` are the incomplete rows (NaN = missing) and each draw is refitted by
+    FIML; ``H0`` is then the full-sample observed information per case (required).
 
     Parameters
     ----------
@@ -168,12 +274,19 @@ def bootstrap_draws(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int
     """
     rng = np.random.default_rng(seed)
     ns = [X.shape[0] for X in data]
+    if fiml:
+        if H0 is None:
+            raise ValueError("fiml=True needs H0, the observed information per case")
+        worker, arg = _run_chunk_fiml, H0
+        tol = max(tol, 1e-6)
+    else:
+        worker, arg = _run_chunk, H0
     if H0 is None:
         from .ml import objective, stats_from_moments
 
         mom = [_moments(X, np.arange(X.shape[0])[None]) for X in data]
         st = stats_from_moments(ov, [c[0] for _, c in mom], [m[0] for m, _ in mom], ns)
-        H0 = objective(model, st, x_hat, need=2)[2]
+        H0 = arg = objective(model, st, x_hat, need=2)[2]
     idx = [rng.integers(0, n, size=(R, n)) for n in ns]
     starts = list(range(0, R, chunk_size))
     jobs = [(s, min(s + chunk_size, R)) for s in starts]
@@ -183,14 +296,14 @@ def bootstrap_draws(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int
     results = [None] * len(jobs)
     if n_jobs == 1 and backend is None:
         for j, (a, b) in enumerate(jobs):
-            results[j] = _run_chunk(model, ov, data, [ix[a:b] for ix in idx], x_hat, H0, tol)
+            results[j] = worker(model, ov, data, [ix[a:b] for ix in idx], x_hat, arg, tol)
             bar.update(b - a)
     else:
         from joblib import Parallel, delayed, parallel_config
 
         with parallel_config(backend=backend or "loky", n_jobs=n_jobs):
             gen = Parallel(return_as="generator")(
-                delayed(_run_chunk)(model, ov, data, [ix[a:b] for ix in idx], x_hat, H0, tol) for a, b in jobs)
+                delayed(worker)(model, ov, data, [ix[a:b] for ix in idx], x_hat, arg, tol) for a, b in jobs)
             for j, out in enumerate(gen):
                 results[j] = out
                 bar.update(jobs[j][1] - jobs[j][0])
@@ -210,7 +323,9 @@ def bootstrap_draws(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int
 def bootstrap(res, R: int = 1000, *, ci: str = "percentile", seed=None, progress: bool = True,
               level: float = 0.95, n_jobs: int = 1, backend: str | None = None):
     """``fit(..., bootstrap=R)``: bootstrap SEs and percentile/BCa intervals for every free and
-    every ``:=`` parameter of a fitted (listwise ML/MLR) FitResult.
+    every ``:=`` parameter of a fitted FitResult (listwise or FIML, ML or MLR; under FIML every
+    draw is refitted by FIML). ``extras["bootstrap"]["boot_ci_type"]`` is lavaan's name of the
+    interval ("perc", "bca.simple", "bca").
 
     est stays the full-sample estimate; se = SD of the draws, z and p-value from it (as lavaan's
     ``se = "bootstrap"``); ci_lower/ci_upper from the draws (``ci="percentile"`` or ``"bca"``).
@@ -228,18 +343,27 @@ def bootstrap(res, R: int = 1000, *, ci: str = "percentile", seed=None, progress
     if ci not in ("percentile", "perc", "bca", "bca.simple"):
         raise ModelError(t("sem.boot.bad_ci", ci=ci))
     ci = "percentile" if ci == "perc" else ci
-    if res.stats.data is None:
+    fd = getattr(res.stats, "fiml", None)
+    if res.stats.data is None and fd is None:
         raise ModelError(t("sem.fiml.no_bootstrap"))
     model, x = res.model, res.x
     defined = res.defined if len(res.defined) else None
-    b = bootstrap_draws(model, res.stats.data, res.stats.ov, x, int(R), seed=seed,
+    data = fd.Y if fd is not None else res.stats.data
+    H0 = None
+    if fd is not None:
+        H0 = res.information if res.information is not None else None
+        if H0 is None:
+            from .missing import CasewiseObjective
+
+            H0 = CasewiseObjective(model, fd.patterns).hessian(x)
+    b = bootstrap_draws(model, data, res.stats.ov, x, int(R), seed=seed,
                         defined_fn=defined.values if defined else None, progress=progress,
-                        n_jobs=n_jobs, backend=backend)
+                        n_jobs=n_jobs, backend=backend, H0=H0, fiml=fd is not None)
     if b.n_failed:
         warnings.warn(t("sem.boot.failed", n=b.n_failed, R=b.R), EstimationWarning, stacklevel=3)
     if len(b.draws) < 2:
         raise ModelError(t("sem.boot.too_few", n=len(b.draws), R=b.R))
-    first = np.cumsum([0] + [X.shape[0] for X in res.stats.data[:-1]])
+    first = np.cumsum([0] + [X.shape[0] for X in data[:-1]])
     if ci == "bca" and len(b.draws) < b.freq.shape[1]:
         warnings.warn(t("sem.boot.bca_small", R=len(b.draws), n=b.freq.shape[1]), EstimationWarning, stacklevel=3)
     est = res.estimates.copy()
@@ -269,7 +393,8 @@ def bootstrap(res, R: int = 1000, *, ci: str = "percentile", seed=None, progress
     est["z"] = z
     est["pvalue"] = 2 * special.ndtr(-np.abs(z))
     boot_info = {"R": b.R, "n_ok": int(len(b.draws)), "n_failed": b.n_failed, "ci": ci, "seed": seed,
-                 "result": b}
+                 "boot_ci_type": {"percentile": "perc"}.get(ci, ci),      # lavaan's name of the method
+                 "missing": res.missing, "result": b}
     return replace(res, estimates=est, se_type="bootstrap", extras={**res.extras, "bootstrap": boot_info})
 
 
@@ -288,191 +413,3 @@ def intervals(values: np.ndarray, est: np.ndarray, level: float = 0.95, ci: str 
         else:
             raise ValueError(ci)
     return out
-
-
-# ----------------------------------------------------------------------------- batched ML
-class BatchML:
-    """ML fits of one model to many samples at once (bootstrap draws, Monte Carlo replications).
-
-    All samples are fitted together with numpy batched linear algebra. The gradient of the ML
-    discrepancy uses the matrix derivatives (M = Σ⁻¹ - Σ⁻¹(S + dd')Σ⁻¹, d = m - μ, C = Cov(η),
-    G = Λ(I - B)⁻¹):
-
-        ∂F/∂Λ = 2 M Λ C - 2 Σ⁻¹d (Aα)',  ∂F/∂Θ = M,  ∂F/∂Ψ = G' M G,
-        ∂F/∂B = 2 A'Λ' M Λ A Ψ A' - 2 A'Λ'Σ⁻¹d (Aα)',  ∂F/∂ν = -2Σ⁻¹d,  ∂F/∂α = -2A'Λ'Σ⁻¹d
-
-    and the iteration is a chord (fixed-matrix Newton) method x ← x - H₀⁻¹ ∇F(x) with H₀ the
-    expected Hessian at the warm start, which every sample shares: a few cheap batched steps
-    instead of one optimisation per sample. Samples that do not converge are refitted one by
-    one with ``ml.estimate``.
-    """
-
-    def __init__(self, model):
-        self.model = model
-        self.p, self.m, self.k = model.p, model.m, model.npar
-        self.G = model.ngroups
-        self.meanstructure = model.meanstructure
-        self.maps = []
-        for g in range(self.G):
-            f = model.free_idx[g]
-            self.maps.append(f)
-
-    def _mats(self, X, g):
-        R = X.shape[0]
-        b = self.model.base[g]
-        f = self.maps[g]
-        if getattr(self.model, "_K", None) is not None:
-            X = self.model.theta(X)           # == constraints: theta = K x + c
-        L = np.broadcast_to(b["lambda_"], (R,) + b["lambda_"].shape).copy()
-        T = np.broadcast_to(b["theta"], (R,) + b["theta"].shape).copy()
-        P = np.broadcast_to(b["psi"], (R,) + b["psi"].shape).copy()
-        B = np.broadcast_to(b["beta"], (R,) + b["beta"].shape).copy()
-        nu = np.broadcast_to(b["nu"], (R,) + b["nu"].shape).copy()
-        al = np.broadcast_to(b["alpha"], (R,) + b["alpha"].shape).copy()
-        r, c, k = f["lambda"]; L[:, r, c] = X[:, k]
-        r, c, k = f["theta"]; T[:, r, c] = X[:, k]; T[:, c, r] = X[:, k]
-        r, c, k = f["psi"]; P[:, r, c] = X[:, k]; P[:, c, r] = X[:, k]
-        r, c, k = f["beta"]; B[:, r, c] = X[:, k]
-        r, _, k = f["nu"]; nu[:, r] = X[:, k]
-        r, _, k = f["alpha"]; al[:, r] = X[:, k]
-        return L, T, P, B, nu, al
-
-    def fgrad(self, X, covs, means, logdets, weights):
-        """F (R,) and ∇F (R, k) for parameter rows X (R, k); covs[g] (R, p, p), means[g] (R, p)."""
-        R = X.shape[0]
-        F = np.zeros(R)
-        K = getattr(self.model, "_K", None)
-        grad = np.zeros((R, self.k if K is None else K.shape[0]))
-        bad = np.zeros(R, bool)
-        m, p = self.m, self.p
-        for g in range(self.G):
-            L, T, P, B, nu, al = self._mats(X, g)
-            A = np.linalg.inv(np.eye(m) - B) if m else np.zeros((R, 0, 0))
-            Gm = L @ A
-            Sigma = Gm @ P @ Gm.transpose(0, 2, 1) + T
-            sign, logdet = np.linalg.slogdet(Sigma)
-            badg = sign <= 0
-            if badg.any():
-                Sigma[badg] = np.eye(p)
-                bad |= badg
-            try:
-                Ch = np.linalg.cholesky(Sigma)
-            except np.linalg.LinAlgError:
-                ev = np.linalg.eigvalsh(Sigma)[:, 0]
-                badg = ev <= 0
-                bad |= badg
-                Sigma[badg] = np.eye(p)
-                Ch = np.linalg.cholesky(Sigma)
-            Ci = np.linalg.inv(Ch)
-            W = Ci.transpose(0, 2, 1) @ Ci
-            S = covs[g]
-            Fg = logdet + np.einsum("rab,rab->r", S, W) - logdets[g] - p
-            Sd = S
-            ea = (A @ al[:, :, None])[:, :, 0] if m else np.zeros((R, 0))
-            if self.meanstructure:
-                mu = nu + (L @ ea[:, :, None])[:, :, 0]
-                d = means[g] - mu
-                Wd = (W @ d[:, :, None])[:, :, 0]
-                Fg = Fg + np.einsum("ra,ra->r", d, Wd)
-                Sd = S + d[:, :, None] * d[:, None, :]
-            M = W - W @ Sd @ W
-            C = A @ P @ A.transpose(0, 2, 1)
-            gL = 2 * M @ L @ C
-            LtMLA = L.transpose(0, 2, 1) @ M @ Gm            # L' M L A
-            gP = Gm.transpose(0, 2, 1) @ M @ Gm
-            gB = 2 * A.transpose(0, 2, 1) @ LtMLA @ P @ A.transpose(0, 2, 1)
-            if self.meanstructure:
-                gL = gL - 2 * Wd[:, :, None] * ea[:, None, :]
-                ALWd = (Gm.transpose(0, 2, 1) @ Wd[:, :, None])[:, :, 0]   # A'L'Wd
-                gB = gB - 2 * ALWd[:, :, None] * ea[:, None, :]
-                gnu = -2 * Wd
-                gal = -2 * ALWd
-            w = weights[g]
-            F += w * Fg
-            f = self.maps[g]
-            r, c, k = f["lambda"]
-            np.add.at(grad.T, k, w * gL[:, r, c].T)
-            r, c, k = f["theta"]
-            np.add.at(grad.T, k, w * (M[:, r, c] * np.where(r == c, 1.0, 2.0)).T)
-            r, c, k = f["psi"]
-            np.add.at(grad.T, k, w * (gP[:, r, c] * np.where(r == c, 1.0, 2.0)).T)
-            r, c, k = f["beta"]
-            np.add.at(grad.T, k, w * gB[:, r, c].T)
-            if self.meanstructure:
-                r, _, k = f["nu"]
-                np.add.at(grad.T, k, w * gnu[:, r].T)
-                r, _, k = f["alpha"]
-                np.add.at(grad.T, k, w * gal[:, r].T)
-        F[bad] = np.inf
-        return F, (grad if K is None else grad @ K)
-
-    def fit(self, x0, H0, covs, means, weights, tol=1e-9, maxiter=200):
-        """Batched quasi-Newton (BFGS, every sample with its own inverse-Hessian approximation
-        started at H₀⁻¹, Armijo backtracking) from x0; returns (X, converged mask)."""
-        R = covs[0].shape[0]
-        k = self.k
-        logdets = [np.linalg.slogdet(S)[1] for S in covs]
-        X = np.tile(np.asarray(x0, float), (R, 1))
-        Hk = np.tile(np.linalg.inv(H0), (R, 1, 1))
-        conv = np.zeros(R, bool)
-
-        def ev(ix, Xi):
-            with np.errstate(all="ignore"):
-                return self.fgrad(Xi, [c[ix] for c in covs], [mm[ix] for mm in means],
-                                  [ld[ix] for ld in logdets], weights)
-
-        F, g = ev(np.arange(R), X)
-        active = np.isfinite(F)
-        eye = np.eye(k)
-        for _ in range(maxiter):
-            gmax = np.abs(g).max(axis=1) if k else np.zeros(R)
-            conv |= active & (gmax < tol)
-            active &= ~conv
-            idx = np.flatnonzero(active)
-            if len(idx) == 0:
-                break
-            full = len(idx) == R
-            Hs = Hk if full else Hk[idx]
-            gi = g if full else g[idx]
-            d = -np.matmul(Hs, gi[:, :, None])[:, :, 0]
-            gd = np.einsum("ri,ri->r", gi, d)
-            neg = gd >= 0                      # not a descent direction: reset to steepest descent
-            if neg.any():
-                Hs[neg] = eye
-                d[neg] = -gi[neg]
-                gd[neg] = -np.einsum("ri,ri->r", gi[neg], gi[neg])
-            t = np.ones(len(idx))
-            Fn = np.full(len(idx), np.inf)
-            gn = np.zeros((len(idx), k))
-            todo = np.arange(len(idx))
-            for _ls in range(30):
-                Xt = X[idx[todo]] + t[todo, None] * d[todo]
-                Ft, gt = ev(idx[todo], Xt)
-                okk = np.isfinite(Ft) & (Ft <= F[idx[todo]] + 1e-4 * t[todo] * gd[todo] + 1e-13)
-                Fn[todo[okk]] = Ft[okk]
-                gn[todo[okk]] = gt[okk]
-                todo = todo[~okk]
-                if len(todo) == 0:
-                    break
-                t[todo] *= 0.5
-            failed = np.isinf(Fn)
-            sv = t[:, None] * d
-            yv = gn - gi
-            sv[failed] = 0.0
-            yv[failed] = 0.0
-            sy = np.einsum("ri,ri->r", sv, yv)
-            upd = sy > 1e-14
-            rho = np.where(upd, 1.0 / np.where(upd, sy, 1.0), 0.0)
-            Hy = np.matmul(Hs, yv[:, :, None])[:, :, 0]
-            yHy = np.einsum("ri,ri->r", yv, Hy)
-            A = ((1 + rho * yHy) * rho)[:, None] * sv - rho[:, None] * Hy
-            Hs += sv[:, :, None] * A[:, None, :] - (rho[:, None] * Hy)[:, :, None] * sv[:, None, :]
-            if not full:
-                Hk[idx] = Hs
-            good = ~failed
-            ii = idx[good]
-            X[ii] += sv[good]
-            F[ii] = Fn[good]
-            g[ii] = gn[good]
-            active[idx[failed]] = False
-        return X, conv

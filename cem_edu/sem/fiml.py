@@ -1,584 +1,149 @@
-"""Full-information maximum likelihood (FIML) for incomplete multivariate-normal data.
+"""Full-information maximum likelihood (FIML) for incomplete multivariate-normal data, as lavaan's
+``missing = "ml"``: the FIML kind of sample statistics (missing-data patterns + EM H1 moments),
+the estimator (quasi-Newton, then damped Newton on the casewise likelihood) and the FIML test
+statistics and fit measures.
 
-Rows are grouped by their missing-data pattern. For a pattern *k* with observed
-variables *o*, ``n_k`` rows, pattern mean ``ȳ_k`` and biased pattern covariance ``S_k``,
-the casewise (Anderson 1957; Arbuckle 1996) log-likelihood is
-
-    ℓ_k = -½ n_k [ p_k log 2π + log|Σ_oo| + tr(Σ_oo⁻¹ (S_k + (ȳ_k - μ_o)(ȳ_k - μ_o)')) ]
-
-and ℓ = Σ_k ℓ_k. Its gradient with respect to the model-implied moments is
-
-    ∂ℓ/∂Σ_oo = ½ n_k (W C_k W - W),  ∂ℓ/∂μ_o = n_k W (ȳ_k - μ_o),  W = Σ_oo⁻¹, C_k = S_k + dd'
-
-which the model Jacobian turns into a gradient with respect to the free parameters.
-The H1 (saturated) model is estimated by EM (Dempster, Laird & Rubin 1977), the
-test statistic is χ² = 2 (ℓ_H1 - ℓ_H0) and standard errors use the observed
-information (the Hessian of -ℓ), as lavaan's ``missing = "ml"`` (lavaan 0.6 default
-``information = "observed"``). Nothing here assumes centred data.
-
-The Hessian is analytic (:meth:`CasewiseObjective.hessian`: the saturated-model observed
-information at the implied moments, pulled back through the model Jacobian, plus the
-second-derivative term of the moments); patterns with the same number of observed variables
-are processed as one batch (one Cholesky factor per pattern). :func:`numeric_hessian` and
-:func:`h1_observed_information_kron` are kept as test oracles.
+The casewise likelihood, its gradient and Hessian, the EM algorithm and the saturated-model
+information live in :mod:`.missing` (shared with :mod:`.robust` and the bootstrap). The test
+statistic is χ² = 2 (ℓ_H1 - ℓ_H0); standard errors use the observed information (the Hessian of
+-ℓ at the final estimates), as lavaan 0.6 (``information = "observed"``). Nothing here assumes
+centred data.
 
 References: Arbuckle (1996) in Marcoulides & Schumacker (Eds.), Advanced SEM;
 Enders (2010) Applied Missing Data Analysis; lavaan ``lav_mvnorm_missing.R``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-LOG2PI = np.log(2.0 * np.pi)
+from .missing import (LOG2PI, CasewiseObjective, Pattern, PatternList, casewise_scores,  # noqa: F401
+                      em_h1, h1_observed_information, independence_loglik, loglik, loglik_grad,
+                      missing_patterns, numeric_hessian, sym_grad_to_vech, vech_rows_cols)
 
-__all__ = ["Pattern", "missing_patterns", "loglik", "loglik_grad", "casewise_scores", "em_h1",
-           "independence_loglik", "vech_rows_cols", "sym_grad_to_vech", "numeric_hessian",
-           "CasewiseObjective", "fit_casewise", "h1_observed_information", "h1_observed_information_kron",
-           "duplication_matrix", "PatternList"]
-
-
-def vech_rows_cols(p: int):
-    """Row and column indices of the vech of a p x p symmetric matrix, in the order the model
-    Jacobian uses (the order of ``cem_edu.sem.model``; lavaan's: column-wise lower triangle)."""
-    try:  # follow the core engine's convention when it provides one
-        from . import model as _m
-
-        f = getattr(_m, "vech_indices", None) or getattr(_m, "vech_idx", None)
-        if f is not None:
-            r, c = f(p)
-            return np.asarray(r), np.asarray(c)
-    except Exception:  # pragma: no cover - core not importable
-        pass
-    c, r = np.triu_indices(p)  # column-major lower triangle == row-major upper, transposed
-    return r, c
+__all__ = ["fit_casewise", "FimlData", "fiml_sample_stats", "fiml_estimate", "fiml_measures"]
 
 
-def sym_grad_to_vech(G: np.ndarray, rc=None) -> np.ndarray:
-    """Gradient with respect to vech(Σ) from the symmetric matrix derivative G = ∂f/∂Σ (elements
-    treated as distinct): diagonal G_ii, off-diagonal G_ij + G_ji."""
-    r, c = rc if rc is not None else vech_rows_cols(G.shape[0])
-    return np.where(r == c, G[r, c], G[r, c] + G[c, r])
+_H_REUSE = 1e-6   # a Hessian is reused after a Newton step shorter than this (max |Δx|): changes O(1e-6)
 
 
-@dataclass
-class Pattern:
-    """Rows sharing one missing-data pattern: observed-variable indices, row numbers, moments."""
-
-    idx: np.ndarray       # indices of observed variables
-    rows: np.ndarray      # row numbers in the data
-    y: np.ndarray         # (n_k, p_k) observed values
-    n: int
-    mean: np.ndarray      # pattern mean of the observed variables
-    cov: np.ndarray       # biased pattern covariance (divisor n_k)
-    ix: tuple = ()        # np.ix_(idx, idx)
-
-
-class PatternList(list):
-    """A list of :class:`Pattern` that caches its batched form (see :func:`_blocks`)."""
-
-    _blocks = None
-
-
-_BLOCK_ELEMENTS = 1_500_000   # chunk size (elements of the largest per-chunk temporary)
-
-
-@dataclass
-class _Block:
-    """Patterns with the same number q of observed variables, stacked for batched linear algebra."""
-
-    idx: np.ndarray       # (m, q) observed-variable indices
-    n: np.ndarray         # (m,) rows per pattern
-    mean: np.ndarray      # (m, q)
-    cov: np.ndarray       # (m, q, q)
-
-
-def _blocks(patterns) -> list[_Block]:
-    """Group patterns by their number of observed variables (chunked so a q*-by-q* stack stays
-    small); cached on a :class:`PatternList`."""
-    cached = getattr(patterns, "_blocks", None)
-    if cached is not None:
-        return cached
-    by_q: dict[int, list[Pattern]] = {}
-    for pt in patterns:
-        by_q.setdefault(len(pt.idx), []).append(pt)
-    out = []
-    for q, pats in sorted(by_q.items()):
-        qs = q * (q + 1) // 2
-        step = max(1, _BLOCK_ELEMENTS // max(qs * qs, 1))
-        for i in range(0, len(pats), step):
-            part = pats[i:i + step]
-            out.append(_Block(idx=np.array([pt.idx for pt in part], dtype=np.intp).reshape(len(part), q),
-                              n=np.array([pt.n for pt in part], dtype=float),
-                              mean=np.array([pt.mean for pt in part]).reshape(len(part), q),
-                              cov=np.array([pt.cov for pt in part]).reshape(len(part), q, q)))
-    if isinstance(patterns, PatternList):
-        patterns._blocks = out
-    return out
-
-
-def _block_moments(b: _Block, Sigma: np.ndarray, mu: np.ndarray):
-    """(W = Σ_oo⁻¹, log|Σ_oo|, d = ȳ - μ_o, C = S + dd') for every pattern of a block: one
-    Cholesky factor per pattern (batched); raises LinAlgError if some Σ_oo is not PD."""
-    S = Sigma[b.idx[:, :, None], b.idx[:, None, :]]
-    L = np.linalg.cholesky(S)
-    logdet = 2.0 * np.log(np.diagonal(L, axis1=1, axis2=2)).sum(axis=1)
-    if not np.all(np.isfinite(logdet)):
-        raise np.linalg.LinAlgError("not positive definite")
-    Li = np.linalg.inv(L)
-    W = np.matmul(Li.transpose(0, 2, 1), Li)
-    d = b.mean - mu[b.idx]
-    C = b.cov + d[:, :, None] * d[:, None, :]
-    return W, logdet, d, C
-
-
-def missing_patterns(Y: np.ndarray) -> list[Pattern]:
-    """Group the rows of Y (NaN = missing) by missing-data pattern; rows with nothing observed are
-    dropped (as lavaan does)."""
-    Y = np.asarray(Y, dtype=float)
-    obs = ~np.isnan(Y)
-    keep = obs.any(axis=1)
-    codes, inv = np.unique(obs, axis=0, return_inverse=True)
-    inv = np.asarray(inv).ravel()
-    out = PatternList()
-    for k, mask in enumerate(codes):
-        if not mask.any():
-            continue
-        rows = np.flatnonzero((inv == k) & keep)
-        idx = np.flatnonzero(mask)
-        y = Y[np.ix_(rows, idx)]
-        m = y.mean(axis=0)
-        d = y - m
-        out.append(Pattern(idx=idx, rows=rows, y=y, n=len(rows), mean=m, cov=d.T @ d / len(rows),
-                           ix=np.ix_(idx, idx)))
-    return out
-
-
-def _inv_logdet(S):
-    sign, logdet = np.linalg.slogdet(S)
-    if sign <= 0:
-        raise np.linalg.LinAlgError("not positive definite")
-    return np.linalg.inv(S), logdet
-
-
-def loglik(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray) -> float:
-    """Casewise normal log-likelihood Σ_k ℓ_k (see the module docstring); -inf if Σ is not PD."""
-    ll = 0.0
-    for b in _blocks(patterns):
-        try:
-            W, logdet, d, C = _block_moments(b, Sigma, mu)
-        except np.linalg.LinAlgError:
-            return -np.inf
-        q = b.idx.shape[1]
-        ll -= 0.5 * float(b.n @ (q * LOG2PI + logdet + np.einsum("kij,kij->k", W, C)))
-    return float(ll)
-
-
-def loglik_grad(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray):
-    """(ℓ, ∂ℓ/∂Σ as a symmetric p x p matrix with elements treated as distinct, ∂ℓ/∂μ).
-
-    Raises LinAlgError if some Σ_oo is not positive definite."""
-    p = len(mu)
-    G = np.zeros(p * p)
-    g = np.zeros(p)
-    ll = 0.0
-    for b in _blocks(patterns):
-        W, logdet, d, C = _block_moments(b, Sigma, mu)
-        q = b.idx.shape[1]
-        ll -= 0.5 * float(b.n @ (q * LOG2PI + logdet + np.einsum("kij,kij->k", W, C)))
-        WCW = np.matmul(np.matmul(W, C), W)
-        Gk = (0.5 * b.n)[:, None, None] * (WCW - W)
-        flat = b.idx[:, :, None] * p + b.idx[:, None, :]
-        G += np.bincount(flat.ravel(), weights=Gk.ravel(), minlength=p * p)
-        Wd = np.einsum("kij,kj->ki", W, d) * b.n[:, None]
-        g += np.bincount(b.idx.ravel(), weights=Wd.ravel(), minlength=p)
-    return float(ll), G.reshape(p, p), g
-
-
-def casewise_scores(patterns: list[Pattern], Sigma, mu, n_rows: int, rc=None, meanstructure=True):
-    """Casewise scores ∂ℓ_i/∂(μ, vech Σ) (rows in data order; rows never observed stay zero).
-
-    ∂ℓ_i/∂μ_o = W e_i,  ∂ℓ_i/∂Σ_oo = ½ (W e_i e_i' W - W), e_i = y_i,o - μ_o.
-    Returns an (n_rows, p + p*) array when meanstructure else (n_rows, p*).
-    """
-    p = len(mu)
-    r, c = rc if rc is not None else vech_rows_cols(p)
-    pstar = len(r)
-    pos = -np.ones((p, p), dtype=np.intp)
-    pos[r, c] = np.arange(pstar)
-    pos[c, r] = np.arange(pstar)
-    out = np.zeros((n_rows, p + pstar))
-    for pt in patterns:
-        o = pt.idx
-        W, _ = _inv_logdet(Sigma[pt.ix])
-        E = pt.y - mu[o]
-        WE = E @ W
-        out[np.ix_(pt.rows, o)] = WE
-        # vech positions of the observed block
-        ro, co = np.tril_indices(len(o))
-        cols = pos[o[ro], o[co]]
-        mult = np.where(ro == co, 0.5, 1.0)  # off-diagonal: ½·2 (two symmetric positions)
-        sc = mult * (WE[:, ro] * WE[:, co] - W[ro, co])
-        out[np.ix_(pt.rows, p + cols)] = sc
-    return out if meanstructure else out[:, p:]
-
-
-def em_h1(patterns: list[Pattern], p: int, tol: float = 1e-9, max_iter: int = 5000):
-    """Saturated-model ML estimates (μ, Σ) from incomplete data by EM; returns (mu, Sigma, logl).
-
-    E-step: for each pattern, regress the missing on the observed variables under the current
-    (μ, Σ) and accumulate expected sufficient statistics Σ y and Σ yy'; M-step: μ = T1/N,
-    Σ = T2/N - μμ'.
-    """
-    N = sum(pt.n for pt in patterns)
-    # start: available-case means and variances
-    mu, var = available_case_moments(patterns, p)
-    Sigma = np.diag(var)
-    # the observed part of the sufficient statistics does not change between iterations
-    T1o = np.zeros(p)
-    T2o = np.zeros(p * p)
-    pre = []
-    for b in _blocks(patterns):
-        mm, q = b.idx.shape
-        sy = b.n[:, None] * b.mean                                              # (m, q)
-        syy = b.n[:, None, None] * (b.cov + b.mean[:, :, None] * b.mean[:, None, :])
-        T1o += np.bincount(b.idx.ravel(), weights=sy.ravel(), minlength=p)
-        T2o += np.bincount((b.idx[:, :, None] * p + b.idx[:, None, :]).ravel(), weights=syy.ravel(),
-                           minlength=p * p)
-        if q == p:
-            continue
-        seen = np.zeros((mm, p), bool)
-        seen[np.arange(mm)[:, None], b.idx] = True
-        mi = np.nonzero(~seen)[1].reshape(mm, p - q)                            # missing variables
-        o = b.idx
-        pre.append((o, mi, sy, syy, b.n,
-                    (mi[:, :, None] * p + o[:, None, :]).ravel(),               # T2[m, o]
-                    (o[:, :, None] * p + mi[:, None, :]).ravel(),               # T2[o, m]
-                    (mi[:, :, None] * p + mi[:, None, :]).ravel()))             # T2[m, m]
-    for _ in range(max_iter):
-        T1 = T1o.copy()
-        T2 = T2o.copy()
-        for o, m, sy, syy, n, f_mo, f_om, f_mm in pre:
-            Soo = Sigma[o[:, :, None], o[:, None, :]]
-            Som = Sigma[o[:, :, None], m[:, None, :]]
-            B = np.linalg.solve(Soo, Som).transpose(0, 2, 1)   # (k, m, o): regression of missing on observed
-            a = mu[m] - np.einsum("kij,kj->ki", B, mu[o])
-            Bsy = np.einsum("kij,kj->ki", B, sy)
-            T1 += np.bincount(m.ravel(), weights=(n[:, None] * a + Bsy).ravel(), minlength=p)
-            smo = a[:, :, None] * sy[:, None, :] + np.matmul(B, syy)
-            T2 += np.bincount(f_mo, weights=smo.ravel(), minlength=p * p)
-            T2 += np.bincount(f_om, weights=smo.transpose(0, 2, 1).ravel(), minlength=p * p)
-            cm = Sigma[m[:, :, None], m[:, None, :]] - np.matmul(B, Som)
-            BsyB = np.matmul(np.matmul(B, syy), B.transpose(0, 2, 1))
-            aBsy = a[:, :, None] * Bsy[:, None, :]
-            mm_ = (n[:, None, None] * (a[:, :, None] * a[:, None, :] + cm) + aBsy + aBsy.transpose(0, 2, 1)
-                   + BsyB)
-            T2 += np.bincount(f_mm, weights=mm_.ravel(), minlength=p * p)
-        T2 = T2.reshape(p, p)
-        mu_new = T1 / N
-        Sigma_new = T2 / N - np.outer(mu_new, mu_new)
-        Sigma_new = (Sigma_new + Sigma_new.T) / 2
-        delta = max(np.abs(mu_new - mu).max(), np.abs(Sigma_new - Sigma).max())
-        mu, Sigma = mu_new, Sigma_new
-        if delta < tol:
+def _chord_steps(objective, x, f, g, H_approx, tol, max_steps=30):
+    """Steps x ← x - H̃⁻¹∇ with a fixed positive definite approximation H̃ of the Hessian (the
+    complete-data expected information), Armijo halving, while each step cuts max |∇| at least
+    fourfold: cheap (one gradient per step) where the fraction of missing information is small.
+    Returns (x, f, g, steps)."""
+    try:
+        C = np.linalg.cholesky(H_approx)
+    except np.linalg.LinAlgError:
+        return x, f, g, 0
+    n = 0
+    gmax = np.max(np.abs(g))
+    while n < max_steps and gmax >= tol:
+        d = np.linalg.solve(C.T, np.linalg.solve(C, g))
+        slope = float(g @ d)
+        t, ok = 1.0, False
+        for _half in range(10):
+            fn, gn = objective.value_grad(x - t * d)
+            if np.isfinite(fn) and fn <= f - 1e-4 * t * slope + 1e-15 * abs(f):
+                ok = True
+                break
+            t /= 2
+        if not ok:
             break
-    ll = loglik(patterns, Sigma, mu)
-    return mu, Sigma, ll
+        x, f, g, n = x - t * d, fn, gn, n + 1
+        gnew = np.max(np.abs(g))
+        if gnew > 0.25 * gmax:
+            break
+        gmax = gnew
+    return x, f, g, n
 
 
-def available_case_moments(patterns: list[Pattern], p: int) -> tuple[np.ndarray, np.ndarray]:
-    """ML means and variances of each variable from the rows where it is observed (available cases)."""
-    s1 = np.zeros(p)
-    s2 = np.zeros(p)
-    cnt = np.zeros(p)
-    for pt in patterns:
-        s1[pt.idx] += pt.n * pt.mean
-        s2[pt.idx] += pt.n * (np.diag(pt.cov) + pt.mean ** 2)
-        cnt[pt.idx] += pt.n
-    mu = s1 / cnt
-    return mu, s2 / cnt - mu ** 2
+def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-10, max_iter: int = 2000,
+                 max_newton: int = 100, gtol: float = 1e-6, H_approx: np.ndarray | None = None):
+    """Minimise -ℓ/N from ``x0``: quasi-Newton (L-BFGS-B, analytic gradient), then a damped Newton
+    method with the analytic Hessian (:meth:`CasewiseObjective.hessian`) until the gradient
+    vanishes: step halving (Armijo) along the Newton direction, the Hessian shifted by a multiple
+    of the identity (Levenberg) where it is not positive definite, steepest descent as the last
+    resort. L-BFGS-B may stop early (its line search gives up on flat or badly scaled surfaces);
+    the Newton phase then finishes the job. With ``H_approx`` (e.g. the complete-data expected
+    information) chord steps with it come first, while they converge fast (:func:`_chord_steps`),
+    saving analytic Hessians. Convergence is judged on the gradient (max |∂(-ℓ/N)/∂x| < ``gtol``),
+    as on the listwise path.
 
-
-def independence_loglik(patterns: list[Pattern], p: int):
-    """ML of the independence (baseline) model under FIML: with diagonal Σ the casewise likelihood
-    factorises over variables, so each mean/variance is the available-case ML estimate."""
-    mu, var = available_case_moments(patterns, p)
-    return mu, np.diag(var), loglik(patterns, np.diag(var), mu)
-
-
-def numeric_hessian(grad, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
-    """Symmetrised Hessian from an analytic gradient by central differences (lavaan's
-    ``lav_model_hessian`` does the same with a 4-point rule)."""
-    n = len(x)
-    H = np.zeros((n, n))
-    for j in range(n):
-        e = np.zeros(n)
-        e[j] = h
-        H[:, j] = (grad(x + e) - grad(x - e)) / (2 * h)
-    return (H + H.T) / 2
-
-
-def duplication_matrix(p: int, rc=None) -> np.ndarray:
-    """D with vec(Σ) = D vech(Σ) (column-major vec, vech in the order of ``vech_rows_cols``)."""
-    r, c = rc if rc is not None else vech_rows_cols(p)
-    D = np.zeros((p * p, len(r)))
-    k = np.arange(len(r))
-    D[c * p + r, k] = 1.0
-    D[r * p + c, k] = 1.0
-    return D
-
-
-def h1_observed_information(patterns: list[Pattern], Sigma, mu, rc=None, meanstructure=True):
-    """Observed information per case, -1/n ∂²ℓ/∂θ∂θ', of the saturated model in θ = (μ, vech Σ),
-    analytic, at the given moments. Per pattern (W = Σ_oo⁻¹, d = ȳ_k - μ_o, C = S_k + dd',
-    Q = W C W - W/2):
-
-        μμ: n W,  μΣ: n (Wd)' ⊗ W,  ΣΣ: n/2 [Q ⊗ W + W ⊗ Q]  (on vec Σ; then D'·D).
-
-    The vech form is assembled elementwise for all patterns of equal size at once: for vech
-    positions a = (i, j), b = (k, l), (D'(Q⊗W + W⊗Q)D)_ab / 2 = w_a w_b (W_ik Q_jl + Q_ik W_jl +
-    W_il Q_jk + Q_il W_jk), w = ½ on the diagonal, 1 off it. With W̃_k, Q̃_k the pattern matrices
-    padded to p x p by zeros, the sum over patterns of these products is one matrix product,
-    T[(i,k),(j,l)] = Σ_k n_k W̃_k[i,k] Q̃_k[j,l], from which the vech entries are gathered (for very
-    large p, where T would not fit, the patterns are summed block by block instead).
-    (:func:`h1_observed_information_kron` is the literal Kronecker form, kept as a test oracle.)
+    Returns (x, converged, H) with H the Hessian (observed information per case) at the returned x
+    (recomputed after every step longer than 1e-6 in max |Δx|; a shorter step changes it by O(1e-6)
+    relative, far below the 1e-3 agreement asked of SEs).
     """
-    p = len(mu)
-    if p ** 4 > _BLOCK_ELEMENTS * 2:
-        return _h1_observed_information_blocked(patterns, Sigma, mu, rc, meanstructure)
-    r, c = rc if rc is not None else vech_rows_cols(p)
-    ps = len(r)
-    w = np.where(r == c, 0.5, 1.0)
-    T = np.zeros((p * p, p * p))       # Σ_k n_k W̃_k[i,k] Q̃_k[j,l] at [(i,k),(j,l)]
-    U = np.zeros((p * p, p))           # Σ_k n_k W̃_k[i,r] (W̃_k d_k)[c] at [(i,r),c]
-    nWsum = np.zeros((p, p))
-    N = 0.0
-    for b in _blocks(patterns):
-        W, _, d, C = _block_moments(b, Sigma, mu)
-        m = len(b.n)
-        k = np.arange(m)[:, None, None]
-        ii, jj = b.idx[:, :, None], b.idx[:, None, :]
-        nW = np.zeros((m, p, p))
-        nW[k, ii, jj] = W * b.n[:, None, None]
-        Qp = np.zeros((m, p, p))
-        Qp[k, ii, jj] = np.matmul(np.matmul(W, C), W) - 0.5 * W
-        vp = np.zeros((m, p))
-        vp[np.arange(m)[:, None], b.idx] = np.einsum("kij,kj->ki", W, d)
-        nWf = nW.reshape(m, p * p).T
-        T += nWf @ Qp.reshape(m, p * p)
-        U += nWf @ vp
-        nWsum += nW.sum(axis=0)
-        N += b.n.sum()
-    T = T.reshape(p, p, p, p)          # [i,k,j,l]
-    U = U.reshape(p, p, p)             # [i,r,c]
-    ra, rb, ca, cb = r[:, None], r[None, :], c[:, None], c[None, :]
-    Hv = T[ra, rb, ca, cb] + T[ca, cb, ra, rb] + T[ra, cb, ca, rb] + T[ca, rb, ra, cb]
-    Hv *= w[:, None] * w[None, :]
-    Hm = (U[:, r, c] + U[:, c, r]) * w[None, :]
-    H = np.empty((p + ps, p + ps))
-    H[:p, :p] = nWsum
-    H[:p, p:] = Hm
-    H[p:, :p] = Hm.T
-    H[p:, p:] = Hv
-    H /= N
-    return H if meanstructure else H[p:, p:]
-
-
-def _h1_observed_information_blocked(patterns, Sigma, mu, rc=None, meanstructure=True):
-    """:func:`h1_observed_information` summed pattern block by pattern block (large p)."""
-    p = len(mu)
-    r, c = rc if rc is not None else vech_rows_cols(p)
-    ps = len(r)
-    K = p + ps
-    pos = -np.ones((p, p), dtype=np.intp)
-    pos[r, c] = np.arange(ps)
-    pos[c, r] = np.arange(ps)
-    H = np.zeros(K * K)
-    N = 0.0
-    for b in _blocks(patterns):
-        W, _, d, C = _block_moments(b, Sigma, mu)
-        q = b.idx.shape[1]
-        ro, co = vech_rows_cols(q)
-        w = np.where(ro == co, 0.5, 1.0)
-        Q = np.matmul(np.matmul(W, C), W) - 0.5 * W
-        n = b.n[:, None, None]
-        Wr, Qr = W[:, ro, :], Q[:, ro, :]
-        Wrr, Wrc = Wr[:, :, ro], Wr[:, :, co]
-        Qrr, Qrc = Qr[:, :, ro], Qr[:, :, co]
-        Wcc = W[:, co[:, None], co[None, :]]
-        Qcc = Q[:, co[:, None], co[None, :]]
-        Hv = Wrr * Qcc
-        Hv += Qrr * Wcc
-        Hv += Wrc * Qrc.transpose(0, 2, 1)
-        Hv += Qrc * Wrc.transpose(0, 2, 1)
-        Hv *= n * (w[:, None] * w[None, :])
-        vi = p + pos[b.idx[:, ro], b.idx[:, co]]                   # (m, q*) positions in θ
-        v = np.einsum("kij,kj->ki", W, d)                           # W d
-        Hm = (W[:, :, ro] * v[:, None, co] + W[:, :, co] * v[:, None, ro]) * (n * w[None, None, :])
-        Hmm = n * W
-        idx = b.idx
-        flat = [(vi[:, :, None] * K + vi[:, None, :], Hv),
-                (idx[:, :, None] * K + idx[:, None, :], Hmm),
-                (idx[:, :, None] * K + vi[:, None, :], Hm),
-                (vi[:, None, :] * K + idx[:, :, None], Hm)]
-        for f, val in flat:
-            H += np.bincount(f.ravel(), weights=val.ravel(), minlength=K * K)
-        N += b.n.sum()
-    H = H.reshape(K, K) / N
-    return H if meanstructure else H[p:, p:]
-
-
-def h1_observed_information_kron(patterns: list[Pattern], Sigma, mu, rc=None, meanstructure=True):
-    """Test oracle for :func:`h1_observed_information` (same result, Kronecker products per pattern).
-
-    Observed information per case, -1/n ∂²ℓ/∂θ∂θ', of the saturated model in θ = (μ, vech Σ),
-    analytic, at the given moments. Per pattern (W = Σ_oo⁻¹, d = ȳ_k - μ_o, C = S_k + dd'):
-
-        μμ: n W,  μΣ: n (Wd)' ⊗ W,  ΣΣ: n/2 [WCW ⊗ W + W ⊗ WCW - W ⊗ W]  (on vec Σ; then D'·D).
-    """
-    p = len(mu)
-    r, c = rc if rc is not None else vech_rows_cols(p)
-    pos = -np.ones((p, p), dtype=int)
-    pos[r, c] = np.arange(len(r))
-    pos[c, r] = np.arange(len(r))
-    ps = len(r)
-    H = np.zeros((p + ps, p + ps))
-    N = 0
-    for pt in patterns:
-        o = pt.idx
-        q = len(o)
-        W, _ = _inv_logdet(Sigma[pt.ix])
-        d = pt.mean - mu[o]
-        C = pt.cov + np.outer(d, d)
-        WCW = W @ C @ W
-        Hs = 0.5 * pt.n * (np.kron(WCW, W) + np.kron(W, WCW) - np.kron(W, W))
-        ro, co = vech_rows_cols(q)
-        Dq = duplication_matrix(q, (ro, co))
-        Hv = Dq.T @ Hs @ Dq
-        vi = p + pos[o[ro], o[co]]
-        H[np.ix_(vi, vi)] += Hv
-        H[np.ix_(o, o)] += pt.n * W
-        Hm = pt.n * np.kron((W @ d)[None, :], W) @ Dq     # (q, q*)
-        H[np.ix_(o, vi)] += Hm
-        H[np.ix_(vi, o)] += Hm.T
-        N += pt.n
-    H /= N
-    return H if meanstructure else H[p:, p:]
-
-
-# ----------------------------------------------------------------------------- model level
-class CasewiseObjective:
-    """-ℓ(x)/N of a model over groups of missing-data patterns, with its analytic gradient.
-
-    ``model`` has ``implied(x) -> [(Σ_g, μ_g)]`` and ``jacobian(x) -> [(dvechΣ_g, dμ_g)]``;
-    ``groups[g]`` is the list of :class:`Pattern` of group g. Without a mean structure
-    (complete data only) μ_g is the sample mean ``means[g]``.
-    """
-
-    def __init__(self, model, groups: list[list[Pattern]], means=None):
-        self.model = model
-        self.groups = groups
-        self.means = means
-        self.N = sum(pt.n for pats in groups for pt in pats)
-        self.p = model.p
-        self.rc = vech_rows_cols(model.p)
-
-    def _mu(self, g, mu):
-        return self.means[g] if mu is None else mu
-
-    def value(self, x):
-        ll = 0.0
-        for g, (S, mu) in enumerate(self.model.implied(x)):
-            ll += loglik(self.groups[g], S, self._mu(g, mu))
-        return -ll / self.N
-
-    def value_grad(self, x):
-        ll = 0.0
-        grad = np.zeros(len(x))
-        try:
-            implied = self.model.implied(x)
-            jac = self.model.jacobian(x)
-            for g, (S, mu) in enumerate(implied):
-                lg, G, gm = loglik_grad(self.groups[g], S, self._mu(g, mu))
-                ll += lg
-                dS, dmu = jac[g]
-                grad += dS.T @ sym_grad_to_vech(G, self.rc)
-                if mu is not None:
-                    grad += dmu.T @ gm
-        except np.linalg.LinAlgError:
-            return np.inf, np.zeros(len(x))
-        return -ll / self.N, -grad / self.N
-
-    def grad(self, x):
-        return self.value_grad(x)[1]
-
-    def hessian(self, x):
-        """Analytic Hessian of -ℓ(x)/N (the observed information per case):
-
-            H = Σ_g (n_g/N) Δ_g' A1_g Δ_g + Σ_g ∂²/∂x² [tr(M_g Σ_g(x)) + m_g' μ_g(x)],
-
-        Δ_g = ∂(μ_g, vech Σ_g)/∂x, A1_g the casewise observed information of the saturated model
-        at the implied moments (:func:`h1_observed_information`), M_g = -1/N ∂ℓ_g/∂Σ_g and
-        m_g = -1/N ∂ℓ_g/∂μ_g held fixed (the second-derivative term of the moments,
-        ``model.second_order_term``). ``numeric_hessian(self.grad, x)`` is the test oracle.
-        """
-        from .model import second_order_term
-
-        model = self.model
-        H = np.zeros((len(x), len(x)))
-        implied = model.implied(x)
-        jac = model.jacobian(x)
-        for g, ((S, mu), (dS, dmu)) in enumerate(zip(implied, jac)):
-            pats = self.groups[g]
-            mu_g = self._mu(g, mu)
-            ms = mu is not None
-            A1 = h1_observed_information(pats, S, mu_g, self.rc, ms)
-            Delta = np.vstack([dmu, dS]) if ms else dS
-            ng = sum(pt.n for pt in pats)
-            H += (ng / self.N) * (Delta.T @ A1 @ Delta)
-            _, G, gm = loglik_grad(pats, S, mu_g)
-            H += second_order_term(model, x, g, -G / self.N, gm / (2.0 * self.N) if ms else None)
-        return 0.5 * (H + H.T)
-
-    def loglik(self, x):
-        return -self.value(x) * self.N
-
-
-def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-10, max_iter: int = 2000):
-    """Minimise -ℓ/N from ``x0`` (quasi-Newton with the analytic gradient, then Newton polishing
-    with the analytic Hessian, :meth:`CasewiseObjective.hessian`). Returns (x, converged, hessian)."""
     from scipy.optimize import minimize
 
     r = minimize(objective.value_grad, x0, jac=True, method="L-BFGS-B",
                  options={"maxiter": max_iter, "ftol": 1e-15, "gtol": 1e-9, "maxcor": 30})
-    x = r.x
-    H = objective.hessian(x)
-    converged = bool(np.all(np.isfinite(x)))
-    objective.iterations = int(r.nit)  # quasi-Newton iterations, plus the Newton polish steps below
-    for _ in range(3):
-        g = objective.grad(x)
-        if np.max(np.abs(g)) < tol:
+    x = r.x if np.isfinite(r.fun) else np.asarray(x0, float)
+    objective.iterations = int(r.nit)  # quasi-Newton iterations, plus the Newton steps below
+    f, g = objective.value_grad(x)
+    if H_approx is not None and np.isfinite(f):
+        x, f, g, n = _chord_steps(objective, x, f, g, H_approx, tol)
+        objective.iterations += n
+    H = None
+    for _ in range(max_newton):
+        if not np.isfinite(f) or np.max(np.abs(g)) < tol:
             break
         objective.iterations += 1
-        try:
-            step = np.linalg.solve(H, g)
-        except np.linalg.LinAlgError:
-            converged = False
+        if H is None:
+            H = objective.hessian(x)
+        step = None
+        lam = 0.0
+        scale = max(float(np.max(np.abs(np.diag(H)))), 1e-8)
+        for _shift in range(12):
+            try:
+                C = np.linalg.cholesky(H + lam * np.eye(len(x)))
+                step = np.linalg.solve(C.T, np.linalg.solve(C, g))
+                break
+            except np.linalg.LinAlgError:
+                lam = scale * 1e-6 if lam == 0.0 else lam * 10.0
+        accepted = False
+        for direction in ([step] if step is not None else []) + [g / max(np.max(np.abs(g)), 1.0)]:
+            slope = float(g @ direction)
+            t = 1.0
+            for _half in range(40):
+                fn, gn = objective.value_grad(x - t * direction)
+                if np.isfinite(fn) and fn <= f - 1e-4 * t * slope + 1e-15 * abs(f):
+                    accepted = True
+                    break
+                t /= 2
+            if accepted:
+                x, f, g = x - t * direction, fn, gn
+                if np.max(np.abs(t * direction)) > _H_REUSE:
+                    H = None          # the Hessian is recomputed at the new point
+                break
+        if not accepted:
             break
-        f0 = objective.value(x)
-        t = 1.0
-        while t > 1e-4 and not objective.value(x - t * step) <= f0 + 1e-14:
-            t /= 2
-        x = x - t * step
-    converged = converged and np.max(np.abs(objective.grad(x))) < 1e-6
+    converged = bool(np.isfinite(f) and np.all(np.isfinite(x)) and np.max(np.abs(g)) < gtol)
+    if H is None:       # the information at the final estimates, not at an earlier point
+        H = objective.hessian(x)
     return x, converged, H
 
 
 # ----------------------------------------------------------------------------- fit(missing="fiml")
-def _fiml_measures(base, ll0, ll1, llb, npar, df, bdf, N):
+def _baseline_loglik(pats, p, xi, Sx=None, mux=None):
+    """Log-likelihood of lavaan's baseline model under FIML: independent variables (available-case
+    ML means and variances), except that the block of the exogenous covariates ``xi`` stays
+    saturated (lavaan keeps it for fixed.x TRUE and FALSE): with y independent of x the likelihood
+    factorises, so that block's ML estimates (``Sx``, ``mux``) are the EM moments of x alone."""
+    mu, Sig, ll = independence_loglik(pats, p)
+    if not len(xi):
+        return ll
+    Sig[np.ix_(xi, xi)] = Sx
+    mu[xi] = mux
+    return loglik(pats, Sig, mu)
+
+
+def _fiml_measures(base, ll0, ll1, llb, npar, df, bdf, N, ll_x=0.0):
     """Overwrite the likelihood-based entries of the fit-measure Series under FIML
-    (χ² = 2(ℓ_H1 - ℓ_H0), baseline χ² = 2(ℓ_H1 - ℓ_B), lavaan's formulas)."""
+    (χ² = 2(ℓ_H1 - ℓ_H0), baseline χ² = 2(ℓ_H1 - ℓ_B), lavaan's formulas). With fixed exogenous
+    covariates ``logl`` and ``unrestricted_logl`` are conditional on them (``ll_x``, the covariates'
+    saturated log-likelihood, subtracted), as lavaan's fixed.x = TRUE."""
     from scipy import special
 
     f = base.copy()
@@ -598,6 +163,7 @@ def _fiml_measures(base, ll0, ll1, llb, npar, df, bdf, N):
     f["pnfi"] = df / bdf * f["nfi"] if bdf > 0 else np.nan
     f["ifi"] = (bchisq - chisq) / (bchisq - df) if bchisq != df else np.nan
     f["rni"] = 1.0 - d / db if db > 0 else 1.0
+    ll0, ll1 = ll0 - ll_x, ll1 - ll_x
     f["logl"], f["unrestricted_logl"] = ll0, ll1
     f["aic"] = -2 * ll0 + 2 * npar
     f["bic"] = -2 * ll0 + npar * np.log(N)
@@ -605,111 +171,146 @@ def _fiml_measures(base, ll0, ll1, llb, npar, df, bdf, N):
     return f
 
 
-def fit_fiml(model: str, data, *, estimator: str = "ML", group=None, group_equal=None, std_lv=False,
-             bootstrap: int = 0, ci: str = "percentile", seed=None, progress=True, group_partial=None,
-             fixed_x=True):
-    """``fit(..., missing="fiml")``: full-information ML as lavaan's ``missing = "ml"``.
+@dataclass
+class FimlData:
+    """The FIML kind of sample statistics of one data set, beside the EM (H1) moments kept in
+    :class:`~cem_edu.sem.ml.SampleStats`: per group the missing-data patterns, the used rows
+    ``Y`` (model variable order, NaN = missing), the baseline's covariate block
+    ``base_x[g] = (Σ_x, μ_x)`` (or ``(None, None)``) and, over groups, ``ll_x`` the saturated
+    log-likelihood of the fixed exogenous covariates (subtracted from logl, as lavaan)."""
 
-    Mean structure always on; the H1 model by EM; SEs from the observed information
-    (MLR: sandwich with casewise scores, Yuan–Bentler scaling with the EM moments as H1).
-    Rows with no observed model variable are dropped and counted.
+    patterns: list
+    Y: list
+    base_x: list
+    ll_x: float = 0.0
+    bx: list = field(default_factory=list)      # indices of the baseline's covariate block
+
+
+def fiml_sample_stats(frame, mod, group=None, labels=None, *, warn: bool = True, em_start=None):
+    """Sample statistics for FIML (lavaan's ``missing = "ml"``): rows grouped into missing-data
+    patterns, the saturated (H1) moments by EM, returned as a ``SampleStats`` (EM moments in
+    ``cov``/``mean``) with ``stats.fiml`` a :class:`FimlData`.
+
+    Rows with nothing observed are dropped (as lavaan). With fixed exogenous covariates
+    (``fixed_x=True``) the likelihood is conditional on them, so rows with a missing covariate are
+    dropped with a warning naming the covariates and the count (lavaan does the same).
     """
+    import warnings
+
     import pandas as pd
 
-    from ..errors import DataError, ModelError
+    from ..errors import DataError, EstimationWarning
     from ..i18n import t
-    from . import _check_columns, _frame, _identification, finish
     from . import ml
-    from .fitmeasures import count_df
-    from .model import Model
-    from .partable import build_partable
-    from .syntax import parse_syntax
 
-    if bootstrap and bootstrap > 0:
-        raise ModelError(t("sem.fiml.no_bootstrap"))
-    frame = _frame(data)
-    if frame.shape[0] == 0 or frame.shape[1] == 0:
-        raise DataError(t("sem.data.empty"))
-    statements, defined = parse_syntax(model)
-    labels = None
-    if group is not None:
-        _check_columns(frame, [], group)
-        labels = list(pd.unique(frame[group].dropna()))
-        if len(labels) < 2:
-            raise DataError(t("sem.data.one_group", group=group))
-    ngroups = len(labels) if labels else 1
-    pt, names = build_partable(statements, defined, ngroups=ngroups, std_lv=std_lv, meanstructure=True,
-                               group_equal=group_equal, group_partial=group_partial, fixed_x=fixed_x)
-    mod = Model(pt, names, meanstructure=True)
-    if mod.has_inequalities:
-        raise ModelError(t("sem.constraint.no_inequality", what="missing='fiml'"))
-    _check_columns(frame, mod.ov, group)
-    Yall = frame[mod.ov].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    Yall = frame[list(mod.ov)].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     if group is not None:
         gcol = frame[group].to_numpy()
         parts = [np.flatnonzero(gcol == lab) for lab in labels]
     else:
         parts = [np.arange(len(frame))]
-    groups, covs, means, ns = [], [], [], []
+    groups, covs, means, ns, Ys, base_x = [], [], [], [], [], []
     n_dropped = 0
     p = mod.p
+    xi = [mod.ov.index(v) for v in mod.names.ov_x]     # fixed.x covariates (conditioned on)
+    bx = [mod.ov.index(v) for v in mod.names.ov_x + tuple(getattr(mod.names, "ov_x_free", ()))]
+    x_dropped, x_counts, total = 0, np.zeros(len(xi), int), 0
+    ll_x = 0.0
     for lab, rows in zip(labels or [None], parts):
         Y = Yall[rows]
+        total += Y.shape[0]
+        if xi:
+            xmiss = np.isnan(Y[:, xi])
+            drop = xmiss.any(axis=1)
+            x_counts += xmiss[drop].sum(axis=0)
+            x_dropped += int(drop.sum())
+            Y = Y[~drop]
         seen = ~np.isnan(Y).all(axis=1)
         n_dropped += int((~seen).sum())
         Y = Y[seen]
+        where = "" if lab is None else t("sem.data.in_group", group=lab)
         never = [mod.ov[j] for j in np.flatnonzero(np.isnan(Y).all(axis=0))]
         if never:
-            raise DataError(t("sem.fiml.empty_column", columns=", ".join(never),
-                              where="" if lab is None else t("sem.data.in_group", group=lab)))
+            raise DataError(t("sem.fiml.empty_column", columns=", ".join(never), where=where))
         if Y.shape[0] <= p:
-            raise DataError(t("sem.data.too_few_rows", n=Y.shape[0], p=p,
-                              where="" if lab is None else t("sem.data.in_group", group=lab)))
+            raise DataError(t("sem.data.too_few_rows", n=Y.shape[0], p=p, where=where))
         pats = missing_patterns(Y)
         mu1, S1, _ = em_h1(pats, p)
+        if xi:
+            X = Y[:, xi]
+            Sx = np.cov(X.T, bias=True).reshape(len(xi), len(xi))
+            ll_x += -0.5 * X.shape[0] * (len(xi) * LOG2PI + np.linalg.slogdet(Sx)[1] + len(xi))
+        if bx:
+            mux, Sxb, _ = em_h1(missing_patterns(Y[:, bx]), len(bx))
+            base_x.append((Sxb, mux))
+        else:
+            base_x.append((None, None))
         groups.append(pats)
+        Ys.append(Y)
         covs.append(S1)
         means.append(mu1)
         ns.append(Y.shape[0])
+    if x_dropped and warn:
+        from .pipeline import _user_stacklevel
+
+        cols = ", ".join(f"{mod.names.ov_x[j]} ({int(x_counts[j])})" for j in np.flatnonzero(x_counts))
+        warnings.warn(t("sem.warn.fixed_x_dropped", dropped=x_dropped, total=total, columns=cols,
+                        n=total - x_dropped - n_dropped), EstimationWarning, stacklevel=_user_stacklevel())
     stats = ml.stats_from_moments(mod.ov, covs, means, ns, labels or [None], data=None,
-                                  n_dropped=n_dropped, missing="ml")
-    ml.fill_exo(mod, stats)
-    _identification(mod)
-    x0 = ml.estimate(mod, stats)          # ML on the EM moments: a start close to the FIML solution
-    obj = CasewiseObjective(mod, groups)
-    x, converged, H = fit_casewise(obj, x0)
-    N = obj.N
-    ll0 = obj.loglik(x)
-    ll1 = sum(loglik(pats, S1, mu1) for pats, S1, mu1 in zip(groups, covs, means))
-    llb = sum(independence_loglik(pats, p)[2] for pats in groups)
-    df = count_df(mod)
-    bdf = ngroups * (p * (p - 1) // 2)
-    chisq = 2 * (ll1 - ll0)
-    opt = ml.EstimateInfo(bool(converged), getattr(obj, "iterations", 0), chisq / (2 * N), "casewise-lbfgs-newton",
-                          float(np.max(np.abs(obj.grad(x)))) if len(x) else 0.0)
-    try:
-        vcov = np.linalg.inv(H) / N
-    except np.linalg.LinAlgError:
-        raise ModelError(t("sem.model.not_identified", params="?")) from None
-    res = finish(mod, stats, x, opt, syntax=model, estimator="ML", missing="ml", group=group,
-                 information=H, vcov=vcov)
-    fm = _fiml_measures(res.fit, ll0, ll1, llb, mod.npar, df, bdf, N)
+                                  n_dropped=n_dropped + x_dropped, missing="ml")
+    stats.fiml = FimlData(patterns=groups, Y=Ys, base_x=base_x, ll_x=float(ll_x), bx=bx)
+    return stats
+
+
+def fiml_estimate(mod, stats, start=None):
+    """Estimate by FIML: start from ``start`` (user values or a warm start), else from the ML
+    solution on the EM (H1) moments (close to the FIML solution); then :func:`fit_casewise`.
+    Returns ``(x, EstimateInfo, H, objective)`` with H the observed information per case at x."""
+    from . import ml
+
+    if start is None:
+        x0 = ml.estimate(mod, stats)
+    else:
+        x0 = ml.admissible_start(mod, stats, np.asarray(start, float))
+    obj = CasewiseObjective(mod, stats.fiml.patterns)
+    try:   # the complete-data expected information at the EM moments: chord steps before Newton
+        H_approx = ml.information(mod, stats, x0)
+    except Exception:  # noqa: BLE001 - only an accelerator
+        H_approx = None
+    x, converged, H = fit_casewise(obj, x0, H_approx=H_approx)
+    gmax = float(np.max(np.abs(obj.grad(x)))) if len(x) else 0.0
+    ll1 = sum(loglik(pats, S1, mu1) for pats, S1, mu1 in zip(stats.fiml.patterns, stats.cov, stats.mean))
+    fmin = (ll1 - obj.loglik(x)) / obj.N          # χ²/(2N), χ² = 2(ℓ_H1 - ℓ_H0)
+    opt = ml.EstimateInfo(bool(converged), getattr(obj, "iterations", 0), float(fmin), "casewise-lbfgs-newton",
+                          gmax)
+    return x, opt, H, obj
+
+
+def fiml_measures(res, obj, mlr: bool = False):
+    """Test statistic and fit measures of a FIML fit (χ² = 2(ℓ_H1 - ℓ_H0), the baseline model, the
+    likelihoods conditional on fixed covariates, lavaan's FIML-C robust CFI/TLI/RMSEA: V3 for MLR,
+    V6 for ML). Returns the FitResult with ``fit`` replaced."""
     from dataclasses import replace
 
-    from .robust import apply_mlr, fiml_corrected, fiml_robust_measures
+    from .fitmeasures import count_df
+    from .robust import fiml_corrected, fiml_robust_measures
 
-    mlr = str(estimator).upper() == "MLR"
-    try:   # lavaan's robust CFI/TLI/RMSEA under FIML (FIML-C: V6 for ML, V3 for MLR)
-        rob = fiml_robust_measures(fiml_corrected(obj, x, stats, "V3" if mlr else "V6"), N, ngroups)
+    mod, stats, x = res.model, res.stats, res.x
+    fd = stats.fiml
+    N = obj.N
+    p = mod.p
+    ll0 = obj.loglik(x)
+    ll1 = sum(loglik(pats, S1, mu1) for pats, S1, mu1 in zip(fd.patterns, stats.cov, stats.mean))
+    llb = sum(_baseline_loglik(pats, p, fd.bx, Sx, mux) for pats, (Sx, mux) in zip(fd.patterns, fd.base_x))
+    df = count_df(mod)
+    px = len(fd.bx)
+    bdf = mod.ngroups * (p * (p - 1) // 2 - px * (px - 1) // 2)
+    fm = _fiml_measures(res.fit, ll0, ll1, llb, mod.npar, df, bdf, N, fd.ll_x)
+    try:
+        rob = fiml_robust_measures(fiml_corrected(obj, x, stats, "V3" if mlr else "V6", base_x=fd.base_x),
+                                   N, mod.ngroups)
     except (np.linalg.LinAlgError, ValueError):
         rob = {}
     for k, v in rob.items():
         fm[k] = v
-    res = replace(res, fit=fm, se_type="standard", extras={**res.extras, "fiml": {"patterns": groups}})
-    if mlr:
-        res = apply_mlr(res, objective=obj, h1=list(zip(covs, means)), A=H)
-        f = res.fit.copy()
-        for k, v in rob.items():
-            f[k] = v
-        res = replace(res, fit=f)
-    return res
+    return replace(res, fit=fm, se_type="standard", extras={**res.extras, "fiml": {"patterns": fd.patterns}})

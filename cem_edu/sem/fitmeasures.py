@@ -81,10 +81,11 @@ def baseline(model: Model, stats: SampleStats) -> tuple[float, int]:
     """Chi-square and df of lavaan's independence (baseline) model.
 
     Free variances of the non-exogenous observed variables (and free means), the
-    covariance block of fixed exogenous covariates kept at its sample values.
+    covariance block of the exogenous covariates kept at its sample values (lavaan does so for
+    fixed.x TRUE and FALSE).
     """
     ov = model.ov
-    xi = [ov.index(v) for v in model.names.ov_x]
+    xi = [ov.index(v) for v in model.names.ov_x + getattr(model.names, "ov_x_free", ())]
     yi = [i for i in range(len(ov)) if i not in xi]
     chisq = 0.0
     for g, S in enumerate(stats.cov):

@@ -41,7 +41,9 @@ class SampleStats:
 
     ``cov[g]`` (p x p), ``mean[g]`` (p), ``n[g]``; ``ntotal``; ``data[g]`` the complete
     rows used (n_g x p) in the model's variable order; ``ov`` the variable names;
-    ``group_labels``; ``n_dropped`` rows removed by listwise deletion; ``missing`` rule.
+    ``group_labels``; ``n_dropped`` rows removed by listwise deletion; ``missing`` rule;
+    under FIML ``cov``/``mean`` are the EM (H1) moments, ``data`` is None and ``fiml`` holds
+    the missing-data patterns (:class:`cem_edu.sem.fiml.FimlData`).
     """
 
     ov: list
@@ -53,6 +55,7 @@ class SampleStats:
     n_dropped: int = 0
     missing: str = "listwise"
     logdet: list = field(default_factory=list)
+    fiml: object = None      # FIML: fiml.FimlData (patterns, rows, covariate block); None = listwise
 
     def __post_init__(self):
         if not self.logdet:

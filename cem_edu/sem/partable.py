@@ -56,6 +56,7 @@ class VarNames:
     lv_y: tuple     # pure dependent latent variables
     eqs_y: tuple
     eqs_x: tuple
+    ov_x_free: tuple = ()   # exogenous observed covariates with free moments (fixed.x = FALSE)
 
 
 def variable_names(statements: list[Statement], fixed_x: bool = True) -> VarNames:
@@ -73,10 +74,12 @@ def variable_names(statements: list[Statement], fixed_x: bool = True) -> VarName
     ov = base + [v for v in extra if v not in base]
     # an x with a user variance/covariance/intercept is no longer fixed (lavaan warns and does the same)
     user_vars = {s.lhs for s in statements if s.op in ("~~", "~1")} | {s.rhs for s in statements if s.op == "~~"}
+    ov_x_free = []
     if fixed_x:
         ov_x = [v for v in ov_x if v not in user_vars]
     else:
-        ov_x = []
+        # fixed.x = FALSE: the covariates' variances, covariances (and means) are free parameters
+        ov_x_free, ov_x = ov_x, []
     # lavaan puts x covariates last among ov
     ov = [v for v in ov if v not in ov_x] + ov_x
     ov_nox = [v for v in ov if v not in ov_x]
@@ -85,7 +88,7 @@ def variable_names(statements: list[Statement], fixed_x: bool = True) -> VarName
     lv_y = [f for f in lv if f in pure_y]
     ov_y_pure = [v for v in ov if v in pure_y and v not in lv]
     return VarNames(tuple(lv), tuple(ov), tuple(ov_ind), tuple(ov_y_pure), tuple(ov_x), tuple(ov_nox),
-                    tuple(lv_x), tuple(lv_y), tuple(eqs_y), tuple(eqs_x))
+                    tuple(lv_x), tuple(lv_y), tuple(eqs_y), tuple(eqs_x), tuple(ov_x_free))
 
 
 def _per_group(values, g, ngroups, stmt):
@@ -180,6 +183,8 @@ def build_partable(statements: list[Statement], defined: list[Statement] | None 
         for a, b in combinations(names.lv_x, 2):
             defaults.append((a, "~~", b, dict(free_flag=True)))
         for a, b in combinations(list(names.lv_y) + list(names.ov_y), 2):
+            defaults.append((a, "~~", b, dict(free_flag=True)))
+        for a, b in combinations(names.ov_x_free, 2):
             defaults.append((a, "~~", b, dict(free_flag=True)))
         nx = len(names.ov_x)
         for i in range(nx):

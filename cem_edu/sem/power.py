@@ -6,7 +6,7 @@
    are set so that every observed and latent variable has variance 1.
 2. For each n, ``reps`` samples are drawn from N(0, Σ_pop); the analysis model (the
    population model without its numbers, unless given) is fitted by ML to each — all
-   replications at once with the batched estimator of :mod:`cem_edu.sem.bootstrap` —
+   replications at once with the batched estimator of :mod:`cem_edu.sem.batch` —
    with expected-information SEs (delta method for ``:=``).
 3. Per parameter: power = share of converged replications with Wald p < α; mean estimate,
    bias = mean − population value, coverage of the (1 − α) Wald interval, convergence rate.
@@ -142,7 +142,7 @@ def _power_one_n(analysis: str, ov, Sigma, n: int, reps: int, alpha: float, seed
     from scipy import special
 
     from . import prepare
-    from .bootstrap import BatchML
+    from .batch import BatchML
     from .defined import DefinedParameters
     from .ml import estimate, information_batch, objective, stats_from_moments
 

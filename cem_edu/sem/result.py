@@ -288,8 +288,8 @@ class FitResult:
                   line("sem.result.srmr", f["srmr"])]
         lines += [line(f"sem.result.{k}", f[k]) for k in ("logl", "aic", "bic") if np.isfinite(f[k])]
         for k in ("cfi_scaled", "tli_scaled", "rmsea_scaled", "cfi_robust", "tli_robust", "rmsea_robust"):
-            if k in f.index:
-                lines.append(f"  {k:<44s}{format_number(f[k], 3):>14s}")
+            if k in f.index and np.isfinite(f[k]):
+                lines.append(line(f"sem.result.{k}", f[k]))
         return lines
 
     def __str__(self) -> str:

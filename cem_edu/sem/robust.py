@@ -29,7 +29,7 @@ import numpy as np
 from scipy import special
 from scipy.optimize import brentq
 
-from .fiml import CasewiseObjective, Pattern, casewise_scores, loglik_grad, sym_grad_to_vech
+from .missing import CasewiseObjective, Pattern, casewise_scores, loglik_grad, sym_grad_to_vech
 
 __all__ = ["RobustResult", "robust_ml", "h1_information_observed", "h1_information_firstorder",
            "rmsea_ci", "robust_fit_measures"]
@@ -62,7 +62,7 @@ def _theta_grad_fn(pats: list[Pattern], p: int, rc, mu_fixed=None):
 def h1_information_observed(pats, Sigma, mu, rc, meanstructure=True):
     """Observed information (per case) of the saturated model in (μ, vech Σ), evaluated at the
     given (model-implied) moments: the Hessian of -ℓ/n, by differences of the analytic gradient."""
-    from .fiml import h1_observed_information
+    from .missing import h1_observed_information
 
     return h1_observed_information(pats, Sigma, mu, rc, meanstructure)
 
@@ -70,9 +70,15 @@ def h1_information_observed(pats, Sigma, mu, rc, meanstructure=True):
 def h1_information_firstorder(pats, Sigma, mu, n_rows, rc, meanstructure=True):
     """First-order information (per case): mean outer product of the casewise scores; also
     returns the scores (n_rows x k)."""
-    sc = casewise_scores(pats, Sigma, mu, n_rows, rc=rc, meanstructure=meanstructure)
-    n = sum(pt.n for pt in pats)
-    return sc.T @ sc / n, sc
+    from .missing import _memo
+
+    def compute():
+        sc = casewise_scores(pats, Sigma, mu, n_rows, rc=rc, meanstructure=meanstructure)
+        n = sum(pt.n for pt in pats)
+        return sc.T @ sc / n, sc
+
+    rck = (np.asarray(rc[0]).tobytes(), np.asarray(rc[1]).tobytes())
+    return _memo("B1", pats, Sigma, mu, (rck, int(n_rows), bool(meanstructure)), compute)
 
 
 @dataclass
@@ -157,7 +163,7 @@ def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: 
     """Yuan–Bentler scaling factor of the independence model (diagonal Σ, free means when the
     model has a mean structure; the block of fixed exogenous covariates kept at its sample
     values), estimated in each group from the same data."""
-    from .fiml import independence_loglik
+    from .missing import independence_loglik
 
     model = objective.model
     p = model.p
@@ -165,7 +171,9 @@ def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: 
     r, c = rc
     xi = np.zeros(p, bool)
     xi[[model.ov.index(v) for v in model.names.ov_x]] = True
-    yi = np.flatnonzero(~xi)
+    xf = np.zeros(p, bool)            # fixed.x = FALSE: the covariates' block stays free and saturated
+    xf[[model.ov.index(v) for v in getattr(model.names, "ov_x_free", ())]] = True
+    yi = np.flatnonzero(~xi & ~xf)
     pos = {(a, b): k for k, (a, b) in enumerate(zip(r, c))}
     tr_h0 = 0.0
     df_b = 0
@@ -175,17 +183,19 @@ def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: 
         else:
             mu = objective.means[g]
             Sig = np.diag(np.diag(_complete_cov(pats, mu)))
-        if xi.any():
-            Sh, muh = h1[g]
-            Sig[np.ix_(xi, xi)] = Sh[np.ix_(xi, xi)]
-            mu = mu.copy()
-            mu[xi] = muh[xi]
+        for blk in (xi, xf):
+            if blk.any():
+                Sh, muh = h1[g]
+                Sig[np.ix_(blk, blk)] = Sh[np.ix_(blk, blk)]
+                mu = mu.copy()
+                mu[blk] = muh[blk]
         off = p if meanstructure else 0
         k = len(r) + off
         cols = []
         if meanstructure:
-            cols += [j for j in yi]
+            cols += [j for j in yi] + [j for j in np.flatnonzero(xf)]
         cols += [off + pos[(j, j)] for j in yi]
+        cols += [off + kk for kk, (a, b) in enumerate(zip(r, c)) if xf[a] and xf[b]]
         D = np.zeros((k, len(cols)))
         D[cols, np.arange(len(cols))] = 1.0
         n_rows = max(int(pt.rows.max()) for pt in pats) + 1
@@ -195,7 +205,7 @@ def _baseline_scaling(objective: CasewiseObjective, meanstructure: bool, tr_h1: 
         Bb = D.T @ B1 @ D
         # the baseline's own information is block-diagonal over groups: f_g A_b,g
         tr_h0 += np.sum(Bb * np.linalg.inv(Ab).T)
-        px = int(xi.sum())
+        px = int(xi.sum() + xf.sum())
         df_b += p * (p - 1) // 2 - px * (px - 1) // 2
     return (tr_h1 - tr_h0) / df_b
 
@@ -291,7 +301,7 @@ def apply_mlr(res, objective: CasewiseObjective | None = None, h1=None, A=None):
     """
     from dataclasses import replace
 
-    from .fiml import missing_patterns
+    from .missing import missing_patterns
     from .fitmeasures import count_df
     from .result import build_estimates
 
@@ -307,10 +317,11 @@ def apply_mlr(res, objective: CasewiseObjective | None = None, h1=None, A=None):
     extra = robust_fit_measures(float(f["chisq"]), df, float(f["baseline_chisq"]), float(f["baseline_df"]),
                                 stats.ntotal, model.ngroups, rob)
     if res.missing in ("ml", "fiml"):
-        # under FIML lavaan's robust CFI/RMSEA use the FIML-C correction: fit_fiml overwrites these
+        # under FIML lavaan's robust CFI/RMSEA use the FIML-C correction (fiml.fiml_measures, V3 for
+        # MLR): keep those already in res.fit
         for k in ("cfi_robust", "tli_robust", "nnfi_robust", "rmsea_robust", "rmsea_ci_lower_robust",
                   "rmsea_ci_upper_robust", "rmsea_pvalue_robust"):
-            extra[k] = np.nan
+            extra[k] = f[k] if k in f.index else np.nan
     fit = f.copy()
     for k, v in extra.items():
         fit[k] = v
@@ -319,7 +330,8 @@ def apply_mlr(res, objective: CasewiseObjective | None = None, h1=None, A=None):
                    extras={**res.extras, "robust": rob})
 
 
-def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, version: str = "V3") -> dict:
+def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, version: str = "V3",
+                   base_x=None) -> dict:
     """lavaan's ``lav_fit_fiml_corrected`` (Zhang & Savalei 2023, "FIML-C"): the ingredients of
     robust CFI/TLI/RMSEA under FIML.
 
@@ -329,9 +341,13 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
     U = Wm − Wm Δ (Δ'WmΔ)⁻¹ Δ' Wm and
     k = tr(U Wm⁻¹ Wc Wm⁻¹ U Γ), Γ = Wm⁻¹ Jm Wm⁻¹ (V3, MLR)  or  k = tr(Wc Wm⁻¹ U Wm⁻¹) (V6, ML);
     ĉ = k / df.
+
+    With fixed exogenous covariates (fixed.x) their elements of (μ, vech Σ) are left out of the
+    saturated-model matrices (lavaan zeroes them); the baseline keeps the covariates' block
+    saturated (``base_x[g] = (Σ_x, μ_x)``, their FIML moments; free when fixed.x = FALSE).
     """
     from . import ml
-    from .fiml import Pattern, h1_observed_information, independence_loglik
+    from .missing import Pattern, h1_observed_information, independence_loglik
 
     model = objective.model
     p = model.p
@@ -343,32 +359,46 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
     fg = np.array(ns, float) / N
     jac = model.jacobian(x)
     Wm, Wc, Jm, Wmi, Dl, DBl = [], [], [], [], [], []
-    diag_pos = np.flatnonzero(r == c)
+    keep = ~_x_mask(model, rc, True)              # drop the fixed.x elements of (μ, vech Σ)
+    bxn = list(model.names.ov_x) + list(getattr(model.names, "ov_x_free", ()))
+    bx = np.array([model.ov.index(v) for v in bxn], dtype=int)
+    by = np.array([j for j in range(p) if j not in set(bx.tolist())], dtype=int)
+    fixed_xb = len(model.names.ov_x) > 0          # baseline x block fixed (fixed.x) or free
+    pos = {(a, b): k for k, (a, b) in enumerate(zip(r, c))}
+    bcols = [int(j) for j in by] + [p + pos[(j, j)] for j in by]      # y means and variances
+    if len(bx) and not fixed_xb:                                       # saturated free x block
+        bcols += [int(j) for j in bx] + [p + k for k, (a, b) in enumerate(zip(r, c))
+                                          if a in set(bx.tolist()) and b in set(bx.tolist())]
+    nb = len(bcols)
     XXB = 0.0
     for g, pats in enumerate(objective.groups):
         S, m = em_stats.cov[g], em_stats.mean[g]
         Wm_g = h1_observed_information(pats, S, m, rc, True)
         n_rows = max(int(pt.rows.max()) for pt in pats) + 1
-        Jm_g, _ = h1_information_firstorder(pats, S, m, n_rows, rc, True)
+        Jm_g = h1_information_firstorder(pats, S, m, n_rows, rc, True)[0] if version == "V3" else None
         fake = [Pattern(idx=np.arange(p), rows=np.arange(1), y=m[None], n=1, mean=m, cov=S,
                         ix=np.ix_(np.arange(p), np.arange(p)))]
         Wc_g = h1_observed_information(fake, S, m, rc, True)
-        Wm.append(Wm_g)
-        Wc.append(Wc_g)
-        Jm.append(Jm_g)
-        Wmi.append(np.linalg.inv(Wm_g))
+        sub = np.ix_(keep, keep)
+        Wm.append(Wm_g[sub])
+        Wc.append(Wc_g[sub])
+        Jm.append(Jm_g[sub] if Jm_g is not None else None)
+        Wmi.append(np.linalg.inv(Wm_g[sub]))
         dS, dmu = jac[g]
-        Dl.append(np.vstack([dmu, dS]))
+        Dl.append(np.vstack([dmu, dS])[keep])
         k = p + len(r)
-        DB = np.zeros((k, 2 * p))
-        DB[np.arange(p), np.arange(p)] = 1.0
-        DB[p + diag_pos, p + np.arange(p)] = 1.0
-        DBl.append(DB)
+        DB = np.zeros((k, nb))
+        DB[bcols, np.arange(nb)] = 1.0
+        DBl.append(DB[keep])
         muB, SB, _ = independence_loglik(pats, p)
-        vB = np.diag(SB)
+        if len(bx):
+            Sx, mux = base_x[g]
+            SB[np.ix_(bx, bx)] = Sx
+            muB[bx] = mux
+        SBi = np.linalg.inv(SB)
         d = m - muB
-        XXB += ns[g] * (np.sum(np.log(vB)) + np.sum(np.diag(S) / vB) - np.linalg.slogdet(S)[1] - p
-                        + np.sum(d * d / vB))
+        XXB += ns[g] * (np.linalg.slogdet(SB)[1] + np.sum(S * SBi) - np.linalg.slogdet(S)[1] - p
+                        + d @ SBi @ d)
     # The saturated-model matrices are block diagonal over groups (Wm = ⊕ f_g Wm_g, Wc = ⊕ f_g Wc_g,
     # Wm⁻¹ = ⊕ Wm_g⁻¹/f_g, Γ = ⊕ Wm_g⁻¹ Jm_g Wm_g⁻¹/f_g), so with Z_g = f_g Wm_g Δ_g,
     # E = Σ_g Δ_g' Z_g and U = Wm - Z E⁻¹ Z' the traces reduce to per-group products and
@@ -376,8 +406,9 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
     #   V6: tr(R U) = Σ_g f_g tr(R_g Wm_g) - tr(E⁻¹ Σ_g Z_g' R_g Z_g),  R_g = Wm_g⁻¹ Wc_g Wm_g⁻¹ / f_g
     #   V3: tr(U R U Γ) = tr(Wm R Wm Γ) - tr(E⁻¹ Z'(R Wm Γ + Γ Wm R) Z) + tr(E⁻¹ Z'RZ E⁻¹ Z'ΓZ)
     R = [wi @ wc @ wi for wi, wc in zip(Wmi, Wc)]                 # times 1/f_g (applied below)
-    Gam = [wi @ j @ wi for wi, j in zip(Wmi, Jm)]                 # times 1/f_g
-    WRWG = [float(np.sum((f * wm) @ (r / f) @ (f * wm) * (gm / f).T)) for f, wm, r, gm in zip(fg, Wm, R, Gam)]
+    Gam = [wi @ j @ wi if j is not None else None for wi, j in zip(Wmi, Jm)]   # times 1/f_g (V3 only)
+    WRWG = [float(np.sum((f * wm) @ (r / f) @ (f * wm) * (gm / f).T)) for f, wm, r, gm in zip(fg, Wm, R, Gam)
+            if gm is not None]
     RW = [(r / f) @ (f * wm) for f, r, wm in zip(fg, R, Wm)]      # R_g f_g Wm_g
 
     def k_of(Deltas):
@@ -394,18 +425,18 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
         trRW = sum(float(np.sum(r * wm)) for r, wm in zip(R, Wm))   # Σ_g tr((R_g/f_g) f_g Wm_g)
         return float(trRW - np.trace(np.linalg.solve(E, ZRZ)))
 
-    K = p + len(r)
+    K = int(keep.sum())
     D_all = Dl
     DB_all = []
     for g in range(G):                    # the baseline's parameters are per group: block columns
-        DB = np.zeros((K, 2 * p * G))
-        DB[:, 2 * p * g:2 * p * (g + 1)] = DBl[g]
+        DB = np.zeros((K, nb * G))
+        DB[:, nb * g:nb * (g + 1)] = DBl[g]
         DB_all.append(DB)
 
     from .fitmeasures import count_df
 
     df = count_df(model)
-    dfB = G * p * (p - 1) // 2
+    dfB = G * (p * (p - 1) // 2 - len(bx) * (len(bx) - 1) // 2)
     XX3 = N * ml.objective(model, em_stats, x)[0]
     c3 = k_of(D_all) / df if df > 0 else np.nan
     cB = k_of(DB_all) / dfB

@@ -668,7 +668,7 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
     ngroups = len(labels) if labels else 1
     mod, full, mapping, th_statements, eq_th = _build(model, ngroups, std_lv, group_equal, group_partial, ordered,
                                                       ladder=ladder)
-    from . import _check_columns, _identification
+    from .pipeline import _check_columns, _identification
 
     # ordered pandas Categoricals (e.g. answer labels) are ordinal as they are; other columns must be numeric
     labelled = {v for v in mod.ov if v in frame.columns and isinstance(frame[v].dtype, pd.CategoricalDtype)
@@ -702,7 +702,7 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
     E = Dall.T @ (Vdiag[:, None] * Dall)
     w_, _ = np.linalg.eigh(E)
     if w_[0] <= 1e-10 * max(w_[-1], 1.0):
-        from . import _singular_params
+        from .pipeline import _singular_params
         bad = _singular_params(mod, E[:mod.npar, :mod.npar]) if mod.npar else []
         raise ModelError(t("sem.model.not_identified", params=", ".join(bad) or "?"))
     Einv = np.linalg.inv(E)
@@ -731,7 +731,7 @@ def fit_ordinal(model: str, data, *, ordered=True, estimator: str = "WLSMV", mis
                     vcov=vcov[:mod.npar, :mod.npar], information=E, defined=defined, opt=info, syntax=model,
                     estimator=estimator, missing=missing, se_type=se_type, test=test, group=group,
                     extras=dict(extras, x_all=x, vcov_all=vcov, delta=D, weights=W, fg=fg, info_inv=Einv))
-    from . import _user_stacklevel, _warn_heywood
+    from .pipeline import _user_stacklevel, _warn_heywood
     _warn_heywood(res, warn_listwise=False)
     if _warn and res.n_dropped and missing == "listwise":
         import warnings
@@ -748,7 +748,7 @@ def fit_ordered(model: str, data, *, ordered=None, estimator=None, missing="list
                 group_partial=None, std_lv=False, bootstrap=0, meanstructure=None, start=None,
                 _ladder=None, _warn: bool = True) -> FitResult:
     """Entry from :func:`cem_edu.fit` for ordinal items: checks the options, then :func:`fit_ordinal`."""
-    from . import _frame
+    from .pipeline import _frame
 
     est = "WLSMV" if estimator is None else str(estimator).upper()
     if ordered is None or ordered is False:
@@ -763,7 +763,7 @@ def fit_ordered(model: str, data, *, ordered=None, estimator=None, missing="list
         raise DataError(t("sem.data.empty"))
     labels = None
     if group is not None:
-        from . import _check_columns
+        from .pipeline import _check_columns
         if group not in frame.columns:
             _check_columns(frame, [], group)
         col = frame[group]
