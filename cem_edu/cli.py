@@ -50,6 +50,19 @@ def _whole(minimum: int | None):
     return read
 
 
+def _real(text: str) -> float:
+    """argparse ``type=`` for a number such as a scale midpoint (``4``, ``3.5``, ``۳٫۵``): ``parse_number``."""
+    from .intake.numbers import parse_number
+
+    try:
+        return parse_number(text, decimal=".")
+    except DataError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+_real.__name__ = "number"
+
+
 def _write_json(obj, path: str | None) -> None:
     if path:
         Path(path).write_text(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=True), encoding="utf-8")
@@ -254,7 +267,7 @@ def _add_thesis_commands(sub) -> None:
     ct = sub.add_parser("construct-tests", help="one-sample t against the midpoint, Friedman with Kendall's W, "
                                                 "APA correlation table of the construct scores")
     _add_data_spec_arguments(ct)
-    ct.add_argument("--midpoint", default=None, type=float,
+    ct.add_argument("--midpoint", default=None, type=_real,
                     help="scale midpoint (read from the instrument's scales when omitted)")
     ct.add_argument("--friedman", default=None, metavar="C1,C2,...",
                     help="constructs to rank with Friedman's test (default: all)")
@@ -302,8 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--consistent", action="store_true", help="consistent PLS (PLSc) for reflective constructs")
     pl.add_argument("--weighting", default="path", type=str.lower, choices=["path", "centroid", "factor"],
                     help="inner weighting scheme (default: path, as SmartPLS)")
-    pl.add_argument("--bootstrap", default=0, type=int, metavar="N", help="bootstrap draws (0 = none)")
-    pl.add_argument("--seed", default=None, type=int, help="random seed of the bootstrap (reproducible draws)")
+    pl.add_argument("--bootstrap", default=0, type=_whole(0), metavar="N", help="bootstrap draws (0 = none)")
+    pl.add_argument("--seed", default=None, type=_whole(0), help="random seed of the bootstrap (reproducible draws)")
     pl.add_argument("--ci", default="percentile", type=str.lower, choices=["percentile", "bca"],
                     help="bootstrap interval: percentile (default) or bias-corrected and accelerated")
     pl.add_argument("--missing", default="mean", type=str.lower, choices=["mean", "listwise"],

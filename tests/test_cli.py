@@ -40,6 +40,8 @@ def test_numeric_options_use_the_one_number_parser():
     args = build_parser().parse_args(["fit", "m.lav", "d.csv", "--bootstrap", "۱٬۰۰۰", "--seed", "٤٢"])
     assert (args.bootstrap, args.seed) == (1000, 42)
     assert build_parser().parse_args(["collect", "--port", "8,080"]).port == 8080
+    assert build_parser().parse_args(["pls", "m.lav", "d.csv", "--bootstrap", "۵۰۰"]).bootstrap == 500
+    assert build_parser().parse_args(["construct-tests", "d.csv", "--midpoint", "۳٫۵"]).midpoint == 3.5
     for value, message in [("1_000", "'1_000' contains '_'; write the number without underscores: 1000"),
                            ("1e3", "'1e3' is in scientific notation"),
                            ("2.5", "'2.5' is not a whole number"),

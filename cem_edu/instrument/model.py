@@ -33,6 +33,7 @@ from .checks import t  # i18n.t that keeps ids verbatim (no Persian digits in 'F
 from ..i18n import get_language
 
 __all__ = ["Instrument", "Construct", "Item", "Scale", "Field", "load_instrument", "validate_instrument",
+           "recoded_items", "RECODED_ATTR",
            "DEFAULT_INSTRUMENT", "SCHEMA_PATH", "ROLES", "KINDS", "TOUCHPOINTS", "STAGES"]
 
 DEFAULT_INSTRUMENT = "cem.yaml"
@@ -117,6 +118,16 @@ class Item:
     expected: int | None = None
     required: bool = True
 
+    def reverse_code(self, x):
+        """The answer on the other end of this item's own scale: x' = min + max − x.
+
+        An involution (applying it twice gives x back); 7 <-> 1 and 4 <-> 4 on a 1–7 scale,
+        10 <-> 0 on a 0–10 scale. Works on numbers, numpy arrays and pandas Series.
+        This is the one place the formula is written: :meth:`Instrument.recode` uses it for
+        data frames, :func:`cem_edu.datasets.simulate` to write negatively worded answers.
+        """
+        return self.scale.min + self.scale.max - x
+
     def to_dict(self) -> dict:
         out: dict[str, Any] = {"id": self.id}
         if self.construct is not None:
@@ -170,6 +181,33 @@ class Field:
 
 
 # --------------------------------------------------------------------------- the instrument
+#: ``DataFrame.attrs`` key that records which reverse-keyed items of a frame are recoded (a tuple of ids).
+#: Written only by :meth:`Instrument.recode`, read only by :func:`recoded_items`.
+RECODED_ATTR = "reverse_recoded"
+
+
+def recoded_items(data) -> tuple[str, ...]:
+    """Ids of the reverse-keyed items already recoded in ``data`` (a DataFrame or a CleanData).
+
+    The one flag lives on the frame (``frame.attrs["reverse_recoded"]``), so it travels with
+    ``cd.data``, with a copy, a row subset or a column subset; :meth:`Instrument.recode`
+    writes it, and everything that must know whether items are recoded (``Instrument.score``,
+    ``CleanData.reverse_recoded``, the CX analytics, the report) reads it here. A frame
+    written to a file and read back has lost it: its items count as answered.
+    """
+    import pandas as pd
+
+    frame = data if isinstance(data, pd.DataFrame) else getattr(data, "data", None)
+    if not isinstance(frame, pd.DataFrame):
+        return ()
+    done = frame.attrs.get(RECODED_ATTR, ())
+    if done is True:  # written by cem-edu 0.1's clean(): every reverse-keyed column of the frame
+        return ("*",)
+    if not done:
+        return ()
+    return tuple(str(i) for i in done)
+
+
 class Instrument:
     """A validated questionnaire. Build it with :func:`load_instrument`.
 
@@ -302,13 +340,61 @@ class Instrument:
         return letters or construct_id
 
     # ---- scoring
+    def recode(self, data):
+        """The data with every reverse-keyed item recoded once: x' = min + max − x on the item's own scale.
+
+        Idempotent: the frame records which items are recoded (see :func:`recoded_items`),
+        so ``inst.recode(inst.recode(df))`` equals ``inst.recode(df)``, and a ``CleanData``
+        (whose items ``ce.clean`` recoded) comes back unchanged. Items absent from the frame
+        are skipped. The input is never modified.
+
+        Parameters
+        ----------
+        data : DataFrame or CleanData (its ``.data`` frame)
+
+        Returns
+        -------
+        DataFrame: a copy with the reverse-keyed item columns as float, recoded, and
+        ``attrs["reverse_recoded"]`` listing every recoded item.
+
+        Reference: DeVellis, R. F. (2017). *Scale Development*, 4th ed., ch. 5 (reverse scoring).
+
+        Examples
+        --------
+        >>> import pandas as pd, cem_edu as ce
+        >>> inst = ce.load_instrument()
+        >>> once = inst.recode(pd.DataFrame({"FUN4": [1, 7, 4]}))
+        >>> once["FUN4"].tolist(), inst.recode(once)["FUN4"].tolist()
+        ([7.0, 1.0, 4.0], [7.0, 1.0, 4.0])
+        """
+        import pandas as pd
+
+        frame = data if isinstance(data, pd.DataFrame) else getattr(data, "data", None)
+        if not isinstance(frame, pd.DataFrame):
+            raise DataError(t("instrument.err.score_type", type=type(data).__name__))
+        done = recoded_items(frame)
+        out = frame.copy()
+        if "*" in done:
+            return out
+        recoded = list(done)
+        for item in self.items:
+            if item.reverse and item.id in out.columns and item.id not in done:
+                x = pd.to_numeric(out[item.id], errors="coerce").astype(float)
+                out[item.id] = item.reverse_code(x)
+                recoded.append(item.id)
+        if recoded:
+            out.attrs[RECODED_ATTR] = tuple(recoded)
+        return out
+
     def score(self, data, constructs: list[str] | None = None, min_items: int = 1):
         """Construct scores: the mean of each construct's items per respondent.
 
-        Reverse-keyed items are recoded first, ``x' = min + max − x`` on the item's scale,
-        unless the data say they already are (``data.reverse_recoded`` is True, as on a
-        :class:`cem_edu.intake.CleanData`). Missing answers are skipped; a score needs at
-        least ``min_items`` answered items, otherwise it is NaN.
+        Reverse-keyed items are recoded first by :meth:`recode` (once: items the data
+        already record as recoded, as ``ce.clean`` output does, are not recoded again), so
+        ``inst.score(cd)`` and ``inst.score(cd.data)`` are equal. Missing answers are
+        skipped; a score needs at least ``min_items`` answered items, otherwise it is NaN.
+
+        score = (1/k) Σ x'_i over the answered items i of the construct.
 
         Parameters
         ----------
@@ -322,8 +408,7 @@ class Instrument:
         """
         import pandas as pd
 
-        recoded = bool(getattr(data, "reverse_recoded", False))
-        frame = data.data if hasattr(data, "data") and not isinstance(data, pd.DataFrame) else data
+        frame = data if isinstance(data, pd.DataFrame) else getattr(data, "data", None)
         if not isinstance(frame, pd.DataFrame):
             raise DataError(t("instrument.err.score_type", type=type(data).__name__))
         groups = self.items_by_construct()
@@ -335,16 +420,10 @@ class Instrument:
         absent = [i for i in needed if i not in frame.columns]
         if absent:
             raise DataError(t("instrument.err.score_missing", n=len(absent), columns=", ".join(absent)))
+        keyed = self.recode(frame[list(dict.fromkeys(needed))])
         out = {}
         for c in wanted:
-            cols = {}
-            for iid in groups[c]:
-                x = pd.to_numeric(frame[iid], errors="coerce").astype(float)
-                item = self._items[iid]
-                if item.reverse and not recoded:
-                    x = item.scale.min + item.scale.max - x
-                cols[iid] = x
-            block = pd.DataFrame(cols, index=frame.index)
+            block = keyed[groups[c]].apply(pd.to_numeric, errors="coerce").astype(float)
             mean = block.mean(axis=1, skipna=True)
             mean[block.notna().sum(axis=1) < min_items] = float("nan")
             out[c] = mean

@@ -13,9 +13,11 @@ The steps, in order (each one a row or more of ``CleanData.log``):
    never removes a row.
 6. ``drop:<name>`` — rows with a flag listed in ``drop`` are removed, in the
    order of ``drop``; ``CleanData.dropped`` lists each with its reason.
-7. ``reverse`` — reverse-keyed items recoded once, x' = min + max − x;
-   ``CleanData.reverse_recoded`` is True and a second ``clean`` of the result
-   does not recode again.
+7. ``reverse`` — reverse-keyed items recoded once by :meth:`Instrument.recode`,
+   x' = min + max − x on each item's own scale. The frame records it
+   (``data.attrs["reverse_recoded"]``, read by :func:`cem_edu.instrument.recoded_items`),
+   so ``CleanData.reverse_recoded`` is True, a second ``clean`` of the result does
+   not recode again, and ``inst.score(cd)`` equals ``inst.score(cd.data)``.
 
 The input frame is never modified (``CleanData.raw`` is a copy); every step can
 be undone by re-running from ``raw`` without it (``CleanData.undo(step)``).
@@ -31,6 +33,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..i18n import get_language, t
+from ..instrument.model import recoded_items
 from ._messages import msg, row_list
 from .flags import DEFAULTS, FLAGS, quality_flags
 from .reading import read_data, spreadsheet_row
@@ -66,8 +69,9 @@ class CleanData:
     dropped : DataFrame
         The removed rows (as in ``raw``) with ``reason`` (the rule that removed it)
         and ``flags`` (every flag the row has).
-    reverse_recoded : bool
-        True when reverse-keyed items in ``data`` are already recoded.
+    reverse_recoded : bool (property)
+        True when reverse-keyed items in ``data`` are recoded; read from the one flag on
+        the frame itself (:func:`cem_edu.instrument.recoded_items`).
     options : dict
         The arguments of :func:`clean`, for ``replay()`` and ``undo()``.
     """
@@ -77,10 +81,14 @@ class CleanData:
     log: pd.DataFrame
     raw: pd.DataFrame
     dropped: pd.DataFrame
-    reverse_recoded: bool
     options: dict = field(default_factory=dict)
     instrument: object = None
     details: tuple = ()
+
+    @property
+    def reverse_recoded(self) -> bool:
+        """True when the reverse-keyed items of ``data`` are recoded (the flag ``Instrument.recode`` writes)."""
+        return bool(recoded_items(self.data))
 
     # ---- reversibility
     @property
@@ -317,26 +325,19 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     gone["flags"] = [", ".join(c for c in FLAGS if flags.loc[i, c]) for i in gone.index]
     data = frame.loc[keep.to_numpy()].copy()
 
-    # 7. reverse-keyed items
-    already = bool(raw_copy.attrs.get("reverse_recoded", False))
-    recoded = False
-    if recode_reverse and reverse:
-        if already:
-            add("reverse", msg("intake.already_reversed"), "reverse", 0, len(data), len(data))
-            recoded = True
-        else:
-            for iid in reverse:
-                sc = inst.item(iid).scale
-                data[iid] = sc.min + sc.max - data[iid]
-            add("reverse", msg("intake.log.reverse", items=", ".join(reverse)), "reverse",
-                len(data), len(data), len(data))
-            recoded = True
-    elif already:
-        recoded = True
+    # 7. reverse-keyed items: Instrument.recode, which records what it recoded on the frame
     data.attrs = {k: v for k, v in raw_copy.attrs.items() if k != "intake"}
-    data.attrs["reverse_recoded"] = recoded
+    if recode_reverse and reverse:
+        before = set(recoded_items(data))
+        data = inst.recode(data)
+        newly = [i for i in recoded_items(data) if i not in before and i in reverse]
+        if newly:
+            add("reverse", msg("intake.log.reverse", items=", ".join(newly)), "reverse",
+                len(data), len(data), len(data))
+        else:
+            add("reverse", msg("intake.already_reversed"), "reverse", 0, len(data), len(data))
     data.attrs["cleaned"] = True
     add("result", msg("intake.log.result", kept=len(data), dropped=len(gone)), "", len(gone), n, len(data))
     log_df = pd.DataFrame(log, columns=LOG_COLUMNS)
-    return CleanData(data=data, flags=flags, log=log_df, raw=raw_copy, dropped=gone, reverse_recoded=recoded,
+    return CleanData(data=data, flags=flags, log=log_df, raw=raw_copy, dropped=gone,
                      options=options, instrument=inst, details=tuple(details))

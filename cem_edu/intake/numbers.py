@@ -120,10 +120,10 @@ def parse_number(text, *, decimal: str = "auto", language: str | None = None) ->
     1234.5
     >>> parse_number("1.234,5", decimal=",")
     1234.5
-    >>> parse_number("1_000")
+    >>> parse_number("1_000")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    cem_edu.errors.DataError: '1_000' contains '_'; write the number without underscores: 1000 (or with thousands separators in groups of three).
+    cem_edu.errors.DataError: '1_000' contains '_'; write the number without underscores: 1000 ...
     """
     if decimal not in DECIMAL_MODES:
         raise DataError(t("intake.number.bad_decimal_option", language=language or get_language(),

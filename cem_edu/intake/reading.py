@@ -14,7 +14,12 @@
   and variable labels in ``df.attrs["column_labels"]``; the columns hold the
   numeric codes, which is what the analyses need;
 * records what it did in ``df.attrs["intake"]`` (source, format, encoding,
-  separator, decimal mark, and the cells whose text was normalised).
+  separator, decimal mark, the columns read with a decimal comma in a file whose
+  mark is ``.`` (``decimal_comma_columns``), and the cells whose text was normalised);
+* reads every number with :func:`cem_edu.intake.numbers.parse_number` (the parser of
+  the web form and the CLI): a column becomes numeric only when every cell is a number
+  under one reading (``,`` decimal in a ``;``/tab file, then ``.``, then ``auto``), so
+  ``1_000``, ``1e308`` or ``1٬1٬111`` keep the column as text for the checks to name.
 
 Row numbers in messages are spreadsheet rows: the header is row 1, the first
 respondent row 2 — the number a user sees at the left of Excel or LibreOffice.
@@ -285,6 +290,7 @@ def _finish(df: pd.DataFrame, info: dict, *, decimal_comma: bool) -> pd.DataFram
     """
     normalised: dict[str, list[int]] = dict(info.get("normalised_cells", {}))
     decimal = "."
+    comma_columns: list[str] = []
     out = {}
     for col in df.columns:
         s = df[col]
@@ -308,6 +314,8 @@ def _finish(df: pd.DataFrame, info: dict, *, decimal_comma: bool) -> pd.DataFram
             u_num = _parse_numbers(uniques, u_empty, decimal=mode)
             if u_num is not None:
                 decimal = "," if mode == "," else decimal
+                if mode == "auto" and any(isinstance(v, str) and "," in v for v in uniques):
+                    comma_columns.append(str(col))  # "1,5" read as 1.5 in a file whose decimal mark is "."
                 break
         if u_num is not None and (~u_empty).any():
             num = np.where(has, np.append(u_num, np.nan)[np.where(has, codes, len(u_num))], np.nan)
@@ -325,6 +333,8 @@ def _finish(df: pd.DataFrame, info: dict, *, decimal_comma: bool) -> pd.DataFram
     res.attrs = attrs
     info = dict(info)
     info["decimal"] = decimal
+    if comma_columns:
+        info["decimal_comma_columns"] = comma_columns
     info["normalised_cells"] = normalised
     res.attrs["intake"] = info
     return res
