@@ -74,6 +74,53 @@ def _instrument(path: str | None):
     return load_instrument(path)
 
 
+def _split(text: str | None) -> list[str]:
+    return [c.strip() for c in (text or "").replace("،", ",").split(",") if c.strip()]
+
+
+def _own_data(args, data):
+    """The no-YAML path (issue #20): ``--reverse A1,C4``, ``--scale 1-6``, ``--constructs``.
+
+    Returns ``(data, spec, instrument)``: with ``--model`` an Instrument is built from the model's ``=~``
+    lines (``ce.instrument_from_model``; the scale from ``--scale`` or, with a warning, from the data);
+    with ``--instrument`` the listed items are declared reverse-keyed. Whole-number answers are then
+    cleaned as ``ce.clean`` does (labels, range checks, reverse keys recoded once); other numbers (a
+    continuous score) get the reverse keys recoded by ``Instrument.recode`` and no range checks.
+    ``instrument`` is None when none of the three options was given.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from .instrument import load_instrument
+    from .instrument.sources import with_reverse
+    from .psychometrics.constructs import instrument_from_model
+
+    reverse = _split(getattr(args, "reverse", None))
+    scale = getattr(args, "scale", None)
+    constructs = getattr(args, "constructs", False)
+    if not (reverse or scale or constructs):
+        return data, None, None
+    if args.instrument:
+        if scale or constructs:
+            raise CemError("--scale and --constructs build the constructs from --model M.lav; with --instrument "
+                           "the questionnaire defines them: drop --scale/--constructs or give --model instead")
+        inst = with_reverse(load_instrument(args.instrument), reverse)
+    elif args.model:
+        inst = instrument_from_model(_read_text(args.model, "model"), data, reverse=reverse, scale=scale)
+    else:
+        raise CemError("--reverse, --scale and --constructs need --model M.lav (the constructs come from its =~ "
+                       "lines) or --instrument Q.yaml")
+    items = [i for i in inst.likert_items if i in data.columns]
+    values = data[items].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    whole = bool(np.all(np.mod(values[np.isfinite(values)], 1) == 0))
+    if whole:
+        return data, inst, inst
+    warnings.warn("the answers are not whole numbers, so they are analysed as they are (no scale checks); "
+                  f"reverse-keyed items recoded as {inst.scales[inst.default_scale].min} + "
+                  f"{inst.scales[inst.default_scale].max} − x", UserWarning, stacklevel=2)
+    return inst.recode(data), inst, None
+
+
 def cmd_fit(args) -> None:
     from .sem import fit
 
@@ -104,8 +151,12 @@ def cmd_reliability(args) -> None:
     from .psychometrics.reliability import reliability_summary
 
     data = _read_data(args.data)
-    spec = _instrument(args.instrument) if args.instrument else _read_text(args.model, "model")
-    if args.instrument:
+    data, own, own_clean = _own_data(args, data)
+    spec = own if own is not None else (_instrument(args.instrument) if args.instrument
+                                        else _read_text(args.model, "model"))
+    if own is not None and own_clean is None:
+        pass  # answers that are not whole numbers: reverse keys recoded, no scale to check them against
+    elif args.instrument or own_clean is not None:
         # the instrument knows the answer labels, scales and reverse-keyed items: clean as ce.clean does,
         # else reverse-keyed items enter alpha unrecoded (and labels or out-of-range values pass unseen)
         from .intake import clean
@@ -130,7 +181,14 @@ def cmd_invariance(args) -> None:
 def cmd_report(args) -> None:
     from .report import report
 
-    path = report(args.data, instrument=args.instrument, model=args.model, lang=args.lang, group=args.group,
+    data, instrument = args.data, args.instrument
+    if getattr(args, "reverse", None) or getattr(args, "scale", None) or getattr(args, "constructs", False):
+        frame, _, own_clean = _own_data(args, _read_data(args.data))
+        if own_clean is not None:
+            instrument = own_clean
+        else:
+            data, instrument = frame, None
+    path = report(data, instrument=instrument, model=args.model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
                   missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range,
                   method=args.method)
@@ -234,6 +292,30 @@ def cmd_moderation(args) -> None:
         print(f"Johnson-Neyman plot written to {args.plot}")
 
 
+def _scale_argument(text: str) -> tuple[int, int]:
+    """argparse ``type=`` for ``--scale 1-6`` (also ``1–6``, ``۱-۶``)."""
+    from .instrument.sources import parse_scale
+
+    try:
+        return parse_scale(text)
+    except CemError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+_scale_argument.__name__ = "scale"
+
+
+def _add_own_data_arguments(parser) -> None:
+    """The no-YAML path of issue #20: your own questionnaire from a lavaan model and the data."""
+    parser.add_argument("--reverse", default=None, metavar="A1,C4",
+                        help="reverse-keyed items, recoded as min + max - x before any statistic")
+    parser.add_argument("--scale", default=None, type=_scale_argument, metavar="MIN-MAX",
+                        help="answer scale of the items, e.g. 1-5 (default: read from --instrument, else from "
+                             "the data with a warning)")
+    parser.add_argument("--constructs", action="store_true",
+                        help="read the constructs from the =~ lines of --model (implied by --reverse/--scale)")
+
+
 def _add_data_spec_arguments(parser) -> None:
     parser.add_argument("data", help="data file (CSV, XLSX or SAV)")
     parser.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire that defines the constructs")
@@ -332,6 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     r.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                    help="answers off the scale: stop with a message (default) or set them to missing")
+    _add_own_data_arguments(r)
     r.set_defaults(func=cmd_reliability)
 
     i = sub.add_parser("invariance", help="configural, metric, scalar and strict invariance across groups")
@@ -359,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", default="report.html", help="HTML file to write (default: report.html)")
     rp.add_argument("--json", default=None, metavar="results.json", help="also write the results to this JSON file")
     rp.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_own_data_arguments(rp)
     rp.set_defaults(func=cmd_report)
 
     c = sub.add_parser("collect", help="serve the questionnaire as a web form for a class",

@@ -213,7 +213,7 @@ def instrument_from_constructs(constructs: dict, data=None, reverse=(), scale=No
         lo, hi = infer_scale(data, every)
         if lo >= hi:
             raise InstrumentError(t("sources.err.scale_flat", value=lo))
-        warnings.warn(t("sources.warn.inferred_scale", lo=lo, hi=hi), UserWarning, stacklevel=2)
+        warnings.warn(t("sources.warn.inferred_scale", lo=lo, hi=hi), UserWarning, stacklevel=3)
     else:
         lo, hi = parse_scale(scale) if isinstance(scale, str) else (int(scale[0]), int(scale[1]))
         if lo >= hi:
@@ -523,3 +523,20 @@ def read_codebook(path):
                                                                              if "construct" in i)],
             "items": items}
     return _build(spec, name)
+
+
+def with_reverse(inst, items):
+    """A copy of ``inst`` with ``items`` declared reverse-keyed (the ``--reverse`` option on an instrument)."""
+    from .model import Instrument
+
+    items = [i.strip() for i in (items.split(",") if isinstance(items, str) else items or ()) if i.strip()]
+    known = set(inst.likert_items)
+    unknown = [i for i in items if i not in known]
+    if unknown:
+        raise InstrumentError(t("sources.err.reverse_unknown", items=", ".join(unknown),
+                                known=", ".join(inst.likert_items)))
+    spec = inst.to_dict()
+    for it in spec["items"]:
+        if it["id"] in items:
+            it["reverse"] = True
+    return Instrument(spec, inst.path)

@@ -11,6 +11,9 @@
 #   alpha_checkkeys raw_alpha with check.keys = TRUE (psych reverses the flagged items)
 #   alpha_reversed  raw_alpha after recoding the keyed items as 7 - x (1 + 6 - x)
 #   std_alpha_reversed, lower/upper: std.alpha and the Feldt 95% interval (psych::alpha.ci) of the recoded scale
+#   alpha_report    raw_alpha of the recoded scale on the rows a report keeps: cem-edu's cleaning drops
+#                   straight-liners (the same answer to at least 13 of the 25 items in a row, long-string),
+#                   n_report rows remain
 suppressPackageStartupMessages({library(psych)})
 out <- "tests/reference/own_data"
 dir.create(out, showWarnings = FALSE, recursive = TRUE)
@@ -20,6 +23,8 @@ scales <- list(agree = paste0("A", 1:5), conscientious = paste0("C", 1:5), extra
                neuroticism = paste0("N", 1:5), openness = paste0("O", 1:5))
 rev <- bfi
 for (k in keyed) rev[[k]] <- 7 - rev[[k]]
+longest <- apply(bfi, 1, function(r) max(rle(as.numeric(r))$lengths))
+kept <- rev[longest < 13, ]
 rows <- list()
 for (s in names(scales)) {
   x <- bfi[, scales[[s]]]
@@ -36,7 +41,9 @@ for (s in names(scales)) {
                           flagged = paste(flagged, collapse = " "), warned = warned,
                           alpha_nokeys = a0$total$raw_alpha, alpha_checkkeys = a1$total$raw_alpha,
                           alpha_reversed = a2$total$raw_alpha, std_alpha_reversed = a2$total$std.alpha,
-                          lower = ci$lower.ci, upper = ci$upper.ci)
+                          lower = ci$lower.ci, upper = ci$upper.ci,
+                          alpha_report = alpha(kept[, scales[[s]]], check.keys = FALSE)$total$raw_alpha,
+                          n_report = nrow(kept))
 }
 res <- do.call(rbind, rows)
 write.csv(res, file.path(out, "bfi_alpha.csv"), row.names = FALSE)
