@@ -1,0 +1,258 @@
+"""Issue #20, your own questionnaire: instruments from XLSForm / codebook / a lavaan model, the
+reverse-key warning against psych::alpha, and the no-YAML report on real data (psychTools::bfi).
+
+Reference values: tests/reference/own_data.R -> tests/reference/own_data/bfi_alpha.csv (psych 2.x).
+"""
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cem_edu as ce
+from cem_edu.cli import main
+from cem_edu.errors import EstimationWarning, InstrumentError
+from cem_edu.instrument import load_instrument
+from cem_edu.psychometrics.reliability import alpha, reliability
+
+ROOT = Path(__file__).resolve().parents[1]
+REF = ROOT / "tests" / "reference" / "own_data"
+BFI = ROOT / "tests" / "reference" / "thesis" / "bfi500.csv"
+MODEL = REF / "bfi.lav"
+KEYED = "A1,C4,C5,E1,E2,O2,O5"
+
+
+@pytest.fixture(scope="module")
+def psych():
+    return pd.read_csv(REF / "bfi_alpha.csv", keep_default_na=False).set_index("construct")
+
+
+@pytest.fixture(scope="module")
+def bfi():
+    return pd.read_csv(BFI)
+
+
+# --------------------------------------------------------------------------- reverse keys vs psych
+def test_reliability_warns_with_psychs_items(bfi, psych):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = reliability(bfi, MODEL.read_text())
+    assert table.attrs["reverse_suspects"] == {c: row.flagged.split() for c, row in psych.iterrows() if row.flagged}
+    for c, row in psych.iterrows():
+        assert table.loc[c, "alpha"] == pytest.approx(row.alpha_nokeys, abs=1e-9)
+        notes = [str(w.message) for w in caught if f"'{c}'" in str(w.message) and "principal component" in str(w.message)]
+        if row.flagged:
+            assert len(notes) == 1
+            assert all(f"'{i}'" in notes[0] for i in row.flagged.split())
+            assert f"--reverse {row.flagged.replace(' ', ',')}" in notes[0] and "reverse: true" in notes[0]
+        else:
+            assert notes == [] and row.warned is False or str(row.warned) == "FALSE"
+
+
+def test_alpha_of_recoded_items_equals_psych(bfi, psych):
+    inst = ce.instrument_from_model(MODEL.read_text(), bfi, reverse=KEYED, scale=(1, 6))
+    recoded = inst.recode(bfi)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EstimationWarning)  # no reverse-key warning once they are declared
+        table = reliability(recoded, inst)
+    for c, row in psych.iterrows():
+        assert table.loc[c, "alpha"] == pytest.approx(row.alpha_reversed, abs=1e-9)
+        assert table.loc[c, "alpha"] == pytest.approx(row.alpha_checkkeys, abs=1e-9)
+        assert table.loc[c, "alpha_std"] == pytest.approx(row.std_alpha_reversed, abs=1e-9)
+        assert table.loc[c, "alpha_ci_lower"] == pytest.approx(row.lower, abs=1e-6)
+        assert table.loc[c, "alpha_ci_upper"] == pytest.approx(row.upper, abs=1e-6)
+
+
+def test_alpha_result_lists_suspects(bfi):
+    with pytest.warns(EstimationWarning, match=r"'E1', 'E2'.*--reverse E1,E2"):
+        res = alpha(bfi, [f"E{i}" for i in range(1, 6)])
+    assert res.reverse_suspects == ("E1", "E2")
+
+
+def test_reverse_warning_in_persian(bfi):
+    from cem_edu.psychometrics.reliability import reverse_note
+
+    note = reverse_note(["A1"], construct="agree", alpha=0.47, language="fa")
+    assert "--reverse A1" in note and "معکوس" in note and "۰٫۴۷" in note
+
+
+# --------------------------------------------------------------------------- the issue's scenario end to end
+def test_report_no_yaml_with_reverse_and_scale(tmp_path, psych, capsys):
+    out, js = tmp_path / "r.html", tmp_path / "r.json"
+    code = main(["report", str(BFI), "--model", str(MODEL), "--reverse", KEYED, "--scale", "1-6", "--out", str(out),
+                 "--json", str(js), "--quiet", "--bootstrap", "0"])
+    assert code == 0, capsys.readouterr().err
+    res = json.loads(js.read_text())
+    assert res["cleaning"]["n_clean"] == int(psych.n_report.iloc[0])
+    for c, row in psych.iterrows():
+        assert res["reliability"][c]["alpha"] == pytest.approx(row.alpha_report, abs=1e-9)
+        assert res["reliability"][c]["alpha"] > 0
+    assert res["reverse_suspects"] == {}
+    html = out.read_text(encoding="utf-8")
+    assert "answers on a 1–6 scale" in html and "1–7" not in html
+    assert "Items that look reverse-keyed" not in html
+
+
+def test_report_without_reverse_warns_and_names_items(tmp_path, psych, capsys):
+    out, js = tmp_path / "r.html", tmp_path / "r.json"
+    assert main(["report", str(BFI), "--model", str(MODEL), "--out", str(out), "--json", str(js), "--quiet",
+                 "--bootstrap", "0"]) == 0
+    res = json.loads(js.read_text())
+    assert res["reverse_suspects"] == {c: row.flagged.split() for c, row in psych.iterrows() if row.flagged}
+    html = out.read_text(encoding="utf-8")
+    assert "Items that look reverse-keyed" in html and f"--reverse {KEYED}" in html
+    assert "agree: A1; conscientious: C4, C5; extraversion: E1, E2; openness: O2, O5" in html
+
+
+def test_cli_reliability_reverse(tmp_path, psych, capsys):
+    js = tmp_path / "rel.json"
+    assert main(["reliability", str(BFI), "--model", str(MODEL), "--reverse", KEYED, "--json", str(js)]) == 0
+    res = json.loads(js.read_text())
+    for c, row in psych.iterrows():
+        assert res[c]["alpha"] == pytest.approx(row.alpha_report, abs=1e-9)  # cleaned: the straight-liner dropped
+    err = capsys.readouterr().err
+    assert "taken as 1–6" in err  # no --scale: inferred from the data, and said so
+
+
+def test_cli_bad_options_one_line(capsys):
+    assert main(["report", str(BFI), "--model", str(MODEL), "--reverse", "A1,Z9", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Z9" in err and "Traceback" not in err
+    with pytest.raises(SystemExit):
+        main(["report", str(BFI), "--model", str(MODEL), "--scale", "6-1"])
+    assert "--scale 1-6" in capsys.readouterr().err
+    assert main(["report", str(BFI), "--reverse", "A1", "--quiet"]) == 2
+    assert "--model" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- instrument_from_model
+def test_instrument_from_model_infers_scale_and_says_so(bfi):
+    with pytest.warns(UserWarning, match="taken as 1–6"):
+        inst = ce.instrument_from_model(MODEL.read_text(), bfi, reverse=["A1"])
+    assert (inst.item("A1").scale.min, inst.item("A1").scale.max) == (1, 6)
+    assert inst.reverse_items == ["A1"]
+    assert inst.items_by_construct()["openness"] == ["O1", "O2", "O3", "O4", "O5"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        given = ce.instrument_from_model(MODEL.read_text(), bfi, scale="1-7")
+    assert given.item("O5").scale.max == 7
+
+
+def test_instrument_disagrees_with_data_range(bfi, capsys):
+    # a 1-5 instrument for 1-6 answers: one line naming the column, the value, the rows and the fix
+    inst = ce.instrument_from_model(MODEL.read_text(), bfi, scale=(1, 5))
+    with pytest.raises(ce.DataError, match=r"column 'A1' has value 6 .*1–5"):
+        ce.clean(bfi, inst)
+
+
+# --------------------------------------------------------------------------- XLSForm
+def test_xlsform_round_trip_is_lossless(tmp_path):
+    inst = load_instrument()
+    back = load_instrument(inst.export(tmp_path / "form.xlsx", format="xlsform"))
+    assert back == inst
+    assert back.reverse_items == inst.reverse_items and back.model() == inst.model()
+
+
+def _kobo_form(path, construct_column=True, reverse=True):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    head = ["type", "name", "label::fa", "label::en", "required"] + (["construct"] if construct_column else []) + (
+        ["reverse"] if reverse else [])
+    ws.append(head)
+    ws.append(["start", "start"])
+    ws.append(["end", "end"])
+    ws.append(["select_one city", "city", "شهر", "City", "yes"] + ([""] if construct_column else []) + (
+        [""] if reverse else []))
+    texts = {"q1": ("کارکنان مؤدب بودند", "Staff were polite"), "q2": ("کارکنان کمک کردند", "Staff helped"),
+             "q3": ("کارکنان بی‌حوصله بودند", "Staff were impatient"),
+             "sat1": ("راضی هستم", "I am satisfied"), "sat2": ("انتخاب درستی بود", "It was the right choice"),
+             "sat3": ("دوباره می‌آیم", "I will come back")}
+    for qid, (fa, en) in texts.items():
+        row = ["select_one agree5", qid, fa, en, "yes"]
+        if construct_column:
+            row.append("staff" if qid.startswith("q") else "satisfaction")
+        if reverse:
+            row.append("yes" if qid == "q3" else "no")
+        ws.append(row)
+    ws.cell(1, len(head) + 1, "constraint")
+    ws.append(["integer", "age", "سن", "Age", "no"] + ([""] if construct_column else []) + ([""] if reverse else [])
+              + [". >= 15 and . <= 99"])
+    wc = wb.create_sheet("choices")
+    wc.append(["list_name", "name", "label::fa", "label::en"])
+    for code, (fa, en) in enumerate([("کاملاً مخالفم", "Strongly disagree"), ("مخالفم", "Disagree"),
+                                     ("نظری ندارم", "Neutral"), ("موافقم", "Agree"),
+                                     ("کاملاً موافقم", "Strongly agree")], 1):
+        wc.append(["agree5", code, fa, en])
+    wc.append(["city", "tehran", "تهران", "Tehran"])
+    wc.append(["city", "shiraz", "شیراز", "Shiraz"])
+    wb.save(path)
+    return path
+
+
+def test_xlsform_from_kobo_with_construct_and_reverse_columns(tmp_path):
+    inst = load_instrument(_kobo_form(tmp_path / "kobo.xlsx"))
+    assert inst.items_by_construct() == {"staff": ["q1", "q2", "q3"], "satisfaction": ["sat1", "sat2", "sat3"]}
+    assert inst.reverse_items == ["q3"]
+    assert inst.item("q1").text == {"fa": "کارکنان مؤدب بودند", "en": "Staff were polite"}
+    assert inst.item("q1").scale.labels["fa"][-1] == "کاملاً موافقم" and inst.item("q1").scale.max == 5
+    assert inst.field("city").choices["tehran"] == {"fa": "تهران", "en": "Tehran"}
+    assert inst.field("age").numeric and (inst.field("age").min, inst.field("age").max) == (15, 99)
+
+
+def test_xlsform_constructs_from_name_prefixes(tmp_path):
+    inst = load_instrument(_kobo_form(tmp_path / "kobo.xlsx", construct_column=False, reverse=False))
+    assert inst.items_by_construct() == {"q": ["q1", "q2", "q3"], "sat": ["sat1", "sat2", "sat3"]}
+    assert inst.reverse_items == []
+
+
+# --------------------------------------------------------------------------- codebook
+CODEBOOK = ("item,construct,text,reverse,min,max\n"
+            "Q1,service,کارکنان مؤدب بودند,no,1,5\nQ2,service,Staff helped me,,1,5\nQ3,service,صف طولانی بود,yes,1,5\n"
+            "S1,satisfaction,راضی هستم,no,1,5\nS2,satisfaction,I am satisfied,no,1,5\nS3,satisfaction,باز می‌گردم,0,1,5\n")
+
+
+def test_codebook_csv(tmp_path):
+    p = tmp_path / "codebook.csv"
+    p.write_text(CODEBOOK, encoding="utf-8")
+    inst = load_instrument(p)
+    assert inst.items_by_construct() == {"service": ["Q1", "Q2", "Q3"], "satisfaction": ["S1", "S2", "S3"]}
+    assert inst.reverse_items == ["Q3"]
+    assert inst.item("Q1").text["fa"] == "کارکنان مؤدب بودند" and inst.item("Q2").text["en"] == "Staff helped me"
+    assert (inst.item("S3").scale.min, inst.item("S3").scale.max) == (1, 5)
+
+
+def test_codebook_xlsx_and_own_export(tmp_path):
+    frame = pd.read_csv(pd.io.common.StringIO(CODEBOOK), dtype=str, keep_default_na=False)
+    frame.to_excel(tmp_path / "cb.xlsx", index=False)
+    assert load_instrument(tmp_path / "cb.xlsx").reverse_items == ["Q3"]
+    bundled = load_instrument()
+    back = load_instrument(bundled.export(tmp_path / "cem_codebook.csv", format="codebook"))
+    assert back.items_by_construct() == {c: i for c, i in bundled.items_by_construct().items()}
+    assert back.reverse_items == bundled.reverse_items
+
+
+def test_codebook_construct_of_one_item_is_one_line(tmp_path):
+    p = tmp_path / "codebook.csv"
+    p.write_text(CODEBOOK + "L1,loyalty,I will return,no,1,5\n", encoding="utf-8")
+    with pytest.raises(InstrumentError) as err:
+        load_instrument(p)
+    text = str(err.value)
+    assert "\n" not in text
+    assert "row 8" in text and "'loyalty'" in text and "'L1'" in text and "leave the construct cell" in text
+
+
+def test_codebook_bad_range_and_missing_column(tmp_path):
+    p = tmp_path / "codebook.csv"
+    p.write_text(CODEBOOK.replace("Q2,service,Staff helped me,,1,5", "Q2,service,Staff helped me,,5,1"),
+                 encoding="utf-8")
+    with pytest.raises(InstrumentError, match=r"row 3 \('Q2'\).*min '5' and max '1'"):
+        load_instrument(p)
+    p.write_text("item,text\nQ1,hello\n", encoding="utf-8")
+    with pytest.raises(InstrumentError, match="no 'construct' column"):
+        load_instrument(p)
