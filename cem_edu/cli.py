@@ -29,10 +29,15 @@ def _read_text(path: str, what: str) -> str:
                         "save it as UTF-8.") from None
 
 
-def _read_data(path: str):
+def _read_data(path: str, inst=None):
+    """The data file; with an instrument whose item ids are not all column names (a survey tool's
+    export with question texts as headers), read onto the instrument: ``read_data(path, inst)``."""
     from .intake import read_data
 
-    return read_data(path)
+    data = read_data(path)
+    if inst is not None and not set(inst.item_ids) <= set(data.columns):
+        return read_data(path, inst)
+    return data
 
 
 def _whole(minimum: int | None):
@@ -150,10 +155,10 @@ def cmd_reliability(args) -> None:
         raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
     from .psychometrics.reliability import reliability_summary
 
-    data = _read_data(args.data)
+    given = _instrument(args.instrument) if args.instrument else None
+    data = _read_data(args.data, given)
     data, own, own_clean = _own_data(args, data)
-    spec = own if own is not None else (_instrument(args.instrument) if args.instrument
-                                        else _read_text(args.model, "model"))
+    spec = own if own is not None else (given if given is not None else _read_text(args.model, "model"))
     if own is not None and own_clean is None:
         pass  # answers that are not whole numbers: reverse keys recoded, no scale to check them against
     elif args.instrument or own_clean is not None:
@@ -182,8 +187,13 @@ def cmd_report(args) -> None:
     from .report import report
 
     data, instrument = args.data, args.instrument
+    if instrument:
+        instrument = _instrument(instrument)
+        frame = _read_data(args.data, instrument)
+        if "header_map" in frame.attrs.get("intake", {}):
+            data = frame  # a survey tool's export, read onto the questionnaire
     if getattr(args, "reverse", None) or getattr(args, "scale", None) or getattr(args, "constructs", False):
-        frame, _, own_clean = _own_data(args, _read_data(args.data))
+        frame, _, own_clean = _own_data(args, data if not isinstance(data, str) else _read_data(args.data))
         if own_clean is not None:
             instrument = own_clean
         else:
@@ -221,14 +231,14 @@ def _thesis_data_spec(args):
     """Data and construct spec of normality / common-method: --instrument cleans as ce.clean does."""
     if bool(args.instrument) == bool(args.model):
         raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
-    data = _read_data(args.data)
     if args.instrument:
         from .intake import clean
 
         spec = _instrument(args.instrument)
-        data = clean(data, spec)
+        data = clean(_read_data(args.data, spec), spec)
     else:
         spec = _read_text(args.model, "model")
+        data = _read_data(args.data)
     return data, spec
 
 

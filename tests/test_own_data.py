@@ -256,3 +256,172 @@ def test_codebook_bad_range_and_missing_column(tmp_path):
     p.write_text("item,text\nQ1,hello\n", encoding="utf-8")
     with pytest.raises(InstrumentError, match="no 'construct' column"):
         load_instrument(p)
+
+
+# --------------------------------------------------------------------------- survey-tool exports (read_data(path, inst))
+CAFE = ROOT / "datasets" / "cafe_google_forms.csv"
+CAFE_CODEBOOK = ROOT / "datasets" / "cafe_codebook.csv"
+
+
+def test_cafe_dataset_regenerates_byte_for_byte(tmp_path):
+    import runpy
+    import sys
+
+    out = tmp_path / "cafe.csv"
+    argv = sys.argv
+    sys.argv = ["make_cafe.py", str(out)]
+    try:
+        runpy.run_path(str(REF / "make_cafe.py"), run_name="__main__")
+    finally:
+        sys.argv = argv
+    assert out.read_bytes() == CAFE.read_bytes()
+
+
+def test_google_forms_csv_with_persian_headers():
+    inst = load_instrument(CAFE_CODEBOOK)
+    with pytest.warns(UserWarning, match=r"9 column header\(s\) read as item ids") as rec:
+        raw = ce.read_data(CAFE, inst)
+    note = str(rec[0].message)
+    assert "'7. از این کافه راضی هستم.' → SAT1" in note  # Arabic ي/ك in the header, normalised
+    assert set(inst.likert_items) <= set(raw.columns) and "برچسب زمانی" in raw.columns
+    assert raw.attrs["intake"]["header_map"]["1. کارکنان کافه با حوصله و مؤدب بودند."] == ["SRV1", "text", 1.0]
+    # labels became codes; the empty answers stay missing
+    assert raw["SRV1"].dropna().isin([1, 2, 3, 4, 5]).all() and raw["SRV1"].isna().sum() == 3
+    first = pd.read_csv(CAFE, dtype=str, keep_default_na=False).iloc[0]
+    assert raw.loc[0, "SRV1"] == ["کاملاً مخالفم", "مخالفم", "نظری ندارم", "موافقم", "کاملاً موافقم"].index(
+        first.iloc[1]) + 1
+    cd = ce.clean(raw, inst)
+    rel = ce.reliability(cd, inst, warn=False)
+    assert (rel["alpha"] > 0.7).all() and rel.attrs["reverse_suspects"] == {}
+
+
+def test_google_forms_without_reverse_key_is_caught():
+    inst = load_instrument(CAFE_CODEBOOK)
+    plain = ce.instrument_from_model("service =~ SRV1 + SRV2 + SRV3", scale=(1, 5))
+    with pytest.warns(UserWarning):
+        raw = ce.read_data(CAFE, inst)
+    with pytest.warns(EstimationWarning, match=r"'SRV3'.*--reverse SRV3"):
+        ce.reliability(raw, plain)
+
+
+def _porsline(tmp_path, inst, headers="fa"):
+    """A Porsline-style .xlsx of the bundled survey: question texts as headers, Persian answer labels,
+    start/end times, a response id."""
+    raw = ce.load_dataset("cem_survey").head(60)
+    cd = ce.clean(raw, inst, recode_reverse=False)
+    data = cd.data.reset_index(drop=True)
+    out = {"شناسه پاسخ": range(1, len(data) + 1)}
+    t0 = pd.Timestamp("2026-11-01 10:00:00") + pd.to_timedelta(range(0, 600 * len(data), 600), unit="s")
+    out["زمان شروع"] = t0.strftime("%Y-%m-%d %H:%M:%S")
+    out["زمان پایان"] = (t0 + pd.to_timedelta(data["duration_sec"].fillna(300).to_numpy(), unit="s")).strftime(
+        "%Y-%m-%d %H:%M:%S")
+    for f in inst.respondent_fields:
+        if f.choices:
+            out[f.label[headers]] = data[f.id].map(lambda c, f=f: f.choices[c][headers] if c in f.choices else None)
+        elif not f.system:
+            out[f.label[headers]] = data[f.id]
+    for item in inst.items:
+        labels = item.scale.labels[headers]
+        out[item.text[headers]] = data[item.id].map(
+            lambda v, s=item.scale, lab=labels: lab[int(v) - s.min] if pd.notna(v) else None)
+    frame = pd.DataFrame(out)
+    path = tmp_path / "porsline.xlsx"
+    frame.to_excel(path, index=False)
+    return path, data
+
+
+@pytest.mark.parametrize("headers", ["fa", "en"])
+def test_porsline_style_export_maps_to_the_bundled_instrument(tmp_path, headers):
+    inst = load_instrument()
+    path, data = _porsline(tmp_path, inst, headers)
+    with pytest.warns(UserWarning, match="read as item ids"):
+        raw = ce.read_data(path, inst)
+    for item in inst.item_ids:
+        assert raw[item].astype(float).equals(data[item].astype(float)), item
+    assert raw["channel"].tolist() == data["channel"].tolist()
+    assert raw["duration_sec"].tolist() == data["duration_sec"].fillna(300).round().tolist()
+    assert raw.attrs["intake"]["duration_from"] == ["زمان شروع", "زمان پایان"]
+    ce.clean(raw, inst)  # no error: ready for the analyses
+
+
+def test_spss_sav_with_value_labels_and_variable_labels(tmp_path):
+    import pyreadstat
+
+    inst = load_instrument(CAFE_CODEBOOK)
+    with pytest.warns(UserWarning):
+        coded = ce.read_data(CAFE, inst)
+    items = inst.likert_items
+    frame = coded[items].copy()
+    frame.columns = [f"v{k}" for k in range(1, len(items) + 1)]  # SPSS names that say nothing
+    labels = [inst.item(i).text["fa"] for i in items]
+    agree = {float(k): lab for k, lab in enumerate(inst.item("SRV1").scale.labels["fa"], 1)}
+    path = tmp_path / "cafe.sav"
+    pyreadstat.write_sav(frame, str(path), column_labels=labels,
+                         variable_value_labels={c: agree for c in frame.columns})
+    with pytest.warns(UserWarning, match=r"'v1' → SRV1"):
+        raw = ce.read_data(path, inst)
+    assert raw["SRV1"].equals(coded["SRV1"].astype(float))
+    assert raw.attrs["value_labels"]["v1"][5] == "کاملاً موافقم"
+
+
+def test_ambiguous_header_is_refused(tmp_path):
+    p = tmp_path / "cb.csv"
+    p.write_text("item,construct,text,reverse,min,max\n"
+                 "Q1,s,The staff were friendly today,no,1,5\nQ2,s,The staff were friendly always,no,1,5\n"
+                 "Q3,s,The room was clean,no,1,5\n", encoding="utf-8")
+    inst = load_instrument(p)
+    d = tmp_path / "d.csv"
+    d.write_text("The staff were friendly,Q3\n1,3\n2,4\n", encoding="utf-8")
+    with pytest.raises(ce.DataError) as err:
+        ce.read_data(d, inst)
+    text = str(err.value)
+    assert "\n" not in text and "'The staff were friendly'" in text and "'Q1'" in text and "'Q2'" in text
+    assert "Rename the column" in text
+
+
+def test_unmatched_item_names_the_closest_header(tmp_path):
+    inst = load_instrument(CAFE_CODEBOOK)
+    d = tmp_path / "d.csv"
+    frame = pd.read_csv(CAFE, dtype=str, keep_default_na=False)
+    frame = frame.rename(columns={frame.columns[4]: "فضا؟"})
+    frame.to_csv(d, index=False)
+    with pytest.raises(ce.DataError) as err, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ce.read_data(d, inst)
+    text = str(err.value)
+    assert "\n" not in text and "'AMB1'" in text and "'فضا؟'" in text and "Rename that column to AMB1" in text
+
+
+def test_two_columns_for_one_item_are_refused(tmp_path):
+    inst = load_instrument(CAFE_CODEBOOK)
+    frame = pd.read_csv(CAFE, dtype=str, keep_default_na=False)
+    frame["SRV1"] = frame.iloc[:, 1]
+    d = tmp_path / "d.csv"
+    frame.to_csv(d, index=False)
+    with pytest.raises(ce.DataError, match=r"columns .* both match item 'SRV1'"):
+        ce.read_data(d, inst)
+
+
+def test_persian_messages_for_headers(tmp_path):
+    from cem_edu.i18n import t
+
+    assert "ستون" in t("headers.ambiguous", language="fa", column="x", candidates="'a', 'b'", first="a")
+    assert "گویه" in t("sources.err.one_item", language="fa", file="f", sheet="s", row=2, id="L1", construct="c")
+
+
+def test_cli_report_on_google_forms_file_cfa_only(tmp_path, capsys):
+    """1–5 scale, no CX fields, CFA-only model: the report says 1–5 and nothing false about what did not run."""
+    model = tmp_path / "cafe.lav"
+    model.write_text("service =~ SRV1 + SRV2 + SRV3\nambience =~ AMB1 + AMB2 + AMB3\n"
+                     "satisfaction =~ SAT1 + SAT2 + SAT3\n", encoding="utf-8")
+    out, js = tmp_path / "r.html", tmp_path / "r.json"
+    assert main(["report", str(CAFE), "--instrument", str(CAFE_CODEBOOK), "--model", str(model), "--out", str(out),
+                 "--json", str(js), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "9 column header(s) read as item ids" in err
+    res = json.loads(js.read_text())
+    assert res["cleaning"]["n_raw"] == 120 and set(res["reliability"]) == {"service", "ambience", "satisfaction"}
+    html = out.read_text(encoding="utf-8")
+    assert "answers on a 1–5 scale" in html
+    assert "bootstrap" not in html.lower() and "indirect" not in html.lower()
+    assert "Customer-experience analytics (" in html  # left out, with the reason

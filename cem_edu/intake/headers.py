@@ -151,7 +151,7 @@ def _unmatched(absent: list, free: list, inst) -> str:
     keys = [k for k in (header_key(item.id), *(header_key(v) for v in item.text.values())) if k]
     best = max(((max(difflib.SequenceMatcher(None, header_key(c), k, autojunk=False).ratio() for k in keys), c)
                 for c in free), default=None)
-    hint = msg("headers.closest", column=best[1], score=f"{best[0]:.2f}") if best and best[0] >= 0.4 else ""
+    hint = msg("headers.closest", column=best[1], score=f"{best[0]:.2f}") if best and best[0] >= 0.2 else ""
     lang = get_language()
     text = item.text.get(lang) or item.text.get("en") or item.id
     more = f" (+{len(absent) - 1})" if len(absent) > 1 else ""
@@ -180,19 +180,19 @@ def apply_instrument(df: pd.DataFrame, inst) -> pd.DataFrame:
     # answer labels -> codes
     coded: dict[str, int] = {}
     for item in inst.items:
-        if item.id in out.columns and (out[item.id].dtype == object or pd.api.types.is_string_dtype(out[item.id])):
+        if item.id in out.columns and not pd.api.types.is_numeric_dtype(out[item.id]):
             new, changed = map_likert_labels(out[item.id], likert_label_map(item.scale))
             if changed:
                 coded[item.id] = changed
                 num = pd.to_numeric(new, errors="coerce")
                 out[item.id] = num if num.notna().sum() == new.notna().sum() else new
     for f in inst.respondent_fields:
-        if f.choices and f.id in out.columns and out[f.id].dtype == object:
+        if f.choices and f.id in out.columns and not pd.api.types.is_numeric_dtype(out[f.id]):
             keys = {}
             for code, lab in f.choices.items():
                 for text in (code, *lab.values()):
                     keys.setdefault(label_key(text), code)
-            before = out[f.id]
+            before = out[f.id].astype(object)
             out[f.id] = before.map(lambda v: keys.get(label_key(v), v) if isinstance(v, str) else v)
             changed = int((before.fillna("") != out[f.id].fillna("")).sum())
             if changed:
