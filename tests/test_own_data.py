@@ -425,3 +425,14 @@ def test_cli_report_on_google_forms_file_cfa_only(tmp_path, capsys):
     assert "answers on a 1–5 scale" in html
     assert "bootstrap" not in html.lower() and "indirect" not in html.lower()
     assert "Customer-experience analytics (" in html  # left out, with the reason
+
+
+def test_kobo_xml_value_headers_and_google_grid_headers():
+    inst = load_instrument(CAFE_CODEBOOK)
+    frame = pd.DataFrame({"group_service/SRV1": [1, 2], "group_service/SRV2": [3, 4],
+                          "لطفاً نظرتان را بگویید [منتظر ماندن برای سفارش کلافه‌ام کرد.]": ["موافقم", "مخالفم"],
+                          **{i: [3, 4] for i in inst.likert_items[3:]}})
+    with pytest.warns(UserWarning, match="3 column header"):
+        raw = ce.read_data(frame, inst)
+    assert raw["SRV1"].tolist() == [1, 2] and raw["SRV3"].tolist() == [4, 2]
+    assert raw.attrs["intake"]["header_map"]["group_service/SRV1"][:2] == ["SRV1", "id"]
