@@ -180,6 +180,8 @@ def _kobo_form(path, construct_column=True, reverse=True):
         if reverse:
             row.append("yes" if qid == "q3" else "no")
         ws.append(row)
+    ws.append(["select_one agree5", "overall", "در مجموع", "Overall", "no"] + ([""] if construct_column else [])
+              + (["no"] if reverse else []))  # a numbered question that is no construct's item
     ws.cell(1, len(head) + 1, "constraint")
     ws.append(["integer", "age", "سن", "Age", "no"] + ([""] if construct_column else []) + ([""] if reverse else [])
               + [". >= 15 and . <= 99"])
@@ -203,12 +205,14 @@ def test_xlsform_from_kobo_with_construct_and_reverse_columns(tmp_path):
     assert inst.item("q1").scale.labels["fa"][-1] == "کاملاً موافقم" and inst.item("q1").scale.max == 5
     assert inst.field("city").choices["tehran"] == {"fa": "تهران", "en": "Tehran"}
     assert inst.field("age").numeric and (inst.field("age").min, inst.field("age").max) == (15, 99)
+    assert inst.field("overall").numeric and (inst.field("overall").min, inst.field("overall").max) == (1, 5)
 
 
 def test_xlsform_constructs_from_name_prefixes(tmp_path):
     inst = load_instrument(_kobo_form(tmp_path / "kobo.xlsx", construct_column=False, reverse=False))
     assert inst.items_by_construct() == {"q": ["q1", "q2", "q3"], "sat": ["sat1", "sat2", "sat3"]}
     assert inst.reverse_items == []
+    assert "overall" not in inst.item_ids and inst.field("overall").numeric  # a prefix of its own: one question
 
 
 # --------------------------------------------------------------------------- codebook

@@ -315,6 +315,7 @@ def read_xlsform(path):
         return lname
 
     items, fields, order = [], [], []
+    has_construct_column = any("construct" in row for row in survey)
     for row in survey:
         kind_text = _cell(row.get("type"))
         qname = _cell(row.get("name"))
@@ -329,8 +330,11 @@ def read_xlsform(path):
             lname = rest.split()[0] if rest else ""
             sid = scale_of(lname, where)
             construct = _cell(row.get("construct"))
-            if sid is not None and (construct or _cell(row.get("kind")) in ("nps", "attention") or not construct):
-                kind = _cell(row.get("kind")) or "likert"
+            kind = _cell(row.get("kind")) or "likert"
+            # with a construct column, a numbered question without a construct is not an item (an age band,
+            # a rating that measures nothing else); without the column, the name's prefix decides below
+            is_item = sid is not None and (construct or kind != "likert" or not has_construct_column)
+            if is_item:
                 item = {"id": qname, "kind": kind, "text": _bilingual(label, qname), "scale": sid,
                         "required": _flag(row.get("required"), where) if _cell(row.get("required")) else True,
                         "_row": row["__row__"]}
@@ -346,6 +350,13 @@ def read_xlsform(path):
                 order.append("item")
                 continue
             opts = lists.get(lname, [])
+            if sid is not None:  # numbered answer options: a numeric field over the codes' range
+                fields.append({"id": qname, "type": "numeric", "label": _bilingual(label, qname),
+                               "min": scales[sid]["min"], "max": scales[sid]["max"],
+                               "required": _flag(row.get("required"), where) if _cell(row.get("required")) else False,
+                               "system": False, "position": position})
+                order.append("field")
+                continue
             fields.append({"id": qname, "type": "choice", "label": _bilingual(label, qname),
                            "choices": {_cell(o.get("name")): _bilingual(_labelled(o, "label"), _cell(o.get("name")))
                                        for o in opts},
@@ -370,6 +381,15 @@ def read_xlsform(path):
                 field["max"] = hi
             fields.append(field)
             order.append("field")
+    if not has_construct_column:  # a prefix shared by no other question: a single question, not a construct
+        counts: dict = {}
+        for it in items:
+            counts[it.get("construct")] = counts.get(it.get("construct"), 0) + 1
+        for it in [it for it in items if it.get("kind") == "likert" and counts[it.get("construct")] == 1]:
+            items.remove(it)
+            fields.append({"id": it["id"], "type": "numeric", "label": it["text"],
+                           "min": scales[it["scale"]]["min"], "max": scales[it["scale"]]["max"],
+                           "required": it["required"], "system": False, "position": "end"})
     if not items:
         raise InstrumentError(t("sources.err.no_items_xlsform", file=name))
     # constructs: the sheet when there is one, else one per construct named by the items
