@@ -440,3 +440,12 @@ def test_kobo_xml_value_headers_and_google_grid_headers():
         raw = ce.read_data(frame, inst)
     assert raw["SRV1"].tolist() == [1, 2] and raw["SRV3"].tolist() == [4, 2]
     assert raw.attrs["intake"]["header_map"]["group_service/SRV1"][:2] == ["SRV1", "id"]
+
+
+def test_cli_constructs_alone_cleans_with_the_model_and_warns(tmp_path, capsys):
+    js = tmp_path / "rel.json"
+    assert main(["reliability", str(BFI), "--model", str(MODEL), "--constructs", "--json", str(js)]) == 0
+    err = capsys.readouterr().err
+    assert "taken as 1–6" in err
+    assert "--reverse E1,E2" in err and "--reverse A1 " in err  # still not declared: psych's items named
+    assert json.loads(js.read_text())["extraversion"]["alpha"] < 0
