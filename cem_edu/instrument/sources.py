@@ -34,8 +34,8 @@ __all__ = ["read_xlsform", "read_codebook", "instrument_from_constructs", "infer
            "name_prefix", "is_xlsform"]
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_TRUE = {"yes", "true", "1", "y", "x", "reverse", "reversed", "r", "بله", "آری", "معکوس"}
-_FALSE = {"", "no", "false", "0", "n", "nan", "none", "خیر"}
+_TRUE = {"yes", "true", "true()", "1", "y", "x", "reverse", "reversed", "r", "بله", "آری", "معکوس"}
+_FALSE = {"", "no", "false", "false()", "0", "n", "nan", "none", "خیر"}
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -314,7 +314,7 @@ def read_xlsform(path):
         scales[lname] = {"min": lo, "max": hi, "labels": labels}
         return lname
 
-    items, fields, order = [], [], []
+    items, fields = [], []
     has_construct_column = any("construct" in row for row in survey)
     for row in survey:
         kind_text = _cell(row.get("type"))
@@ -347,7 +347,6 @@ def read_xlsform(path):
                 if _cell(row.get("expected")):
                     item["expected"] = int(_cell(row.get("expected")))
                 items.append(item)
-                order.append("item")
                 continue
             opts = lists.get(lname, [])
             if sid is not None:  # numbered answer options: a numeric field over the codes' range
@@ -355,14 +354,12 @@ def read_xlsform(path):
                                "min": scales[sid]["min"], "max": scales[sid]["max"],
                                "required": _flag(row.get("required"), where) if _cell(row.get("required")) else False,
                                "system": False, "position": position})
-                order.append("field")
                 continue
             fields.append({"id": qname, "type": "choice", "label": _bilingual(label, qname),
                            "choices": {_cell(o.get("name")): _bilingual(_labelled(o, "label"), _cell(o.get("name")))
                                        for o in opts},
                            "required": _flag(row.get("required"), where) if _cell(row.get("required")) else False,
                            "system": False, "position": position})
-            order.append("field")
         elif head in ("integer", "decimal", "calculate"):
             system = head == "calculate"
             if system and not _flag(row.get("system"), where):
@@ -380,7 +377,6 @@ def read_xlsform(path):
             if hi is not None:
                 field["max"] = hi
             fields.append(field)
-            order.append("field")
     if not has_construct_column:  # a prefix shared by no other question: a single question, not a construct
         counts: dict = {}
         for it in items:
@@ -415,8 +411,9 @@ def read_xlsform(path):
     title = {"fa": meta.get("title::fa"), "en": meta.get("title::en")}
     form_title = _cell(settings[0].get("form_title")) if settings else ""
     stem = re.sub(r"\W+", "_", p.stem).strip("_") or "form"
-    spec = {"name": meta.get("name") or (_cell(settings[0].get("form_id")) if settings else "") or
-            (stem if _ID.match(stem) else f"form_{stem}"),
+    form_name = meta.get("name") or (_cell(settings[0].get("form_id")) if settings else "") or stem
+    form_name = re.sub(r"\W+", "_", form_name).strip("_") or "form"
+    spec = {"name": form_name if _ID.match(form_name) else f"form_{form_name}",
             "version": meta.get("version") or (_cell(settings[0].get("version")) if settings else "") or "1.0",
             "title": _bilingual({k: v for k, v in title.items() if v} or
                                 ({"fa" if _has_persian(form_title) else "en": form_title} if form_title else {}), stem)}

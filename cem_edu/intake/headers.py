@@ -31,7 +31,6 @@ import difflib
 import re
 import warnings
 
-import numpy as np
 import pandas as pd
 
 from ..errors import DataError
