@@ -187,11 +187,6 @@ def cmd_report(args) -> None:
     from .report import report
 
     data, instrument = args.data, args.instrument
-    if instrument:
-        instrument = _instrument(instrument)
-        frame = _read_data(args.data, instrument)
-        if "header_map" in frame.attrs.get("intake", {}):
-            data = frame  # a survey tool's export, read onto the questionnaire
     if getattr(args, "reverse", None) or getattr(args, "scale", None) or getattr(args, "constructs", False):
         frame, _, own_clean = _own_data(args, data if not isinstance(data, str) else _read_data(args.data))
         if own_clean is not None:

@@ -449,3 +449,17 @@ def test_cli_constructs_alone_cleans_with_the_model_and_warns(tmp_path, capsys):
     assert "taken as 1–6" in err
     assert "--reverse E1,E2" in err and "--reverse A1 " in err  # still not declared: psych's items named
     assert json.loads(js.read_text())["extraversion"]["alpha"] < 0
+
+
+def test_clean_and_report_api_read_a_survey_export_onto_the_instrument(tmp_path):
+    inst = load_instrument(CAFE_CODEBOOK)
+    raw = pd.read_csv(CAFE, dtype=str, keep_default_na=False)  # headers are question texts
+    with pytest.warns(UserWarning, match="9 column header"):
+        cd = ce.clean(raw, inst)
+    with pytest.warns(UserWarning):
+        direct = ce.clean(ce.read_data(CAFE, inst), inst)
+    assert cd.data.equals(direct.data) and len(cd.data) == 106
+    # a file with some item ids keeps the old message for the missing ones (no header guessing)
+    partial = direct.data.drop(columns=["SRV2"])
+    with pytest.raises(ce.DataError, match="column 'SRV2' of the instrument is missing"):
+        ce.clean(partial, inst)
