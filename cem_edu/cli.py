@@ -107,22 +107,19 @@ def _own_data(args, data):
         return data, None, None
     if args.instrument:
         if scale or constructs:
-            raise CemError("--scale and --constructs build the constructs from --model M.lav; with --instrument "
-                           "the questionnaire defines them: drop --scale/--constructs or give --model instead")
+            raise CemError(t("cli.own.scale_with_instrument"))
         inst = with_reverse(load_instrument(args.instrument), reverse)
     elif args.model:
         inst = instrument_from_model(_read_text(args.model, "model"), data, reverse=reverse, scale=scale)
     else:
-        raise CemError("--reverse, --scale and --constructs need --model M.lav (the constructs come from its =~ "
-                       "lines) or --instrument Q.yaml")
+        raise CemError(t("cli.own.needs_model"))
     items = [i for i in inst.likert_items if i in data.columns]
     values = data[items].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     whole = bool(np.all(np.mod(values[np.isfinite(values)], 1) == 0))
     if whole:
         return data, inst, inst
-    warnings.warn("the answers are not whole numbers, so they are analysed as they are (no scale checks); "
-                  f"reverse-keyed items recoded as {inst.scales[inst.default_scale].min} + "
-                  f"{inst.scales[inst.default_scale].max} − x", UserWarning, stacklevel=2)
+    scale = inst.scales[inst.default_scale]
+    warnings.warn(t("cli.own.not_whole", lo=scale.min, hi=scale.max), UserWarning, stacklevel=2)
     return inst.recode(data), inst, None
 
 

@@ -463,3 +463,24 @@ def test_clean_and_report_api_read_a_survey_export_onto_the_instrument(tmp_path)
     partial = direct.data.drop(columns=["SRV2"])
     with pytest.raises(ce.DataError, match="column 'SRV2' of the instrument is missing"):
         ce.clean(partial, inst)
+
+
+def test_cli_reverse_on_continuous_scores(tmp_path, capsys):
+    """Scores that are not whole numbers: reverse keys recoded over the data's range, no scale checks."""
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    f = rng.normal(size=300)
+    d = pd.DataFrame({f"a{i}": f * w + rng.normal(scale=0.6, size=300) for i, w in enumerate((1, .8, -.7), 1)})
+    data, model = tmp_path / "d.csv", tmp_path / "m.lav"
+    d.to_csv(data, index=False)
+    model.write_text("A =~ a1 + a2 + a3\n", encoding="utf-8")
+    js = tmp_path / "r.json"
+    assert main(["reliability", str(data), "--model", str(model), "--reverse", "a3", "--json", str(js)]) == 0
+    err = capsys.readouterr().err
+    assert "not whole numbers" in err
+    lo, hi = int(np.floor(d.to_numpy().min())), int(np.ceil(d.to_numpy().max()))
+    expected = alpha(d.assign(a3=lo + hi - d["a3"])).alpha
+    assert json.loads(js.read_text())["A"]["alpha"] == pytest.approx(expected, abs=1e-12)
+    assert main(["report", str(BFI), "--instrument", str(CAFE_CODEBOOK), "--scale", "1-5", "--quiet"]) == 2
+    assert "--model" in capsys.readouterr().err
