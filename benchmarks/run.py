@@ -6,7 +6,8 @@
    (6 factors, 20 indicators, 3 indirect effects, n = 480, simulated here with numpy);
 2. a 1,000-draw bootstrap of the CEM model (all parameters and := effects) vs lavaan
    se = "bootstrap";
-3. Monte Carlo power, 5 sample sizes x 500 replications of the CEM model (target < 30 s on 2 cores).
+3. Monte Carlo power, 5 sample sizes x 500 replications of the CEM model (target < 30 s on 2 cores);
+4. reliability (bench_reliability.py) and ordinal CFA with WLSMV vs lavaan (bench_ordinal.py, target >= 5x).
 """
 from __future__ import annotations
 
@@ -112,6 +113,9 @@ def main(argv=None):
     import bench_reliability  # benchmarks/ is on sys.path when run as a script
 
     rows.append(bench_reliability.main())
+    import bench_ordinal  # ordinal CFA (WLSMV) vs lavaan cfa(..., ordered = TRUE)
+
+    rows.append(bench_ordinal.main())
     return rows
 
 

@@ -49,6 +49,7 @@ _LAZY = {
     "moderation_syntax": "psychometrics.moderation",
     # partial least squares path models
     "PLSResult": "pls.result", "pls_mga": "pls.mga",
+    "collapse_categories": "sem.categorical",
     # customer-experience analytics
     "nps": "cx", "gap": "cx", "journey_map": "cx", "rating_matrix": "cx", "ipma": "cx",
     "key_drivers": "cx", "action_plan": "cx",

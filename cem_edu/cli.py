@@ -123,15 +123,25 @@ def _own_data(args, data):
     return inst.recode(data), inst, None
 
 
+def _ordered(value):
+    """--ordered: "all" or a comma-separated list of columns (ordinal items, WLSMV); None when not given."""
+    if not value:
+        return None
+    return True if value.strip().lower() == "all" else [c.strip() for c in value.split(",") if c.strip()]
+
+
 def cmd_fit(args) -> None:
     from .sem import fit
 
     model = _read_text(args.model, "model")
     data = _read_data(args.data)
+    ordered = _ordered(args.ordered)
     if args.growth:
+        if ordered is not None:
+            raise DataError(t("sem.growth.ordered"))
         from .sem.growth import growth as fit
     res = fit(model, data, estimator=args.estimator, missing=args.missing, group=args.group,
-              bootstrap=args.bootstrap, seed=args.seed, progress=not args.quiet)
+              bootstrap=args.bootstrap, seed=args.seed, progress=not args.quiet, ordered=ordered)
     print(res)
     _write_json(res.to_dict(), args.json)
 
@@ -175,7 +185,7 @@ def cmd_invariance(args) -> None:
 
     model = _read_text(args.model, "model")
     data = _read_data(args.data)
-    res = invariance(model, data, group=args.group, estimator=args.estimator)
+    res = invariance(model, data, group=args.group, estimator=args.estimator, ordered=_ordered(args.ordered))
     print(res)
     _write_json(res.to_dict(), args.json)
 
@@ -193,7 +203,7 @@ def cmd_report(args) -> None:
     path = report(data, instrument=instrument, model=args.model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
                   missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range,
-                  method=args.method)
+                  method=args.method, ordered=_ordered(args.ordered))
     print(t("report.written", language=args.lang, path=path.resolve()))
 
 
@@ -380,10 +390,13 @@ def build_parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fit", help="fit a CFA/SEM model written in lavaan syntax")
     f.add_argument("model", help="model file in lavaan syntax (.lav)")
     f.add_argument("data", help="data file (CSV, XLSX or SAV)")
-    f.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"],
-                   help="ML (default) or MLR (robust standard errors and scaled chi-square)")
-    f.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"],
-                   help="missing answers: drop incomplete rows (listwise, default) or use all data (fiml = ml)")
+    f.add_argument("--estimator", default=None, type=str.upper,
+                   choices=["ML", "MLR", "WLSMV", "DWLS", "ULSMV", "ULS"],
+                   help="ML (default) or MLR; with --ordered WLSMV (default), DWLS, ULSMV or ULS")
+    f.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml", "pairwise"],
+                   help="listwise (default), fiml/ml (continuous items), pairwise (with --ordered)")
+    f.add_argument("--ordered", default=None, metavar="all|COL1,COL2",
+                   help="ordinal items: 'all' or a comma-separated list (thresholds + polychoric, WLSMV)")
     f.add_argument("--group", default=None, help="column that defines groups (multigroup model)")
     f.add_argument("--bootstrap", default=0, type=_whole(0), metavar="N", help="bootstrap draws (0 = none)")
     f.add_argument("--seed", default=None, type=_whole(0), help="random seed for the bootstrap (reproducible draws)")
@@ -423,8 +436,10 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("model", help="model file in lavaan syntax (.lav)")
     i.add_argument("data", help="data file (CSV, XLSX or SAV)")
     i.add_argument("--group", required=True, help="column that defines the groups to compare")
-    i.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"],
-                   help="ML (default) or MLR (robust standard errors and scaled chi-square)")
+    i.add_argument("--estimator", default=None, type=str.upper, choices=["ML", "MLR", "WLSMV", "ULSMV"],
+                   help="ML (default) or MLR; with --ordered WLSMV (default) or ULSMV")
+    i.add_argument("--ordered", default=None, metavar="all|COL1,COL2",
+                   help="ordinal items: configural, thresholds, loadings, intercepts (Wu & Estabrook, 2016)")
     i.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     i.set_defaults(func=cmd_invariance)
 
@@ -435,8 +450,10 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the report: en (default) or fa")
     rp.add_argument("--group", default=None, help="column that defines groups to compare (invariance)")
     rp.add_argument("--bootstrap", default=1000, type=_whole(0), help="bootstrap draws for indirect effects (0 = none)")
-    rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml"],
-                    help="missing answers: drop incomplete rows (listwise, default) or use all data (fiml = ml)")
+    rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml", "pairwise"],
+                    help="missing answers: listwise (default), fiml = ml (all data), pairwise (with --ordered)")
+    rp.add_argument("--ordered", default=None, metavar="all|COL1,COL2",
+                    help="treat the items as ordinal: WLSMV on polychoric correlations (pairwise with --missing)")
     rp.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                     help="answers off the scale: stop with a message (default) or set them to missing")
     rp.add_argument("--method", default="cbsem", type=str.lower, choices=["cbsem", "pls", "both"],

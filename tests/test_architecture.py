@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "cem_edu"
 # lowest first; a unit may import units of its own or a lower layer only
 LAYERS = [
     {"errors", "i18n", "_paths"},
+    {"stats"},  # numerical building blocks: pairwise moments, polychoric correlations
     {"instrument"},
     {"intake", "datasets"},
     {"sem"},  # the SEM engine: estimation, fit, standardised solution

@@ -260,7 +260,7 @@ def test_ce_report_is_the_function_after_submodule_import():
 
 
 def test_polychoric_and_ordinal_reliability_match_psych():
-    from cem_edu.psychometrics.polychoric import polychoric_matrix
+    from cem_edu.stats.polychoric import polychoric_matrix
     data, spec = SETS["cem"]
     poly = pd.read_csv(REF / "cem_polychoric.csv")
     for construct in ("functional", "loyalty"):
@@ -275,7 +275,7 @@ def test_polychoric_and_ordinal_reliability_match_psych():
 
 
 def test_polychoric_refuses_continuous_or_many_categories():
-    from cem_edu.psychometrics.polychoric import polychoric_matrix
+    from cem_edu.stats.polychoric import polychoric_matrix
     with pytest.raises(DataError, match="integer-coded"):
         polychoric_matrix(SETS["hs"][0][["x1", "x2"]])
     with pytest.raises(DataError, match="10 answer options"):

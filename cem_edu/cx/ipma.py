@@ -161,6 +161,16 @@ def ipma_table(importance, performance_values) -> pd.DataFrame:
     return out
 
 
+
+def _select(eff: pd.Series, constructs, target: str) -> pd.Series:
+    """The total effects of ``constructs`` only (all when None); a construct without one is an error."""
+    if constructs is None:
+        return eff
+    unknown = [c for c in constructs if c not in eff.index]
+    if unknown:
+        raise ModelError(f"{', '.join(map(repr, unknown))} have no total effect on {target!r} in the model")
+    return eff[list(constructs)]
+
 def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, indicators=None, scale=None,
          weights: str | Mapping = "equal") -> pd.DataFrame:
     """Importance–performance map of the drivers of ``target`` from a fitted CB-SEM.
@@ -226,11 +236,7 @@ def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, i
         raise DataError(f"weights={weights!r} is not known; use 'equal', 'factor_score' or "
                         "{construct: {item: weight}}")
     eff = total_effects_on(result, target)
-    if constructs is not None:
-        unknown = [c for c in constructs if c not in eff.index]
-        if unknown:
-            raise ModelError(f"{', '.join(map(repr, unknown))} have no total effect on {target!r} in the model")
-        eff = eff[list(constructs)]
+    eff = _select(eff, constructs, target)
     names = list(eff.index) + [target]
     inds = dict(indicators) if indicators is not None else _indicators(result, inst, names)
     if target not in inds:
@@ -302,11 +308,7 @@ def _pls_ipma(result, data, target, inst, *, constructs, scale, weights):
                          f"{', '.join(blocks)}")
     ranges = {it: _item_range(it, frame, scale, inst) for c in blocks for it in blocks[c]}
     eff, w = result.ipma_inputs(target, ranges)
-    if constructs is not None:
-        unknown = [c for c in constructs if c not in eff.index]
-        if unknown:
-            raise ModelError(f"{', '.join(map(repr, unknown))} have no total effect on {target!r} in the model")
-        eff = eff[list(constructs)]
+    eff = _select(eff, constructs, target)
     names = list(eff.index) + [target]
     norm = {c: {k: v / sum(w[c].values()) for k, v in w[c].items()} for c in names}
     perf = performance(data, {c: blocks[c] for c in names}, scale=ranges, weights=norm, inst=inst)

@@ -1,10 +1,10 @@
 """The psychometrics layer: item statistics, reliability, validity and factor analysis.
 
-Owns item descriptives (``describe``), pairwise moments (``moments``), the construct
+Owns item descriptives (``describe``), the construct
 specification shared by every analysis here (``constructs``: which items measure which
 construct, from an instrument, a dict or lavaan syntax), reliability and validity — alpha,
 omega, composite reliability, AVE, HTMT, Fornell–Larcker (``reliability``, with the one-factor
-measurement models in ``measurement``) — polychoric correlations (``polychoric``) and
+measurement models in ``measurement``), ordinal alpha on polychoric correlations (from ``stats``) and
 exploratory factor analysis with KMO, Bartlett and parallel analysis (``factor``), and the thesis
 toolkit: content validity from an expert panel (``content_validity``), normality screening
 (``normality``), common-method bias (``common_method``), tests on construct scores

@@ -20,7 +20,7 @@ from ..i18n import get_language, t
 from ._tables import TableResultMixin, json_frame, json_number
 from .constructs import check_items, construct_scores, frame, resolve_spec, verbatim
 from .factor import _p_text
-from .moments import pairwise_cor
+from ..stats.moments import pairwise_cor
 
 __all__ = ["common_method", "harman", "full_collinearity_vif", "ulmc", "CommonMethodResult", "VIF_LIMIT",
            "HARMAN_LIMIT"]

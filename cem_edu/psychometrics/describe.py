@@ -54,7 +54,7 @@ def kurtosis(x: np.ndarray) -> float:
 
 
 def _item_rest(x: np.ndarray) -> np.ndarray:
-    from .moments import pairwise_cov  # noqa: PLC0415
+    from ..stats.moments import pairwise_cov  # noqa: PLC0415
 
     k = x.shape[1]
     if k < 2:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .constructs import verbatim
-from .moments import single_thread
+from ..stats.moments import single_thread
 from ..errors import DataError
 from ..i18n import t
 

@@ -29,7 +29,7 @@ from scipy import stats
 
 from .constructs import check_items, frame, resolve_spec, verbatim
 from .measurement import measurement
-from .moments import pairwise_cov_cor, smc
+from ..stats.moments import pairwise_cov_cor, smc
 from ..errors import DataError, EstimationWarning, ModelError
 from ..i18n import format_number, get_language, t
 
@@ -559,7 +559,7 @@ def _ordinal(df: pd.DataFrame, sp: dict) -> pd.DataFrame:
     ordinal_omega = (Σλ)² / ((Σλ)² + Σu²) from a one-factor minres solution of R (psych::fa).
     """
     from .factor import _minres  # noqa: PLC0415
-    from .polychoric import polychoric_matrix  # noqa: PLC0415
+    from ..stats.polychoric import polychoric_matrix  # noqa: PLC0415
 
     rows = {}
     for f, cols in sp.items():

@@ -24,7 +24,7 @@ def __getattr__(name):
 def report(data, instrument=None, model=None, lang: str = "en", group: str | None = None, bootstrap: int = 1000,
            out: str | Path = "report.html", json_path: str | Path | None = None, seed: int = 20261123,
            progress: bool = True, missing: str = "listwise", out_of_range: str = "error",
-           method: str = "cbsem") -> Path:
+           method: str = "cbsem", ordered=None) -> Path:
     """Write the self-contained HTML report of a questionnaire data set.
 
     Parameters
@@ -40,6 +40,9 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
         (full-information ML: every row counts; no bootstrap)
     out_of_range : answers off an item's scale: "error" (stop with a message) or "missing"
     method : "cbsem" (covariance-based SEM, default), "pls" (PLS-SEM) or "both" (paths side by side)
+    ordered : True or a list of item columns: treat the items as ordinal — CFA/SEM by WLSMV on polychoric
+        correlations (as lavaan's ``ordered=``; ``missing`` then "listwise" or "pairwise", indirect effects
+        with delta-method intervals) and the ordinal invariance ladder
     out : HTML file to write
     json_path : also write the numbers as JSON here
 
@@ -50,7 +53,8 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
     from .build import build_report, json_value  # noqa: PLC0415 - keeps `import cem_edu` fast
 
     result = build_report(data, instrument=instrument, model=model, lang=lang, group=group, bootstrap=bootstrap,
-                          seed=seed, progress=progress, missing=missing, out_of_range=out_of_range, method=method)
+                          seed=seed, progress=progress, missing=missing, out_of_range=out_of_range, method=method,
+                          ordered=ordered)
     out = Path(out)
     out.write_text(result.html, encoding="utf-8")
     if json_path:

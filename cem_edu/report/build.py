@@ -24,7 +24,7 @@ from .sections import METHODS, NOT_FOR, REQUIRED, STEPS
 
 __all__ = ["build_report", "json_value", "load_inputs"]
 
-MISSING_RULES = ("listwise", "fiml")
+MISSING_RULES = ("listwise", "fiml", "pairwise")
 
 
 def load_inputs(data, instrument, model):
@@ -73,7 +73,7 @@ def _measurement_spec(model_text: str) -> dict[str, list[str]]:
     return {c: items for c, items in resolve_spec(model_text).items() if items}
 
 
-def _check_options(lang: str, missing: str, method: str) -> None:
+def _check_options(lang: str, missing: str, method: str, ordered) -> None:
     if method not in METHODS:
         raise DataError(t("report.pls.bad_method", language=lang if lang in LANGUAGES else "en", method=method))
     if lang not in LANGUAGES:
@@ -81,6 +81,8 @@ def _check_options(lang: str, missing: str, method: str) -> None:
     if missing not in MISSING_RULES:
         raise DataError(f"missing={missing!r} is not a missing-data rule the report knows; choose one of "
                         f"{', '.join(MISSING_RULES)}")
+    if missing == "pairwise" and not ordered:
+        raise DataError(t("report.pairwise_needs_ordered", language=lang))
 
 
 def _render(sections: list[Section], out: Writer, source: str, omitted_note: str = "") -> str:
@@ -103,19 +105,20 @@ def _render(sections: list[Section], out: Writer, source: str, omitted_note: str
 
 def build_report(data, instrument=None, model=None, lang: str = "en", group: str | None = None,
                  bootstrap: int = 1000, seed: int = 20261123, progress: bool = True,
-                 missing: str = "listwise", out_of_range: str = "error", method: str = "cbsem") -> ReportResult:
+                 missing: str = "listwise", out_of_range: str = "error", method: str = "cbsem",
+                 ordered=None) -> ReportResult:
     """Run every analysis and return the sections, the numbers and the HTML (without writing a file).
 
     The parameters are those of :func:`cem_edu.report.report`.
     """
     from tqdm.auto import tqdm
 
-    _check_options(lang, missing, method)
+    _check_options(lang, missing, method, ordered)
     out = Writer(lang)
     raw, source, inst, model_text = load_inputs(data, instrument, model)
     ctx = Context(raw=raw, source=source, inst=inst, model_text=model_text, spec=_measurement_spec(model_text),
                   out=out, group=group, bootstrap=bootstrap, seed=seed, progress=progress, missing=missing,
-                  out_of_range=out_of_range, method=method)
+                  out_of_range=out_of_range, method=method, ordered=ordered if ordered is not False else None)
     sections = []
     steps = [step for step in STEPS if step not in NOT_FOR[method]]
     for step in tqdm(steps, desc=out.t("report.progress"), disable=not progress, leave=False):

@@ -51,6 +51,7 @@ class Context:
     missing: str = "listwise"
     out_of_range: str = "error"
     method: str = "cbsem"
+    ordered: object = None  # True or item columns: ordinal items, WLSMV on polychoric correlations
     results: dict = field(default_factory=dict)
     clean: object | None = None
     data: pd.DataFrame | None = None
@@ -70,6 +71,11 @@ class Context:
 
         statements, _ = parse_syntax(self.model_text)
         return any(st.op == "~" for st in statements)
+
+    @property
+    def bootstrap_draws(self) -> int:
+        """Bootstrap draws for the indirect effects: none with WLSMV (delta-method intervals; the methods say so)."""
+        return 0 if self.ordered else self.bootstrap
 
     @property
     def lang(self) -> str:

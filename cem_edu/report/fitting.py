@@ -10,6 +10,10 @@ from .html import Writer
 
 FIT_KEYS = ["ntotal", "npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper",
             "srmr", "aic", "bic"]
+# WLSMV: the mean- and variance-adjusted ("scaled and shifted") statistic and the indices from it
+ORDINAL_FIT_KEYS = ["ntotal", "npar", "chisq", "df", "pvalue", "chisq_scaled", "df_scaled", "pvalue_scaled",
+                    "chisq_scaling_factor", "chisq_shift", "cfi_scaled", "tli_scaled", "rmsea_scaled",
+                    "rmsea_ci_lower_scaled", "rmsea_ci_upper_scaled", "cfi_robust", "tli_robust", "rmsea_robust", "srmr"]
 _COUNTS = {"ntotal", "npar", "df"}
 
 
@@ -23,22 +27,29 @@ def fit_quietly(ctx: Context, model: str, **kwargs):
     report states the loss in a callout instead)."""
     from ..sem import fit
 
-    return fit(model, ctx.data, missing=ctx.missing, _warn_listwise=False, **kwargs)
+    return fit(model, ctx.data, missing=ctx.missing, ordered=ctx.ordered, _warn_listwise=False, **kwargs)
 
 
 def fit_table(out: Writer, res) -> pd.DataFrame:
     """lavaan's fitMeasures names and values, formatted (counts as integers, p APA style)."""
     fit = res.fit
+    keys = ORDINAL_FIT_KEYS if "chisq_shift" in fit.index else FIT_KEYS
     values = []
-    for k in FIT_KEYS:
+    for k in keys:
         v = fit.get(k, np.nan)
-        values.append(out.num(int(v)) if k in _COUNTS and np.isfinite(v) else out.p(v) if k == "pvalue" else out.num(v))
-    names = [out.t(f"report.measure.{k}") for k in FIT_KEYS]
+        values.append(out.num(int(v)) if k in _COUNTS and np.isfinite(v) else
+                      out.p(v) if k.startswith("pvalue") else out.num(v))
+    names = [out.t(f"report.measure.{k}") for k in keys]
     return pd.DataFrame({out.t("report.col.value"): values}, index=pd.Index(names, name=out.t("report.col.measure")))
 
 
 def fit_sentence(out: Writer, fit) -> str:
-    """One sentence: the verdict by Hu & Bentler's (1999) cut-offs and the APA-style statistics."""
+    """One sentence: the verdict by Hu & Bentler's (1999) cut-offs and the APA-style statistics (for
+    WLSMV the scaled-and-shifted statistic and the indices computed from it)."""
+    if "chisq_shift" in fit.index:
+        fit = fit.copy()
+        for k in ("chisq", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper"):
+            fit[k] = fit[k + "_scaled"]
     cfi, rmsea, srmr = fit.get("cfi", np.nan), fit.get("rmsea", np.nan), fit.get("srmr", np.nan)
     if cfi >= 0.95 and rmsea <= 0.06 and srmr <= 0.08:
         quality = out.t("report.fit_good")

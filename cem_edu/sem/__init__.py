@@ -143,6 +143,8 @@ def prepare(model: str, data, *, group: str | None = None, group_equal=None, gro
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise DataError(t("sem.data.empty"))
     statements, defined = parse_syntax(model)
+    if any(s.op == "|" for s in statements):   # thresholds: only with fit(..., ordered=) (sem/wls.py)
+        raise ModelError(t("sem.ordinal.needs_ordered", estimator="ML"))
     labels = None
     if group is not None:
         if group not in frame.columns:
@@ -250,11 +252,11 @@ def _warn_heywood(res: FitResult, warn_listwise: bool = True) -> None:
 
 
 @blas_single_threaded
-def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", group: str | None = None,
+def fit(model: str, data, estimator: str | None = None, missing: str = "listwise", group: str | None = None,
         group_equal=None, std_lv: bool = False, bootstrap: int = 0, ci: str = "percentile", seed=None,
         progress: bool = True, *, group_partial=None, meanstructure: bool | None = None,
         fixed_x: bool = True, start=None, n_jobs: int = 1, backend: str | None = None,
-        _warn_listwise: bool = True) -> FitResult:
+        ordered=None, _warn_listwise: bool = True) -> FitResult:
     """Fit a CFA/SEM model written in lavaan syntax.
 
     Parameters
@@ -262,7 +264,8 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
     model : lavaan model syntax (``=~ ~ ~~ ~1 :=``, labels, fixed values, linear constraints
         ``== < >`` on labels, see :mod:`cem_edu.sem.constraints`).
     data : DataFrame, or an object with a ``.data`` DataFrame (``CleanData``).
-    estimator : "ML" (normal theory) or "MLR" (robust SEs and scaled test).
+    estimator : "ML" (normal theory, the default) or "MLR" (robust SEs and scaled test); with
+        ``ordered``: "WLSMV" (the default, as lavaan), "DWLS", "ULSMV" or "ULS".
     missing : "listwise" (rows with a missing model variable are dropped, and the
         number is reported) or "fiml"/"ml" (full-information ML).
     group : column defining groups (multigroup model, groups in order of first appearance).
@@ -272,6 +275,9 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
     seed, progress : bootstrap random seed and progress bar.
     n_jobs, backend : bootstrap parallelism through joblib (``backend="dask"`` runs on a
         dask.distributed cluster; the draws do not depend on either).
+    ordered : True (all observed variables) or a list of columns: ordinal items, fitted as lavaan's
+        ``ordered=`` (thresholds + polychoric correlations, delta parameterization, WLSMV);
+        ``missing`` then is "listwise" (lavaan's default) or "pairwise". See :mod:`cem_edu.sem.wls`.
     _warn_listwise : private; ``False`` silences the listwise-deletion warning (for callers
         that fit several models to the same data, e.g. invariance, and warn once themselves).
         Otherwise it is emitted once per call, for all groups together.
@@ -283,7 +289,14 @@ def fit(model: str, data, estimator: str = "ML", missing: str = "listwise", grou
     ML discrepancy F = log|Σ| + tr(SΣ⁻¹) − log|S| − p (+ mean part); chisq = N·F.
     Reference: Rosseel (2012), lavaan, J. Stat. Softw. 48(2).
     """
-    estimator = str(estimator).upper()
+    # --- ordinal items (issue #18): handed to sem/wls.py (thresholds + polychoric, WLSMV) ---
+    if (ordered is not None and ordered is not False) or str(estimator).upper() in ("WLSMV", "DWLS", "ULSMV", "ULS"):
+        from .wls import fit_ordered
+        return fit_ordered(model, data, ordered=ordered, estimator=estimator, missing=missing, group=group,
+                           group_equal=group_equal, group_partial=group_partial, std_lv=std_lv,
+                           bootstrap=bootstrap, meanstructure=meanstructure, start=start, _warn=_warn_listwise)
+    # --- end ordinal ---
+    estimator = "ML" if estimator is None else str(estimator).upper()
     missing = str(missing).lower()
     if estimator not in ("ML", "MLR"):
         raise ModelError(t("sem.fit.bad_estimator", estimator=estimator))

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..errors import ModelError
 from ..i18n import get_language, t
 from .result import _clean  # JSON-safe scalars, as in FitResult.to_dict
 
@@ -133,9 +134,8 @@ def _guidance(level: str, d_cfi: float, d_rmsea: float, d_srmr: float, p: float)
     return f"{verdict} {chi}"
 
 
-def invariance(model: str, data, group: str, estimator: str = "ML", group_partial=None,
-               missing: str = "listwise", levels=("configural", "metric", "scalar", "strict"),
-               std_lv: bool = False) -> InvarianceResult:
+def invariance(model: str, data, group: str, estimator: str | None = None, group_partial=None,
+               missing: str = "listwise", levels=None, std_lv: bool = False, ordered=None) -> InvarianceResult:
     """Fit the configural, metric, scalar and strict models and compare them.
 
     Parameters
@@ -145,7 +145,11 @@ def invariance(model: str, data, group: str, estimator: str = "ML", group_partia
     estimator : "ML" or "MLR" (then scaled Δχ² and robust CFI/RMSEA are reported too).
     group_partial : parameters left free across groups (partial invariance), e.g.
         ``["x3 ~ 1", "visual =~ x2"]``.
-    missing : "listwise" or "fiml".
+    missing : "listwise" or "fiml" ("listwise" or "pairwise" with ``ordered``).
+    levels : default ("configural", "metric", "scalar", "strict"); with ``ordered``
+        ("configural", "thresholds", "loadings", "intercepts").
+    ordered : True or a list of columns: ordinal items, WLSMV, the ladder of Wu & Estabrook (2016) as
+        semTools' ``measEq.syntax`` (see :func:`cem_edu.sem.wls.ordinal_invariance`).
 
     Returns
     -------
@@ -160,7 +164,14 @@ def invariance(model: str, data, group: str, estimator: str = "ML", group_partia
     """
     from . import fit
 
-    estimator = str(estimator).upper()
+    if ordered is not None and ordered is not False:     # ordinal items: sem/wls.py (issue #18)
+        if group_partial or std_lv:
+            raise ModelError(t("sem.ordinal.not_available", what="group_partial/std_lv (invariance)"))
+        from .wls import ordinal_invariance
+        return ordinal_invariance(model, data, group, ordered=ordered, estimator=estimator, missing=missing,
+                                  levels=levels or ("configural", "thresholds", "loadings", "intercepts"))
+    levels = levels or ("configural", "metric", "scalar", "strict")
+    estimator = "ML" if estimator is None else str(estimator).upper()
     robust = estimator == "MLR"
     fits = {}
     for level in levels:

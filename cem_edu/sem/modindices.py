@@ -63,6 +63,9 @@ def modindices(res, sort: bool = False, minimum_value: float = 0.0, warn: bool =
     from .model import Model
     from .standardize import standardize
 
+    if res.extras.get("ordered"):    # ML indices on polychoric correlations would be wrong for WLSMV
+        from ..errors import ModelError
+        raise ModelError(t("sem.ordinal.no_modindices"))
     if warn:
         warnings.warn(t("modindices.warning"), UserWarning, stacklevel=3)
     model, stats, x = res.model, res.stats, res.x

@@ -137,6 +137,12 @@ class FitResult:
     def partable(self) -> pd.DataFrame:
         """lavaan-style parameter table with est and se filled in."""
         pt = self.model.partable.copy()
+        if self.extras.get("ordered"):     # ordinal: estimates also hold thresholds and scales; match by key
+            est = self.estimates.drop_duplicates(["lhs", "op", "rhs", "group"]).set_index(["lhs", "op", "rhs", "group"])
+            keys = list(zip(pt["lhs"], pt["op"], pt["rhs"], pt["group"]))
+            pt["est"] = est["est"].reindex(keys).to_numpy()
+            pt["se"] = est["se"].reindex(keys).to_numpy()
+            return pt
         n_main = int((pt["op"] != ":=").sum())
         pt.loc[:n_main - 1, "est"] = self.estimates["est"].to_numpy()[:n_main]
         pt.loc[:n_main - 1, "se"] = self.estimates["se"].to_numpy()[:n_main]
@@ -202,6 +208,9 @@ class FitResult:
                 "groups": [None if g is None else str(g) for g in self.group_labels]}
         if self.group:
             info["group"] = self.group
+        if self.extras.get("ordered"):      # ordinal items (sem/wls.py)
+            info.update(ordered=list(self.extras["ordered"]), parameterization="delta", se=self.se_type,
+                        test=self.test, n_pairs=int(sum(self.extras["n_pairs"].values())))
         out = {"estimates": recs, "fit": fit, "info": info}
         con = self.constraints()
         if con is not None:     # == < > constraints and their slack
@@ -242,6 +251,8 @@ class FitResult:
                 lines.append(f"    {str(lab):<42s}{format_number(self.stats.n[g], 0):>14s}")
         lines.append(line("sem.result.missing_rule", f"{self.missing}"))
         lines.append(line("sem.result.n_dropped", int(self.n_dropped), 0))
+        if self.extras.get("ordered") and self.missing == "pairwise":     # ordinal, pairwise present answers
+            lines.append(line("sem.result.n_pairs", int(sum(self.extras["n_pairs"].values())), 0))
         lines += ["", t("sem.result.test") + ":",
                   line("sem.result.chisq", f["chisq"]), line("sem.result.df", int(f["df"]), 0),
                   line("sem.result.pvalue", f["pvalue"])]
@@ -249,16 +260,17 @@ class FitResult:
             lines += [line("sem.result.chisq_scaled", f["chisq_scaled"])]
             if "chisq_scaling_factor" in f.index:
                 lines.append(line("sem.result.scaling", f["chisq_scaling_factor"]))
+            if "chisq_shift" in f.index:     # WLSMV / ULSMV (scaled and shifted)
+                lines.append(line("sem.result.shift", f["chisq_shift"]))
         lines += ["", t("sem.result.indices") + ":",
                   line("sem.result.cfi", f["cfi"]), line("sem.result.tli", f["tli"]),
                   line("sem.result.rmsea", f["rmsea"]),
                   line("sem.result.rmsea_ci", f"[{format_number(f['rmsea_ci_lower'], 3)}, "
                                               f"{format_number(f['rmsea_ci_upper'], 3)}]"),
                   line("sem.result.rmsea_pvalue", f["rmsea_pvalue"]),
-                  line("sem.result.srmr", f["srmr"]),
-                  line("sem.result.logl", f["logl"]), line("sem.result.aic", f["aic"]),
-                  line("sem.result.bic", f["bic"])]
-        for k in ("cfi_robust", "tli_robust", "rmsea_robust"):
+                  line("sem.result.srmr", f["srmr"])]
+        lines += [line(f"sem.result.{k}", f[k]) for k in ("logl", "aic", "bic") if np.isfinite(f[k])]
+        for k in ("cfi_scaled", "tli_scaled", "rmsea_scaled", "cfi_robust", "tli_robust", "rmsea_robust"):
             if k in f.index:
                 lines.append(f"  {k:<44s}{format_number(f[k], 3):>14s}")
         return lines
@@ -270,7 +282,9 @@ class FitResult:
                     ("sem.result.regressions", lambda e: e["op"] == "~"),
                     ("sem.result.covariances", lambda e: (e["op"] == "~~") & (e["lhs"] != e["rhs"])),
                     ("sem.result.intercepts", lambda e: e["op"] == "~1"),
+                    ("sem.result.thresholds", lambda e: e["op"] == "|"),
                     ("sem.result.variances", lambda e: (e["op"] == "~~") & (e["lhs"] == e["rhs"])),
+                    ("sem.result.scales", lambda e: e["op"] == "~*~"),
                     ("sem.result.defined", lambda e: e["op"] == ":=")]
         real_groups = sorted(set(est["group"]) - {0})
         head = f"{'':28s}{'Estimate':>10s}{'Std.Err':>10s}{'z-value':>10s}{'P(>|z|)':>10s}{'Std.lv':>10s}{'Std.all':>10s}"
@@ -289,6 +303,8 @@ class FitResult:
                         name = f"{r.lhs}"
                     elif op == ":=":
                         name = f"{r.lhs} := {r.rhs}"
+                    elif op == "|":
+                        name = f"{r.lhs}|{r.rhs}"
                     elif op == "~~" and r.lhs == r.rhs:
                         name = f"{r.lhs}"
                     else:

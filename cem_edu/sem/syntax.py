@@ -8,7 +8,7 @@ linear expressions of labels (``a == b``, ``a == b + c``, ``a + b == 1``, ``a > 
 ``1*x`` / ``0.5*x`` (fixed value), ``NA*x`` (free), ``start(0.5)*x`` (start value),
 ``label("a")*x`` / ``equal("a")*x``, ``c(a, b)*x`` / ``c(1, NA)*x`` (one value per
 group); several right-hand terms with ``+`` and several left-hand variables with
-``+``; comments with ``#`` or ``!``; statements separated by new lines or ``;``;
+``+``; thresholds of ordinal items ``x1 | t1 + a*t2`` (op ``|``, for ``fit(..., ordered=)``); comments with ``#`` or ``!``; statements separated by new lines or ``;``;
 a line that ends with an operator or ``+`` (or a next line that starts with
 ``+``) continues on the next line.
 
@@ -25,10 +25,10 @@ from ..i18n import t
 
 __all__ = ["Statement", "Modifier", "parse_syntax", "OPERATORS"]
 
-OPERATORS = ("=~", "<~", "~", "~~", "~1", ":=")
+OPERATORS = ("=~", "<~", "~", "~~", "~1", ":=", "|")
 _NAME = re.compile(r"^[A-Za-z_.][A-Za-z0-9_.]*$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_OP = re.compile(r":=|=~|<~|~~|~|==|<=|>=|<|>")
+_OP = re.compile(r":=|=~|<~|~~|~|==|<=|>=|<|>|\|")
 _CONTINUE_END = ("+", "*", "=~", "<~", "~", ":=", ",", "(", "-", "/", "^")
 
 

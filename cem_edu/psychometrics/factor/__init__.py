@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ..constructs import check_items, frame, resolve_spec
-from ..moments import pairwise_cor, single_thread, smc
+from ...stats.moments import pairwise_cor, single_thread, smc
 from ...errors import DataError
 from ...i18n import format_number, get_language, t, to_persian_digits
 from .rotation import rotate as _rotate

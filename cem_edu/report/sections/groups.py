@@ -26,7 +26,7 @@ def section(ctx: Context) -> Section:
             groups = ", ".join(f"{g} (n = {n})" for g, n in small.items())
             s.blocks.append(out.paragraph(out.t("report.groups_dropped", groups=groups, p=len(variables)), "callout"))
             data = ctx.data[~ctx.data[ctx.group].isin(small.index)]
-    res = invariance(measurement_syntax(ctx.spec), data, group=ctx.group, missing=ctx.missing)
+    res = invariance(measurement_syntax(ctx.spec), data, group=ctx.group, missing=ctx.missing, ordered=ctx.ordered)
     s.blocks.append(out.table(res.table, out.t("report.invariance_caption", group=ctx.group),
                               pcols=("pvalue", "delta_pvalue")))
     ctx.results["invariance"] = res.to_dict()

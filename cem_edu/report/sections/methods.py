@@ -47,12 +47,16 @@ def _sentences(ctx: Context, v: dict) -> list[str]:
         text.append(out.t("report.methods.reliability"))
     fitted = ctx.sem if ctx.sem is not None else ctx.cfa
     if fitted is not None:
-        missing = out.t("report.missing_fiml" if fitted.missing in ("fiml", "ml") else "report.missing_listwise")
+        missing = out.t({"fiml": "report.missing_fiml", "ml": "report.missing_fiml",
+                         "pairwise": "report.missing_pairwise"}.get(fitted.missing, "report.missing_listwise"))
+        estimator = out.t("report.estimator_wlsmv") if ctx.ordered else fitted.estimator
         key = "report.methods.models" if ctx.sem is not None else "report.methods.cfa"
-        text.append(out.t(key, estimator=fitted.estimator, missing=missing, n=int(fitted.fit.get("ntotal", len(ctx.data)))))
+        text.append(out.t(key, estimator=estimator, missing=missing, n=int(fitted.fit.get("ntotal", len(ctx.data)))))
     if ctx.sem is not None and (ctx.sem.estimates.op == ":=").any():
         boot = ctx.sem.extras.get("bootstrap") if isinstance(ctx.sem.extras, dict) else None
         ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.sem.se_type == "bootstrap" and boot else out.t("report.ci_wald")
+        if ctx.ordered and ctx.bootstrap:
+            ci += " " + out.t("report.ordinal_no_bootstrap")
         text.append(out.t("report.methods.indirect", ci=ci))
     if ctx.pls is not None:
         ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap else out.t("report.pls.no_bootstrap")

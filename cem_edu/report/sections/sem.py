@@ -14,7 +14,7 @@ def section(ctx: Context) -> Section:
     if not ctx.structural:
         return ctx.omit("sem", "no_structure")
     s = Section("sem", out.t("report.s.sem"))
-    res = fit_quietly(ctx, ctx.model_text, bootstrap=ctx.bootstrap, seed=ctx.seed, progress=ctx.progress)
+    res = fit_quietly(ctx, ctx.model_text, bootstrap=ctx.bootstrap_draws, seed=ctx.seed, progress=ctx.progress)
     s.blocks.extend(missing_note(ctx, res))
     ctx.sem = res
     s.blocks.append(out.paragraph(fit_sentence(out, res.fit)))
@@ -30,7 +30,7 @@ def section(ctx: Context) -> Section:
     s.blocks.append(out.table(ptab, out.t("report.paths_caption"), index=False, pcols=(out.t("report.col.p"),)))
     defined = est[est.op == ":="]
     if len(defined):
-        ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap else out.t("report.ci_wald")
+        ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap_draws else out.t("report.ci_wald")
         dtab = pd.DataFrame({out.t("report.col.effect"): defined.lhs, out.t("report.col.b"): defined.est,
                              out.t("report.col.se"): defined.se, out.t("report.col.beta"): defined.std_all,
                              out.t("report.col.ci_lower"): defined.ci_lower,
