@@ -34,7 +34,8 @@ from ..errors import DataError, EstimationWarning, ModelError
 from ..i18n import format_number, get_language, t
 
 __all__ = ["alpha", "AlphaResult", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",
-           "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci", "htmt_matrix"]
+           "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci", "htmt_matrix",
+           "reverse_suspects", "reverse_note"]
 
 STATISTICS = ("alpha", "alpha_std", "omega", "cr", "ave", "htmt", "fornell_larcker", "item_rest")
 
@@ -149,8 +150,10 @@ def alpha(data, items=None, *, level: float = 0.95, warn: bool = True) -> AlphaR
     level : float
         Confidence level of the Feldt interval (0.95).
     warn : bool
-        Warn (``EstimationWarning``) when alpha is negative or an item correlates negatively with
-        the rest of the scale, naming the item that is probably reverse-keyed.
+        Warn (``EstimationWarning``) when alpha is negative or items look reverse-keyed — a negative
+        loading on the first principal component, the check of ``psych::alpha(check.keys = FALSE)``
+        (:func:`reverse_suspects`) — naming the items and how to declare them (``reverse: true`` in
+        the instrument, ``--reverse A1,C4`` on the command line). ``result.reverse_suspects`` lists them.
 
     Returns
     -------
@@ -516,6 +519,10 @@ def reliability(data, spec, *, level: float = 0.95, ordinal: bool = False, warn:
 
     ``meaning("alpha")`` etc. explain each column and the usual thresholds (α ≥ .70, CR ≥ .70,
     AVE ≥ .50), which are conventions rather than laws.
+
+    ``table.attrs["reverse_suspects"]`` is ``{construct: [items]}`` for the constructs with items that
+    look reverse-keyed (:func:`reverse_suspects`; psych::alpha names the same items); with ``warn``
+    each such construct gives one ``EstimationWarning`` naming them and the ``--reverse`` option.
     """
     df, sp = _prepare(data, spec)
     rows = {}
