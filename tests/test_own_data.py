@@ -484,3 +484,20 @@ def test_cli_reverse_on_continuous_scores(tmp_path, capsys):
     assert json.loads(js.read_text())["A"]["alpha"] == pytest.approx(expected, abs=1e-12)
     assert main(["report", str(BFI), "--instrument", str(CAFE_CODEBOOK), "--scale", "1-5", "--quiet"]) == 2
     assert "--model" in capsys.readouterr().err
+
+
+def test_porsline_times_give_the_speeder_flag_its_duration(tmp_path):
+    inst = load_instrument(CAFE_CODEBOOK)  # a codebook: no recorded fields
+    frame = pd.read_csv(CAFE, dtype=str, keep_default_na=False).drop(columns=["برچسب زمانی"])
+    start = pd.Timestamp("2026-11-20 10:00:00") + pd.to_timedelta(range(0, 3600 * len(frame), 3600), unit="s")
+    seconds = [300] * len(frame)
+    seconds[5] = 20  # far below 0.4 × the median
+    frame.insert(0, "زمان شروع", start.strftime("%Y-%m-%d %H:%M:%S"))
+    frame.insert(1, "زمان پایان", (start + pd.to_timedelta(seconds, unit="s")).strftime("%Y-%m-%d %H:%M:%S"))
+    path = tmp_path / "porsline.csv"
+    frame.to_csv(path, index=False)
+    with pytest.warns(UserWarning):
+        raw = ce.read_data(path, inst)
+    assert raw["duration_sec"].tolist() == seconds
+    cd = ce.clean(raw, inst, drop=())
+    assert cd.flags["speeder"].sum() == 1 and bool(cd.flags["speeder"].iloc[5])

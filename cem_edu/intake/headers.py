@@ -18,8 +18,9 @@ expects:
    Every mapping made is recorded in ``attrs["intake"]["header_map"]`` and reported in one warning.
 2. **Labels.** Text answers that are an item scale's labels (fa or en, any ZWNJ / ی / ک variant)
    become its codes; a choice field's labels become its choice codes.
-3. **Duration.** When the instrument has a system field such as ``duration_sec`` that the file lacks
-   and the file has a start/end pair of timestamp columns (Kobo ``start``/``end``, ``started_at`` /
+3. **Duration.** When the file lacks the instrument's system field (``duration_sec``; an instrument
+   without system fields, such as a codebook's, gets ``duration_sec``, which ``ce.clean``'s speeder
+   flag reads) and has a start/end pair of timestamp columns (Kobo ``start``/``end``, ``started_at`` /
    ``submitted_at``, "Start time" / "Completion time", "زمان شروع" / "زمان پایان"), the field is the
    difference in seconds.
 
@@ -40,6 +41,7 @@ from .normalise import label_key, likert_label_map, map_likert_labels, normalize
 __all__ = ["apply_instrument", "match_headers", "header_key", "duration_seconds", "START_END"]
 
 CUTOFF = 0.85   # smallest similarity of a fuzzy header match
+DURATION = "duration_sec"  # the column ce.clean's speeder flag reads
 MARGIN = 0.05   # the best match must beat every other item by this much, else the header is ambiguous
 
 #: start / end timestamp column pairs, compared by :func:`header_key`
@@ -197,7 +199,9 @@ def apply_instrument(df: pd.DataFrame, inst) -> pd.DataFrame:
             if changed:
                 coded[f.id] = changed
     # start / end -> duration of each system field that the file lacks
-    missing_system = [f.id for f in inst.respondent_fields if f.system and f.id not in out.columns]
+    system = [f.id for f in inst.respondent_fields if f.system]
+    # an instrument without recorded fields (a codebook, a model) gets the column the speeder flag reads
+    missing_system = [fid for fid in (system or [DURATION]) if fid not in out.columns]
     if missing_system:
         found = duration_seconds(out)
         if found is not None:
