@@ -193,14 +193,21 @@ def cmd_invariance(args) -> None:
 def cmd_report(args) -> None:
     from .report import report
 
-    data, instrument = args.data, args.instrument
+    data, instrument, model = args.data, args.instrument, args.model
+    if instrument and model is None:
+        inst = _instrument(instrument)
+        try:
+            inst.model()
+        except CemError:  # no experience -> outcome paths to build (a codebook without roles): a CFA
+            model = inst.model(structural=False)
+            print(t("cli.own.cfa_only"), file=sys.stderr)
     if getattr(args, "reverse", None) or getattr(args, "scale", None) or getattr(args, "constructs", False):
         frame, _, own_clean = _own_data(args, data if not isinstance(data, str) else _read_data(args.data))
         if own_clean is not None:
             instrument = own_clean
         else:
             data, instrument = frame, None
-    path = report(data, instrument=instrument, model=args.model, lang=args.lang, group=args.group,
+    path = report(data, instrument=instrument, model=model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
                   missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range,
                   method=args.method, ordered=_ordered(args.ordered))

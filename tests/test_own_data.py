@@ -501,3 +501,23 @@ def test_porsline_times_give_the_speeder_flag_its_duration(tmp_path):
     assert raw["duration_sec"].tolist() == seconds
     cd = ce.clean(raw, inst, drop=())
     assert cd.flags["speeder"].sum() == 1 and bool(cd.flags["speeder"].iloc[5])
+
+
+def test_codebook_role_column_gives_the_default_structural_model(tmp_path):
+    frame = pd.read_csv(CAFE_CODEBOOK, dtype=str, keep_default_na=False)
+    frame["role"] = frame["construct"].map({"service": "experience", "ambience": "experience",
+                                            "satisfaction": "outcome"})
+    frame.to_csv(tmp_path / "cb.csv", index=False)
+    model = load_instrument(tmp_path / "cb.csv").model()
+    assert "satisfaction ~ c11*service + c12*ambience" in model
+    with pytest.raises(InstrumentError, match="structural=False for a CFA"):
+        load_instrument(CAFE_CODEBOOK).model()
+
+
+def test_cli_report_codebook_without_model_fits_a_cfa(tmp_path, capsys):
+    js = tmp_path / "r.json"
+    assert main(["report", str(CAFE), "--instrument", str(CAFE_CODEBOOK), "--out", str(tmp_path / "r.html"),
+                 "--json", str(js), "--quiet"]) == 0
+    assert "fits a CFA of its constructs" in capsys.readouterr().err
+    res = json.loads(js.read_text())
+    assert "sem" in res["omitted"] and "cfa" in res and "sem" not in res

@@ -458,7 +458,8 @@ def read_codebook(path):
     """Read a one-sheet codebook (CSV or XLSX): item, construct, text, reverse, min, max per row.
 
     ``text`` may be split into ``text_fa`` and ``text_en``; ``labels_fa`` / ``labels_en`` (optional)
-    list the answer labels from min to max separated by ``;``. Rows without a construct are not items
+    list the answer labels from min to max separated by ``;``; an optional ``role`` column (experience
+    or outcome) gives ``inst.model()`` its default structural model (outcomes regressed on experiences). Rows without a construct are not items
     (respondent fields, an identifier) and are skipped. The kit's own codebook export (``variable``,
     ``scale`` such as ``1-7 (Strongly disagree … Strongly agree)``) reads back too.
     """
@@ -485,6 +486,7 @@ def read_codebook(path):
                                 columns=", ".join(frame.columns)))
     scales: dict = {}
     items = []
+    roles: dict = {}  # an optional role column: experience (drivers) / outcome (regressed on them)
     for pos, row in enumerate(frame.to_dict("records")):
         number = pos + 2  # spreadsheet row: header = 1
         iid, cid = _cell(row.get(id_col)), _cell(row.get("construct"))
@@ -522,6 +524,8 @@ def read_codebook(path):
                 "reverse": _flag(row.get("reverse"), where) if "reverse" in row else False, "_row": number}
         if cid:
             item["construct"] = cid
+            if role in ("experience", "expectation", "outcome"):
+                roles.setdefault(cid, role)
         if _cell(row.get("expected")):
             item["expected"] = int(float(_cell(row.get("expected"))))
         items.append(item)
@@ -536,8 +540,8 @@ def read_codebook(path):
             "default_scale": items[0]["scale"], "mediator": None,
             "scales": {sid: {"min": k[0], "max": k[1], "labels": {"fa": list(k[2]), "en": list(k[3])}}
                        for k, sid in scales.items()},
-            "constructs": [_construct_spec(c, name) for c in dict.fromkeys(i["construct"] for i in items
-                                                                             if "construct" in i)],
+            "constructs": [dict(_construct_spec(c, name), role=roles.get(c, "experience"))
+                           for c in dict.fromkeys(i["construct"] for i in items if "construct" in i)],
             "items": items}
     return _build(spec, name)
 
