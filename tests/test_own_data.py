@@ -239,6 +239,7 @@ def test_codebook_xlsx_and_own_export(tmp_path):
     back = load_instrument(bundled.export(tmp_path / "cem_codebook.csv", format="codebook"))
     assert back.items_by_construct() == {c: i for c, i in bundled.items_by_construct().items()}
     assert back.reverse_items == bundled.reverse_items
+    assert back.construct("loyalty").role == "outcome" and back.expectation_pairs == bundled.expectation_pairs
 
 
 def test_codebook_construct_of_one_item_is_one_line(tmp_path):

@@ -526,6 +526,9 @@ def read_codebook(path):
             item["construct"] = cid
             if role in ("experience", "expectation", "outcome"):
                 roles.setdefault(cid, role)
+        for key in ("touchpoint", "stage", "pairs_with"):
+            if _cell(row.get(key)):
+                item[key] = _cell(row.get(key))
         if _cell(row.get("expected")):
             item["expected"] = int(float(_cell(row.get("expected"))))
         items.append(item)
