@@ -522,3 +522,13 @@ def test_cli_report_codebook_without_model_fits_a_cfa(tmp_path, capsys):
     assert "fits a CFA of its constructs" in capsys.readouterr().err
     res = json.loads(js.read_text())
     assert "sem" in res["omitted"] and "cfa" in res and "sem" not in res
+
+
+def test_report_callout_in_persian(bfi):
+    from cem_edu.report.build import build_report
+
+    res = build_report(bfi, model=MODEL.read_text(), lang="fa", bootstrap=0, progress=False)
+    html = res.html
+    assert "گویه‌هایی که به نظر معکوس‌اند" in html
+    assert f'<span dir="ltr">--reverse {KEYED}</span>' in html  # the option reads left to right in Persian
+    assert res.results["reverse_suspects"]["extraversion"] == ["E1", "E2"]

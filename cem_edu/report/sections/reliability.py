@@ -23,7 +23,7 @@ def section(ctx: Context) -> Section:
         named = "; ".join(f"{ctx.construct_name(c)}: {', '.join(items)}" for c, items in suspects.items())
         every = ",".join(i for items in suspects.values() for i in items)
         s.blocks.append(out.paragraph(out.t("report.reverse_callout", items=out.isolate(named),
-                                            cli=out.isolate(every)), "callout"))
+                                            cli=out.isolate(f"--reverse {every}")), "callout"))
     shown = rel[["n_items", "n", "alpha", "alpha_ci_lower", "alpha_ci_upper", "omega", "cr", "ave"]]
     shown = shown.rename(index=ctx.construct_name, columns=out.col)
     shown.index.name = out.t("construct")
