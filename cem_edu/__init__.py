@@ -24,6 +24,7 @@ __version__ = "0.1.0"
 _LAZY = {
     # questionnaire
     "Instrument": "instrument", "load_instrument": "instrument",
+    "instrument_from_model": "psychometrics.constructs",
     # data
     "load_dataset": "datasets", "list_datasets": "datasets", "dataset_path": "datasets", "simulate": "datasets",
     "read_data": "intake", "clean": "intake", "CleanData": "intake", "normalize_text": "intake",

@@ -29,10 +29,15 @@ def _read_text(path: str, what: str) -> str:
                         "save it as UTF-8.") from None
 
 
-def _read_data(path: str):
+def _read_data(path: str, inst=None):
+    """The data file; with an instrument whose item ids are not all column names (a survey tool's
+    export with question texts as headers), read onto the instrument: ``read_data(path, inst)``."""
     from .intake import read_data
 
-    return read_data(path)
+    data = read_data(path)
+    if inst is not None and not set(inst.item_ids) <= set(data.columns):
+        return read_data(path, inst)
+    return data
 
 
 def _whole(minimum: int | None):
@@ -74,6 +79,50 @@ def _instrument(path: str | None):
     return load_instrument(path)
 
 
+def _split(text: str | None) -> list[str]:
+    return [c.strip() for c in (text or "").replace("،", ",").split(",") if c.strip()]
+
+
+def _own_data(args, data):
+    """The no-YAML path (issue #20): ``--reverse A1,C4``, ``--scale 1-6``, ``--constructs``.
+
+    Returns ``(data, spec, instrument)``: with ``--model`` an Instrument is built from the model's ``=~``
+    lines (``ce.instrument_from_model``; the scale from ``--scale`` or, with a warning, from the data);
+    with ``--instrument`` the listed items are declared reverse-keyed. Whole-number answers are then
+    cleaned as ``ce.clean`` does (labels, range checks, reverse keys recoded once); other numbers (a
+    continuous score) get the reverse keys recoded by ``Instrument.recode`` and no range checks.
+    ``instrument`` is None when none of the three options was given.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from .instrument import load_instrument
+    from .instrument.sources import with_reverse
+    from .psychometrics.constructs import instrument_from_model
+
+    reverse = _split(getattr(args, "reverse", None))
+    scale = getattr(args, "scale", None)
+    constructs = getattr(args, "constructs", False)
+    if not (reverse or scale or constructs):
+        return data, None, None
+    if args.instrument:
+        if scale or constructs:
+            raise CemError(t("cli.own.scale_with_instrument"))
+        inst = with_reverse(load_instrument(args.instrument), reverse)
+    elif args.model:
+        inst = instrument_from_model(_read_text(args.model, "model"), data, reverse=reverse, scale=scale)
+    else:
+        raise CemError(t("cli.own.needs_model"))
+    items = [i for i in inst.likert_items if i in data.columns]
+    values = data[items].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    whole = bool(np.all(np.mod(values[np.isfinite(values)], 1) == 0))
+    if whole:
+        return data, inst, inst
+    scale = inst.scales[inst.default_scale]
+    warnings.warn(t("cli.own.not_whole", lo=scale.min, hi=scale.max), UserWarning, stacklevel=2)
+    return inst.recode(data), inst, None
+
+
 def _ordered(value):
     """--ordered: "all" or a comma-separated list of columns (ordinal items, WLSMV); None when not given."""
     if not value:
@@ -113,9 +162,13 @@ def cmd_reliability(args) -> None:
         raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
     from .psychometrics.reliability import reliability_summary
 
-    data = _read_data(args.data)
-    spec = _instrument(args.instrument) if args.instrument else _read_text(args.model, "model")
-    if args.instrument:
+    given = _instrument(args.instrument) if args.instrument else None
+    data = _read_data(args.data, given)
+    data, own, own_clean = _own_data(args, data)
+    spec = own if own is not None else (given if given is not None else _read_text(args.model, "model"))
+    if own is not None and own_clean is None:
+        pass  # answers that are not whole numbers: reverse keys recoded, no scale to check them against
+    elif args.instrument or own_clean is not None:
         # the instrument knows the answer labels, scales and reverse-keyed items: clean as ce.clean does,
         # else reverse-keyed items enter alpha unrecoded (and labels or out-of-range values pass unseen)
         from .intake import clean
@@ -140,7 +193,21 @@ def cmd_invariance(args) -> None:
 def cmd_report(args) -> None:
     from .report import report
 
-    path = report(args.data, instrument=args.instrument, model=args.model, lang=args.lang, group=args.group,
+    data, instrument, model = args.data, args.instrument, args.model
+    if instrument and model is None:
+        inst = _instrument(instrument)
+        try:
+            inst.model()
+        except CemError:  # no experience -> outcome paths to build (a codebook without roles): a CFA
+            model = inst.model(structural=False)
+            print(t("cli.own.cfa_only"), file=sys.stderr)
+    if getattr(args, "reverse", None) or getattr(args, "scale", None) or getattr(args, "constructs", False):
+        frame, _, own_clean = _own_data(args, data if not isinstance(data, str) else _read_data(args.data))
+        if own_clean is not None:
+            instrument = own_clean
+        else:
+            data, instrument = frame, None
+    path = report(data, instrument=instrument, model=model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
                   missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range,
                   method=args.method, ordered=_ordered(args.ordered))
@@ -173,14 +240,14 @@ def _thesis_data_spec(args):
     """Data and construct spec of normality / common-method: --instrument cleans as ce.clean does."""
     if bool(args.instrument) == bool(args.model):
         raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
-    data = _read_data(args.data)
     if args.instrument:
         from .intake import clean
 
         spec = _instrument(args.instrument)
-        data = clean(data, spec)
+        data = clean(_read_data(args.data, spec), spec)
     else:
         spec = _read_text(args.model, "model")
+        data = _read_data(args.data)
     return data, spec
 
 
@@ -242,6 +309,30 @@ def cmd_moderation(args) -> None:
 
         johnson_neyman(res, language=args.lang).figure.savefig(args.plot, dpi=150, bbox_inches="tight")
         print(f"Johnson-Neyman plot written to {args.plot}")
+
+
+def _scale_argument(text: str) -> tuple[int, int]:
+    """argparse ``type=`` for ``--scale 1-6`` (also ``1–6``, ``۱-۶``)."""
+    from .instrument.sources import parse_scale
+
+    try:
+        return parse_scale(text)
+    except CemError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+_scale_argument.__name__ = "scale"
+
+
+def _add_own_data_arguments(parser) -> None:
+    """The no-YAML path of issue #20: your own questionnaire from a lavaan model and the data."""
+    parser.add_argument("--reverse", default=None, metavar="A1,C4",
+                        help="reverse-keyed items, recoded as min + max - x before any statistic")
+    parser.add_argument("--scale", default=None, type=_scale_argument, metavar="MIN-MAX",
+                        help="answer scale of the items, e.g. 1-5 (default: read from --instrument, else from "
+                             "the data with a warning)")
+    parser.add_argument("--constructs", action="store_true",
+                        help="read the constructs from the =~ lines of --model (implied by --reverse/--scale)")
 
 
 def _add_data_spec_arguments(parser) -> None:
@@ -345,6 +436,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     r.add_argument("--out-of-range", default="error", choices=["error", "missing"],
                    help="answers off the scale: stop with a message (default) or set them to missing")
+    _add_own_data_arguments(r)
     r.set_defaults(func=cmd_reliability)
 
     i = sub.add_parser("invariance", help="configural, metric, scalar and strict invariance across groups")
@@ -376,6 +468,7 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--out", default="report.html", help="HTML file to write (default: report.html)")
     rp.add_argument("--json", default=None, metavar="results.json", help="also write the results to this JSON file")
     rp.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_own_data_arguments(rp)
     rp.set_defaults(func=cmd_report)
 
     c = sub.add_parser("collect", help="serve the questionnaire as a web form for a class",

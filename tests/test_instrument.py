@@ -276,7 +276,7 @@ def test_xlsform_converts_with_pyxform(inst, tmp_path):
     path = inst.export(tmp_path / "form.xlsx", format="xlsform")
     assert path == tmp_path / "form.xlsx"
     wb = load_workbook(path)
-    assert wb.sheetnames == ["survey", "choices", "settings"]
+    assert wb.sheetnames == ["survey", "choices", "settings", "constructs", "metadata"]
     header = [c.value for c in wb["survey"][1]]
     assert header[:4] == ["type", "name", "label::Persian (fa)", "label::English (en)"]
     rows = {r[1]: r for r in wb["survey"].iter_rows(min_row=2, values_only=True) if r[1]}

@@ -29,6 +29,12 @@ FORMATS = ("xlsform", "html", "codebook", "json", "panel")
 XLSFORM_LANGUAGES = {"fa": "Persian (fa)", "en": "English (en)"}
 _EXT = {"xlsform": ".xlsx", "html": ".html", "codebook": ".csv", "json": ".json", "panel": ".csv"}
 _DIR = {"fa": "rtl", "en": "ltr"}
+#: survey columns beyond the XLSForm standard that carry what ``load_instrument`` reads back (ODK and
+#: KoboToolbox ignore unknown columns); min/max/system describe a recorded (``calculate``) field
+ITEM_COLUMNS = ("construct", "kind", "reverse", "touchpoint", "stage", "pairs_with", "expected", "position",
+                "system", "min", "max")
+#: seconds between the form's ``start`` and ``end`` metadata (XPath: days since the epoch × 86 400)
+DURATION_CALCULATION = "round((decimal-date-time(${end}) - decimal-date-time(${start})) * 86400)"
 
 
 def _plain_number(x) -> str:
@@ -248,7 +254,8 @@ _PANEL_CODES = (
 def _xlsform_rows(inst):
     langs = [XLSFORM_LANGUAGES[lang] for lang in ("fa", "en")]
     survey_cols = ["type", "name"] + [f"label::{lg}" for lg in langs] + [f"hint::{lg}" for lg in langs] + [
-        "required", "constraint"] + [f"constraint_message::{lg}" for lg in langs] + ["appearance"]
+        "required", "constraint"] + [f"constraint_message::{lg}" for lg in langs] + ["appearance", "calculation"] + [
+        *ITEM_COLUMNS]
     survey: list[dict] = [{"type": "start", "name": "start"}, {"type": "end", "name": "end"}]
     if inst.description:
         survey.append({"type": "note", "name": "intro", **{f"label::{XLSFORM_LANGUAGES[k]}": v
@@ -280,21 +287,37 @@ def _xlsform_rows(inst):
             else:
                 row["type"] = f"select_one {f.id}"
                 add_list(f.id, _field_options(f))
+            if f.position == "end":
+                row["position"] = "end"
             survey.append(row)
 
     field_rows([f for f in inst.respondent_fields if not f.system and f.position == "start"])
-    for scale in inst.scales.values():
-        if any(i.scale.id == scale.id for i in inst.items):
-            add_list(scale.id, _scale_options(scale))
+    for f in inst.respondent_fields:  # recorded by the form, not asked: a calculation from start and end
+        if f.system:
+            row = {"type": "calculate", "name": f.id, "calculation": DURATION_CALCULATION, "system": "yes",
+                   "required": "yes" if f.required else "no",
+                   **{f"label::{XLSFORM_LANGUAGES[k]}": v for k, v in f.label.items()}}
+            if f.min is not None:
+                row["min"] = _plain_number(f.min)
+            if f.max is not None:
+                row["max"] = _plain_number(f.max)
+            survey.append(row)
+    for scale in inst.scales.values():  # every scale, so that the form reads back as the same instrument
+        add_list(scale.id, _scale_options(scale))
     for sec in sections(inst):
         label = sec["instruction"] or sec["title"] or {"fa": "", "en": ""}
         survey.append({"type": "begin_group", "name": sec["id"], "appearance": "field-list",
                        **{f"label::{XLSFORM_LANGUAGES[k]}": v for k, v in label.items()}})
         for item in sec["items"]:
-            survey.append({"type": f"select_one {item.scale.id}", "name": item.id,
-                           "required": "yes" if item.required else "no",
-                           "appearance": "likert" if item.kind != "nps" else "",
-                           **{f"label::{XLSFORM_LANGUAGES[k]}": v for k, v in item.text.items()}})
+            row = {"type": f"select_one {item.scale.id}", "name": item.id,
+                   "required": "yes" if item.required else "no",
+                   "appearance": "likert" if item.kind != "nps" else "",
+                   **{f"label::{XLSFORM_LANGUAGES[k]}": v for k, v in item.text.items()},
+                   "construct": item.construct or "", "kind": item.kind, "reverse": "yes" if item.reverse else "no"}
+            for key in ("touchpoint", "stage", "pairs_with", "expected"):
+                if getattr(item, key) is not None:
+                    row[key] = str(getattr(item, key))
+            survey.append(row)
         survey.append({"type": "end_group", "name": ""})
     field_rows([f for f in inst.respondent_fields if not f.system and f.position == "end"])
     choice_cols = ["list_name", "name"] + [f"label::{lg}" for lg in langs]
@@ -302,6 +325,32 @@ def _xlsform_rows(inst):
                 "form_id": inst.name, "version": inst.version.replace(".", "_"),
                 "default_language": XLSFORM_LANGUAGES[inst.languages[0]]}
     return survey_cols, survey, choice_cols, choices, settings
+
+
+def _construct_rows(inst):
+    """The ``constructs`` sheet: id, role, source and fa/en name, definition, instruction of each construct."""
+    cols = ["id", "role", "source"] + [f"{key}::{lg}" for key in ("name", "definition", "instruction")
+                                       for lg in XLSFORM_LANGUAGES.values()]
+    rows = []
+    for cid in inst.constructs:
+        c = inst.construct(cid)
+        row = {"id": c.id, "role": c.role, "source": c.source}
+        for key in ("name", "definition", "instruction"):
+            for k, lg in XLSFORM_LANGUAGES.items():
+                row[f"{key}::{lg}"] = (getattr(c, key) or {}).get(k, "")
+        rows.append(row)
+    return cols, rows
+
+
+def _metadata_rows(inst):
+    """The ``metadata`` sheet (key, value): what the XLSForm settings sheet cannot hold."""
+    rows = [("name", inst.name), ("version", inst.version), ("title::fa", inst.title["fa"]),
+            ("title::en", inst.title["en"]), ("languages", " ".join(inst.languages)),
+            ("default_scale", inst.default_scale), ("mediator", inst.mediator or ""),
+            ("respondent_fields", " ".join(f.id for f in inst.respondent_fields))]
+    if inst.context:
+        rows.append(("context", inst.context))
+    return rows
 
 
 def _write_xlsform(inst, out: Path) -> None:
@@ -321,7 +370,16 @@ def _write_xlsform(inst, out: Path) -> None:
     wst = wb.create_sheet("settings")
     wst.append(list(settings))
     wst.append(list(settings.values()))
-    for sheet in (ws, wc, wst):
+    construct_cols, construct_rows = _construct_rows(inst)
+    wk = wb.create_sheet("constructs")
+    wk.append(construct_cols)
+    for row in construct_rows:
+        wk.append([row.get(c, "") or None for c in construct_cols])
+    wm = wb.create_sheet("metadata")
+    wm.append(["key", "value"])
+    for key, value in _metadata_rows(inst):
+        wm.append([key, value])
+    for sheet in (ws, wc, wst, wk, wm):
         for col in sheet.columns:
             sheet.column_dimensions[col[0].column_letter].width = min(60, max(10, *(len(str(c.value or ""))
                                                                                     for c in col)))

@@ -613,7 +613,9 @@ def _resolve(path) -> Path:
 
 
 def load_instrument(path=None) -> Instrument:
-    """Load and validate a questionnaire file (YAML or the JSON written by ``export``).
+    """Load and validate a questionnaire file: the kit's YAML (or the JSON written by ``export``), an
+    XLSForm (ODK / KoboToolbox ``.xlsx`` with a ``survey`` sheet) or a one-sheet codebook (``.csv`` /
+    ``.xlsx``: item, construct, text, reverse, min, max); see :mod:`cem_edu.instrument.sources`.
 
     Parameters
     ----------
@@ -632,6 +634,11 @@ def load_instrument(path=None) -> Instrument:
     p = _resolve(path)
     if not p.is_file():
         raise InstrumentError(t("instrument.err.no_file", path=str(p)))
+    suffix = p.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".csv", ".tsv"):
+        from .sources import is_xlsform, read_codebook, read_xlsform
+
+        return read_xlsform(p) if suffix != ".csv" and suffix != ".tsv" and is_xlsform(p) else read_codebook(p)
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:

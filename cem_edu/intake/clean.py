@@ -257,6 +257,10 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
 
     if inst is None:
         inst = _default_instrument(frame)
+    elif not any(i.id in frame.columns for i in inst.items):
+        from .headers import apply_instrument  # a survey tool's export: question texts as headers (#20)
+
+        frame = apply_instrument(frame, inst)
 
     # 2-4. instrument checks
     if inst is not None:

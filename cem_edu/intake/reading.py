@@ -56,7 +56,7 @@ def spreadsheet_row(position: int) -> int:
     return int(position) + FIRST_DATA_ROW
 
 
-def read_data(source, *, sheet=None, encoding: str | None = None) -> pd.DataFrame:
+def read_data(source, inst=None, *, sheet=None, encoding: str | None = None) -> pd.DataFrame:
     """Read a survey file (or take a DataFrame) and return a normalised DataFrame.
 
     Parameters
@@ -68,6 +68,10 @@ def read_data(source, *, sheet=None, encoding: str | None = None) -> pd.DataFram
         Excel sheet name or 0-based position (default: the first sheet).
     encoding : str, optional
         Force a text encoding (e.g. ``"cp1256"``) instead of detecting it.
+    inst : Instrument or path of one, optional
+        Map the file onto this questionnaire (a survey tool's export): headers that are item texts
+        (fa or en) become item ids, answer labels become codes, a start/end timestamp pair becomes
+        the duration field; every header mapping is reported (see :mod:`cem_edu.intake.headers`).
 
     Returns
     -------
@@ -84,6 +88,12 @@ def read_data(source, *, sheet=None, encoding: str | None = None) -> pd.DataFram
 
     The file is opened read-only and never changed.
     """
+    if inst is not None:
+        from ..instrument import Instrument, load_instrument
+        from .headers import apply_instrument
+
+        inst = inst if isinstance(inst, Instrument) else load_instrument(inst)
+        return apply_instrument(read_data(source, sheet=sheet, encoding=encoding), inst)
     if isinstance(source, pd.DataFrame):
         df = source.copy()
         df.columns = [normalize_text(str(c)) for c in df.columns]

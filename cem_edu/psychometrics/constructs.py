@@ -17,7 +17,8 @@ import pandas as pd
 from ..errors import DataError, ModelError
 from ..i18n import t
 
-__all__ = ["frame", "resolve_spec", "check_items", "scale_bounds", "item_text", "verbatim", "construct_scores"]
+__all__ = ["frame", "resolve_spec", "check_items", "scale_bounds", "item_text", "verbatim", "construct_scores",
+           "instrument_from_model"]
 
 
 class _Verbatim:
@@ -166,3 +167,38 @@ def construct_scores(data, spec) -> pd.DataFrame:
     sp = resolve_spec(spec, df)
     return pd.DataFrame({k: pd.DataFrame(check_items(df, cols, where=f"({k})", allow_constant=True)).mean(axis=1)
                          .to_numpy() for k, cols in sp.items()}, index=df.index)
+
+
+def instrument_from_model(model: str, data=None, reverse=(), scale=None, name: str = "own_data"):
+    """An Instrument from a lavaan model's ``=~`` lines and the data: no questionnaire file to write.
+
+    Each ``construct =~ item + item + ...`` line becomes a construct with those items (the data's
+    columns); ``reverse`` lists the reverse-keyed items (recoded x' = min + max − x when the data are
+    cleaned with the instrument); ``scale`` is ``(min, max)`` or ``"1-6"``. Without ``scale`` the range
+    is read from the data (the smallest and largest answer) and a warning names it.
+
+    Parameters
+    ----------
+    model : lavaan syntax (text)
+    data : DataFrame of the answers (needed when ``scale`` is not given)
+    reverse : list of item ids or ``"A1,C4"``
+    scale : ``(min, max)`` or text such as ``"1-6"``
+
+    Returns
+    -------
+    Instrument
+
+    Examples
+    --------
+    >>> import cem_edu as ce, pandas as pd
+    >>> d = pd.DataFrame({"a1": [1, 2, 6], "a2": [2, 3, 5], "a3": [6, 5, 1]})
+    >>> inst = ce.instrument_from_model("A =~ a1 + a2 + a3", d, reverse=["a3"], scale=(1, 6))
+    >>> inst.reverse_items, inst.item("a1").scale.max
+    (['a3'], 6)
+    """
+    from ..instrument.sources import instrument_from_constructs
+
+    if not isinstance(model, str):
+        raise DataError(t("psy.bad_spec", kind=type(model).__name__))
+    return instrument_from_constructs(_from_syntax(model), data, reverse=reverse, scale=scale, name=name,
+                                      source="lavaan model")

@@ -34,7 +34,8 @@ from ..errors import DataError, EstimationWarning, ModelError
 from ..i18n import format_number, get_language, t
 
 __all__ = ["alpha", "AlphaResult", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",
-           "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci", "htmt_matrix"]
+           "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci", "htmt_matrix",
+           "reverse_suspects", "reverse_note"]
 
 STATISTICS = ("alpha", "alpha_std", "omega", "cr", "ave", "htmt", "fornell_larcker", "item_rest")
 
@@ -98,6 +99,7 @@ class AlphaResult:
     missing: str = "pairwise"
     level: float = 0.95
     notes: tuple = field(default_factory=tuple)
+    reverse_suspects: tuple = field(default_factory=tuple)
 
     def __float__(self) -> float:
         return float(self.alpha)
@@ -148,8 +150,10 @@ def alpha(data, items=None, *, level: float = 0.95, warn: bool = True) -> AlphaR
     level : float
         Confidence level of the Feldt interval (0.95).
     warn : bool
-        Warn (``EstimationWarning``) when alpha is negative or an item correlates negatively with
-        the rest of the scale, naming the item that is probably reverse-keyed.
+        Warn (``EstimationWarning``) when alpha is negative or items look reverse-keyed — a negative
+        loading on the first principal component, the check of ``psych::alpha(check.keys = FALSE)``
+        (:func:`reverse_suspects`) — naming the items and how to declare them (``reverse: true`` in
+        the instrument, ``--reverse A1,C4`` on the command line). ``result.reverse_suspects`` lists them.
 
     Returns
     -------
@@ -200,7 +204,8 @@ def _sqrt(v: float) -> float:
     return math.sqrt(v) if v >= 0 else float("nan")
 
 
-def _alpha_matrix(x: np.ndarray, cols: list[str], level: float = 0.95, warn: bool = True) -> AlphaResult:
+def _alpha_matrix(x: np.ndarray, cols: list[str], level: float = 0.95, warn: bool = True,
+                  construct: str | None = None) -> AlphaResult:
     nsub, k = x.shape
     has_missing = not np.isfinite(x).all()
     if has_missing:
@@ -271,26 +276,71 @@ def _alpha_matrix(x: np.ndarray, cols: list[str], level: float = 0.95, warn: boo
                      "sd": float(np.std(score[np.isfinite(score)], ddof=1)),
                      "median_r": total["median_r"]})
     ci = feldt_ci(total["raw_alpha"], nsub, k, level)
-    notes = _sign_notes(total["raw_alpha"], items)
+    suspects = reverse_suspects(R, cols)
+    notes = _sign_notes(total["raw_alpha"], items, suspects, construct)
     if warn:
         for note in notes:
             warnings.warn(note, EstimationWarning, stacklevel=3)
     return AlphaResult(float(total["raw_alpha"]), ci, float(total["std_alpha"]), int(nsub), k, tot, items,
-                       "pairwise" if has_missing else "complete", level, tuple(notes))
+                       "pairwise" if has_missing else "complete", level, tuple(notes), tuple(suspects))
 
 
-def _sign_notes(value: float, items: pd.DataFrame) -> list[str]:
+def reverse_suspects(R, items) -> list[str]:
+    """Items that look reverse-keyed: a negative loading on the first principal component of R.
+
+    The rule of ``psych::alpha(check.keys = FALSE)``: ``principal(x)`` (the first eigenvector v₁ of
+    the item correlation matrix R, scaled to loadings √λ₁·v₁ and signed so that Σ loadings > 0);
+    psych warns "Some items ( … ) were negatively correlated with the total scale and probably
+    should be reversed" and names every item whose loading is below 0.
+
+    Parameters
+    ----------
+    R : k × k correlation matrix (array or DataFrame); pairwise correlations, as psych's default
+    items : the k item names, in R's order
+
+    Returns
+    -------
+    list of item names, in R's order (empty when every loading is positive).
+
+    Reference: Revelle, psych::alpha and psych::principal (R package psych, 2.x).
+    """
+    R = np.asarray(R, dtype=float)
+    if R.shape[0] < 2 or not np.isfinite(R).all():
+        return []
+    values, vectors = np.linalg.eigh(R)
+    v = vectors[:, -1] * math.sqrt(max(values[-1], 0.0))
+    if v.sum() < 0:
+        v = -v
+    return [str(c) for c, load in zip(items, v) if load < 0]
+
+
+def _sign_notes(value: float, items: pd.DataFrame, suspects=(), construct: str | None = None) -> list[str]:
     notes = []
     neg = items.index[items["r_drop"] < 0].tolist()
-    if value < 0 or neg:
+    if value < 0 or neg or suspects:
         worst = items["r_drop"].idxmin()
         if value < 0:
             notes.append(t("reliability.negative_alpha", alpha=format_number(value, 3), item=verbatim(worst),
                            r=format_number(items.loc[worst, "r_drop"], 3)))
-        else:
+        elif not suspects:
             notes.append(t("reliability.negative_item", items=verbatim(neg), item=verbatim(worst),
                            r=format_number(items.loc[worst, "r_drop"], 3)))
+        if suspects:
+            notes.append(reverse_note(list(suspects), construct=construct, alpha=value))
     return notes
+
+
+def reverse_note(suspects, construct: str | None = None, alpha: float | None = None,
+                 language: str | None = None) -> str:
+    """The one-line warning about items that look reverse-keyed, with how to declare them.
+
+    Names the items (as psych::alpha does) and the two ways to say they are reversed: ``reverse:
+    true`` on the item in the instrument, or ``--reverse A1,C4`` on the command line.
+    """
+    where = t("reliability.in_construct", language=language, construct=verbatim(construct)) if construct else ""
+    return t("reliability.reverse_suspects", language=language, where=where,
+             items=verbatim(", ".join(f"'{i}'" for i in suspects)), cli=verbatim(",".join(suspects)),
+             alpha=format_number(alpha, 3, language=language) if alpha is not None else "—")
 
 
 # ------------------------------------------------------------------------------ CFA-based statistics
@@ -469,15 +519,23 @@ def reliability(data, spec, *, level: float = 0.95, ordinal: bool = False, warn:
 
     ``meaning("alpha")`` etc. explain each column and the usual thresholds (α ≥ .70, CR ≥ .70,
     AVE ≥ .50), which are conventions rather than laws.
+
+    ``table.attrs["reverse_suspects"]`` is ``{construct: [items]}`` for the constructs with items that
+    look reverse-keyed (:func:`reverse_suspects`; psych::alpha names the same items); with ``warn``
+    each such construct gives one ``EstimationWarning`` naming them and the ``--reverse`` option.
     """
     df, sp = _prepare(data, spec)
     rows = {}
+    suspects: dict[str, list[str]] = {}
     for f, cols in sp.items():
         x = df[cols].to_numpy(dtype=float)
         answered = int((np.isfinite(x).any(axis=1)).sum())
         row = {"n_items": len(cols), "n": answered}
         if len(cols) >= 2:
-            a = _alpha_matrix(x[np.isfinite(x).any(axis=1)] if answered < len(x) else x, cols, level=level, warn=warn)
+            a = _alpha_matrix(x[np.isfinite(x).any(axis=1)] if answered < len(x) else x, cols, level=level, warn=warn,
+                              construct=str(f))
+            if a.reverse_suspects:
+                suspects[str(f)] = list(a.reverse_suspects)
             row |= {"alpha": a.alpha, "alpha_ci_lower": a.ci[0], "alpha_ci_upper": a.ci[1], "alpha_std": a.alpha_std}
         else:
             row |= {"alpha": np.nan, "alpha_ci_lower": np.nan, "alpha_ci_upper": np.nan, "alpha_std": np.nan}
@@ -497,6 +555,7 @@ def reliability(data, spec, *, level: float = 0.95, ordinal: bool = False, warn:
     out.index.name = "construct"
     for c in out.columns[2:]:
         out[c] = out[c].astype(float)
+    out.attrs["reverse_suspects"] = suspects
     return out
 
 

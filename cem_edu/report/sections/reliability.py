@@ -1,4 +1,8 @@
-"""Reliability and validity: alpha (Feldt CI), omega, CR, AVE per construct; HTMT table and heatmap."""
+"""Reliability and validity: alpha (Feldt CI), omega, CR, AVE per construct; HTMT table and heatmap.
+
+Items that look reverse-keyed (psych::alpha's check: a negative loading on the construct's first
+principal component) are named in a callout above the table, with how to declare them.
+"""
 from __future__ import annotations
 
 import json
@@ -14,6 +18,12 @@ def section(ctx: Context) -> Section:
     s = Section("reliability", out.t("report.s.reliability"))
     rel = reliability(ctx.data, ctx.spec, warn=False)
     ctx.rel = rel
+    suspects = rel.attrs.get("reverse_suspects") or {}
+    if suspects:
+        named = "; ".join(f"{ctx.construct_name(c)}: {', '.join(items)}" for c, items in suspects.items())
+        every = ",".join(i for items in suspects.values() for i in items)
+        s.blocks.append(out.paragraph(out.t("report.reverse_callout", items=out.isolate(named),
+                                            cli=out.isolate(f"--reverse {every}")), "callout"))
     shown = rel[["n_items", "n", "alpha", "alpha_ci_lower", "alpha_ci_upper", "omega", "cr", "ave"]]
     shown = shown.rename(index=ctx.construct_name, columns=out.col)
     shown.index.name = out.t("construct")
@@ -25,5 +35,6 @@ def section(ctx: Context) -> Section:
     ax = htmt_heatmap(shown_h.rename_axis(index=None), language=ctx.lang)
     s.blocks.append(out.figure(ax.figure, out.t("report.htmt_caption")))
     ctx.results["reliability"] = json.loads(rel.to_json(orient="index", double_precision=15))
+    ctx.results["reverse_suspects"] = {str(c): list(items) for c, items in suspects.items()}
     ctx.results["htmt"] = json.loads(h.to_json(orient="index", double_precision=15))
     return s
