@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 
 from ..context import Context, Section
-from ..html import esc
+from ..blocks import Paragraph
 
 REFERENCES = [
     "Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with unobservable variables and measurement error. Journal of Marketing Research, 18(1), 39–50.",
@@ -68,10 +68,10 @@ def section(ctx: Context) -> Section:
     out = ctx.out
     s = Section("methods", out.t("report.s.methods"))
     v = versions()
-    s.blocks.append(f'<div class="methods">{out.paragraph(" ".join(_sentences(ctx, v)))}</div>')
+    s.blocks.append(Paragraph(" ".join(_sentences(ctx, v)), box="methods"))
     s.blocks.append(out.heading("report.software"))
-    s.blocks.append('<p class="ltr" dir="ltr">' + esc(", ".join(f"{k} {val}" for k, val in v.items())) + "</p>")
+    s.blocks.append(Paragraph(", ".join(f"{k} {val}" for k, val in v.items()), ltr=True))
     s.blocks.append(out.heading("report.references"))
-    s.blocks.append('<ul class="ltr" dir="ltr">' + "".join(f"<li>{esc(r)}</li>" for r in REFERENCES) + "</ul>")
+    s.blocks.append(out.bullets(REFERENCES, ltr=True))
     ctx.results["software"] = v
     return s
