@@ -100,6 +100,17 @@ class Writer:
             return self.isolate("< ۰٫۰۰۱" if value < 0.001 else to_persian_digits(f"{value:.3f}"))
         return "< .001" if value < 0.001 else f"{value:.3f}".lstrip("0")
 
+    def corr(self, r, p=None) -> str:
+        """A correlation APA style: two decimals, no leading zero in English (r cannot pass 1), stars for
+        p < .05, .01, .001; Persian keeps the zero, as in :meth:`p`."""
+        if r is None or not np.isfinite(r):
+            return "—"
+        stars = "" if p is None or not np.isfinite(p) else "***" if p < 0.001 else "**" if p < 0.01 else "*" if p < 0.05 else ""
+        if self.fa:
+            return self.num(r, 2) + stars
+        text = f"{r:.2f}"
+        return (text.replace("0.", ".", 1) if abs(r) < 1 else text) + stars
+
     # ------------------------------------------------------------------ blocks
     def table(self, frame: pd.DataFrame, caption: str, *, digits: int = 3, note: str | None = None,
               index: bool = True, pcols: tuple[str, ...] = ()) -> Table:
