@@ -100,6 +100,11 @@ class Writer:
             return self.isolate("< ۰٫۰۰۱" if value < 0.001 else to_persian_digits(f"{value:.3f}"))
         return "< .001" if value < 0.001 else f"{value:.3f}".lstrip("0")
 
+    def p_text(self, value) -> str:
+        """A p-value for running text: "= .126" or "< .001" (Persian digits in Persian)."""
+        text = self.p(value).strip("\u2066\u2069")
+        return "—" if text == "—" else self.isolate(text if "<" in text else "= " + text)
+
     def corr(self, r, p=None) -> str:
         """A correlation APA style: two decimals, no leading zero in English (r cannot pass 1), stars for
         p < .05, .01, .001; Persian keeps the zero, as in :meth:`p`."""

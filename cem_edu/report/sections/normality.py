@@ -25,6 +25,12 @@ def section(ctx: Context) -> Section:
                                          name=out.t("report.col.measure")))
     s.blocks.append(out.table(mardia, out.t("report.mardia_caption", n=m["n"], p=m["p"]),
                               pcols=(out.t("report.col.p"),)))
-    s.blocks.append(out.paragraph(res.advice_text(), "callout"))
+    # the advice of ce.normality, in the report's numbers, naming the bootstrap only when the model has
+    # defined (indirect) effects
+    indirect = out.t("report.norm.and_bootstrap") if ":=" in ctx.model_text else ""
+    s.blocks.append(out.paragraph(out.t(f"report.norm.advice_{res.advice.lower()}", p_skew=out.p_text(m["p_skew"]),
+                                        kurt=out.num(m["kurtosis"], 2), p_kurt=out.p_text(m["p_kurt"]),
+                                        b2p=out.num(m["b2p"], 2), expected=out.num(m["p"] * (m["p"] + 2)),
+                                        indirect=indirect), "callout"))
     ctx.results["normality"] = res.to_dict()
     return s
