@@ -343,8 +343,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="answers off the scale: stop with a message (default) or set them to missing")
     rp.add_argument("--method", default="cbsem", type=str.lower, choices=["cbsem", "pls", "both"],
                     help="structural model: covariance-based SEM, PLS-SEM, or both side by side")
-    rp.add_argument("--format", default="html", type=str.lower, choices=["html", "docx"],
-                    help="html (default: one self-contained page) or docx (Word: APA tables, numbered captions)")
+    rp.add_argument("--format", default=None, type=str.lower, choices=["html", "docx"],
+                    help="html (one self-contained page) or docx (Word: APA tables, numbered captions); "
+                         "default: docx when --out ends in .docx, else html")
     rp.add_argument("--panel", default=None, metavar="PANEL.csv",
                     help="expert-panel sheet (rows experts, columns items): adds a content-validity section")
     rp.add_argument("--out", default="report.html", help="file to write (default: report.html, or report.docx with --format docx)")

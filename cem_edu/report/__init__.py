@@ -24,7 +24,7 @@ def __getattr__(name):
 def report(data, instrument=None, model=None, lang: str = "en", group: str | None = None, bootstrap: int = 1000,
            out: str | Path = "report.html", json_path: str | Path | None = None, seed: int = 20261123,
            progress: bool = True, missing: str = "listwise", out_of_range: str = "error",
-           method: str = "cbsem", format: str = "html", panel=None) -> Path:
+           method: str = "cbsem", format: str | None = None, panel=None) -> Path:
     """Write the report of a questionnaire data set: a self-contained HTML page or a Word document.
 
     Parameters
@@ -40,8 +40,8 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
         (full-information ML: every row counts; no bootstrap)
     out_of_range : answers off an item's scale: "error" (stop with a message) or "missing"
     method : "cbsem" (covariance-based SEM, default), "pls" (PLS-SEM) or "both" (paths side by side)
-    format : "html" (default; one self-contained page) or "docx" (Word: real APA tables, PNG figures,
-        numbered captions, right to left in Persian); an ``out`` ending in ``.docx`` also means Word
+    format : "html" (one self-contained page) or "docx" (Word: real APA tables, PNG figures, numbered
+        captions, right to left in Persian); default: "docx" when ``out`` ends in ``.docx``, else "html"
     panel : expert-panel sheet (CSV/XLSX; rows experts, columns items) for a content-validity section
         (Lawshe's CVR for codes 1–3, the CVI with modified kappa for relevance ratings 1–4)
     out : file to write (``report.html``; ``report.docx`` for Word)
@@ -51,14 +51,15 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
     -------
     Path of the file written.
     """
-    from .build import build_report, check_format, json_value  # noqa: PLC0415 - keeps `import cem_edu` fast
+    from .build import build_report, check_format, check_out_suffix, json_value  # noqa: PLC0415 - keeps `import cem_edu` fast
 
     out = Path(out)
-    if format == "html" and out.suffix.lower() == ".docx":
-        format = "docx"
+    if format is None:
+        format = "docx" if out.suffix.lower() == ".docx" else "html"
     check_format(format, lang)
-    if format == "docx" and str(out) == "report.html":
+    if format == "docx" and str(out) == "report.html":  # the default name follows the format
         out = Path("report.docx")
+    check_out_suffix(format, out, lang)
     result = build_report(data, instrument=instrument, model=model, lang=lang, group=group, bootstrap=bootstrap,
                           seed=seed, progress=progress, missing=missing, out_of_range=out_of_range, method=method,
                           panel=panel)

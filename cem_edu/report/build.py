@@ -1,4 +1,4 @@
-"""The build step: read the inputs, run every section in order, render the HTML page.
+"""The build step: read the inputs, run every section in order, render the HTML page (or Word, report/word.py).
 
 ``build_report`` returns a :class:`~cem_edu.report.context.ReportResult` (sections, numbers,
 HTML) without writing a file; :func:`cem_edu.report.report` writes it. The language is passed to
@@ -70,6 +70,14 @@ def load_inputs(data, instrument, model):
     if model is None:
         model = inst.model()
     return raw, source, inst, model
+
+
+def check_out_suffix(format: str, out: Path, lang: str = "en") -> None:
+    """A Word file must end in .docx and a page not in .docx: Word and browsers open files by their name."""
+    suffix = Path(out).suffix.lower()
+    if (format == "docx") != (suffix == ".docx"):
+        raise DataError(t("report.bad_suffix", language=lang if lang in LANGUAGES else "en", out=str(out),
+                          format=format, suffix=".docx" if format == "docx" else ".html"))
 
 
 def _measurement_spec(model_text: str) -> dict[str, list[str]]:

@@ -337,8 +337,8 @@ class _Docx:
             texts = [row[c][0] for row in cells]
             longest_word = max((len(w) for t in texts for w in t.split()), default=1)
             longest = max((len(t) for t in texts), default=1)
-            need.append(max(longest_word + 1, min(longest, 38) * 0.8, 5))
-        char_cm = size_pt * 0.019  # an average character's width
+            need.append(max(longest_word + 1, min(longest, 30 if c == 0 else 38) * (1.0 if c == 0 else 0.8), 5))
+        char_cm = size_pt * 0.021  # an average character's width
         total = sum(need) * char_cm
         scale = TEXT_WIDTH_CM / total if total > TEXT_WIDTH_CM or ncol > 4 else 1.0
         widths = [Cm(n * char_cm * scale + 0.2) for n in need]
