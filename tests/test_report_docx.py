@@ -219,3 +219,14 @@ def test_persian_word_report_renders_in_libreoffice(built, tmp_path, output_dir)
     if shutil.which("pdffonts"):
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
         assert "Vazirmatn" in fonts
+
+
+def test_a_raw_html_block_of_an_older_section_becomes_its_text_in_word():
+    from cem_edu.report.context import ReportResult, Section
+    from cem_edu.report.html import Writer
+
+    res = ReportResult([Section("x", "X", ['<p class="callout">a &amp; <span dir="ltr">b</span></p>'])], {},
+                       Writer("en"))
+    document = docx.Document(io.BytesIO(res.docx()))
+    assert f"a & {LRI}b{PDI}" in [p.text for p in document.paragraphs]
+    assert '<p class="callout">a &amp; <span dir="ltr">b</span></p>' in res.html

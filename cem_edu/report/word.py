@@ -320,8 +320,10 @@ class _Docx:
         if block.note:
             p = self.doc.add_paragraph(style="Table Note")
             self._direction(p)
-            self._runs(p, self.out.t("report.docx.note") + " ", italic=True)
-            self._runs(p, block.note)
+            label = self.out.t("report.docx.note")
+            note = block.note[len(label):].lstrip() if block.note.startswith(label) else block.note
+            self._runs(p, label + " ", italic=True)
+            self._runs(p, note)
         else:
             self.doc.add_paragraph(style="Table Note")
 
@@ -337,7 +339,12 @@ class _Docx:
             texts = [row[c][0] for row in cells]
             longest_word = max((len(w) for t in texts for w in t.split()), default=1)
             longest = max((len(t) for t in texts), default=1)
-            need.append(max(longest_word + 1, min(longest, 30 if c == 0 else 38) * (1.0 if c == 0 else 0.8), 5))
+            numeric = all(row[c][1] for row in cells[1:]) and len(cells) > 1
+            body = max((len(row[c][0]) for row in cells[1:]), default=1)
+            if numeric:  # numbers never wrap: the widest number, or the header's longest word
+                need.append(max(body + 1, longest_word + 1, 5))
+            else:
+                need.append(max(longest_word + 1, min(longest, 30 if c == 0 else 38) * (1.0 if c == 0 else 0.8), 5))
         char_cm = size_pt * 0.021  # an average character's width
         total = sum(need) * char_cm
         scale = TEXT_WIDTH_CM / total if total > TEXT_WIDTH_CM or ncol > 4 else 1.0
@@ -386,8 +393,13 @@ class _Docx:
             if block.cls == "callout" or block.box:
                 self._shade(p, rule=block.cls == "callout")
                 p.paragraph_format.space_before = Pt(6)
-        elif isinstance(block, str):
-            raise TypeError("a section gave raw HTML; build its content with ctx.out (the report's Writer)")
+        elif isinstance(block, str):  # raw HTML from a section not (yet) written with ctx.out: its text
+            import html
+            import re
+
+            text = html.unescape(re.sub(r"<[^>]+>", " ", block.replace("<span dir=\"ltr\">", LRI)
+                                        .replace("</span>", PDI)))
+            self.paragraph(re.sub(r"\s+", " ", text).strip())
         else:
             raise TypeError(f"the Word renderer does not know the block {type(block).__name__}")
 
