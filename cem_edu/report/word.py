@@ -445,6 +445,9 @@ def render_docx(result) -> bytes:
     w.paragraph(m["generated"], "Table Note")
     if m["omitted"]:
         w.paragraph(m["omitted"], "Table Note")
+    w.paragraph(m["contents"], bold=True)  # the contents, as the page's navigation
+    for number, sec in zip(m["numbers"], result.document):
+        w.paragraph(f"{number}. {sec.title}", "Table Text")
     for number, sec in zip(m["numbers"], result.document):
         w.heading(f"{number}. {sec.title}", 1)
         for block in sec.blocks:
