@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help setup report report-fa test test-fast lab bench book chromium postgresql check-python clean
+.PHONY: help setup report report-fa test test-fast lab bench book chromium libreoffice postgresql check-python clean
 
 help:
 	@echo "make report   set up .venv and write report.html from the bundled data"
@@ -44,6 +44,14 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "note: chromium not found; browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 
+# The Word report's test converts it to PDF with LibreOffice (Debian's headless Writer) and pdftoppm.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's libreoffice-writer-nogui for the Word-report test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui poppler-utils >/dev/null; \
+	  else echo "note: LibreOffice not found; the Word report's PDF check will be skipped (sudo apt-get install libreoffice-writer-nogui)"; fi; }
+
 # The live-collection tests also run on a real PostgreSQL server: a throw-away cluster that the
 # tests start themselves (initdb + pg_ctl as an unprivileged user) from Debian's server programs.
 postgresql:
@@ -54,7 +62,7 @@ postgresql:
 	  else echo "note: PostgreSQL server programs not found; its collection tests will be skipped (sudo apt-get install postgresql)"; fi; }
 
 # One pytest run: unit, reference, browser and live-server tests, then every notebook (nbmake).
-test: $(STAMP) chromium postgresql
+test: $(STAMP) chromium libreoffice postgresql
 	$(BIN)/python -m pytest --nbmake --nbmake-timeout=120 tests notebooks $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

@@ -210,7 +210,7 @@ def cmd_report(args) -> None:
     path = report(data, instrument=instrument, model=model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
                   missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range,
-                  method=args.method, ordered=_ordered(args.ordered))
+                  method=args.method, ordered=_ordered(args.ordered), format=args.format, panel=args.panel)
     print(t("report.written", language=args.lang, path=path.resolve()))
 
 
@@ -450,7 +450,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
     i.set_defaults(func=cmd_invariance)
 
-    rp = sub.add_parser("report", help="self-contained HTML report of a data file")
+    rp = sub.add_parser("report", help="report of a data file: self-contained HTML or Word (--format docx)")
     rp.add_argument("data", help="data file (CSV, XLSX or SAV)")
     rp.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire (default: the bundled one)")
     rp.add_argument("--model", default=None, metavar="M.lav", help="structural model in lavaan syntax (default: built from the questionnaire)")
@@ -465,7 +465,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="answers off the scale: stop with a message (default) or set them to missing")
     rp.add_argument("--method", default="cbsem", type=str.lower, choices=["cbsem", "pls", "both"],
                     help="structural model: covariance-based SEM, PLS-SEM, or both side by side")
-    rp.add_argument("--out", default="report.html", help="HTML file to write (default: report.html)")
+    rp.add_argument("--format", default=None, type=str.lower, choices=["html", "docx"],
+                    help="html (one self-contained page) or docx (Word: APA tables, numbered captions); "
+                         "default: docx when --out ends in .docx, else html")
+    rp.add_argument("--panel", default=None, metavar="PANEL.csv",
+                    help="expert-panel sheet (rows experts, columns items): adds a content-validity section")
+    rp.add_argument("--out", default="report.html", help="file to write (default: report.html, or report.docx with --format docx)")
     rp.add_argument("--json", default=None, metavar="results.json", help="also write the results to this JSON file")
     rp.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_own_data_arguments(rp)

@@ -90,6 +90,8 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("11", "study_design_power", "Study design and power", "طراحی مطالعه و توان آماری", 40, ("07",)),
     Notebook("12", "case_study_ecsi", "Case study: ECSI mobile phones", "مطالعه موردی: ECSI تلفن همراه", 60,
              ("05", "07", "10")),
+    Notebook("13", "thesis_workflow", "A questionnaire thesis end to end, report in Word",
+             "پایان‌نامهٔ پرسش‌نامه‌ای از آغاز تا پایان، گزارش در ورد", 60, ("05", "07")),
 )
 
 

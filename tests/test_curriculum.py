@@ -169,7 +169,7 @@ def test_learning_path_in_readme_and_helper():
 
     readme = (NOTEBOOKS / "README.md").read_text(encoding="utf-8")
     numbers = [nb.number for nb in PATH]
-    assert numbers == [f"{i:02d}" for i in range(13)]
+    assert numbers == [f"{i:02d}" for i in range(14)]
     for nb in PATH:
         row = re.search(rf"^\| {nb.number} \|.*\| (\d+) min \|", readme, re.M)
         assert row, f"README lacks the row of notebook {nb.number}"
@@ -194,7 +194,7 @@ def test_book_config_and_toc():
     toc = yaml.safe_load((NOTEBOOKS / "_toc.yml").read_text(encoding="utf-8"))
     assert toc["format"] == "jb-book" and (NOTEBOOKS / f"{toc['root']}.md").is_file()
     globs = [entry["glob"] for part in toc["parts"] for entry in part["chapters"]]
-    for nb in [f"{n:02d}_x" for n in range(13)]:          # every number 00..12 has a place
+    for nb in [f"{n:02d}_x" for n in range(14)]:          # every number 00..13 has a place
         assert sum(fnmatch.fnmatch(nb, g) for g in globs) == 1, nb
     # the MyST twins are excluded so each notebook is built once
     assert any(fnmatch.fnmatch("01_cem_theory.md", p) for p in config["exclude_patterns"])

@@ -256,7 +256,7 @@ def test_ce_reliability_is_the_function_after_submodule_import():
 def test_ce_report_is_the_function_after_submodule_import():
     import cem_edu.report  # noqa: F401
     import cem_edu.report.build  # noqa: F401
-    assert callable(ce.report) and ce.report.__name__ == "report" and "HTML report" in ce.report.__doc__
+    assert callable(ce.report) and ce.report.__name__ == "report" and "self-contained HTML page" in ce.report.__doc__
 
 
 def test_polychoric_and_ordinal_reliability_match_psych():

@@ -17,7 +17,8 @@ from conftest import CHROMIUM_ARGS, ROOT
 DATA = ROOT / "datasets" / "cem_survey.csv"
 HS = ROOT / "datasets" / "holzinger_swineford.csv"
 HS_MODEL = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\n"
-SECTIONS = ["data", "profile", "items", "reliability", "cfa", "sem", "groups", "cx", "summary", "methods"]
+SECTIONS = ["data", "profile", "items", "normality", "reliability", "common_method", "constructs", "cfa", "sem", "groups",
+            "cx", "summary", "methods"]
 
 
 @pytest.fixture(scope="module")
@@ -104,8 +105,9 @@ def test_data_without_optional_fields(tmp_path):
     res = build_report(HS, model=HS_MODEL, bootstrap=0, progress=False)
     ids = [s.id for s in res.sections]
     # sections with nothing to show are left out, each with one line saying why
-    assert ids == ["data", "items", "reliability", "cfa", "summary", "methods"]
-    assert set(res.results["omitted"]) == {"profile", "sem", "groups", "cx"}
+    assert ids == ["data", "items", "normality", "reliability", "common_method", "constructs", "cfa", "summary",
+                   "methods"]
+    assert set(res.results["omitted"]) == {"profile", "content_validity", "sem", "groups", "cx"}
     assert "Not shown:" in res.html and "no regression paths" in res.html and "--group COL" in res.html
     assert "cx" not in res.results or res.results["cx"] == {}
     # the HS numbers are the ones lavaan gives for this model (checked in test_sem_*): here only consistency

@@ -24,8 +24,8 @@ def __getattr__(name):
 def report(data, instrument=None, model=None, lang: str = "en", group: str | None = None, bootstrap: int = 1000,
            out: str | Path = "report.html", json_path: str | Path | None = None, seed: int = 20261123,
            progress: bool = True, missing: str = "listwise", out_of_range: str = "error",
-           method: str = "cbsem", ordered=None) -> Path:
-    """Write the self-contained HTML report of a questionnaire data set.
+           method: str = "cbsem", ordered=None, format: str | None = None, panel=None) -> Path:
+    """Write the report of a questionnaire data set: a self-contained HTML page or a Word document.
 
     Parameters
     ----------
@@ -43,20 +43,33 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
     ordered : True or a list of item columns: treat the items as ordinal — CFA/SEM by WLSMV on polychoric
         correlations (as lavaan's ``ordered=``; ``missing`` then "listwise" or "pairwise", indirect effects
         with delta-method intervals) and the ordinal invariance ladder
-    out : HTML file to write
+    format : "html" (one self-contained page) or "docx" (Word: real APA tables, PNG figures, numbered
+        captions, right to left in Persian); default: "docx" when ``out`` ends in ``.docx``, else "html"
+    panel : expert-panel sheet (CSV/XLSX; rows experts, columns items) for a content-validity section
+        (Lawshe's CVR for codes 1–3, the CVI with modified kappa for relevance ratings 1–4)
+    out : file to write (``report.html``; ``report.docx`` for Word)
     json_path : also write the numbers as JSON here
 
     Returns
     -------
-    Path of the HTML file.
+    Path of the file written.
     """
-    from .build import build_report, json_value  # noqa: PLC0415 - keeps `import cem_edu` fast
+    from .build import build_report, check_format, check_out_suffix, json_value  # noqa: PLC0415 - keeps `import cem_edu` fast
 
+    out = Path(out)
+    if format is None:
+        format = "docx" if out.suffix.lower() == ".docx" else "html"
+    check_format(format, lang)
+    if format == "docx" and str(out) == "report.html":  # the default name follows the format
+        out = Path("report.docx")
+    check_out_suffix(format, out, lang)
     result = build_report(data, instrument=instrument, model=model, lang=lang, group=group, bootstrap=bootstrap,
                           seed=seed, progress=progress, missing=missing, out_of_range=out_of_range, method=method,
-                          ordered=ordered)
-    out = Path(out)
-    out.write_text(result.html, encoding="utf-8")
+                          ordered=ordered, panel=panel)
+    if format == "docx":
+        out.write_bytes(result.docx())
+    else:
+        out.write_text(result.html, encoding="utf-8")
     if json_path:
         Path(json_path).write_text(json.dumps(result.results, ensure_ascii=False, indent=2, default=json_value),
                                    encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The build step: read the inputs, run every section in order, render the HTML page.
+"""The build step: read the inputs, run every section in order, render the HTML page (or Word, report/word.py).
 
 ``build_report`` returns a :class:`~cem_edu.report.context.ReportResult` (sections, numbers,
 HTML) without writing a file; :func:`cem_edu.report.report` writes it. The language is passed to
@@ -25,6 +25,13 @@ from .sections import METHODS, NOT_FOR, REQUIRED, STEPS
 __all__ = ["build_report", "json_value", "load_inputs"]
 
 MISSING_RULES = ("listwise", "fiml", "pairwise")
+FORMATS = ("html", "docx")
+
+
+def check_format(format: str, lang: str = "en") -> None:
+    """Refuse an output format the report cannot write (before any analysis runs)."""
+    if format not in FORMATS:
+        raise DataError(t("report.bad_format", language=lang if lang in LANGUAGES else "en", format=format))
 
 
 def load_inputs(data, instrument, model):
@@ -65,6 +72,14 @@ def load_inputs(data, instrument, model):
     return raw, source, inst, model
 
 
+def check_out_suffix(format: str, out: Path, lang: str = "en") -> None:
+    """A Word file must end in .docx and a page not in .docx: Word and browsers open files by their name."""
+    suffix = Path(out).suffix.lower()
+    if (format == "docx") != (suffix == ".docx"):
+        raise DataError(t("report.bad_suffix", language=lang if lang in LANGUAGES else "en", out=str(out),
+                          format=format, suffix=".docx" if format == "docx" else ".html"))
+
+
 def _measurement_spec(model_text: str) -> dict[str, list[str]]:
     """``{construct: items}`` from the model's ``=~`` lines, parsed by the SEM parser itself (so
     continuation lines, ``;`` and modifiers such as ``NA*x1`` read as in ``ce.fit``)."""
@@ -85,20 +100,28 @@ def _check_options(lang: str, missing: str, method: str, ordered) -> None:
         raise DataError(t("report.pairwise_needs_ordered", language=lang))
 
 
-def _render(sections: list[Section], out: Writer, source: str, omitted_note: str = "") -> str:
+def meta(result: ReportResult) -> dict:
+    """What the page says above the sections: title, the "generated on" line, the omitted sections,
+    the contents heading and the section numbers (in the report's digits)."""
+    out = result.out
+    return {"title": out.t("report.title"), "contents": out.t("report.contents"),
+            "generated": out.t("report.generated", date=out.isolate(out.digits(_dt.date.today().isoformat())),
+                               version=out.isolate(__version__), source=out.isolate(result.source)),
+            "omitted": result.omitted_note,
+            "numbers": [out.digits(str(i + 1)) for i in range(len(result.document))]}
+
+
+def render_html(result: ReportResult) -> str:
+    """The self-contained HTML page of a built report (fonts inlined, figures as SVG)."""
     from jinja2 import Environment, select_autoescape
-    from markupsafe import Markup
 
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     template_text = (resources.files("cem_edu") / "templates" / "report.html.j2").read_text(encoding="utf-8")
-    for sec in sections:
-        sec.blocks = [Markup(b) for b in sec.blocks]
     fonts = resources.files("cem_edu") / "fonts"
+    m = meta(result)
     return env.from_string(template_text).render(
-        lang=out.lang, title=out.t("report.title"), version=__version__, contents=out.t("report.contents"),
-        generated=out.t("report.generated", date=out.isolate(out.digits(_dt.date.today().isoformat())),
-                        version=out.isolate(__version__), source=out.isolate(source)),
-        sections=sections, omitted=omitted_note, numbers=[out.digits(str(i + 1)) for i in range(len(sections))],
+        lang=result.out.lang, title=m["title"], version=__version__, contents=m["contents"],
+        generated=m["generated"], sections=result.sections, omitted=m["omitted"], numbers=m["numbers"],
         font_regular=base64.b64encode((fonts / "Vazirmatn-Regular.woff2").read_bytes()).decode(),
         font_bold=base64.b64encode((fonts / "Vazirmatn-Bold.woff2").read_bytes()).decode())
 
@@ -106,8 +129,9 @@ def _render(sections: list[Section], out: Writer, source: str, omitted_note: str
 def build_report(data, instrument=None, model=None, lang: str = "en", group: str | None = None,
                  bootstrap: int = 1000, seed: int = 20261123, progress: bool = True,
                  missing: str = "listwise", out_of_range: str = "error", method: str = "cbsem",
-                 ordered=None) -> ReportResult:
-    """Run every analysis and return the sections, the numbers and the HTML (without writing a file).
+                 ordered=None, panel=None) -> ReportResult:
+    """Run every analysis and return the sections, the numbers and the content (without writing a file);
+    the result draws itself as HTML (``.html``) or Word (``.docx()``).
 
     The parameters are those of :func:`cem_edu.report.report`.
     """
@@ -118,7 +142,8 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
     raw, source, inst, model_text = load_inputs(data, instrument, model)
     ctx = Context(raw=raw, source=source, inst=inst, model_text=model_text, spec=_measurement_spec(model_text),
                   out=out, group=group, bootstrap=bootstrap, seed=seed, progress=progress, missing=missing,
-                  out_of_range=out_of_range, method=method, ordered=ordered if ordered is not False else None)
+                  out_of_range=out_of_range, method=method, ordered=ordered if ordered is not False else None,
+                  panel=panel)
     sections = []
     steps = [step for step in STEPS if step not in NOT_FOR[method]]
     for step in tqdm(steps, desc=out.t("report.progress"), disable=not progress, leave=False):
@@ -135,4 +160,4 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
     ctx.results["language"] = lang
     note = out.t("report.omitted", sections="; ".join(out.t("report.omitted_one", section=s.title, why=s.omitted)
                                                        for s in omitted)) if omitted else ""
-    return ReportResult(shown, ctx.results, _render(shown, out, source, note))
+    return ReportResult(shown, ctx.results, out, source, note)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -13,21 +14,50 @@ __all__ = ["Context", "Section", "ReportResult"]
 
 @dataclass
 class Section:
-    """One section of the report: an id (anchor), a title and its HTML blocks."""
+    """One section of the report: an id (anchor), a title and its blocks (:mod:`cem_edu.report.blocks`
+    while the report is built; HTML strings in :attr:`ReportResult.sections`)."""
 
     id: str
     title: str
-    blocks: list[str] = field(default_factory=list)
+    blocks: list = field(default_factory=list)
     omitted: str | None = None  # why the section has nothing to show (then it is left out of the page)
 
 
-@dataclass
+@dataclass(eq=False)
 class ReportResult:
-    """What the report computed: its sections (HTML) and the numbers (``results``, JSON-ready)."""
+    """What the report computed: the numbers (``results``, JSON-ready) and its content as
+    format-neutral blocks (``document``), drawn on demand as HTML (``html``, ``sections``) or
+    as a Word document (:meth:`docx`)."""
 
-    sections: list[Section]
+    document: list[Section]
     results: dict
-    html: str
+    out: Writer
+    source: str = ""
+    omitted_note: str = ""
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        """The shown sections with their blocks as HTML strings."""
+        from markupsafe import Markup
+
+        from .html import render_block
+
+        return [Section(s.id, s.title, [Markup(render_block(b, self.out)) for b in s.blocks], s.omitted)
+                for s in self.document]
+
+    @cached_property
+    def html(self) -> str:
+        """The self-contained HTML page."""
+        from .build import render_html
+
+        return render_html(self)
+
+    def docx(self) -> bytes:
+        """The report as a Word document (``.docx`` bytes): real tables, PNG figures, numbered captions,
+        right to left in Persian."""
+        from .word import render_docx
+
+        return render_docx(self)
 
 
 @dataclass
@@ -52,6 +82,7 @@ class Context:
     out_of_range: str = "error"
     method: str = "cbsem"
     ordered: object = None  # True or item columns: ordinal items, WLSMV on polychoric correlations
+    panel: object | None = None  # an expert-panel sheet (path or frame) for the content-validity section
     results: dict = field(default_factory=dict)
     clean: object | None = None
     data: pd.DataFrame | None = None

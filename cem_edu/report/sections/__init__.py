@@ -1,13 +1,16 @@
 """The report's sections, one module each, in the order they appear.
 
 Each section is a function ``section(ctx) -> Section`` that reads the data and options from the
-:class:`~cem_edu.report.context.Context`, stores its numbers in ``ctx.results`` and returns its HTML
-blocks. A section whose analysis cannot run on the data raises a :class:`~cem_edu.errors.CemError`;
-the build step then shows the reason in its place (except for the required sections).
+:class:`~cem_edu.report.context.Context`, stores its numbers in ``ctx.results`` and returns its
+blocks (built with ``ctx.out``; format-neutral, drawn as HTML or Word). A section whose analysis cannot
+run on the data raises a :class:`~cem_edu.errors.CemError`; the build step then shows the reason in its
+place (except for the required sections).
 """
-from . import cfa, cx, data, groups, items, methods, pls, profile, reliability, sem, summary
+from . import (cfa, common_method, constructs, content_validity, cx, data, groups, items, methods, normality, pls,
+               profile, reliability, sem, summary)
 
-STEPS = [data.section, profile.section, items.section, reliability.section, cfa.section, sem.section, pls.section,
+STEPS = [data.section, profile.section, content_validity.section, items.section, normality.section,
+         reliability.section, common_method.section, constructs.section, cfa.section, sem.section, pls.section,
          groups.section, cx.section, summary.section, methods.section]
 REQUIRED = {data.section, summary.section, methods.section}
 # the structural-model sections each method runs ("both": CB-SEM and PLS, with the paths side by side)

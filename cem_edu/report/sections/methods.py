@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 
 from ..context import Context, Section
-from ..html import esc
+from ..blocks import Paragraph
 
 REFERENCES = [
     "Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with unobservable variables and measurement error. Journal of Marketing Research, 18(1), 39–50.",
@@ -17,6 +17,29 @@ REFERENCES = [
     "Rosseel, Y. (2012). lavaan: An R package for structural equation modeling. Journal of Statistical Software, 48(2), 1–36.",
     "Putnick, D. L., & Bornstein, M. H. (2016). Measurement invariance conventions and reporting. Developmental Review, 41, 71–90.",
 ]
+
+
+# the references of the analyses that ran (a section's results key -> its references)
+THESIS_REFERENCES = {
+    "content_validity": [
+        "Ayre, C., & Scally, A. J. (2014). Critical values for Lawshe's content validity ratio. Measurement and Evaluation in Counseling and Development, 47(1), 79–86.",
+        "Lawshe, C. H. (1975). A quantitative approach to content validity. Personnel Psychology, 28(4), 563–575.",
+        "Polit, D. F., Beck, C. T., & Owen, S. V. (2007). Is the CVI an acceptable indicator of content validity? Research in Nursing & Health, 30(4), 459–467."],
+    "normality": [
+        "Mardia, K. V. (1970). Measures of multivariate skewness and kurtosis with applications. Biometrika, 57(3), 519–530."],
+    "common_method": [
+        "Kock, N. (2015). Common method bias in PLS-SEM: A full collinearity assessment approach. International Journal of e-Collaboration, 11(4), 1–10.",
+        "Podsakoff, P. M., MacKenzie, S. B., Lee, J.-Y., & Podsakoff, N. P. (2003). Common method biases in behavioral research. Journal of Applied Psychology, 88(5), 879–903.",
+        "Podsakoff, P. M., MacKenzie, S. B., & Podsakoff, N. P. (2012). Sources of method bias in social science research and recommendations on how to control it. Annual Review of Psychology, 63, 539–569."],
+    "constructs": [
+        "Friedman, M. (1937). The use of ranks to avoid the assumption of normality implicit in the analysis of variance. Journal of the American Statistical Association, 32(200), 675–701."],
+}
+
+
+def references(results: dict) -> list[str]:
+    """The report's references: the fixed list and those of the thesis analyses that ran, sorted."""
+    extra = [r for key, refs in THESIS_REFERENCES.items() if key in results for r in refs]
+    return REFERENCES + sorted(extra) if extra else REFERENCES
 
 
 def versions() -> dict[str, str]:
@@ -64,6 +87,13 @@ def _sentences(ctx: Context, v: dict) -> list[str]:
                           ci=ci))
     if "invariance" in ctx.results:
         text.append(out.t("report.methods.invariance", group=ctx.group))
+    if "content_validity" in ctx.results:
+        cv = ctx.results["content_validity"]
+        text.append(out.t("report.methods.content_validity", n=cv["n_experts"],
+                          method="Lawshe CVR" if cv["method"] == "cvr" else "I-CVI, S-CVI, κ*"))
+    for key in ("normality", "common_method", "constructs"):
+        if key in ctx.results:
+            text.append(out.t(f"report.methods.{key}"))
     text.append(out.t("report.methods.checked"))
     return text
 
@@ -72,10 +102,10 @@ def section(ctx: Context) -> Section:
     out = ctx.out
     s = Section("methods", out.t("report.s.methods"))
     v = versions()
-    s.blocks.append(f'<div class="methods">{out.paragraph(" ".join(_sentences(ctx, v)))}</div>')
+    s.blocks.append(Paragraph(" ".join(_sentences(ctx, v)), box="methods"))
     s.blocks.append(out.heading("report.software"))
-    s.blocks.append('<p class="ltr" dir="ltr">' + esc(", ".join(f"{k} {val}" for k, val in v.items())) + "</p>")
+    s.blocks.append(Paragraph(", ".join(f"{k} {val}" for k, val in v.items()), ltr=True))
     s.blocks.append(out.heading("report.references"))
-    s.blocks.append('<ul class="ltr" dir="ltr">' + "".join(f"<li>{esc(r)}</li>" for r in REFERENCES) + "</ul>")
+    s.blocks.append(out.bullets(references(ctx.results), ltr=True))
     ctx.results["software"] = v
     return s

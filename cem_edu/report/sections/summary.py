@@ -4,10 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...errors import InstrumentError
-from ...errors import InstrumentError
 from ..context import Context, Section
 from ..fitting import fit_sentence
-from ..html import esc
 
 
 def section(ctx: Context) -> Section:
@@ -32,7 +30,7 @@ def section(ctx: Context) -> Section:
                                driver=ctx.construct_name(top.rhs), beta=out.num(top.std_all, 2)))
     items.append(out.t("report.limitations", scale=_scale_phrase(ctx),
                        sample=out.t("report.sample_desc", n=len(ctx.data))))
-    s.blocks.append("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>")
+    s.blocks.append(out.bullets(items))
     return s
 
 
