@@ -212,3 +212,13 @@ def test_report_names_the_invariance_rule_applied(reports):
     page = reports["en"].html
     assert "Chen (2007) for N ≤ 300 or unequal groups" in page or "Chen (2007) for N &le; 300" in page
     assert "scalar: scalar invariance" in page
+
+
+def test_persian_report_cleaning_log_is_persian_whatever_the_notebook_language():
+    ce.set_language("en")
+    res = build_report(DATA, lang="fa", bootstrap=0, progress=False)
+    log = res.results["cleaning"]["log"]
+    assert log[0]["what"] == ce.clean(ce.read_data(DATA), ce.load_instrument(), language="fa").log.iloc[0]["what"]
+    assert all(not any(c.isascii() and c.isalpha() for c in row["why"].replace("ML", "")) for row in log
+               if row["why"] and row["step"] in ("normalise", "flag:speeder", "drop:duplicate")), log
+    assert ce.get_language() == "en"

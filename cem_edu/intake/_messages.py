@@ -9,9 +9,10 @@ from __future__ import annotations
 from ..i18n import get_language, t, to_persian_digits
 
 
-def msg(key: str, **fields) -> str:
-    template = t(key)
-    if get_language() == "fa":
+def msg(key: str, language: str | None = None, **fields) -> str:
+    """The catalogue entry ``key`` in ``language`` (default: the current one) with ``fields`` filled in."""
+    template = t(key, language=language)
+    if (language or get_language()) == "fa":
         fields = {k: (to_persian_digits(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
                   for k, v in fields.items()}
     return template.format(**fields)

@@ -48,8 +48,8 @@ _WHY_KEYS = {"normalise", "columns", "labels", "non_numeric", "out_of_range", "s
              "attention_failed", "duplicate", "too_many_missing", "mahalanobis_outlier", "reverse"}
 
 
-def _why(key: str) -> str:
-    return t(f"intake.why.{key}") if key in _WHY_KEYS else ""
+def _why(key: str, language: str | None = None) -> str:
+    return t(f"intake.why.{key}", language=language) if key in _WHY_KEYS else ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,7 +189,7 @@ def _default_instrument(df: pd.DataFrame):
 def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, recode_reverse: bool = True,
           speeder_fraction: float = DEFAULTS["speeder_fraction"], missing_max: float = DEFAULTS["missing_max"],
           outlier_p: float = DEFAULTS["outlier_p"], longstring_min: int | None = DEFAULTS["longstring_min"],
-          duration: str = "duration_sec") -> CleanData:
+          duration: str = "duration_sec", language: str | None = None) -> CleanData:
     """Validate, flag and clean survey responses; every change is logged and reversible.
 
     Parameters
@@ -200,6 +200,8 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
         The questionnaire. Default: the bundled one when the data hold at least
         half of its rating items; otherwise no instrument checks are made and
         every numeric column counts as a rating item.
+    language : "en" or "fa": the language of the cleaning log's sentences (default: the current one);
+        the report passes its own. Error messages follow the current language.
     out_of_range : "error" (default) or "missing"
         What to do with non-numeric cells and values off the item's scale.
     drop : iterable of flag names
@@ -224,7 +226,7 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     """
     options = {"out_of_range": out_of_range, "drop": tuple(drop), "recode_reverse": recode_reverse,
                "speeder_fraction": speeder_fraction, "missing_max": missing_max, "outlier_p": outlier_p,
-               "longstring_min": longstring_min, "duration": duration}
+               "longstring_min": longstring_min, "duration": duration, "language": language}
     for name in options["drop"]:
         if name not in FLAGS:
             raise DataError(msg("intake.unknown_flag", flag=name, choices=", ".join(FLAGS)))
@@ -240,10 +242,10 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     details = []
 
     def add(step, what, why_key, rows, n_before, n_after):
-        log.append({"step": step, "what": what, "why": _why(why_key), "rows_affected": int(rows),
+        log.append({"step": step, "what": what, "why": _why(why_key, language), "rows_affected": int(rows),
                     "n_before": int(n_before), "n_after": int(n_after)})
 
-    add("read", msg("intake.log.read", n=n, k=raw_copy.shape[1]), "", n, n, n)
+    add("read", msg("intake.log.read", language=language, n=n, k=raw_copy.shape[1]), "", n, n, n)
 
     # 1. normalise
     frame = read_data(raw_copy)
@@ -251,7 +253,8 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     if cells:
         rows = sorted({r for rs in cells.values() for r in rs})
         cols = ", ".join(f"{c} ({len(rs)})" for c, rs in cells.items())
-        add("normalise", msg("intake.log.normalise", cells=sum(map(len, cells.values())), columns=cols),
+        add("normalise", msg("intake.log.normalise", language=language, cells=sum(map(len, cells.values())),
+                             columns=cols),
             "normalise", len(rows), n, n)
         details.extend(("normalise", c, tuple(rs)) for c, rs in cells.items())
 
@@ -268,15 +271,16 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
             details.append(("columns", f.column, ()))
         unknown = [d[1] for d in details if d[0] == "columns"]
         if unknown:
-            add("columns", msg("intake.log.columns", columns=", ".join(unknown)), "columns", 0, n, n)
+            add("columns", msg("intake.log.columns", language=language, columns=", ".join(unknown)), "columns", 0, n, n)
         frame, found = code_labels(frame, inst)
         for f in found:
-            add("labels", msg("intake.log.labels", column=f.column), "labels", f.n, n, n)
+            add("labels", msg("intake.log.labels", language=language, column=f.column), "labels", f.n, n, n)
             details.append(("labels", f.column, f.rows))
         frame, found = check_values(frame, inst, out_of_range)
         for f in found:
             sc = inst.item(f.column).scale
-            add(f.step, msg(f"intake.log.{f.step}", column=f.column, rows=row_list(f.rows), lo=int(sc.min),
+            add(f.step, msg(f"intake.log.{f.step}", language=language, column=f.column, rows=row_list(f.rows),
+                            lo=int(sc.min),
                             hi=int(sc.max)), f.step, f.n, n, n)
             details.append((f.step, f.column, f.rows))
         items = list(inst.likert_items)
@@ -298,19 +302,20 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     k_run = longstring_min if longstring_min is not None else max(2, -(-len(items) // 2))
     times = pd.to_numeric(frame[duration], errors="coerce") if duration in frame else pd.Series(dtype=float)
     texts = {
-        "straightliner": msg("intake.flag.straightliner", k=k_run),
-        "speeder": msg("intake.flag.speeder", fraction=speeder_fraction,
+        "straightliner": msg("intake.flag.straightliner", language=language, k=k_run),
+        "speeder": msg("intake.flag.speeder", language=language, fraction=speeder_fraction,
                        cut=round(float(speeder_fraction * times.median()), 1) if times.notna().any() else "–"),
-        "attention_failed": msg("intake.flag.attention_failed", item=attention[0] if attention else "–",
+        "attention_failed": msg("intake.flag.attention_failed", language=language,
+                                item=attention[0] if attention else "–",
                                 expected=attention[1] if attention else "–"),
-        "duplicate": msg("intake.flag.duplicate"),
-        "too_many_missing": msg("intake.flag.too_many_missing", share=round(100 * missing_max)),
-        "mahalanobis_outlier": msg("intake.flag.mahalanobis_outlier", p=outlier_p),
+        "duplicate": msg("intake.flag.duplicate", language=language),
+        "too_many_missing": msg("intake.flag.too_many_missing", language=language, share=round(100 * missing_max)),
+        "mahalanobis_outlier": msg("intake.flag.mahalanobis_outlier", language=language, p=outlier_p),
     }
     for name in FLAGS:
         k = int(flags[name].sum())
-        action = msg("intake.log.dropped_below" if name in options["drop"] else "intake.log.flag_only")
-        add(f"flag:{name}", msg("intake.log.flag", text=texts[name], n=k, action=action), name, k, n, n)
+        action = msg("intake.log.dropped_below" if name in options["drop"] else "intake.log.flag_only", language=language)
+        add(f"flag:{name}", msg("intake.log.flag", language=language, text=texts[name], n=k, action=action), name, k, n, n)
 
     # 6. drop
     keep = pd.Series(True, index=frame.index)
@@ -320,7 +325,8 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
         before = int(keep.sum())
         keep &= ~hit
         reason[hit] = name
-        add(f"drop:{name}", msg("intake.log.drop", text=texts[name]), name, int(hit.sum()), before, int(keep.sum()))
+        add(f"drop:{name}", msg("intake.log.drop", language=language, text=texts[name]), name, int(hit.sum()), before,
+            int(keep.sum()))
     if not keep.any():
         raise DataError(msg("intake.nothing_left", n=n))
     gone = raw_copy.loc[~keep.to_numpy()].copy()
@@ -336,12 +342,12 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
         data = inst.recode(data)
         newly = [i for i in recoded_items(data) if i not in before and i in reverse]
         if newly:
-            add("reverse", msg("intake.log.reverse", items=", ".join(newly)), "reverse",
+            add("reverse", msg("intake.log.reverse", language=language, items=", ".join(newly)), "reverse",
                 len(data), len(data), len(data))
         else:
-            add("reverse", msg("intake.already_reversed"), "reverse", 0, len(data), len(data))
+            add("reverse", msg("intake.already_reversed", language=language), "reverse", 0, len(data), len(data))
     data.attrs["cleaned"] = True
-    add("result", msg("intake.log.result", kept=len(data), dropped=len(gone)), "", len(gone), n, len(data))
+    add("result", msg("intake.log.result", language=language, kept=len(data), dropped=len(gone)), "", len(gone), n, len(data))
     log_df = pd.DataFrame(log, columns=LOG_COLUMNS)
     return CleanData(data=data, flags=flags, log=log_df, raw=raw_copy, dropped=gone,
                      options=options, instrument=inst, details=tuple(details))

@@ -15,7 +15,7 @@ def section(ctx: Context) -> Section:
     if ctx.inst is not None:
         from ...intake import clean
 
-        ctx.clean = clean(ctx.raw, ctx.inst, out_of_range=ctx.out_of_range)
+        ctx.clean = clean(ctx.raw, ctx.inst, out_of_range=ctx.out_of_range, language=ctx.lang)
         ctx.data = ctx.clean.data
         log = ctx.clean.log.copy()
         log["step"] = log["step"].map(out.step)
