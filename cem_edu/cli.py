@@ -456,9 +456,10 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--model", default=None, metavar="M.lav", help="structural model in lavaan syntax (default: built from the questionnaire)")
     rp.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the report: en (default) or fa")
     rp.add_argument("--group", default=None, help="column that defines groups to compare (invariance)")
-    rp.add_argument("--bootstrap", default=1000, type=_whole(0), help="bootstrap draws for indirect effects (0 = none)")
-    rp.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml", "pairwise"],
-                    help="missing answers: listwise (default), fiml = ml (all data), pairwise (with --ordered)")
+    rp.add_argument("--bootstrap", default=None, type=_whole(0),
+                    help="bootstrap draws for indirect effects (default 1000; none under FIML unless given; 0 = none)")
+    rp.add_argument("--missing", default="auto", type=str.lower, choices=["auto", "listwise", "fiml", "ml", "pairwise"],
+                    help="missing answers: auto (default: fiml when the model has missing answers), listwise, fiml = ml, pairwise (--ordered)")
     rp.add_argument("--ordered", default=None, metavar="all|COL1,COL2",
                     help="treat the items as ordinal: WLSMV on polychoric correlations (pairwise with --missing)")
     rp.add_argument("--out-of-range", default="error", choices=["error", "missing"],

@@ -52,7 +52,7 @@ def test_numbers_equal_the_api(reports):
     for c, row in rel.iterrows():
         assert res["reliability"][c]["alpha"] == pytest.approx(row["alpha"], abs=1e-12)
         assert res["reliability"][c]["omega"] == pytest.approx(row["omega"], abs=1e-12)
-    fit = ce.fit(inst.model(), data, progress=False)
+    fit = ce.fit(inst.model(), data, missing="fiml", progress=False)  # the report's default: FIML (missing answers)
     assert res["sem"]["fit"]["cfi"] == pytest.approx(fit.fit["cfi"], abs=1e-10)
     assert res["sem"]["fit"]["chisq"] == pytest.approx(fit.fit["chisq"], abs=1e-8)
     # the HTML shows the same CFI, rounded
@@ -222,3 +222,14 @@ def test_persian_report_cleaning_log_is_persian_whatever_the_notebook_language()
     assert all(not any(c.isascii() and c.isalpha() for c in row["why"].replace("ML", "")) for row in log
                if row["why"] and row["step"] in ("normalise", "flag:speeder", "drop:duplicate")), log
     assert ce.get_language() == "en"
+
+
+def test_fiml_is_the_default_when_the_models_variables_have_missing_answers():
+    res = build_report(DATA, progress=False)
+    assert res.results["sem"]["fit"]["ntotal"] == res.results["cleaning"]["n_clean"]  # every row counts
+    methods = re.sub(r"<[^>]+>", " ", next(s for s in res.sections if s.id == "methods").blocks[0])
+    assert "full-information maximum likelihood" in methods and "--bootstrap 1000" in methods
+    complete = pd.read_csv(HS)[[f"x{i}" for i in range(1, 10)]]
+    assert build_report(complete, model=HS_MODEL, bootstrap=0, progress=False).results["cfa"]["fit"]["ntotal"] == 301
+    listwise = build_report(DATA, missing="listwise", bootstrap=0, progress=False).results
+    assert listwise["sem"]["fit"]["ntotal"] < listwise["cleaning"]["n_clean"]

@@ -100,7 +100,7 @@ def test_every_report_figure_and_table_equals_the_api(monkeypatch, inst, cd):
                               forecast=cd.data["forecast_spend"] if "forecast_spend" in cd.data else None)
     pd.testing.assert_frame_equal(seen["rating_matrix"], api_rm)
     # IPMA: performance of every construct, loyalty (LOY4 reverse-keyed) the target
-    fit = ce.fit(inst.model(), cd, progress=False)
+    fit = ce.fit(inst.model(), cd, missing="fiml", progress=False)  # the report's default with missing answers
     api_ip = cx.ipma(fit, cd, target="loyalty", inst=inst).set_index("construct")
     shown = seen["ipma_map"].set_index("construct")
     for c in api_ip.index:

@@ -24,7 +24,7 @@ from .sections import METHODS, NOT_FOR, REQUIRED, STEPS
 
 __all__ = ["build_report", "json_value", "load_inputs"]
 
-MISSING_RULES = ("listwise", "fiml", "pairwise")
+MISSING_RULES = ("auto", "listwise", "fiml", "pairwise")
 FORMATS = ("html", "docx")
 
 
@@ -127,8 +127,8 @@ def render_html(result: ReportResult) -> str:
 
 
 def build_report(data, instrument=None, model=None, lang: str = "en", group: str | None = None,
-                 bootstrap: int = 1000, seed: int = 20261123, progress: bool = True,
-                 missing: str = "listwise", out_of_range: str = "error", method: str = "cbsem",
+                 bootstrap: int | None = None, seed: int = 20261123, progress: bool = True,
+                 missing: str = "auto", out_of_range: str = "error", method: str = "cbsem",
                  ordered=None, panel=None) -> ReportResult:
     """Run every analysis and return the sections, the numbers and the content (without writing a file);
     the result draws itself as HTML (``.html``) or Word (``.docx()``).

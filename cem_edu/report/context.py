@@ -75,10 +75,10 @@ class Context:
     spec: dict[str, list[str]]
     out: Writer
     group: str | None = None
-    bootstrap: int = 1000
+    bootstrap: int | None = None  # None: 1000 draws with listwise deletion, none under FIML (see resolve_defaults)
     seed: int | None = None
     progress: bool = True
-    missing: str = "listwise"
+    missing: str = "auto"  # "auto": FIML when the model's variables have missing values (see resolve_defaults)
     out_of_range: str = "error"
     method: str = "cbsem"
     ordered: object = None  # True or item columns: ordinal items, WLSMV on polychoric correlations
@@ -90,6 +90,7 @@ class Context:
     cfa: object | None = None
     rel: pd.DataFrame | None = None
     pls: object | None = None
+    pls_draws: int = 0
 
     def omit(self, section_id: str, why_key: str) -> Section:
         """A section left out of the page, with the reason (``report.why.<key>``) shown in one line."""
@@ -102,6 +103,27 @@ class Context:
 
         statements, _ = parse_syntax(self.model_text)
         return any(st.op == "~" for st in statements)
+
+    bootstrap_default_off: bool = False  # the bootstrap was left out by default (FIML), not asked to be
+
+    def resolve_defaults(self) -> None:
+        """The missing-data rule and the bootstrap draws that ``"auto"`` / ``None`` stand for, once the
+        cleaned data are known: FIML (pairwise with ordinal items) whenever a variable of the model has
+        a missing answer, else listwise (then both give the same numbers); 1,000 bootstrap draws for the
+        indirect effects with listwise deletion, none by default under FIML (a FIML bootstrap refits
+        the model per draw: about a minute for 1,000 draws of the bundled model; ask for it with
+        ``bootstrap=N``), which the methods paragraph says."""
+        if self.missing == "auto":
+            from ..sem.syntax import parse_syntax
+
+            statements, _ = parse_syntax(self.model_text)
+            names = {st.rhs for st in statements if st.op in ("=~", "~", "~~")} | {st.lhs for st in statements}
+            observed = [c for c in self.data.columns if c in names]
+            incomplete = bool(observed) and bool(self.data[observed].isna().to_numpy().any())
+            self.missing = ("pairwise" if self.ordered else "fiml") if incomplete else "listwise"
+        if self.bootstrap is None:
+            self.bootstrap_default_off = self.missing == "fiml"
+            self.bootstrap = 0 if self.bootstrap_default_off else 1000
 
     @property
     def bootstrap_draws(self) -> int:

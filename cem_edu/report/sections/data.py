@@ -36,4 +36,5 @@ def section(ctx: Context) -> Section:
         s.blocks.append(out.paragraph(out.t("report.no_instrument"), "callout"))
         ctx.results["cleaning"] = {"n_raw": len(ctx.raw), "n_clean": len(ctx.data), "dropped": 0, "log": []}
     s.blocks.append(out.paragraph(out.t("report.n_clean", n=len(ctx.data), n_raw=len(ctx.raw))))
+    ctx.resolve_defaults()
     return s

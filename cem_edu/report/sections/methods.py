@@ -80,9 +80,11 @@ def _sentences(ctx: Context, v: dict) -> list[str]:
         ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.sem.se_type == "bootstrap" and boot else out.t("report.ci_wald")
         if ctx.ordered and ctx.bootstrap:
             ci += " " + out.t("report.ordinal_no_bootstrap")
+        elif ctx.bootstrap_default_off:
+            ci += " " + out.t("report.fiml_no_default_bootstrap")
         text.append(out.t("report.methods.indirect", ci=ci))
     if ctx.pls is not None:
-        ci = out.t("report.ci_boot", n=ctx.bootstrap) if ctx.bootstrap else out.t("report.pls.no_bootstrap")
+        ci = out.t("report.ci_boot", n=ctx.pls_draws) if ctx.pls_draws else out.t("report.pls.no_bootstrap")
         text.append(out.t("report.methods.pls_also" if ctx.sem is not None else "report.methods.pls", n=ctx.pls.n_used,
                           ci=ci))
     if "invariance" in ctx.results:

@@ -18,10 +18,12 @@ def section(ctx: Context) -> Section:
         return ctx.omit("pls", "no_structure")
     s = Section("pls", out.t("report.s.pls"))
     missing = "listwise" if ctx.missing == "listwise" else "mean"
-    res = pls(ctx.model_text, ctx.data, bootstrap=ctx.bootstrap, seed=ctx.seed, missing=missing, progress=ctx.progress)
+    draws = ctx.bootstrap or (1000 if ctx.bootstrap_default_off else 0)  # the PLS bootstrap is fast: keep it
+    ctx.pls_draws = draws
+    res = pls(ctx.model_text, ctx.data, bootstrap=draws, seed=ctx.seed, missing=missing, progress=ctx.progress)
     consistent = pls(ctx.model_text, ctx.data, consistent=True, missing=missing, progress=False)
     ctx.pls = res
-    s.blocks.append(out.paragraph(out.t("report.pls.intro", n=res.n_used, draws=ctx.bootstrap,
+    s.blocks.append(out.paragraph(out.t("report.pls.intro", n=res.n_used, draws=draws,
                                         missing=out.t(f"report.pls.missing_{missing}"))))
     for note in res.notes:
         s.blocks.append(out.paragraph(note, "note"))
