@@ -139,3 +139,31 @@ def test_bad_interactions(corp_rep):
         res.predict(corp_rep)
     with pytest.raises(ModelError, match="no interaction term"):
         ce.pls(MAIN, corp_rep).simple_slopes()
+
+
+def test_cli_moderation_pls(tmp_path, corp_rep):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    corp_rep.to_csv(tmp_path / "corp.csv", index=False)
+    (tmp_path / "m.lav").write_text("CUSA =~ cusa\nSC =~ switch_1 + switch_2 + switch_3 + switch_4\n"
+                                    "CUSL =~ cusl_1 + cusl_2 + cusl_3\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    base = [sys.executable, "-m", "cem_edu.cli", "moderation", str(tmp_path / "corp.csv"), "--model",
+            str(tmp_path / "m.lav"), "--x", "CUSA", "--z", "SC", "--y", "CUSL", "--method", "pls"]
+    out = tmp_path / "m.json"
+    p = subprocess.run(base + ["--bootstrap", "200", "--seed", "1", "--json", str(out)], capture_output=True,
+                       text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    assert "CUSL ~ CUSA + SC + CUSA*SC" in p.stdout and "f² =" in p.stdout
+    j = json.loads(out.read_text())
+    want = ce.pls("CUSA =~ cusa\nSC =~ switch_1 + switch_2 + switch_3 + switch_4\nCUSL =~ cusl_1 + cusl_2 + cusl_3\n"
+                  "CUSL ~ CUSA + SC\n", corp_rep, interactions=[("CUSA", "SC")])
+    xz = [r for r in j["paths"] if r["rhs"] == "CUSA*SC"][0]
+    assert xz["est"] == pytest.approx(want.paths.set_index("rhs").loc["CUSA*SC", "est"], abs=1e-12)
+    assert [r["at"] for r in j["simple_slopes"]] == [-1.0, 0.0, 1.0] and j["simple_slopes"][0]["se"] > 0
+    p = subprocess.run(base + ["--plot", str(tmp_path / "jn.png")], capture_output=True, text=True, env=env)
+    assert p.returncode == 2 and "--plot applies to --method cbsem only" in p.stderr
+    assert "Traceback" not in p.stderr

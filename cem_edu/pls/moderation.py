@@ -137,3 +137,31 @@ class TwoStage:
         info = {**info, "means": {**info["means"], **used[self.names].mean().to_dict()},
                 "sds": {**info["sds"], **used[self.names].std(ddof=1).to_dict()}}
         return S, Xa, used, info
+
+
+def moderation_model(spec: dict, x: str, z: str, y: str) -> str:
+    """The main-effects PLS model ``Y ~ X + Z`` of three constructs (``{construct: [items]}``), whose
+    interaction ``(x, z, y)`` ``ce.pls`` adds in stage 2 (used by ``cem-edu moderation --method pls``)."""
+    for role, name in (("x", x), ("z", z), ("y", y)):
+        if name not in spec:
+            raise ModelError(t("mod.unknown_construct", role=role, name=name, known=", ".join(spec)))
+    if len({x, z, y}) < 3:
+        raise ModelError(t("mod.distinct"))
+    return "".join(f"{c} =~ {' + '.join(spec[c])}\n" for c in (x, z, y)) + f"{y} ~ {x} + {z}\n"
+
+
+def moderation_summary(res, language: str = "en") -> str:
+    """The printed answer of a two-stage moderation: the paths into each outcome, the interaction's f²
+    and the simple slopes at Z = −1, 0, +1 SD."""
+    lines = []
+    cols = ["lhs", "rhs", "est", "se", "t", "pvalue", "ci_lower", "ci_upper"]
+    for name, term in res.settings["interactions"].items():
+        for y in term["y"]:
+            lines.append(t("pls.mod.title", language, y=y, x=term["x"], z=term["z"]))
+            lines.append(res.paths[res.paths["lhs"] == y][cols].round(4).to_string(index=False))
+            f2 = res.f2[(res.f2["lhs"] == y) & (res.f2["rhs"] == name)]["f2"].iloc[0]
+            lines.append(t("pls.mod.f2", language, name=name, f2=round(float(f2), 4)))
+            lines.append(t("pls.mod.slopes", language, x=term["x"], z=term["z"]))
+            sl = res.simple_slopes(name, y)
+            lines.append(sl[["at", "est", "se", "t", "pvalue", "ci_lower", "ci_upper"]].round(4).to_string(index=False))
+    return "\n".join(lines)
