@@ -11,6 +11,7 @@
 ``res.reliability``      construct × mode alpha rhoA rhoC ave
 ``res.htmt``, ``res.htmt2``  construct × construct; ``res.htmt_ci`` long, with bootstrap CIs of both
 ``res.fornell_larcker``, ``res.cross_loadings``, ``res.vif_inner``, ``res.vif_outer``, ``res.scores``
+``res.simple_slopes()``  slopes of X at Z = −1, 0, +1 SD for a two-stage interaction (``interactions=``)
 ``res.to_dict()`` / ``res.to_json()``  the JSON the CLI writes (NaN -> null)
 """
 from __future__ import annotations
