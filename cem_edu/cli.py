@@ -298,6 +298,9 @@ def cmd_moderation(args) -> None:
     from .psychometrics.moderation import moderation
 
     data, spec = _thesis_data_spec(args)
+    if args.method == "pls":
+        _moderation_pls(args, data, spec)
+        return
     res = moderation(data, spec, x=args.x, z=args.z, y=args.y, match=None if args.all_pairs is False else False,
                      estimator=args.estimator, language=args.lang)
     print(res)
@@ -309,6 +312,25 @@ def cmd_moderation(args) -> None:
 
         johnson_neyman(res, language=args.lang).figure.savefig(args.plot, dpi=150, bbox_inches="tight")
         print(f"Johnson-Neyman plot written to {args.plot}")
+
+
+def _moderation_pls(args, data, spec) -> None:
+    """``moderation --method pls``: ``ce.pls`` with the two-stage interaction (Y ~ X + Z + X*Z)."""
+    from .i18n import t
+    from .pls import pls
+    from .pls.moderation import moderation_model, moderation_summary
+    from .psychometrics.constructs import frame, resolve_spec
+
+    for option, given in (("--all-pairs", args.all_pairs), ("--estimator", args.estimator != "ML"),
+                          ("--plot", args.plot is not None)):
+        if given:
+            raise CemError(t("pls.mod.cli_option", args.lang, option=option))
+    df = frame(data)
+    model = moderation_model(resolve_spec(spec, df), args.x, args.z, args.y)
+    res = pls(model, df, interactions=[(args.x, args.z, args.y)], bootstrap=args.bootstrap, seed=args.seed,
+              progress=False)
+    print(moderation_summary(res, args.lang))
+    _write_json(res.to_dict(), args.json)
 
 
 def _scale_argument(text: str) -> tuple[int, int]:
@@ -375,7 +397,7 @@ def _add_thesis_commands(sub) -> None:
     ct.set_defaults(func=cmd_construct_tests)
 
     md = sub.add_parser("moderation", help="latent interaction X x Z -> Y by double-mean-centred product indicators, "
-                                           "simple slopes and Johnson-Neyman")
+                                           "simple slopes and Johnson-Neyman; or PLS two-stage (--method pls)")
     _add_data_spec_arguments(md)
     md.add_argument("--x", required=True, help="predictor construct")
     md.add_argument("--z", required=True, help="moderator construct")
@@ -383,7 +405,13 @@ def _add_thesis_commands(sub) -> None:
     md.add_argument("--all-pairs", action="store_true", help="all products x_i*z_j instead of matched pairs")
     md.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"],
                     help="ML (default) or MLR (robust standard errors and test)")
-    md.add_argument("--plot", default=None, metavar="JN.png", help="write the Johnson-Neyman plot")
+    md.add_argument("--plot", default=None, metavar="JN.png", help="write the Johnson-Neyman plot (cbsem)")
+    md.add_argument("--method", default="cbsem", type=str.lower, choices=["cbsem", "pls"],
+                    help="cbsem (default: latent product indicators, lavaan) or pls (two-stage approach, "
+                         "Henseler & Chin 2010, as seminr's two_stage)")
+    md.add_argument("--bootstrap", default=5000, type=_whole(0), metavar="N",
+                    help="bootstrap draws of --method pls (default 5000; 0 = none)")
+    md.add_argument("--seed", default=None, type=_whole(0), help="random seed of the pls bootstrap")
     md.set_defaults(func=cmd_moderation)
 # ---- end of the thesis toolkit block ----
 

@@ -12,7 +12,7 @@ __all__ = ["pls", "PLSResult"]
 
 def pls(model: str, data, *, weighting: str = "path", consistent: bool = False, bootstrap: int = 0,
         seed=None, ci: str = "percentile", level: float = 0.95, missing: str = "mean", tol: float = 1e-7,
-        max_iter: int = 300, progress: bool = True):
+        max_iter: int = 300, progress: bool = True, interactions=None):
     """Estimate a PLS path model (PLS-SEM) written in lavaan-style syntax.
 
     ``X =~ x1 + x2`` is a reflective block (mode A), ``X <~ x1 + x2`` a formative block
@@ -36,6 +36,12 @@ def pls(model: str, data, *, weighting: str = "path", consistent: bool = False, 
     missing : "mean" (mean replacement, default) or "listwise".
     tol, max_iter : stop criterion and iteration limit of the PLS algorithm.
     progress : tqdm progress bar for the bootstrap.
+    interactions : moderation by the two-stage approach (Henseler & Chin 2010): a list of ``(x, z)``
+        or ``(x, z, y)``. Stage 1 estimates ``model`` and takes the standardised scores of x and z;
+        stage 2 adds the single-indicator construct ``"x*z"`` (their product) as a predictor of y
+        (default: every construct that both x and z predict) and re-estimates. The bootstrap repeats
+        both stages in every draw. :mod:`cem_edu.pls.moderation`; ``ce.moderation(..., method="pls")``
+        adds the simple slopes.
 
     Returns
     -------
@@ -63,7 +69,8 @@ def pls(model: str, data, *, weighting: str = "path", consistent: bool = False, 
     from .estimate import pls_fit
 
     return pls_fit(model, data, weighting=weighting, consistent=consistent, bootstrap=bootstrap, seed=seed, ci=ci,
-                   level=level, missing=missing, tol=tol, max_iter=max_iter, progress=progress)
+                   level=level, missing=missing, tol=tol, max_iter=max_iter, progress=progress,
+                   interactions=interactions)
 
 
 def __getattr__(name):

@@ -78,8 +78,11 @@ def _defined(spec: PLSSpec):
 
 
 def fit_batch(S: np.ndarray, spec: PLSSpec, *, weighting: str, consistent: bool, tol: float, max_iter: int,
-              routes=None, defined=None) -> dict:
-    """Every bootstrappable statistic for a batch of correlation matrices (leading dimension B)."""
+              routes=None, defined=None, scale=None) -> dict:
+    """Every bootstrappable statistic for a batch of correlation matrices (leading dimension B).
+
+    ``scale`` (B × K): the SD of each construct's score when it is not 1 (the two-stage interaction
+    terms, :mod:`cem_edu.pls.moderation`); the paths from construct k are divided by it."""
     mask, P, blocks = spec.mask(), spec.path_matrix(), spec.block_index()
     modes = [spec.modes[c] for c in spec.constructs]
     core = estimate_batch(S, mask, modes, P, blocks, weighting=weighting, tol=tol, max_iter=max_iter)
@@ -89,6 +92,8 @@ def fit_batch(S: np.ndarray, spec: PLSSpec, *, weighting: str, consistent: bool,
         rho, Lc, Cc, paths_c, r2_c = plsc_batch(S, core, mask, modes, P, blocks)
         out.update(L=np.where(mask > 0, Lc, core.L), C=Cc, paths=paths_c, r2=r2_c)
     out["rho_a"] = rho
+    if scale is not None:
+        out["paths"] = out["paths"] / scale[:, :, None]
     out["total"] = total_effects_batch(out["paths"])
     if routes is None:
         routes = indirect_paths(P)
@@ -107,7 +112,7 @@ def fit_batch(S: np.ndarray, spec: PLSSpec, *, weighting: str, consistent: bool,
 
 def pls_fit(model: str, data, *, weighting: str = "path", consistent: bool = False, bootstrap: int = 0,
             seed=None, ci: str = "percentile", level: float = 0.95, missing: str = "mean", tol: float = 1e-7,
-            max_iter: int = 300, progress: bool = True):
+            max_iter: int = 300, progress: bool = True, interactions=None):
     """The work of :func:`cem_edu.pls.pls` (documented there)."""
     from .result import build_result
 
@@ -126,9 +131,18 @@ def pls_fit(model: str, data, *, weighting: str = "path", consistent: bool = Fal
         raise ModelError(t("pls.bad_bootstrap", value=bootstrap))
     spec = parse_pls(model)
     X, used, info = prepare_data(spec, data, missing)
-    S = correlation_batch(X)
+    two_stage = None
+    if interactions:
+        from .moderation import TwoStage
+
+        two_stage = TwoStage(spec, interactions, weighting=w, tol=tol, max_iter=max_iter)
+        spec = two_stage.spec
+        S, X, used, info = two_stage.augment(X, used, info)
+    else:
+        S = correlation_batch(X)
     defined = _defined(spec)
-    est = fit_batch(S, spec, weighting=w, consistent=consistent, tol=tol, max_iter=max_iter, defined=defined)
+    est = fit_batch(S, spec, weighting=w, consistent=consistent, tol=tol, max_iter=max_iter, defined=defined,
+                    scale=None if two_stage is None else two_stage.scale)
     core = est["core"]
     if not core.converged[0]:
         raise ModelError(t("pls.not_converged", max_iter=max_iter, tol=tol))
@@ -139,15 +153,19 @@ def pls_fit(model: str, data, *, weighting: str = "path", consistent: bool = Fal
         warnings.warn(t("sem.boot.bca_small", R=bootstrap, n=X.shape[0]), EstimationWarning, stacklevel=3)
     if bootstrap:
         boot = run_bootstrap(X, spec, est, R=bootstrap, seed=seed, weighting=w, consistent=consistent, tol=tol,
-                             max_iter=max_iter, defined=defined, progress=progress)
-    return build_result(spec, S[0], X, used, info, est, boot, weighting=w, consistent=consistent, ci=ci,
-                        level=level, tol=tol, max_iter=max_iter, seed=seed, defined=defined)
+                             max_iter=max_iter, defined=defined, progress=progress, two_stage=two_stage)
+    res = build_result(spec, S[0], X, used, info, est, boot, weighting=w, consistent=consistent, ci=ci,
+                       level=level, tol=tol, max_iter=max_iter, seed=seed, defined=defined)
+    if two_stage is not None:
+        res.settings["interactions"] = two_stage.describe()
+    return res
 
 
 def run_bootstrap(X, spec, est, *, R, seed, weighting, consistent, tol, max_iter, defined, progress=True,
-                  chunk: int = 1000) -> dict:
+                  chunk: int = 1000, two_stage=None) -> dict:
     """Draw ``R`` bootstrap samples (rows with replacement, ``numpy.random.default_rng(seed)``)
-    and estimate them in batches. Draws that do not converge are dropped (and counted)."""
+    and estimate them in batches. Draws that do not converge are dropped (and counted). With
+    ``two_stage`` (:class:`~cem_edu.pls.moderation.TwoStage`) both stages are repeated in every draw."""
     from tqdm.auto import tqdm
 
     n = X.shape[0]
@@ -159,14 +177,19 @@ def run_bootstrap(X, spec, est, *, R, seed, weighting, consistent, tol, max_iter
     parts = {k: [] for k in keys}
     ok_all = []
     bar = tqdm(total=R, desc="PLS bootstrap", disable=not progress, leave=False)
+    if two_stage is not None:
+        chunk = min(chunk, 250)          # the draws' standardised data (chunk × n × p) are held in memory
     for a in range(0, R, chunk):
         F = freq[a:a + chunk]
-        S = correlation_batch(X, F)
-        good = np.all(np.isfinite(S), axis=(1, 2))
-        S = np.where(good[:, None, None], S, np.eye(S.shape[1]))
+        if two_stage is None:
+            S = correlation_batch(X, F)
+            good = np.all(np.isfinite(S), axis=(1, 2))
+            S = np.where(good[:, None, None], S, np.eye(S.shape[1]))
+        else:
+            S, _, scale, good = two_stage.correlations(X, F)
         with np.errstate(all="ignore"):
             out = fit_batch(S, spec, weighting=weighting, consistent=consistent, tol=tol, max_iter=max_iter,
-                            routes=est["routes"], defined=defined)
+                            routes=est["routes"], defined=defined, scale=None if two_stage is None else scale)
         ok = (good & out["core"].converged & np.all(np.isfinite(out["W"]), axis=(1, 2))
               & np.all(np.isfinite(out["paths"]), axis=(1, 2)) & np.all(np.isfinite(out["L"]), axis=(1, 2)))
         ok_all.append(ok)

@@ -61,6 +61,8 @@ def pls_predict(result, data, *, k: int = 10, reps: int = 10, technique: str = "
     technique = str(technique).upper()
     if technique not in ("EA", "DA"):
         raise ModelError(t("pls.predict.bad_technique", technique=technique))
+    if result.settings.get("interactions"):
+        raise ModelError(t("pls.mod.predict"))
     spec = result.spec
     X, _, _ = prepare_data(spec, data, result.info["missing"])
     n, p = X.shape

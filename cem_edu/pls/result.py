@@ -11,6 +11,7 @@
 ``res.reliability``      construct × mode alpha rhoA rhoC ave
 ``res.htmt``, ``res.htmt2``  construct × construct; ``res.htmt_ci`` long, with bootstrap CIs of both
 ``res.fornell_larcker``, ``res.cross_loadings``, ``res.vif_inner``, ``res.vif_outer``, ``res.scores``
+``res.simple_slopes()``  slopes of X at Z = −1, 0, +1 SD for a two-stage interaction (``interactions=``)
 ``res.to_dict()`` / ``res.to_json()``  the JSON the CLI writes (NaN -> null)
 """
 from __future__ import annotations
@@ -325,6 +326,49 @@ class PLSResult:
             raise ValueError(f"no construct has an effect on {target!r}")
         return eff, w_unstd
 
+    def simple_slopes(self, interaction: str | None = None, y: str | None = None, at=(-1.0, 0.0, 1.0)) -> pd.DataFrame:
+        """Simple slopes of a two-stage interaction ``"X*Z"`` (``ce.pls(..., interactions=...)``): the
+        effect of X on Y at moderator values Z = w (in SDs of Z; Z's scores are standardised),
+
+            slope(w) = b₁ + b₃·w
+
+        with b₁ the path X → Y and b₃ the path X*Z → Y (Hair et al. 2021, ch. 7; seminr's
+        ``slope_analysis``). With a bootstrap, every draw gives its own slope (both stages
+        re-estimated), so SE, t, p and the intervals come from the draws like those of the paths.
+
+        Returns a frame: interaction, lhs (Y), rhs (X), moderator (Z), at (w), est + bootstrap columns.
+        """
+        from ..errors import ModelError
+
+        terms = self.settings.get("interactions") or {}
+        if not terms:
+            raise ModelError(t("pls.mod.none"))
+        if interaction is None:
+            interaction = next(iter(terms))
+        if interaction not in terms:
+            raise ModelError(t("pls.mod.not_term", name=interaction, terms=", ".join(terms)))
+        term = terms[interaction]
+        ys = term["y"] if y is None else [y]
+        if any(v not in term["y"] for v in ys):
+            raise ModelError(t("pls.mod.not_term_outcome", y=y, name=interaction, outcomes=", ".join(term["y"])))
+        w = np.atleast_1d(np.asarray(at, dtype=float))
+        pos = {c: i for i, c in enumerate(self.spec.constructs)}
+        ctx = {"n": self.n_used, "ci": self.settings["ci"], "level": self.settings["level"],
+               "freq": self.boot["freq"] if self.boot else None}
+        frames = []
+        for v in ys:
+            b1 = self.paths[(self.paths["lhs"] == v) & (self.paths["rhs"] == term["x"])]["est"]
+            b1 = float(b1.iloc[0]) if len(b1) else 0.0       # X need not predict Y directly
+            b3 = float(self.paths[(self.paths["lhs"] == v) & (self.paths["rhs"] == interaction)]["est"].iloc[0])
+            draws = None
+            if self.boot:
+                P = self.boot["draws"]["paths"]
+                draws = P[:, pos[term["x"]], pos[v]][:, None] + w[None, :] * P[:, pos[interaction], pos[v]][:, None]
+            f = pd.DataFrame({"interaction": interaction, "lhs": v, "rhs": term["x"], "moderator": term["z"], "at": w,
+                              "est": b1 + b3 * w})
+            frames.append(_with_boot(f, f["est"], draws, ctx))
+        return pd.concat(frames, ignore_index=True)
+
     # ------------------------------------------------------------- exporting
     def to_dict(self) -> dict:
         """JSON-ready dict (the CLI's ``pls --json``); NaN -> null."""
@@ -354,7 +398,12 @@ class PLSResult:
             "defined": recs(self.defined),
             "vif_inner": recs(self.vif_inner),
             "vif_outer": recs(self.vif_outer),
-            "info": {**{k: _clean(v) for k, v in self.settings.items()}, "n_used": self.n_used,
+            **({"interactions": {k: {**v, "sd_product": _clean(v["sd_product"])}
+                                 for k, v in self.settings["interactions"].items()},
+                "simple_slopes": recs(pd.concat([self.simple_slopes(k) for k in self.settings["interactions"]],
+                                                ignore_index=True))}
+               if self.settings.get("interactions") else {}),
+            "info": {**{k: _clean(v) for k, v in self.settings.items() if k != "interactions"}, "n_used": self.n_used,
                      "n_dropped": int(self.info["n_dropped"]), "missing": self.info["missing"],
                      "n_missing_cells": int(self.info["n_missing_cells"]), "notes": list(self.notes)},
         }

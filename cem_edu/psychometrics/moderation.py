@@ -211,6 +211,9 @@ def moderation(data, spec, *, x: str, z: str, y: str, match: bool | None = None,
     Lin et al. (2010), Structural Equation Modeling 17, 374–391. Marsh, Wen & Hau (2004), Psychological
     Methods 9, 275–300. Preacher, Curran & Bauer (2006), Journal of Educational and Behavioral Statistics
     31, 437–448. Bauer & Curran (2005), Multivariate Behavioral Research 40, 373–400.
+
+    See also: moderation in PLS-SEM by the two-stage approach, ``ce.pls(model, data,
+    interactions=[(x, z)])`` with ``res.simple_slopes()`` (:mod:`cem_edu.pls.moderation`).
     """
     from .constructs import frame, resolve_spec  # noqa: PLC0415
     from ..sem import fit  # noqa: PLC0415
