@@ -92,30 +92,37 @@ def _jupyter_kernel():
     return shell
 
 
-# type (as "module.Name", so neither is imported here) -> HTML function, installed for Persian
-_FORMATTED_TYPES = {"pandas.core.frame.DataFrame": lambda df: frame_html(df),
-                    "cem_edu.intake.clean.CleanData": lambda data: _clean_data_html(data)}
-_OURS = set(_FORMATTED_TYPES.values())
-_previous: dict[str, object] = {}
+def _frame_printer(frame):
+    return frame_html(frame)
+
+
+def _clean_data_printer(data):
+    return _clean_data_html(data)
+
+
+_OURS = (_frame_printer, _clean_data_printer)
+_previous: dict[type, object] = {}
 
 
 def _table_formatters(shell, on: bool) -> None:
     """Install (``on``) or remove the Persian table formatters in the kernel's ``text/html`` formatter.
 
-    A formatter someone had registered before is put back when ours are removed.
+    A formatter someone had registered before for the same type is put back when ours are removed.
     """
     formatters = getattr(getattr(shell, "display_formatter", None), "formatters", None)
     if not formatters or "text/html" not in formatters:
         return
+    from .intake.clean import CleanData
+
     html_formatter = formatters["text/html"]
-    for name, func in _FORMATTED_TYPES.items():
-        current = html_formatter.pop(name, None)
+    for typ, func in ((pd.DataFrame, _frame_printer), (CleanData, _clean_data_printer)):
+        current = html_formatter.pop(typ, None)
         if current is not None and current not in _OURS:
-            _previous[name] = current
+            _previous[typ] = current
         if on:
-            html_formatter.for_type(name, func)
-        elif _previous.get(name) is not None:
-            html_formatter.for_type(name, _previous.pop(name))
+            html_formatter.for_type(typ, func)
+        elif _previous.get(typ) is not None:
+            html_formatter.for_type(typ, _previous.pop(typ))
 
 
 _ARABIC_SCRIPT = re.compile("[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
