@@ -126,3 +126,22 @@ def test_set_language_installs_and_removes_the_formatter(monkeypatch):
     ce.set_language("fa")
     ce.set_language("en")
     assert 'dir="rtl"' not in html(frame) and "mean" in html(frame)
+
+
+def test_in_a_real_kernel_persian_tables_then_english_again():
+    """The whole path in a Jupyter kernel: ce.set_language("fa") -> style sheet + Persian tables;
+    ce.set_language("en") -> pandas' own HTML again."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    cells = ['import cem_edu as ce\nce.set_language("fa")\ninst = ce.load_instrument()\n'
+             'data = ce.clean(ce.load_dataset("cem_survey"), inst)\ndata',
+             "ce.reliability(data, inst)",
+             'ce.set_language("en")\nce.list_datasets()']
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    html = [[o.get("data", {}).get("text/html", "") for o in c.outputs] for c in nb.cells]
+    assert html[0][0].startswith('<style id="cem-edu-rtl">')
+    assert "۵۳۱ سطر ماند" in html[0][1] and "<th>مرحله</th>" in html[0][1]
+    assert html[1][0].startswith('<div dir="rtl"') and "آلفا (α)" in html[1][0]
+    assert html[2][0].startswith('<style id="cem-edu-rtl">')
+    assert 'dir="rtl"' not in html[2][1] and "<th>licence</th>" in html[2][1]
