@@ -93,7 +93,14 @@ def _jupyter_kernel():
 
 
 def _frame_printer(frame):
-    return frame_html(frame)
+    try:
+        return frame_html(frame)
+    except Exception as exc:  # a display must not end in a traceback: pandas' own table, and say why
+        import warnings
+
+        warnings.warn(f"cem_edu.notebook.frame_html could not draw this table in Persian ({exc!r}); "
+                      "showing pandas' own table", stacklevel=2)
+        return frame._repr_html_()
 
 
 def _clean_data_printer(data):
@@ -203,8 +210,9 @@ def frame_html(frame: pd.DataFrame, language: str | None = None) -> str:
 
     shown.columns = pd.Index([label(c) for c in frame.columns], name=None if frame.columns.name is None
                              else heading(frame.columns.name, lang))
-    shown.index = pd.Index([label(v) if isinstance(v, str) else _cell(v, lang, None) for v in frame.index],
-                           name=None if frame.index.name is None else name_html(frame.index.name))
+    names = [n for n in frame.index.names if n is not None]
+    shown.index = pd.Index([label(v) if isinstance(v, (str, tuple)) else _cell(v, lang, None) for v in frame.index],
+                           name=" / ".join(name_html(n) for n in names) if names else None)
     table = shown.to_html(escape=False, border=0,
                           max_rows=pd.get_option("display.max_rows"), max_cols=pd.get_option("display.max_columns"))
     return f'<div dir="rtl" lang="fa" class="cem-edu-output fa">{table}</div>'

@@ -145,3 +145,12 @@ def test_in_a_real_kernel_persian_tables_then_english_again():
     assert html[1][0].startswith('<div dir="rtl"') and "آلفا (α)" in html[1][0]
     assert html[2][0].startswith('<style id="cem-edu-rtl">')
     assert 'dir="rtl"' not in html[2][1] and "<th>licence</th>" in html[2][1]
+
+
+def test_row_multiindex_names_are_translated_and_a_broken_table_falls_back(monkeypatch):
+    frame = pd.DataFrame({"construct": ["a", "b"], "item": ["x", "y"], "mean": [1.0, 3.5]}).set_index(["construct", "item"])
+    page = notebook.frame_html(frame, "fa")
+    assert "<th>سازه / گویه</th>" in page and ">۳٫۵۰۰<" in page
+    monkeypatch.setattr(notebook, "frame_html", lambda f: 1 / 0)
+    with pytest.warns(UserWarning, match="could not draw this table in Persian"):
+        assert notebook._frame_printer(frame) == frame._repr_html_()
