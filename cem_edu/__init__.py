@@ -16,12 +16,14 @@ from __future__ import annotations
 import importlib
 
 from .errors import CemError, DataError, EstimationWarning, InstrumentError, ModelError
-from .i18n import get_language, set_language, t
+from .i18n import get_language, t
 
 __version__ = "0.1.0"
 
 # public name -> submodule that defines it
 _LAZY = {
+    # the notebook's language: default language, Persian font for figures, right-to-left tables in Jupyter
+    "set_language": "notebook",
     # questionnaire
     "Instrument": "instrument", "load_instrument": "instrument",
     "instrument_from_model": "psychometrics.constructs",

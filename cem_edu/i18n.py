@@ -1,28 +1,28 @@
-"""Languages (fa/en), the string catalogue, Persian fonts and digit handling.
+"""Languages (fa/en), the string catalogue and digit handling: the lowest layer of the kit.
 
-* ``set_language("fa" | "en")`` switches every label the kit prints or plots.
+* ``set_language("fa" | "en")`` sets the default language (for calls that pass no ``language=``).
+  It only sets that default: fonts and the figure theme live in :mod:`cem_edu.plots._theme`, the
+  JupyterLab right-to-left style and table formatter in :mod:`cem_edu.notebook`, whose
+  ``set_language`` (exported as ``cem_edu.set_language``) calls this one and then does both.
 * ``t(key, **fields)`` looks a string up in the catalogue: ``cem_edu/locales/*.yaml``,
   one file per module (``{key: {en: ..., fa: ...}}``), merged on first use.
-* ``register_fonts()`` adds the bundled Vazirmatn font (SIL OFL 1.1) to matplotlib.
-  matplotlib >= 3.11 shapes Arabic script and lays it out right-to-left itself,
-  so no reshaper is needed.
 * ``to_persian_digits`` / ``to_ascii_digits`` convert digits for display and intake.
+
+This module imports nothing of the kit but :mod:`cem_edu.errors`, and neither matplotlib nor IPython.
 """
 from __future__ import annotations
 
 import functools
 from importlib import resources
-from pathlib import Path
 
 import yaml
 
 __all__ = [
-    "LANGUAGES", "set_language", "get_language", "t", "register_fonts", "font_path",
-    "to_persian_digits", "to_ascii_digits", "format_number", "FONT_FAMILY", "RTL_CSS",
+    "LANGUAGES", "set_language", "get_language", "t",
+    "to_persian_digits", "to_ascii_digits", "format_number",
 ]
 
 LANGUAGES = ("en", "fa")
-FONT_FAMILY = "Vazirmatn"
 _state = {"language": "en"}
 
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
@@ -32,52 +32,17 @@ _TO_PERSIAN = str.maketrans("0123456789", PERSIAN_DIGITS)
 
 
 def set_language(language: str) -> str:
-    """Set the language of every label, table heading and figure text ("fa" or "en")."""
+    """Set the default language of labels, table headings and figure text ("fa" or "en").
+
+    Nothing else: notebooks call :func:`cem_edu.notebook.set_language` (``ce.set_language``), which
+    also registers the Persian font for figures and sets up JupyterLab.
+    """
     lang = str(language).lower().strip()
     if lang not in LANGUAGES:
         from .errors import CemError
         raise CemError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
     _state["language"] = lang
-    if lang == "fa":
-        register_fonts()
-    _notebook_direction(lang)
     return lang
-
-
-#: CSS for the bilingual notebooks in JupyterLab/Jupyter (the book ships the same rules in
-#: notebooks/_ext/static/cem_book.css): Persian blocks read right to left in Vazirmatn; inline code
-#: inside them is isolated left to right, so `{"mechanic": [...]}` is not reordered by the bidi
-#: algorithm; ordered lists count in Persian numerals.
-RTL_CSS = """<style id="cem-edu-rtl">
-.jp-RenderedMarkdown [dir=rtl], .jp-RenderedHTMLCommon [dir=rtl], .rendered_html [dir=rtl],
-.jp-RenderedHTMLCommon .cem-fa {direction: rtl; text-align: right; font-family: Vazirmatn, Tahoma, sans-serif;}
-[dir=rtl] code, [dir=rtl] kbd, [dir=rtl] samp {direction: ltr; unicode-bidi: isolate;}
-[dir=rtl] pre {direction: ltr; text-align: left; unicode-bidi: isolate;}
-[dir=rtl][lang=fa] ol, [lang=fa] [dir=rtl] ol {list-style-type: persian;}
-.cem-edu-output.fa {direction: rtl; text-align: right;}
-</style>"""
-
-
-def _notebook_direction(lang: str) -> None:
-    """Inside Jupyter, inject the CSS so Persian prose and tables read right-to-left.
-
-    The notebooks are bilingual (their Persian blocks show whatever the language of tables and
-    figures), so the style sheet is injected on every ``set_language`` call (the style lives in that
-    cell's output: re-running the cell must bring it back).
-    """
-    import sys
-
-    if "IPython" not in sys.modules:
-        return
-    try:
-        from IPython import get_ipython
-        from IPython.display import HTML, display
-    except ImportError:  # pragma: no cover
-        return
-    shell = get_ipython()
-    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
-        return
-    display(HTML(RTL_CSS))
 
 
 def get_language() -> str:
@@ -114,28 +79,6 @@ def t(key: str, language: str | None = None, **fields) -> str:
                       for k, v in fields.items()}
         text = text.format(**fields)
     return text
-
-
-def font_path(weight: str = "Regular") -> Path:
-    """Path of the bundled Vazirmatn TTF (``weight`` "Regular" or "Bold")."""
-    return Path(str(resources.files("cem_edu") / "fonts" / f"Vazirmatn-{weight}.ttf"))
-
-
-@functools.cache
-def register_fonts() -> str:
-    """Register Vazirmatn with matplotlib and put it first in the sans-serif fallback list.
-
-    Returns the family name. Safe to call many times. Latin text keeps DejaVu Sans
-    glyphs through matplotlib's font fallback.
-    """
-    from matplotlib import font_manager, rcParams
-
-    for weight in ("Regular", "Bold"):
-        font_manager.fontManager.addfont(str(font_path(weight)))
-    fams = list(rcParams["font.sans-serif"])
-    if FONT_FAMILY not in fams:
-        rcParams["font.sans-serif"] = ["DejaVu Sans", FONT_FAMILY] + [f for f in fams if f != "DejaVu Sans"]
-    return FONT_FAMILY
 
 
 def to_ascii_digits(value):

@@ -9,18 +9,224 @@ Python so exercises can be auto-checked (``score_answers``) outside Jupyter too.
     >>> nb.glossary()                 # DataFrame, fa/en
     >>> nb.learning_path()            # the numbered notebooks, minutes, prerequisites
     >>> nb.quiz({"The waiter smiles": "humanic"}, ["functional", "mechanic", "humanic"])
+
+``set_language`` (exported as ``cem_edu.set_language``, the first cell of every notebook) is the
+notebook-layer switch: it sets the default language (:func:`cem_edu.i18n.set_language`), registers
+the Persian font for figures (:func:`cem_edu.plots._theme.register_fonts`) and, inside a Jupyter
+kernel, injects the right-to-left style sheet ``RTL_CSS`` and, in Persian, an HTML formatter that
+shows every DataFrame (and ``CleanData``) with Persian headings and digits, right to left
+(:func:`frame_html`). Matplotlib and IPython are imported only when it is called.
 """
 from __future__ import annotations
 
+import html
+import numbers
+import re
+import sys
 from dataclasses import dataclass
 
 import pandas as pd
 
+from . import i18n
 from .errors import CemError
-from .i18n import get_language, t
+from .i18n import get_language, t, to_persian_digits
 
-__all__ = ["NOTEBOOKS", "Notebook", "learning_path", "glossary", "GLOSSARY_TERMS",
+__all__ = ["set_language", "RTL_CSS", "frame_html", "NOTEBOOKS", "Notebook", "learning_path", "glossary", "GLOSSARY_TERMS",
            "score_answers", "quiz", "checklist", "bilingual", "say", "label", "clue_key", "CLUE_TYPES"]
+
+#: CSS for the bilingual notebooks in JupyterLab/Jupyter (the book ships the same rules in
+#: notebooks/_ext/static/cem_book.css): Persian blocks read right to left in Vazirmatn; inline code
+#: inside them is isolated left to right, so `{"mechanic": [...]}` is not reordered by the bidi
+#: algorithm; ordered lists count in Persian numerals; in Persian tables (``frame_html``) numbers and
+#: code keep their own left-to-right order.
+RTL_CSS = """<style id="cem-edu-rtl">
+.jp-RenderedMarkdown [dir=rtl], .jp-RenderedHTMLCommon [dir=rtl], .rendered_html [dir=rtl],
+.jp-RenderedHTMLCommon .cem-fa {direction: rtl; text-align: right; font-family: Vazirmatn, Tahoma, sans-serif;}
+[dir=rtl] code, [dir=rtl] kbd, [dir=rtl] samp {direction: ltr; unicode-bidi: isolate;}
+[dir=rtl] pre {direction: ltr; text-align: left; unicode-bidi: isolate;}
+[dir=rtl][lang=fa] ol, [lang=fa] [dir=rtl] ol {list-style-type: persian;}
+.cem-edu-output.fa {direction: rtl; text-align: right;}
+.cem-edu-output.fa table th, .cem-edu-output.fa table td {text-align: right;}
+.cem-edu-output.fa .ltr {direction: ltr; unicode-bidi: isolate;}
+</style>"""
+
+
+def set_language(language: str) -> str:
+    """Set the language of the notebook: labels, table headings, figure text ("fa" or "en").
+
+    1. the default language of the kit (:func:`cem_edu.i18n.set_language`, which only sets that);
+    2. in Persian, the bundled Vazirmatn font for figures (:func:`cem_edu.plots.register_fonts`);
+    3. inside a Jupyter kernel: the style sheet :data:`RTL_CSS` (on every call, in either language:
+       the notebooks are bilingual and the style lives in the output of the cell that ran this), and
+       in Persian an HTML formatter for DataFrames and ``CleanData`` (:func:`frame_html`), removed
+       again by ``set_language("en")``. DataFrames themselves (their column names are API) are
+       never changed: only their display is.
+
+    Returns the language set.
+    """
+    lang = i18n.set_language(language)
+    if lang == "fa":
+        from .plots._theme import register_fonts  # matplotlib only now, not at import time
+
+        register_fonts()
+    shell = _jupyter_kernel()
+    if shell is not None:
+        from IPython.display import HTML, display
+
+        display(HTML(RTL_CSS))
+        _table_formatters(shell, on=(lang == "fa"))
+    return lang
+
+
+def _jupyter_kernel():
+    """The running Jupyter kernel's shell (``ZMQInteractiveShell``), else None (scripts, tests, IPython)."""
+    if "IPython" not in sys.modules:
+        return None
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return None
+    shell = get_ipython()
+    if shell is None or type(shell).__name__ != "ZMQInteractiveShell":
+        return None
+    return shell
+
+
+def _frame_printer(frame):
+    try:
+        return frame_html(frame)
+    except Exception as exc:  # a display must not end in a traceback: pandas' own table, and say why
+        import warnings
+
+        warnings.warn(f"cem_edu.notebook.frame_html could not draw this table in Persian ({exc!r}); "
+                      "showing pandas' own table", stacklevel=2)
+        return frame._repr_html_()
+
+
+def _clean_data_printer(data):
+    return _clean_data_html(data)
+
+
+_OURS = (_frame_printer, _clean_data_printer)
+_previous: dict[type, object] = {}
+
+
+def _table_formatters(shell, on: bool) -> None:
+    """Install (``on``) or remove the Persian table formatters in the kernel's ``text/html`` formatter.
+
+    A formatter someone had registered before for the same type is put back when ours are removed.
+    """
+    formatters = getattr(getattr(shell, "display_formatter", None), "formatters", None)
+    if not formatters or "text/html" not in formatters:
+        return
+    from .intake.clean import CleanData
+
+    html_formatter = formatters["text/html"]
+    for typ, func in ((pd.DataFrame, _frame_printer), (CleanData, _clean_data_printer)):
+        current = html_formatter.pop(typ, None)
+        if current is not None and current not in _OURS:
+            _previous[typ] = current
+        if on:
+            html_formatter.for_type(typ, func)
+        elif _previous.get(typ) is not None:
+            html_formatter.for_type(typ, _previous.pop(typ))
+
+
+_ARABIC_SCRIPT = re.compile("[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")
+_HEADING_KEYS = ("report.col.{}", "report.measure.{}", "cx.col.{}", "notebook.col.{}")
+
+
+def heading(name, language: str | None = None) -> str:
+    """A column or index name in ``language``: the first of ``report.col.<name>``,
+    ``report.measure.<name>``, ``cx.col.<name>``, ``notebook.col.<name>`` in the string table;
+    a name none of them knows stays as it is."""
+    if name is None:
+        return ""
+    for pattern in _HEADING_KEYS:
+        key = pattern.format(name)
+        text = t(key, language=language)
+        if text != key:
+            return text
+    return str(name)
+
+
+def _cell(value, language: str, decimals: int | None) -> str:
+    """One table cell as HTML: numbers with Persian digits and Latin text isolated left to right."""
+    if isinstance(value, numbers.Number) and not isinstance(value, bool):
+        if pd.isna(value):
+            return ""
+        if isinstance(value, numbers.Integral):
+            text = str(int(value))
+        else:
+            text = f"{float(value):.{decimals if decimals is not None else 3}f}"
+        if language == "fa":
+            text = to_persian_digits(text)
+        return f'<span class="ltr num" dir="ltr">{html.escape(text)}</span>'
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    text = str(value)
+    if text and not _ARABIC_SCRIPT.search(text):  # code, file names, item ids: keep their own order
+        return f'<span class="ltr" dir="ltr">{html.escape(text)}</span>'
+    return html.escape(text)
+
+
+def _values(column: pd.Series, name, language: str) -> list[str]:
+    """The cells of one column; cleaning-log steps (``read``, ``flag:speeder``) are translated."""
+    if name == "step":
+        from .report.html import Writer  # the report's one translation of step names
+
+        writer = Writer(language)
+        column = column.map(lambda v: writer.step(v) if isinstance(v, str) else v)
+    decimals = None
+    if pd.api.types.is_float_dtype(column):
+        finite = column.dropna()
+        if len(finite) and (finite == finite.round()).all():
+            decimals = 0
+    return [_cell(v, language, decimals) for v in column]
+
+
+def frame_html(frame: pd.DataFrame, language: str | None = None) -> str:
+    """A DataFrame as an HTML table for Persian notebooks; the frame itself is not changed.
+
+    Column, index and axis names known to the string table get their Persian heading (:func:`heading`),
+    numbers get Persian digits (floats with 3 decimals, whole-number columns without), cleaning-log
+    steps their Persian names; the table is wrapped in ``<div dir="rtl" class="cem-edu-output fa">``
+    with every number and Latin-only text isolated left to right. In English it is pandas' own HTML.
+    """
+    lang = language or get_language()
+    if lang != "fa":
+        return frame._repr_html_()
+    shown = pd.DataFrame({i: _values(frame.iloc[:, i], name, lang) for i, name in enumerate(frame.columns)},
+                         index=frame.index)
+
+    def name_html(name) -> str:
+        text = heading(name, lang)
+        return text if _ARABIC_SCRIPT.search(text) else _cell(text, lang, None)
+
+    def label(value) -> str:
+        if isinstance(value, tuple):
+            return " / ".join(_cell(v, lang, None) for v in value)
+        return name_html(value)
+
+    shown.columns = pd.Index([label(c) for c in frame.columns], name=None if frame.columns.name is None
+                             else heading(frame.columns.name, lang))
+    names = [n for n in frame.index.names if n is not None]
+    shown.index = pd.Index([label(v) if isinstance(v, (str, tuple)) else _cell(v, lang, None) for v in frame.index],
+                           name=" / ".join(name_html(n) for n in names) if names else None)
+    table = shown.to_html(escape=False, border=0,
+                          max_rows=pd.get_option("display.max_rows"), max_cols=pd.get_option("display.max_columns"))
+    return f'<div dir="rtl" lang="fa" class="cem-edu-output fa">{table}</div>'
+
+
+def _clean_data_html(data) -> str:
+    """``CleanData``'s own HTML with its log table drawn by :func:`frame_html`."""
+    own = data._repr_html_()
+    if get_language() != "fa":
+        return own
+    plain = data.log.to_html(index=False, border=0)
+    persian = frame_html(data.log.set_axis(pd.RangeIndex(1, len(data.log) + 1)), "fa")
+    return own.replace(plain, persian) if plain in own else own + persian
+
 
 #: The three clue types of Berry, Carbone & Haeckel (2002), in teaching order.
 CLUE_TYPES = ("functional", "mechanic", "humanic")

@@ -4,6 +4,7 @@ import pytest
 
 import cem_edu as ce
 from cem_edu import i18n
+from cem_edu.plots import register_fonts
 
 
 def test_set_language_switches_catalogue():
@@ -40,7 +41,7 @@ def _text_width(text: str) -> float:
 
 
 def test_persian_title_renders_with_real_glyphs_not_tofu():
-    i18n.register_fonts()
+    register_fonts()
     tofu = _text_width("\ue000" * 5)  # private-use code points have no glyph anywhere: the box width
     persian = _text_width("رضایت")    # five Persian letters
     assert persian != pytest.approx(tofu, rel=0.05)
@@ -52,8 +53,42 @@ def test_persian_title_renders_with_real_glyphs_not_tofu():
 def test_vazirmatn_is_registered_with_matplotlib():
     from matplotlib import font_manager
 
-    i18n.register_fonts()
+    register_fonts()
     names = {f.name for f in font_manager.fontManager.ttflist}
     assert "Vazirmatn" in names
     path = font_manager.findfont(font_manager.FontProperties(family="Vazirmatn"))
     assert path.endswith("Vazirmatn-Regular.ttf")
+
+
+def test_i18n_imports_neither_matplotlib_nor_ipython():
+    """Issue #17: the lowest layer does not reach into the plotting or the notebook layer."""
+    import subprocess
+    import sys
+
+    code = ("import sys, cem_edu.i18n as i; i.set_language('fa'); assert i.t('construct') == 'سازه';"
+            "print(sorted(m for m in ('matplotlib', 'IPython', 'pandas', 'cem_edu.plots', 'cem_edu.notebook')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    # and `import cem_edu` stays light: ce.set_language is loaded on first use
+    code = "import sys, cem_edu; print(sorted(m for m in ('matplotlib', 'IPython', 'pandas') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_i18n_set_language_leaves_matplotlib_alone_ce_set_language_registers_the_font():
+    import matplotlib
+
+    from cem_edu import notebook
+
+    register_fonts.cache_clear()  # as in a fresh kernel: the font not registered yet
+    with matplotlib.rc_context({"font.sans-serif": ["DejaVu Sans"]}):
+        before = dict(matplotlib.rcParams)
+        assert i18n.set_language("fa") == "fa" and i18n.get_language() == "fa"
+        assert dict(matplotlib.rcParams) == before
+        assert not hasattr(i18n, "register_fonts") and not hasattr(i18n, "RTL_CSS")
+        # the notebook's switch (ce.set_language) does the plotting part
+        assert ce.set_language is notebook.set_language
+        assert ce.set_language("fa") == "fa"
+        assert matplotlib.rcParams["font.sans-serif"] == ["DejaVu Sans", "Vazirmatn"]
+    register_fonts.cache_clear()

@@ -1,7 +1,7 @@
 """Issue #22: Persian notebooks render right to left in a real browser (Chromium, headless).
 
 Each notebook is exported as JupyterLab renders it (nbconvert's lab template: the same
-``jp-RenderedMarkdown`` markup) with the kit's JupyterLab style sheet (``cem_edu.i18n.RTL_CSS``,
+``jp-RenderedMarkdown`` markup) with the kit's JupyterLab style sheet (``cem_edu.notebook.RTL_CSS``,
 injected by ``ce.set_language``) and the book's (``notebooks/_ext/static/cem_book.css``). Checked:
 the Persian exercise lists are real lists (``<ol>``, counted in Persian numerals), inline code inside
 Persian prose is isolated left to right, and Persian headings sit in their RTL block. Screenshots
@@ -25,7 +25,7 @@ def _page(name: str, out: Path) -> Path:
     import nbformat
     from nbconvert import HTMLExporter
 
-    from cem_edu.i18n import RTL_CSS
+    from cem_edu.notebook import RTL_CSS
 
     nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
@@ -85,7 +85,7 @@ def test_persian_lists_and_code_in_chromium(name, browser, tmp_path, output_dir)
 
 
 def test_jupyterlab_and_book_share_the_rtl_rules():
-    from cem_edu.i18n import RTL_CSS
+    from cem_edu.notebook import RTL_CSS
 
     book = BOOK_CSS.read_text(encoding="utf-8")
     for rule in ("direction: ltr; unicode-bidi: isolate", "list-style-type: persian"):
@@ -97,17 +97,17 @@ def test_set_language_injects_the_css_in_any_language(monkeypatch):
     import sys
     import types
 
-    from cem_edu import i18n
+    from cem_edu import notebook
 
     shown = []
     fake_display = types.SimpleNamespace(HTML=lambda s: s, display=lambda x: shown.append(x))
     shell = type("ZMQInteractiveShell", (), {})()
     monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: shell))
     monkeypatch.setitem(sys.modules, "IPython.display", fake_display)
-    i18n.set_language("en")
-    i18n.set_language("fa")
-    i18n.set_language("en")
-    assert shown == [i18n.RTL_CSS] * 3
+    notebook.set_language("en")
+    notebook.set_language("fa")
+    notebook.set_language("en")
+    assert shown == [notebook.RTL_CSS] * 3
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

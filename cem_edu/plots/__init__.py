@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from ._theme import set_theme
+from ._theme import register_fonts, set_theme
 
 # public plot name -> submodule of cem_edu.plots
 _LAZY = {
@@ -24,7 +24,7 @@ _LAZY = {
     "johnson_neyman": "moderation", "simple_slopes": "moderation",
 }
 
-__all__ = ["set_theme", *_LAZY]
+__all__ = ["set_theme", "register_fonts", *_LAZY]
 
 
 def __getattr__(name):
