@@ -168,11 +168,12 @@ def test_report_method_both_puts_cbsem_and_pls_paths_side_by_side(bundled):
     rep = build_report(ce.load_dataset("cem_survey"), inst, bootstrap=0, progress=False, method="both")
     rows = rep.results["cbsem_vs_pls"]
     assert len(rows) == 6
-    own = ce.pls(inst.model(), data, missing="listwise")   # the report's rule: listwise
-    cb = ce.fit(inst.model(), data, progress=False).estimates.query("op == '~'")
+    # the report's default with missing answers: FIML for CB-SEM, item-mean replacement for PLS
+    own = ce.pls(inst.model(), data, missing="mean")
+    cb = ce.fit(inst.model(), data, missing="fiml", progress=False).estimates.query("op == '~'")
     assert [r["PLS β"] for r in rows] == pytest.approx(list(own.paths["est"]), abs=1e-10)
     assert [r["CB-SEM β"] for r in rows] == pytest.approx(list(cb["std_all"]), abs=1e-10)
-    assert "Why they differ" in rep.html and rep.results["pls"]["info"]["missing"] == "listwise"
+    assert "Why they differ" in rep.html and rep.results["pls"]["info"]["missing"] == "mean"
     only = build_report(ce.load_dataset("cem_survey"), inst, bootstrap=0, progress=False, method="pls")
     assert "pls" in only.results and "sem" not in only.results
     with pytest.raises(DataError, match="method"):
