@@ -39,8 +39,9 @@ import pandas as pd
 
 from ..errors import DataError, ModelError
 from ..i18n import t
+from ..intake import as_frame
 from .algorithm import correlation_batch, estimate_batch
-from .estimate import _WEIGHTING_ALIASES, _frame, prepare_data
+from .estimate import _WEIGHTING_ALIASES, prepare_data
 from .spec import parse_pls
 
 __all__ = ["pls_mga", "MGAResult"]
@@ -116,7 +117,7 @@ def pls_mga(model: str, data, group: str, *, groups=None, weighting: str = "path
     if w is None:
         raise ModelError(t("pls.bad_weighting", weighting=weighting))
     spec = parse_pls(model)
-    frame = _frame(data)
+    frame = as_frame(data)
     if group not in frame.columns:
         raise DataError(t("sem.data.missing_group", group=group, close=", ".join(map(str, frame.columns[:12]))))
     labels = list(pd.unique(frame[group].dropna())) if groups is None else list(groups)

@@ -748,7 +748,7 @@ def fit_ordered(model: str, data, *, ordered=None, estimator=None, missing="list
                 group_partial=None, std_lv=False, bootstrap=0, meanstructure=None, start=None,
                 _ladder=None, _warn: bool = True) -> FitResult:
     """Entry from :func:`cem_edu.fit` for ordinal items: checks the options, then :func:`fit_ordinal`."""
-    from .pipeline import _frame
+    from ..intake import as_frame
 
     est = "WLSMV" if estimator is None else str(estimator).upper()
     if ordered is None or ordered is False:
@@ -757,7 +757,7 @@ def fit_ordered(model: str, data, *, ordered=None, estimator=None, missing="list
         raise ModelError(t("sem.ordinal.not_available", what="bootstrap"))
     if meanstructure or start is not None:
         raise ModelError(t("sem.ordinal.not_available", what="meanstructure=/start="))
-    frame = _frame(data)
+    frame = as_frame(data)
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         from ..errors import DataError
         raise DataError(t("sem.data.empty"))

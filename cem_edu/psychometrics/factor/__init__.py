@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ..constructs import check_items, frame, resolve_spec
+from ..constructs import check_items, resolve_spec
 from ...stats.moments import pairwise_cor, single_thread, smc
 from ...errors import DataError
 from ...i18n import format_number, get_language, t, to_persian_digits
+from ...intake import as_frame
 from .rotation import rotate as _rotate
 
 __all__ = ["kmo", "bartlett", "parallel_analysis", "efa", "KMOResult", "BartlettResult", "ParallelResult",
@@ -38,7 +39,7 @@ def meaning(statistic: str, language: str | None = None) -> str:
 
 
 def _matrix(data, items=None, counts: bool = False):
-    df = frame(data)
+    df = as_frame(data)
     if items is None or isinstance(items, (list, tuple, pd.Index)):
         cols = list(items) if items is not None else resolve_spec(None, df)["scale"]
     else:
