@@ -23,7 +23,7 @@ from ..errors import DataError, EstimationWarning, ModelError
 from ..i18n import t
 from ..intake import as_frame
 from . import ml
-from ._threads import blas_single_threaded
+from ..stats.threads import blas_single_threaded
 from .defined import DefinedParameters
 from .fitmeasures import count_df, fit_measures
 from .model import Model

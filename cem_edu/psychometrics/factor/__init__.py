@@ -20,7 +20,8 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ..constructs import check_items, resolve_spec
-from ...stats.moments import pairwise_cor, single_thread, smc
+from ...stats.moments import pairwise_cor, smc
+from ...stats.threads import blas_single_threaded
 from ...errors import DataError
 from ...i18n import format_number, get_language, t, to_persian_digits
 from ...intake import as_frame
@@ -79,7 +80,7 @@ class KMOResult:
         return _html_table(self.items.to_frame("msa"), t("factor.kmo_line", msa=format_number(self.msa, 3)))
 
 
-@single_thread
+@blas_single_threaded
 def kmo(data, items=None) -> KMOResult:
     """Kaiser–Meyer–Olkin measure of sampling adequacy, as psych::KMO.
 
@@ -135,7 +136,7 @@ class BartlettResult:
         return f"<div class='cem-edu-output {get_language()}'><p>{self}</p></div>"
 
 
-@single_thread
+@blas_single_threaded
 def bartlett(data, items=None) -> BartlettResult:
     """Bartlett's test that the correlation matrix is an identity matrix, as psych::cortest.bartlett.
 
@@ -311,7 +312,7 @@ class EFAResult:
         return html + "</div>"
 
 
-@single_thread
+@blas_single_threaded
 def efa(data, n_factors: int, rotation: str = "oblimin", method: str = "minres", items=None) -> EFAResult:
     """Exploratory factor analysis, as ``psych::fa(r, nfactors, rotate = rotation, fm = method)``.
 
@@ -430,7 +431,7 @@ def _fa_values(R: np.ndarray) -> np.ndarray:
     return np.linalg.eigvalsh(S)[::-1]
 
 
-@single_thread
+@blas_single_threaded
 def parallel_analysis(data, items=None, *, n_iter: int = 20, quantile: float = 0.95, seed: int | None = 0,
                       progress: bool = False) -> ParallelResult:
     """Horn's parallel analysis, as psych::fa.parallel (fm = "minres", simulated normal data).
