@@ -59,16 +59,6 @@ __all__ = ["fit", "FitResult", "prepare", "finish", "Model", "parse_syntax", "bu
            "invariance", "power"]
 
 
-def _modindices(self, sort: bool = False, minimum_value: float = 0.0):
-    """Modification indices and expected parameter change (lavaan ``modindices()``); see
-    :func:`cem_edu.sem.modindices.modindices`."""
-    from .modindices import modindices
-    return modindices(self, sort=sort, minimum_value=minimum_value)
-
-
-FitResult.modindices = _modindices
-
-
 # invariance() and power() live in submodules of the same name: import them eagerly so the
 # functions, not the submodules, are bound to these names (both modules import lazily inside).
 from .invariance import invariance  # noqa: E402

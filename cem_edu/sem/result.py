@@ -215,6 +215,17 @@ class FitResult:
             te = te * np.outer(1.0 / sde, sde)
         return te
 
+    def modindices(self, sort: bool = False, minimum_value: float = 0.0) -> pd.DataFrame:
+        """Modification indices and expected parameter change, as lavaan ``modindices()``.
+
+        For each parameter fixed at zero, the score test of freeing it (Sörbom 1989):
+        ``mi = N s² / diag(V)``, ``epc = −s / diag(V)`` with ``V = I₁₁ − I₁₂ I₂₂⁻¹ I₂₁``. Details in
+        :func:`cem_edu.sem.modindices.modindices`; ``sort=True`` orders by ``mi``, rows with
+        ``mi < minimum_value`` are dropped.
+        """
+        from .modindices import modindices
+        return modindices(self, sort=sort, minimum_value=minimum_value)
+
     # ------------------------------------------------------------- exporting
     def to_dict(self) -> dict:
         """JSON-ready dict: {"estimates": [records], "fit": {...}, "info": {...}} (NaN -> null)."""
