@@ -74,13 +74,18 @@ def test_gap_errors_name_the_problem():
 
 
 def test_delivery_gap_bain_numbers_and_wilson_interval():
-    b = delivery_gap()
-    assert list(b["share"]) == [0.80, 0.08]
-    assert b.attrs["gap_points"] == pytest.approx(72.0)
-    assert "362" in b.attrs["source"] and "Meyer & Schwager (2007)" in b.attrs["source"]
+    from cem_edu.cx import BAIN_2005
+    assert (BAIN_2005["firms"], BAIN_2005["firms_believe_superior"], BAIN_2005["customers_agree"]) == (362, 0.80, 0.08)
+    assert "Meyer & Schwager (2007)" in BAIN_2005["source"]
+    # issue #17: the data are required; without them a clear error points to the published numbers
+    with pytest.raises(TypeError):
+        delivery_gap()
+    with pytest.raises(DataError, match=r"delivery_gap needs the customers' scores .* cem_edu\.cx\.BAIN_2005"):
+        delivery_gap(None)
     s = pd.Series([7, 7, 6, 5, 7, 3, 4, 7, 2, 1])  # top box 7: 4 of 10
     d = delivery_gap(s)
-    assert d.loc[1, "share"] == pytest.approx(0.4)
+    assert d.loc[1, "share"] == pytest.approx(0.4) and d.loc[0, "share"] == 0.80
+    assert d.attrs["gap_points"] == pytest.approx(40.0) and "362" in d.attrs["source"]
     from statsmodels.stats.proportion import proportion_confint
     lo, hi = proportion_confint(4, 10, method="wilson")
     assert (d.loc[1, "ci_lower"], d.loc[1, "ci_upper"]) == (pytest.approx(lo), pytest.approx(hi))

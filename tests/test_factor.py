@@ -151,3 +151,29 @@ def test_efa_fit_statistics_match_psych(dataset, method):
                      ("rms", 1e-5), ("fit_off", 1e-5)):
         assert res.fit[col] == pytest.approx(ref[col], abs=tol), col
     assert res.fit["pvalue"] == pytest.approx(ref["pvalue"], abs=1e-4)
+
+
+def test_factor_analysis_runs_on_one_blas_thread_of_the_shared_helper(monkeypatch):
+    """psychometrics and sem share cem_edu.stats.threads (issue #17): one BLAS thread inside, restored after."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from cem_edu.stats import threads
+
+    def blas():
+        return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
+
+    seen = []
+    orig = np.linalg.slogdet
+
+    def spy(*a, **k):
+        seen.append(blas())
+        return orig(*a, **k)
+    before = blas()
+    monkeypatch.setattr(np.linalg, "slogdet", spy)
+    x = np.random.default_rng(1).normal(size=(200, 6))
+    with threads.single_blas_thread():                  # re-entrant around a decorated call
+        res = bartlett(pd.DataFrame(x, columns=[f"x{i}" for i in range(6)]))
+    assert res.df == 15
+    assert seen and all(n == 1 for s in seen for n in s)
+    assert blas() == before
+    import cem_edu.stats.moments as moments
+    assert not hasattr(moments, "single_thread")         # the second copy is gone

@@ -151,7 +151,10 @@ def test_as_frame_and_display(cleaned):
     assert as_frame(cleaned) is cleaned.data
     df = pd.DataFrame({"a": [1]})
     assert as_frame(df) is df
-    with pytest.raises(DataError, match="expected a pandas DataFrame or CleanData, got list"):
+    with pytest.raises(DataError, match=r"expected a pandas DataFrame or CleanData \(or a mapping of columns, "
+                                        r"or a 2-D array of rows × items\), got str"):
+        as_frame("responses.csv")
+    with pytest.raises(DataError, match=r"must be a table \(rows × items\); got an array of shape \(1,\)"):
         as_frame([1])
     text = str(cleaned)
     assert text.splitlines()[1] == f"600 rows read, {len(cleaned.dropped)} dropped, {len(cleaned.data)} kept"
@@ -219,3 +222,22 @@ def test_persian_messages_keep_column_names(inst):
 def test_no_mahalanobis_flags_with_fewer_rows_than_items():
     df = pd.DataFrame(np.random.default_rng(1).normal(size=(5, 8)))
     assert mahalanobis_distance(df, list(df.columns))["d2"].isna().all()
+
+
+def test_as_frame_is_the_one_coercion_helper():
+    """Arrays, lists of rows, mappings and objects with ``.data`` all become the same frame (issue #17)."""
+    arr = as_frame(np.array([[1, 2], [3, 4], [5, 6]]))
+    assert list(arr.columns) == ["item1", "item2"] and arr.to_numpy().tolist() == [[1, 2], [3, 4], [5, 6]]
+    assert as_frame([[1, 2], [3, 4]]).equals(pd.DataFrame([[1.0, 2.0], [3.0, 4.0]], columns=["item1", "item2"]))
+    assert as_frame({"a": [1, 2]})["a"].tolist() == [1, 2]
+
+    class Holder:
+        data = pd.DataFrame({"x": [1.0]})
+
+    assert as_frame(Holder()) is Holder.data
+    from cem_edu.psychometrics.describe import describe_items
+    from cem_edu.sem import fit
+    with pytest.raises(DataError, match="expected a pandas DataFrame or CleanData .* got int"):
+        describe_items(3)
+    with pytest.raises(DataError, match="expected a pandas DataFrame or CleanData .* got int"):
+        fit("f =~ a + b + c", 3)

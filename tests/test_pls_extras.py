@@ -130,3 +130,20 @@ def test_mga_messages(corp_rep):
     out = ce.pls_mga(SIMPLE, corp_rep, group="serviceprovider", groups=(1, 2), permutations=50, bootstrap=0,
                      seed=1)
     assert "p_mga" not in out.paths.columns and out.settings["permutations_ok"] == 50
+
+
+def test_mga_and_fit_results_share_one_json_writer(mga, tmp_path):
+    """Issue #17: FitResult, PLSResult and MGAResult take ``to_json`` from one mixin (sem.result)."""
+    import json
+
+    from cem_edu.pls.mga import MGAResult
+    from cem_edu.pls.result import PLSResult
+    from cem_edu.sem.result import FitResult, JsonResultMixin
+    for cls in (FitResult, PLSResult, MGAResult):
+        assert "to_json" not in vars(cls) and cls.to_json is JsonResultMixin.to_json
+    path = tmp_path / "mga.json"
+    text = mga.to_json(path, indent=1)
+    assert path.read_text(encoding="utf-8") == text
+    back = json.loads(text)
+    assert back["groups"] == [str(g) for g in mga.groups] and back["n"] == list(mga.n)
+    assert len(back["paths"]) == len(mga.paths)

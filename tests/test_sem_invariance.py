@@ -179,3 +179,12 @@ def test_invariance_rule_in_persian(inv):
         assert "N = ۳۰۱" in inv.rule_text and "۰٫۰۱۰" in inv.rule_text
     finally:
         set_language(old)
+
+
+def test_modindices_is_a_real_method_of_fitresult():
+    """Issue #17: defined in FitResult's class body, not patched on by cem_edu.sem's import."""
+    from cem_edu.sem.result import FitResult
+    assert "modindices" in vars(FitResult)
+    assert FitResult.modindices.__module__ == "cem_edu.sem.result"
+    import cem_edu.sem as sem
+    assert not hasattr(sem, "_modindices")

@@ -114,7 +114,7 @@ def _blas_threads(threadpoolctl):
 
 def test_blas_limited_inside_fit_and_restored(monkeypatch):
     threadpoolctl = pytest.importorskip("threadpoolctl")
-    from cem_edu.sem import _threads
+    from cem_edu.stats import threads as _threads
 
     seen = []
     orig = ml.objective

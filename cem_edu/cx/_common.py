@@ -108,10 +108,6 @@ def scale_range(inst, item_id: str, default=(1, 7)) -> tuple[float, float]:
     for cand in (scale, getattr(scale, "points", None) if scale is not None else None):
         if isinstance(cand, (tuple, list)) and len(cand) == 2:
             return float(cand[0]), float(cand[1])
-    if scale is not None:
-        lo, hi = getattr(scale, "min", None), getattr(scale, "max", None)
-        if lo is not None and hi is not None:
-            return float(lo), float(hi)
     return default
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
+from ..i18n import t
 from ._common import as_frame, expectation_pairs, item_attr, recode_reverse, require_columns, to_numeric
 
 __all__ = ["gap", "paired_gap", "delivery_gap", "BAIN_2005", "GAP_COLUMNS"]
@@ -176,14 +177,14 @@ def gap(data, pairs=None, by=None, level: str = "pair", groups: Mapping | None =
     return out
 
 
-def delivery_gap(customer_scores=None, firm_belief: float = BAIN_2005["firms_believe_superior"],
+def delivery_gap(customer_scores, firm_belief: float = BAIN_2005["firms_believe_superior"],
                  superior: float | None = None, ci: float = 0.95) -> pd.DataFrame:
     """The "delivery gap": how many customers call the experience superior vs what the firm believes.
 
-    Without data it returns the Bain survey numbers reported by Meyer & Schwager (2007): of 362
-    firms, 80% believed they delivered a superior experience, while 8% of their customers agreed.
-    With ``customer_scores`` (e.g. satisfaction or experience ratings) the customers' share is the
-    share of answers ≥ ``superior`` (default: the top box = the highest observed scale point),
+    The published benchmark is :data:`BAIN_2005` (Meyer & Schwager 2007: of 362 firms, 80% believed
+    they delivered a superior experience, while 8% of their customers agreed); ``firm_belief``
+    defaults to its 80%. ``customer_scores`` (e.g. satisfaction or experience ratings) are required:
+    the customers' share is the share of answers ≥ ``superior`` (default: the top box = the highest observed scale point),
     with a Wilson score interval:
 
         p̂ ± z√(p̂(1−p̂)/n + z²/4n²) / (1 + z²/n), centred at (p̂ + z²/2n)/(1 + z²/n)
@@ -196,22 +197,19 @@ def delivery_gap(customer_scores=None, firm_belief: float = BAIN_2005["firms_bel
     experience. Harvard Business Review 85(2), 116–126. Wilson, E. B. (1927). JASA 22, 209–212.
     """
     if customer_scores is None:
-        share, n, lo, hi = BAIN_2005["customers_agree"], None, np.nan, np.nan
-        firms = BAIN_2005["firms"]
-    else:
-        s = to_numeric(customer_scores, getattr(customer_scores, "name", None) or "scores").dropna()
-        if s.empty:
-            raise DataError("delivery_gap: no valid customer scores")
-        cut = float(s.max()) if superior is None else float(superior)
-        n = len(s)
-        share = float((s >= cut).mean())
-        z = stats.norm.ppf(0.5 + ci / 2)
-        centre = (share + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        lo, hi = max(0.0, centre - half), min(1.0, centre + half)
-        firms = None
+        raise DataError(t("cx.delivery_gap.no_data"))
+    s = to_numeric(customer_scores, getattr(customer_scores, "name", None) or "scores").dropna()
+    if s.empty:
+        raise DataError("delivery_gap: no valid customer scores")
+    cut = float(s.max()) if superior is None else float(superior)
+    n = len(s)
+    share = float((s >= cut).mean())
+    z = stats.norm.ppf(0.5 + ci / 2)
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    lo, hi = max(0.0, centre - half), min(1.0, centre + half)
     out = pd.DataFrame({"view": ["firm", "customers"], "share": [firm_belief, share],
-                        "ci_lower": [np.nan, lo], "ci_upper": [np.nan, hi], "n": [firms, n]})
+                        "ci_lower": [np.nan, lo], "ci_upper": [np.nan, hi], "n": [None, n]})
     out.attrs["gap_points"] = 100 * (firm_belief - share)
     out.attrs["source"] = BAIN_2005["source"]
     return out

@@ -162,16 +162,26 @@ class CleanData:
 
 
 def as_frame(data) -> pd.DataFrame:
-    """The DataFrame inside ``data``: a DataFrame itself, ``CleanData.data``, or a mapping of columns."""
-    if isinstance(data, CleanData):
-        return data.data
+    """The response table inside ``data``: the package's one input-coercion helper.
+
+    Accepted: a DataFrame (returned as is), a ``CleanData`` (its ``.data``), any object whose
+    ``.data`` is a DataFrame (e.g. a fit result), a mapping of columns, or a 2-D array / list of
+    rows (columns named ``item1``, ``item2``, ...). Anything else raises :class:`DataError`.
+    """
     if isinstance(data, pd.DataFrame):
         return data
+    if isinstance(data, CleanData):
+        return data.data
     inner = getattr(data, "data", None)
     if isinstance(inner, pd.DataFrame):
         return inner
     if isinstance(data, Mapping):
         return pd.DataFrame(data)
+    if isinstance(data, (np.ndarray, list)):
+        arr = np.asarray(data, dtype=float)
+        if arr.ndim != 2:
+            raise DataError(msg("intake.not_2d", shape=arr.shape))
+        return pd.DataFrame(arr, columns=[f"item{i + 1}" for i in range(arr.shape[1])])
     raise DataError(msg("intake.not_a_frame", kind=type(data).__name__))
 
 

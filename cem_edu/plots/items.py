@@ -5,15 +5,16 @@ import textwrap
 
 import numpy as np
 
-from ..psychometrics.constructs import frame, item_text, resolve_spec, scale_bounds
+from ..psychometrics.constructs import item_text, resolve_spec, scale_bounds
 from ..i18n import get_language, t, to_persian_digits
+from ..intake import as_frame
 from ._theme import PALETTE, apply_direction, prepare
 
 __all__ = ["likert", "item_histograms"]
 
 
 def _items(data, items, instrument):
-    df = frame(data)
+    df = as_frame(data)
     spec = items if instrument is None else instrument
     if items is None or hasattr(items, "items_by_construct"):
         inst = items if instrument is None else instrument

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..errors import DataError, EstimationWarning, ModelError
 from ..i18n import t
+from ..intake import as_frame
 from .algorithm import WEIGHTINGS, correlation_batch, estimate_batch, plsc_batch
 from .quality import htmt_batch, indirect_paths, route_values, total_effects_batch
 from .spec import PLSSpec, parse_pls
@@ -18,12 +19,6 @@ _WEIGHTING_ALIASES = {"path": "path", "path_weighting": "path", "centroid": "cen
                       "factor": "factorial", "factorial": "factorial", "path_factorial": "factorial"}
 
 
-def _frame(data) -> pd.DataFrame:
-    from ..sem.pipeline import _frame as sem_frame
-
-    return sem_frame(data)
-
-
 def prepare_data(spec: PLSSpec, data, missing: str = "mean") -> tuple[np.ndarray, pd.DataFrame, dict]:
     """The indicator matrix (rows used × indicators in block order) after the missing-data rule.
 
@@ -32,7 +27,7 @@ def prepare_data(spec: PLSSpec, data, missing: str = "mean") -> tuple[np.ndarray
     """
     from ..sem.pipeline import _check_columns
 
-    frame = _frame(data)
+    frame = as_frame(data)
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise DataError(t("sem.data.empty"))
     ind = spec.indicators

@@ -31,7 +31,6 @@ marketing. Advances in International Marketing 20, 277–319.
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,15 +38,17 @@ import pandas as pd
 
 from ..errors import DataError, ModelError
 from ..i18n import t
+from ..intake import as_frame
+from ..sem.result import JsonResultMixin
 from .algorithm import correlation_batch, estimate_batch
-from .estimate import _WEIGHTING_ALIASES, _frame, prepare_data
+from .estimate import _WEIGHTING_ALIASES, prepare_data
 from .spec import parse_pls
 
 __all__ = ["pls_mga", "MGAResult"]
 
 
 @dataclass(frozen=True, eq=False)
-class MGAResult:
+class MGAResult(JsonResultMixin):
     """``paths``: lhs rhs est_1 est_2 diff p_permutation p_mga p_mga_two_sided;
     ``micom``: construct, c, c_q05, p_c, compositional, mean_diff (+ quantiles, equal_mean),
     log_var_diff (+ quantiles, equal_var); ``groups``: (label₁, label₂); ``n``: rows per group."""
@@ -65,13 +66,6 @@ class MGAResult:
             return [{k: _clean(v) for k, v in r.items()} for r in f.to_dict(orient="records")]
         return {"paths": recs(self.paths), "micom": recs(self.micom),
                 "groups": [str(g) for g in self.groups], "n": list(self.n), "settings": self.settings}
-
-    def to_json(self, path=None, indent: int = 2) -> str:
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
-        if path:
-            from pathlib import Path
-            Path(path).write_text(text, encoding="utf-8")
-        return text
 
     def __str__(self) -> str:
         g1, g2 = self.groups
@@ -116,7 +110,7 @@ def pls_mga(model: str, data, group: str, *, groups=None, weighting: str = "path
     if w is None:
         raise ModelError(t("pls.bad_weighting", weighting=weighting))
     spec = parse_pls(model)
-    frame = _frame(data)
+    frame = as_frame(data)
     if group not in frame.columns:
         raise DataError(t("sem.data.missing_group", group=group, close=", ".join(map(str, frame.columns[:12]))))
     labels = list(pd.unique(frame[group].dropna())) if groups is None else list(groups)

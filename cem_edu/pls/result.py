@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,7 +24,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from ..i18n import format_number, t
-from ..sem.result import _clean
+from ..sem.result import JsonResultMixin, _clean
 from .quality import (indirect_paths, mediation_type, reliability_table, vif_inner, vif_outer)
 
 __all__ = ["PLSResult", "build_result", "BOOT_COLUMNS"]
@@ -237,7 +236,7 @@ def _upstream(spec, i, j) -> bool:
 
 
 @dataclass(frozen=True, eq=False)
-class PLSResult:
+class PLSResult(JsonResultMixin):
     """A fitted PLS path model (see the module docstring for the attributes)."""
 
     paths: pd.DataFrame
@@ -407,13 +406,6 @@ class PLSResult:
                      "n_dropped": int(self.info["n_dropped"]), "missing": self.info["missing"],
                      "n_missing_cells": int(self.info["n_missing_cells"]), "notes": list(self.notes)},
         }
-
-    def to_json(self, path=None, indent: int = 2) -> str:
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
-        if path:
-            from pathlib import Path
-            Path(path).write_text(text, encoding="utf-8")
-        return text
 
     # ------------------------------------------------------------- printing
     def _header(self, language=None) -> list:

@@ -17,8 +17,9 @@ from scipy import stats
 
 from ..errors import DataError, ModelError
 from ..i18n import get_language, t
+from ..intake import as_frame
 from ._tables import TableResultMixin, json_frame, json_number
-from .constructs import check_items, construct_scores, frame, resolve_spec, verbatim
+from .constructs import check_items, construct_scores, resolve_spec, verbatim
 from .factor import _p_text
 from ..stats.moments import pairwise_cor
 
@@ -43,7 +44,7 @@ def harman(data, spec=None) -> dict:
     """
     from .factor import efa  # noqa: PLC0415
 
-    df = frame(data)
+    df = as_frame(data)
     sp = resolve_spec(spec, df)
     cols = list(dict.fromkeys(c for v in sp.values() for c in v))
     x = check_items(df, cols, where=t("cmb.where"))
@@ -104,7 +105,7 @@ def ulmc(data, spec, *, method_loadings: str = "equal", name: str = "method") ->
 
     if method_loadings not in ("equal", "free"):
         raise DataError(t("cmb.bad_method_loadings", value=method_loadings))
-    df = frame(data)
+    df = as_frame(data)
     sp = resolve_spec(spec, df)
     if name in sp:
         raise DataError(t("cmb.name_taken", name=verbatim(name)))
@@ -215,7 +216,7 @@ def common_method(data, spec, *, scores: pd.DataFrame | None = None, ulmc_model:
     Review of Psychology, 63, 539–569. Kock, N. (2015). International Journal of e-Collaboration, 11(4), 1–10.
     """
     lang = language or get_language()
-    df = frame(data)
+    df = as_frame(data)
     sp = resolve_spec(spec, df)
     h = harman(df, sp)
     if scores is None:

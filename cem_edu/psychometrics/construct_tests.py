@@ -21,8 +21,9 @@ from scipy import stats
 
 from ..errors import DataError
 from ..i18n import get_language, t, to_persian_digits
+from ..intake import as_frame
 from ._tables import TableResultMixin, json_frame, json_number
-from .constructs import _is_instrument, construct_scores, frame, resolve_spec, verbatim
+from .constructs import _is_instrument, construct_scores, resolve_spec, verbatim
 from .factor import _p_text
 
 __all__ = ["one_sample_t", "friedman", "correlation_table", "OneSampleResult", "FriedmanResult",
@@ -32,7 +33,7 @@ __all__ = ["one_sample_t", "friedman", "correlation_table", "OneSampleResult", "
 def _scores(data, spec, scores):
     if scores is not None:
         return pd.DataFrame(scores)
-    df = frame(data)
+    df = as_frame(data)
     return construct_scores(df, resolve_spec(spec, df))
 
 
@@ -91,7 +92,7 @@ def one_sample_t(data, spec=None, *, midpoint: float | dict | None = None, level
         elif midpoint is not None:
             mids[k] = float(midpoint)
         elif _is_instrument(spec):
-            items = resolve_spec(spec, frame(data))[k]
+            items = resolve_spec(spec, as_frame(data))[k]
             bounds = {(spec.item(i).scale.min, spec.item(i).scale.max) for i in items}
             if len(bounds) != 1:
                 raise DataError(t("ct.mixed_scales", construct=verbatim(k)))

@@ -1,6 +1,6 @@
 """Shared input handling of the psychometric modules (describe, reliability, factor).
 
-* ``frame(data)`` -> numeric item DataFrame from a DataFrame or a ``CleanData``.
+* Input coercion (DataFrame / CleanData / array -> frame) is :func:`cem_edu.intake.as_frame`.
 * ``resolve_spec(spec, data)`` -> ``{construct: [columns]}`` from an ``Instrument``, lavaan
   measurement syntax (``f =~ a + b + c`` lines; other lines are ignored) or a dict.
 * ``check_items(df, cols, where)`` validates that the columns exist, are numeric and vary.
@@ -16,8 +16,9 @@ import pandas as pd
 
 from ..errors import DataError, ModelError
 from ..i18n import t
+from ..intake import as_frame
 
-__all__ = ["frame", "resolve_spec", "check_items", "scale_bounds", "item_text", "verbatim", "construct_scores",
+__all__ = ["resolve_spec", "check_items", "scale_bounds", "item_text", "verbatim", "construct_scores",
            "instrument_from_model"]
 
 
@@ -44,27 +45,6 @@ def verbatim(value) -> _Verbatim:
     if isinstance(value, (list, tuple, set, pd.Index)):
         return _Verbatim(", ".join(map(str, value)))
     return _Verbatim(str(value))
-
-
-def frame(data) -> pd.DataFrame:
-    """Return the response table of ``data`` (a DataFrame, a CleanData, or anything with ``.data``)."""
-    if isinstance(data, pd.DataFrame):
-        return data
-    try:  # the data layer's helper, when it exists
-        from ..intake import as_frame  # noqa: PLC0415
-
-        return as_frame(data)
-    except ImportError:
-        pass
-    inner = getattr(data, "data", None)
-    if isinstance(inner, pd.DataFrame):
-        return inner
-    if isinstance(data, (np.ndarray, list)):
-        arr = np.asarray(data, dtype=float)
-        if arr.ndim != 2:
-            raise DataError(t("psy.not_2d", shape=arr.shape))
-        return pd.DataFrame(arr, columns=[f"item{i + 1}" for i in range(arr.shape[1])])
-    raise DataError(t("psy.not_a_table", kind=type(data).__name__))
 
 
 def _is_instrument(spec) -> bool:
@@ -163,7 +143,7 @@ def construct_scores(data, spec) -> pd.DataFrame:
     reverse-keyed items must already be recoded (``ce.clean`` does this). A respondent who answered
     none of a construct's items gets NaN for it.
     """
-    df = frame(data)
+    df = as_frame(data)
     sp = resolve_spec(spec, df)
     return pd.DataFrame({k: pd.DataFrame(check_items(df, cols, where=f"({k})", allow_constant=True)).mean(axis=1)
                          .to_numpy() for k, cols in sp.items()}, index=df.index)

@@ -42,9 +42,9 @@ def read_panel(panel, codes: tuple[int, int], what: str = "panel") -> pd.DataFra
         from ..intake import read_data  # noqa: PLC0415
 
         panel = read_data(panel)
-    from .constructs import frame  # noqa: PLC0415
+    from ..intake import as_frame  # noqa: PLC0415
 
-    df = frame(panel).copy()
+    df = as_frame(panel).copy()
     if df.shape[1] and not pd.api.types.is_numeric_dtype(df.iloc[:, 0]):
         df = df.set_index(df.columns[0])
     df = df.dropna(axis=0, how="all")

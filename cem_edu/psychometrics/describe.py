@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .constructs import check_items, frame, resolve_spec, scale_bounds
+from ..intake import as_frame
+from .constructs import check_items, resolve_spec, scale_bounds
 
 __all__ = ["describe_items", "skew", "kurtosis"]
 
@@ -96,7 +97,7 @@ def describe_items(data, spec=None) -> pd.DataFrame:
     ----------
     Revelle, psych::describe. Terwee et al. (2007), Journal of Clinical Epidemiology 60, 34–42.
     """
-    df = frame(data)
+    df = as_frame(data)
     sp = resolve_spec(spec, df)
     rows = []
     for construct, cols in sp.items():

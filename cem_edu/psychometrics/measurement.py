@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .constructs import verbatim
-from ..stats.moments import single_thread
+from ..stats.threads import blas_single_threaded
 from ..errors import DataError
 from ..i18n import t
 
@@ -52,7 +52,7 @@ def measurement_syntax(spec: dict[str, list[str]]) -> str:
     return "\n".join(lines)
 
 
-@single_thread
+@blas_single_threaded
 def measurement(df: pd.DataFrame, spec: dict[str, list[str]]) -> Measurement:
     """Fit the measurement model of ``spec`` on ``df`` (listwise) and collect loadings, ψ and S."""
     cols = list(dict.fromkeys(c for v in spec.values() for c in v))

@@ -55,9 +55,10 @@ def product_indicators(data, x_items, z_items, *, match: bool | None = None, dou
     Equation Modeling, 17(3), 374–391. Marsh, H. W., Wen, Z., & Hau, K.-T. (2004). Psychological
     Methods, 9(3), 275–300.
     """
-    from .constructs import check_items, frame  # noqa: PLC0415
+    from .constructs import check_items  # noqa: PLC0415
+    from ..intake import as_frame  # noqa: PLC0415
 
-    df = frame(data).copy()
+    df = as_frame(data).copy()
     pairs = _pairs(x_items, z_items, match)
     cols = list(dict.fromkeys([*x_items, *z_items]))
     missing = [c for c in cols if c not in df.columns]
@@ -215,11 +216,12 @@ def moderation(data, spec, *, x: str, z: str, y: str, match: bool | None = None,
     See also: moderation in PLS-SEM by the two-stage approach, ``ce.pls(model, data,
     interactions=[(x, z)])`` with ``res.simple_slopes()`` (:mod:`cem_edu.pls.moderation`).
     """
-    from .constructs import frame, resolve_spec  # noqa: PLC0415
+    from .constructs import resolve_spec  # noqa: PLC0415
+    from ..intake import as_frame  # noqa: PLC0415
     from ..sem import fit  # noqa: PLC0415
 
     lang = language or get_language()
-    df = frame(data)
+    df = as_frame(data)
     sp = resolve_spec(spec, df)
     for role, name in (("x", x), ("z", z), ("y", y)):
         if name not in sp:

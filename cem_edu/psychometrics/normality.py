@@ -16,8 +16,9 @@ from scipy import stats
 
 from ..errors import DataError
 from ..i18n import get_language, t
+from ..intake import as_frame
 from ._tables import TableResultMixin, json_frame, json_number
-from .constructs import check_items, frame, resolve_spec, verbatim
+from .constructs import check_items, resolve_spec, verbatim
 from .describe import kurtosis, skew
 from .factor import _p_text
 
@@ -166,7 +167,7 @@ def normality(data, spec=None, *, language: str | None = None) -> NormalityResul
     Hoyle (ed.), Structural Equation Modeling, 56–75. Kline (2016), Principles and Practice of SEM, ch. 4.
     """
     lang = language or get_language()
-    df = frame(data)
+    df = as_frame(data)
     sp = resolve_spec(spec, df)
     cols = list(dict.fromkeys(c for v in sp.values() for c in v))
     x = check_items(df, cols, where=t("norm.where", lang))

@@ -27,11 +27,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .constructs import check_items, frame, resolve_spec, verbatim
+from .constructs import check_items, resolve_spec, verbatim
 from .measurement import measurement
 from ..stats.moments import pairwise_cov_cor, smc
 from ..errors import DataError, EstimationWarning, ModelError
 from ..i18n import format_number, get_language, t
+from ..intake import as_frame
 
 __all__ = ["alpha", "AlphaResult", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",
            "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci", "htmt_matrix",
@@ -185,7 +186,7 @@ def alpha(data, items=None, *, level: float = 0.95, warn: bool = True) -> AlphaR
     >>> round(ce.alpha(hs, ["x4", "x5", "x6"]).alpha, 3)
     0.883
     """
-    df = frame(data)
+    df = as_frame(data)
     cols = list(items) if items is not None else resolve_spec(None, df)["scale"]
     resolve_spec({"scale": cols}, df)
     if len(cols) < 2:
@@ -345,7 +346,7 @@ def reverse_note(suspects, construct: str | None = None, alpha: float | None = N
 
 # ------------------------------------------------------------------------------ CFA-based statistics
 def _prepare(data, spec):
-    df = frame(data)
+    df = as_frame(data)
     sp = resolve_spec(spec, df)
     for c, cols in sp.items():
         check_items(df, cols, where=t("reliability.in_construct", construct=verbatim(c)))

@@ -77,6 +77,13 @@ def missing_note(ctx: Context, res) -> list[str]:
     return []
 
 
+def fit_blocks(ctx: Context, res) -> list:
+    """The fit part of a CFA/SEM section: the missing-data note, the fit sentence and the fit table."""
+    out = ctx.out
+    return [*missing_note(ctx, res), out.paragraph(fit_sentence(out, res.fit)),
+            out.table(fit_table(out, res), out.t("report.fit_caption"))]
+
+
 def json_value(v):
     """A fit measure as a JSON value (NaN and infinities become null)."""
     if isinstance(v, (np.floating, float)):

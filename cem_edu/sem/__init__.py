@@ -41,14 +41,14 @@ Internal interface (used by robust.py, fiml.py, bootstrap.py, invariance.py, pow
   (``Model.active[g]``, global 0-based indices).
 * ``fit(..., _warn_listwise=False)`` silences the listwise-deletion warning (emitted once per call
   otherwise) for callers that fit several models to the same data (invariance).
-* ``_threads.single_blas_thread()`` (context manager) / ``blas_single_threaded`` (decorator): BLAS
+* ``cem_edu.stats.threads.single_blas_thread()`` (context manager) / ``blas_single_threaded`` (decorator): BLAS
   on one thread inside, restored after; ``fit``, ``ml.estimate``, ``ml.information``,
   ``ml.information_batch``, ``invariance`` and ``power`` already run inside it.
 """
 from __future__ import annotations
 
 from . import ml  # noqa: F401 - internal interface (cem_edu.sem.ml)
-from ._threads import blas_single_threaded, single_blas_thread  # noqa: F401 - re-exported
+from ..stats.threads import blas_single_threaded, single_blas_thread  # noqa: F401 - re-exported
 from .model import Model
 from .partable import build_partable
 from .pipeline import finish, fit, prepare
@@ -59,21 +59,11 @@ __all__ = ["fit", "FitResult", "prepare", "finish", "Model", "parse_syntax", "bu
            "invariance", "power"]
 
 
-def _modindices(self, sort: bool = False, minimum_value: float = 0.0):
-    """Modification indices and expected parameter change (lavaan ``modindices()``); see
-    :func:`cem_edu.sem.modindices.modindices`."""
-    from .modindices import modindices
-    return modindices(self, sort=sort, minimum_value=minimum_value)
-
-
-FitResult.modindices = _modindices
-
-
 # invariance() and power() live in submodules of the same name: import them eagerly so the
 # functions, not the submodules, are bound to these names (both modules import lazily inside).
 from .invariance import invariance  # noqa: E402
 from .power import power  # noqa: E402
 
-# small dense linear algebra runs faster on one BLAS thread (see _threads.py): scoped to each call
+# small dense linear algebra runs faster on one BLAS thread (see cem_edu/stats/threads.py): scoped to each call
 invariance = blas_single_threaded(invariance)
 power = blas_single_threaded(power)

@@ -169,6 +169,8 @@ def _newton_fit(obj, x0, H0, tol=1e-6, maxiter=60):
     inverse-Hessian approximation started at H₀⁻¹ (H₀ the full-sample observed information, close
     to the draw's at x0), Armijo step halving; returns (x, converged). The Hessian of a draw is
     never formed (it costs O(p⁴) per pattern block)."""
+    from .fiml import armijo_halving
+
     x = np.asarray(x0, float)
     f, g = obj.value_grad(x)
     if not np.isfinite(f):
@@ -183,14 +185,10 @@ def _newton_fit(obj, x0, H0, tol=1e-6, maxiter=60):
             Hi = np.linalg.inv(H0)
             d = -(Hi @ g)
             slope = float(g @ d)
-        t = 1.0
-        for _half in range(30):
-            fn, gn = obj.value_grad(x + t * d)
-            if np.isfinite(fn) and fn <= f + 1e-4 * t * slope + 1e-15 * abs(f):
-                break
-            t /= 2
-        else:
+        found = armijo_halving(obj.value_grad, x, f, d, slope, 30)
+        if found is None:
             return x, False
+        t, fn, gn = found
         sv = t * d
         yv = gn - g
         sy = float(sv @ yv)

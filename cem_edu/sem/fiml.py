@@ -28,6 +28,26 @@ __all__ = ["fit_casewise", "FimlData", "fiml_sample_stats", "fiml_estimate", "fi
 _H_REUSE = 1e-6   # a Hessian is reused after a Newton step shorter than this (max |Δx|): changes O(1e-6)
 
 
+def armijo_halving(value_grad, x, f, p, slope, max_halvings):
+    """Backtracking line search along the descent direction ``p`` (``slope = ∇f·p < 0``): the first
+    step t = 1, 1/2, 1/4, ... (at most ``max_halvings`` tries) with a finite value satisfying the
+    Armijo condition f(x + t p) ≤ f(x) + 10⁻⁴ t ∇f·p (+ 10⁻¹⁵ |f| for rounding).
+
+    Returns (t, f(x + t p), ∇f(x + t p)), or None when no step qualifies. The one line search of the
+    FIML chord and Newton steps and the FIML bootstrap's BFGS.
+
+    Reference: Armijo (1966) Pacific J. Math. 16(1); Nocedal & Wright (2006) Numerical
+    Optimization, 2nd ed., Algorithm 3.1.
+    """
+    t = 1.0
+    for _half in range(max_halvings):
+        fn, gn = value_grad(x + t * p)
+        if np.isfinite(fn) and fn <= f + 1e-4 * t * slope + 1e-15 * abs(f):
+            return t, fn, gn
+        t /= 2
+    return None
+
+
 def _chord_steps(objective, x, f, g, H_approx, tol, max_steps=30):
     """Steps x ← x - H̃⁻¹∇ with a fixed positive definite approximation H̃ of the Hessian (the
     complete-data expected information), Armijo halving, while each step cuts max |∇| at least
@@ -41,16 +61,10 @@ def _chord_steps(objective, x, f, g, H_approx, tol, max_steps=30):
     gmax = np.max(np.abs(g))
     while n < max_steps and gmax >= tol:
         d = np.linalg.solve(C.T, np.linalg.solve(C, g))
-        slope = float(g @ d)
-        t, ok = 1.0, False
-        for _half in range(10):
-            fn, gn = objective.value_grad(x - t * d)
-            if np.isfinite(fn) and fn <= f - 1e-4 * t * slope + 1e-15 * abs(f):
-                ok = True
-                break
-            t /= 2
-        if not ok:
+        found = armijo_halving(objective.value_grad, x, f, -d, -float(g @ d), 10)
+        if found is None:
             break
+        t, fn, gn = found
         x, f, g, n = x - t * d, fn, gn, n + 1
         gnew = np.max(np.abs(g))
         if gnew > 0.25 * gmax:
@@ -104,15 +118,10 @@ def fit_casewise(objective: CasewiseObjective, x0: np.ndarray, tol: float = 1e-1
                 lam = scale * 1e-6 if lam == 0.0 else lam * 10.0
         accepted = False
         for direction in ([step] if step is not None else []) + [g / max(np.max(np.abs(g)), 1.0)]:
-            slope = float(g @ direction)
-            t = 1.0
-            for _half in range(40):
-                fn, gn = objective.value_grad(x - t * direction)
-                if np.isfinite(fn) and fn <= f - 1e-4 * t * slope + 1e-15 * abs(f):
-                    accepted = True
-                    break
-                t /= 2
+            found = armijo_halving(objective.value_grad, x, f, -direction, -float(g @ direction), 40)
+            accepted = found is not None
             if accepted:
+                t, fn, gn = found
                 x, f, g = x - t * direction, fn, gn
                 if np.max(np.abs(t * direction)) > _H_REUSE:
                     H = None          # the Hessian is recomputed at the new point

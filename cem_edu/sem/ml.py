@@ -28,7 +28,7 @@ from scipy import optimize
 
 from ..errors import DataError, ModelError
 from ..i18n import t
-from ._threads import blas_single_threaded
+from ..stats.threads import blas_single_threaded
 from .model import Model
 
 __all__ = ["SampleStats", "sample_stats", "stats_from_moments", "objective", "estimate", "information",

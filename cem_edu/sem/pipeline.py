@@ -21,8 +21,9 @@ import pandas as pd
 
 from ..errors import DataError, EstimationWarning, ModelError
 from ..i18n import t
+from ..intake import as_frame
 from . import ml
-from ._threads import blas_single_threaded
+from ..stats.threads import blas_single_threaded
 from .defined import DefinedParameters
 from .fitmeasures import count_df, fit_measures
 from .model import Model
@@ -32,15 +33,6 @@ from .standardize import r_squared
 from .syntax import parse_syntax
 
 __all__ = ["fit", "prepare", "finish", "group_labels"]
-
-
-def _frame(data) -> pd.DataFrame:
-    if isinstance(data, pd.DataFrame):
-        return data
-    inner = getattr(data, "data", None)
-    if isinstance(inner, pd.DataFrame):
-        return inner
-    raise DataError(t("sem.data.not_frame", kind=type(data).__name__))
 
 
 def _check_columns(frame: pd.DataFrame, ov: list, group: str | None) -> None:
@@ -134,7 +126,7 @@ def prepare(model: str, data, *, group: str | None = None, group_equal=None, gro
     with the missing-data patterns in ``stats.fiml`` (:func:`cem_edu.sem.fiml.fiml_sample_stats`).
     Used by :func:`fit` and by the extra estimators (bootstrap, invariance, power).
     """
-    frame = _frame(data)
+    frame = as_frame(data)
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise DataError(t("sem.data.empty"))
     fiml = missing in ("fiml", "ml")

@@ -92,8 +92,20 @@ def _clean(v):
     return v
 
 
+class JsonResultMixin:
+    """``to_json`` from the result's ``to_dict``: one JSON writer for the SEM and PLS results."""
+
+    def to_json(self, path=None, indent: int = 2) -> str:
+        """The ``to_dict()`` record as JSON text (UTF-8, non-ASCII kept); also written to ``path`` if given."""
+        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        if path:
+            from pathlib import Path
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+
 @dataclass(frozen=True, eq=False)
-class FitResult:
+class FitResult(JsonResultMixin):
     """A fitted CFA/SEM model (see the module docstring for the attributes)."""
 
     estimates: pd.DataFrame
@@ -215,6 +227,17 @@ class FitResult:
             te = te * np.outer(1.0 / sde, sde)
         return te
 
+    def modindices(self, sort: bool = False, minimum_value: float = 0.0) -> pd.DataFrame:
+        """Modification indices and expected parameter change, as lavaan ``modindices()``.
+
+        For each parameter fixed at zero, the score test of freeing it (Sörbom 1989):
+        ``mi = N s² / diag(V)``, ``epc = −s / diag(V)`` with ``V = I₁₁ − I₁₂ I₂₂⁻¹ I₂₁``. Details in
+        :func:`cem_edu.sem.modindices.modindices`; ``sort=True`` orders by ``mi``, rows with
+        ``mi < minimum_value`` are dropped.
+        """
+        from .modindices import modindices
+        return modindices(self, sort=sort, minimum_value=minimum_value)
+
     # ------------------------------------------------------------- exporting
     def to_dict(self) -> dict:
         """JSON-ready dict: {"estimates": [records], "fit": {...}, "info": {...}} (NaN -> null)."""
@@ -233,13 +256,6 @@ class FitResult:
         if con is not None:     # == < > constraints and their slack
             out["constraints"] = [{k: _clean(v) for k, v in r.items()} for r in con.to_dict(orient="records")]
         return out
-
-    def to_json(self, path=None, indent: int = 2) -> str:
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
-        if path:
-            from pathlib import Path
-            Path(path).write_text(text, encoding="utf-8")
-        return text
 
     # ------------------------------------------------------------- printing
     def _header(self) -> list[str]:

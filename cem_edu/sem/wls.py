@@ -748,7 +748,7 @@ def fit_ordered(model: str, data, *, ordered=None, estimator=None, missing="list
                 group_partial=None, std_lv=False, bootstrap=0, meanstructure=None, start=None,
                 _ladder=None, _warn: bool = True) -> FitResult:
     """Entry from :func:`cem_edu.fit` for ordinal items: checks the options, then :func:`fit_ordinal`."""
-    from .pipeline import _frame
+    from ..intake import as_frame
 
     est = "WLSMV" if estimator is None else str(estimator).upper()
     if ordered is None or ordered is False:
@@ -757,24 +757,12 @@ def fit_ordered(model: str, data, *, ordered=None, estimator=None, missing="list
         raise ModelError(t("sem.ordinal.not_available", what="bootstrap"))
     if meanstructure or start is not None:
         raise ModelError(t("sem.ordinal.not_available", what="meanstructure=/start="))
-    frame = _frame(data)
+    frame = as_frame(data)
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         from ..errors import DataError
         raise DataError(t("sem.data.empty"))
-    labels = None
-    if group is not None:
-        from .pipeline import _check_columns
-        if group not in frame.columns:
-            _check_columns(frame, [], group)
-        col = frame[group]
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            present = set(col.dropna().unique())
-            labels = [c for c in col.cat.categories if c in present]
-        else:
-            labels = list(pd.unique(col.dropna()))
-        if len(labels) < 2:
-            from ..errors import DataError
-            raise DataError(t("sem.data.one_group", group=group))
+    from .pipeline import group_labels
+    labels = group_labels(frame, group)
     return fit_ordinal(model, data, ordered=ordered, estimator=est, missing=str(missing).lower(), group=group,
                        group_equal=group_equal, group_partial=group_partial, std_lv=std_lv, frame=frame,
                        labels=labels, ladder=_ladder, _warn=_warn)

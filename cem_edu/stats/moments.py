@@ -6,12 +6,9 @@ few milliseconds. Without missing values the ordinary ``np.cov``/``np.corrcoef``
 """
 from __future__ import annotations
 
-import contextlib
-import functools
-
 import numpy as np
 
-__all__ = ["pairwise_cov", "pairwise_cor", "pairwise_cov_cor", "smc", "single_thread"]
+__all__ = ["pairwise_cov", "pairwise_cor", "pairwise_cov_cor", "smc"]
 
 
 def _pieces(x: np.ndarray):
@@ -83,24 +80,3 @@ def smc(r: np.ndarray) -> np.ndarray:
         inv = np.linalg.pinv(r)
     out = 1.0 - 1.0 / np.diag(inv)
     return np.clip(out, 0.0, 1.0)
-
-
-def single_thread(func):
-    """Run ``func`` with one BLAS thread (threadpoolctl, when installed).
-
-    The psychometric routines do thousands of operations on small matrices (eigen-decompositions of
-    p × p correlation matrices); a multi-threaded BLAS only adds synchronisation there, and on a
-    busy machine it can make each call ~50× slower.
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            from threadpoolctl import threadpool_limits  # noqa: PLC0415
-            ctx = threadpool_limits(limits=1, user_api="blas")
-        except ImportError:  # pragma: no cover
-            ctx = contextlib.nullcontext()
-        with ctx:
-            return func(*args, **kwargs)
-
-    return wrapper

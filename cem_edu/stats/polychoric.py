@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from .moments import single_thread
+from .threads import blas_single_threaded
 from ..errors import DataError
 from ..i18n import t
 
@@ -146,7 +146,7 @@ def _smooth(r: np.ndarray, eig_tol: float = 1e-12) -> np.ndarray:
     return s * np.outer(d, d)
 
 
-@single_thread
+@blas_single_threaded
 def polychoric_matrix(data: pd.DataFrame, correct: float = 0.5, max_categories: int = 8,
                       smooth: bool = True) -> pd.DataFrame:
     """Polychoric correlation matrix of ordinal (integer-coded) items, as ``psych::polychoric(x)$rho``.

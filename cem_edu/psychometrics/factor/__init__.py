@@ -19,10 +19,12 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ..constructs import check_items, frame, resolve_spec
-from ...stats.moments import pairwise_cor, single_thread, smc
+from ..constructs import check_items, resolve_spec
+from ...stats.moments import pairwise_cor, smc
+from ...stats.threads import blas_single_threaded
 from ...errors import DataError
 from ...i18n import format_number, get_language, t, to_persian_digits
+from ...intake import as_frame
 from .rotation import rotate as _rotate
 
 __all__ = ["kmo", "bartlett", "parallel_analysis", "efa", "KMOResult", "BartlettResult", "ParallelResult",
@@ -38,7 +40,7 @@ def meaning(statistic: str, language: str | None = None) -> str:
 
 
 def _matrix(data, items=None, counts: bool = False):
-    df = frame(data)
+    df = as_frame(data)
     if items is None or isinstance(items, (list, tuple, pd.Index)):
         cols = list(items) if items is not None else resolve_spec(None, df)["scale"]
     else:
@@ -78,7 +80,7 @@ class KMOResult:
         return _html_table(self.items.to_frame("msa"), t("factor.kmo_line", msa=format_number(self.msa, 3)))
 
 
-@single_thread
+@blas_single_threaded
 def kmo(data, items=None) -> KMOResult:
     """Kaiser–Meyer–Olkin measure of sampling adequacy, as psych::KMO.
 
@@ -134,7 +136,7 @@ class BartlettResult:
         return f"<div class='cem-edu-output {get_language()}'><p>{self}</p></div>"
 
 
-@single_thread
+@blas_single_threaded
 def bartlett(data, items=None) -> BartlettResult:
     """Bartlett's test that the correlation matrix is an identity matrix, as psych::cortest.bartlett.
 
@@ -310,7 +312,7 @@ class EFAResult:
         return html + "</div>"
 
 
-@single_thread
+@blas_single_threaded
 def efa(data, n_factors: int, rotation: str = "oblimin", method: str = "minres", items=None) -> EFAResult:
     """Exploratory factor analysis, as ``psych::fa(r, nfactors, rotate = rotation, fm = method)``.
 
@@ -429,7 +431,7 @@ def _fa_values(R: np.ndarray) -> np.ndarray:
     return np.linalg.eigvalsh(S)[::-1]
 
 
-@single_thread
+@blas_single_threaded
 def parallel_analysis(data, items=None, *, n_iter: int = 20, quantile: float = 0.95, seed: int | None = 0,
                       progress: bool = False) -> ParallelResult:
     """Horn's parallel analysis, as psych::fa.parallel (fm = "minres", simulated normal data).

@@ -4,17 +4,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..context import Context, Section
-from ..fitting import fit_quietly, fit_sentence, fit_table, json_value, measurement_syntax, missing_note
+from ..fitting import fit_blocks, fit_quietly, json_value, measurement_syntax
 
 
 def section(ctx: Context) -> Section:
     out = ctx.out
     s = Section("cfa", out.t("report.s.cfa"))
     res = fit_quietly(ctx, measurement_syntax(ctx.spec), progress=False)
-    s.blocks.extend(missing_note(ctx, res))
     ctx.cfa = res
-    s.blocks.append(out.paragraph(fit_sentence(out, res.fit)))
-    s.blocks.append(out.table(fit_table(out, res), out.t("report.fit_caption")))
+    s.blocks.extend(fit_blocks(ctx, res))
     est = res.estimates
     load = est[est.op == "=~"][["lhs", "rhs", "est", "se", "std_all", "pvalue"]].copy()
     fixed = load["se"] == 0  # marker loadings fixed to 1: no SE, no test

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..context import Context, Section
-from ..fitting import fit_quietly, fit_sentence, fit_table, missing_note
+from ..fitting import fit_blocks, fit_quietly
 
 
 def section(ctx: Context) -> Section:
@@ -15,10 +15,8 @@ def section(ctx: Context) -> Section:
         return ctx.omit("sem", "no_structure")
     s = Section("sem", out.t("report.s.sem"))
     res = fit_quietly(ctx, ctx.model_text, bootstrap=ctx.bootstrap_draws, seed=ctx.seed, progress=ctx.progress)
-    s.blocks.extend(missing_note(ctx, res))
     ctx.sem = res
-    s.blocks.append(out.paragraph(fit_sentence(out, res.fit)))
-    s.blocks.append(out.table(fit_table(out, res), out.t("report.fit_caption")))
+    s.blocks.extend(fit_blocks(ctx, res))
     est = res.estimates
     paths = est[est.op == "~"].copy()
     ptab = pd.DataFrame({

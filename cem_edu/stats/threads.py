@@ -1,4 +1,5 @@
-"""Run the estimator's small dense linear algebra on one BLAS thread.
+"""Run small dense linear algebra on one BLAS thread: the one helper of the SEM estimator and
+the psychometric routines (factor analysis, polychoric correlations, measurement models).
 
 The matrices of an SEM fit are small (p ≈ 10–50); multithreaded OpenBLAS spends more
 time waking and synchronising its threads than computing, and on a busy machine
