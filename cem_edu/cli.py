@@ -319,13 +319,14 @@ def _moderation_pls(args, data, spec) -> None:
     from .i18n import t
     from .pls import pls
     from .pls.moderation import moderation_model, moderation_summary
-    from .psychometrics.constructs import frame, resolve_spec
+    from .intake import as_frame
+    from .psychometrics.constructs import resolve_spec
 
     for option, given in (("--all-pairs", args.all_pairs), ("--estimator", args.estimator != "ML"),
                           ("--plot", args.plot is not None)):
         if given:
             raise CemError(t("pls.mod.cli_option", args.lang, option=option))
-    df = frame(data)
+    df = as_frame(data)
     model = moderation_model(resolve_spec(spec, df), args.x, args.z, args.y)
     res = pls(model, df, interactions=[(args.x, args.z, args.y)], bootstrap=args.bootstrap, seed=args.seed,
               progress=False)

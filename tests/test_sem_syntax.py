@@ -197,7 +197,7 @@ def test_accepts_cleandata_like_objects():
 
     res = fit("f =~ x1 + x2 + x3", SimpleNamespace(data=HS))
     assert res.n_used == 301
-    with pytest.raises(DataError, match="DataFrame"):
+    with pytest.raises(DataError, match="table"):   # the one input-coercion helper's message
         fit("f =~ x1 + x2 + x3", [1, 2, 3])
 
 
