@@ -37,6 +37,9 @@ def test_every_package_the_notebooks_import_is_a_core_dependency():
     """Quick check (no venv): notebooks import only the standard library, cem_edu and core dependencies."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     core = {re.split(r"[<>=!\[ ;]", d, maxsplit=1)[0].lower().replace("-", "_") for d in project["dependencies"]}
+    # distributions whose import name differs from the distribution's name
+    import_names = {"python_docx": "docx", "pyyaml": "yaml", "python_multipart": "multipart"}
+    core |= {import_names[d] for d in core if d in import_names}
     provided = core | {"cem_edu", "ipython", "mpl_toolkits"} | {m.lower() for m in sys.stdlib_module_names}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_env = {re.split(r"[<>=!\[ ;]", d, maxsplit=1)[0] for dep in env["dependencies"] if isinstance(dep, dict)
