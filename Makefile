@@ -24,7 +24,9 @@ check-python:
 $(STAMP): pyproject.toml | check-python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,real-data,dask,postgres]"
+	@# setuptools prints a generic advisory for every editable install ("be careful with folders ... same
+	@# name as your package"); it is not about this project, so it is silenced (pip install . is quiet too)
+	PYTHONWARNINGS=ignore::UserWarning $(BIN)/python -m pip install --quiet -e ".[dev,real-data,dask,postgres]"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
