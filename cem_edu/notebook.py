@@ -288,7 +288,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("03", "data_cleaning", "Data cleaning", "پاک‌سازی داده", 40, ("02",)),
     Notebook("04", "descriptives", "Descriptive statistics", "آمار توصیفی", 30, ("03",)),
     Notebook("05", "reliability_validity", "Reliability and validity", "پایایی و روایی", 50, ("04",)),
-    Notebook("06", "factor_analysis", "Factor analysis", "تحلیل عاملی", 50, ("05",)),
+    Notebook("06", "factor_analysis", "Factor analysis", "تحلیل عاملی", 60, ("05",)),
     Notebook("07", "structural_model", "The structural model", "مدل ساختاری", 60, ("06",)),
     Notebook("08", "groups_invariance", "Groups and invariance", "گروه‌ها و هم‌ارزی اندازه‌گیری", 45, ("07",)),
     Notebook("09", "journey_map", "The customer journey map", "نقشه سفر مشتری", 40, ("01", "04")),
