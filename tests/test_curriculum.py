@@ -438,3 +438,11 @@ def test_say_prints_computed_sentences_with_persian_digits(capsys):
     assert capsys.readouterr().out.splitlines() == ["Δχ²(۹) = ۵۱٫۰", "Δχ²(9) = 51.0"]
     nb08 = (NOTEBOOKS / "08_groups_invariance.md").read_text(encoding="utf-8")
     assert "nb.say(" in nb08 and "about 51 for 9 df" not in nb08
+
+
+def test_say_keeps_the_digits_of_item_and_variable_names(capsys):
+    # notebook 08 printed «MEC۲» and notebook 06 «x۱»: a name is not a number
+    from cem_edu import notebook as nb
+
+    nb.say("", "واریانس x1: -0.70؛ MEC2 در گروه 2، Δχ²(9) = 51.0، CFI = 0.991", language="fa")
+    assert capsys.readouterr().out.strip() == "واریانس x1: -۰٫۷۰؛ MEC2 در گروه ۲، Δχ²(۹) = ۵۱٫۰، CFI = ۰٫۹۹۱"
