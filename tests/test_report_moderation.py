@@ -105,6 +105,7 @@ def test_section_numbers_are_moderations_and_lavaans_under_fiml(cem_en):
     jn = ref["jn"].iloc[0]
     assert "Johnson–Neyman" in text and f"{jn['jn_lower']:.3f}" in text and f"{jn['jn_upper']:.3f}" in text
     assert "full-information maximum likelihood" in text and "n = 531 of 531" in text
+    assert "A boundary beyond ±3 SD of Humanic clues lies outside almost all of the data." in text  # −6.1 SD
     assert "χ²(98) = 94.44" in text and "Lin et al. 2010" in text
     page = cem_en.html
     assert page.count("<svg") >= 1 and "Johnson–Neyman plot" in page
@@ -140,6 +141,7 @@ def test_real_data_with_missing_answers_bfi():
     for label in ("b1", "b2", "b3"):
         assert f"{ref.loc[label, 'ci_lower']:.3f}" in text and f"{ref.loc[label, 'ci_upper']:.3f}" in text
         assert e[label]["est"] == pytest.approx(ref.loc[label, "est"], abs=1e-3)
+    assert "outside almost all of the data" not in text  # boundaries at −2.2 and +2.5 SD
 
 
 def test_methods_paragraph_and_references(cem_en):

@@ -90,7 +90,10 @@ def _cbsem(ctx: Context, x: str, z: str, y: str) -> tuple[list, dict]:
         lo, hi = res.jn
         jn.update(lo=out.num(lo), hi=out.num(hi), lo_sd=out.num(lo / res.moderator_sd, 2),
                   hi_sd=out.num(hi / res.moderator_sd, 2))
-    blocks.append(out.paragraph(out.t(f"report.mod.jn.{res.jn_significant}", **jn)))
+    jn_text = out.t(f"report.mod.jn.{res.jn_significant}", **jn)
+    if any(abs(b) > 3 * res.moderator_sd for b in res.jn):  # a boundary the data hardly reach
+        jn_text += " " + out.t("report.mod.jn_far", z=name[z])
+    blocks.append(out.paragraph(jn_text))
     shown = replace(res, x=name[x], z=name[z], y=name[y])  # the figure's labels in the report's language
     ax = johnson_neyman(shown, language=ctx.lang)
     blocks.append(out.figure(ax.figure, out.t("report.mod.jn_caption", x=name[x], y=name[y], z=name[z])))
