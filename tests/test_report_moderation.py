@@ -242,7 +242,8 @@ def test_a_list_of_triples_gives_one_part_each():
     assert [(g["x"], g["z"], g["y"]) for g in got] == [("visual", "textual", "speed"), ("textual", "speed", "visual")]
     _check_against_r(got[0], _refs("", "hs"))  # HS is complete: listwise = FIML, as thesis.R
     text = _section_text(res, "moderation")
-    assert "speed ~ visual + textual + visual × textual" in text and "visual ~ textual + speed + textual × speed" in text
+    assert "speed ~ visual + textual + visual × textual" in text
+    assert "visual ~ textual + speed + textual × speed" in text
 
 
 def test_ordinal_items_are_fitted_as_continuous_and_said_so():

@@ -50,7 +50,7 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
         captions, right to left in Persian); default: "docx" when ``out`` ends in ``.docx``, else "html"
     panel : expert-panel sheet (CSV/XLSX; rows experts, columns items) for a content-validity section
         (Lawshe's CVR for codes 1–3, the CVI with modified kappa for relevance ratings 1–4)
-    moderation : ``("X", "Z", "Y")`` construct names of the model (or a list of such triples): adds a
+    moderation : ``("X", "Z", "Y")`` construct names of the model (also ``"X,Z,Y"``, or a list of triples): adds a
         moderation section — does Z change the effect of X on Y? CB-SEM: latent interaction by product
         indicators with double-mean centring (Lin et al. 2010), simple slopes at −1 SD, mean, +1 SD of Z and
         the Johnson–Neyman interval; PLS (``method="pls"``/``"both"``): the two-stage approach (Hair et al.)

@@ -76,12 +76,12 @@ def _cbsem(ctx: Context, x: str, z: str, y: str) -> tuple[list, dict]:
                                       lo=out.num(float(b3["ci_lower"])), hi=out.num(float(b3["ci_upper"])))))
     sl = res.simple_slopes
     stab = pd.DataFrame({
-        out.t("report.mod.col.at", z=name[z]): [out.t(f"report.mod.at.{k}") for k in ("minus", "mean", "plus")]
-        if list(sl["sd"]) == [-1.0, 0.0, 1.0] else [out.num(v, 1) for v in sl["sd"]],
+        out.t("report.mod.col.at", z=name[z]): [out.t(f"report.mod.at.{k}") for k in ("minus", "mean", "plus")],
         out.t("report.mod.col.value"): sl["moderator"].to_numpy(),
         out.t("report.mod.col.slope", x=name[x]): sl["slope"].to_numpy(), out.t("report.col.se"): sl["se"].to_numpy(),
         "z": sl["z"].to_numpy(), out.t("report.col.p"): sl["p"].to_numpy(),
-        out.t("report.col.ci_lower"): sl["ci_lower"].to_numpy(), out.t("report.col.ci_upper"): sl["ci_upper"].to_numpy()})
+        out.t("report.col.ci_lower"): sl["ci_lower"].to_numpy(),
+        out.t("report.col.ci_upper"): sl["ci_upper"].to_numpy()})
     blocks.append(out.table(stab, out.t("report.mod.slopes_caption", x=name[x], y=name[y], z=name[z],
                                         sd=out.num(res.moderator_sd)),
                             index=False, pcols=(out.t("report.col.p"),)))
