@@ -20,16 +20,6 @@ CHANNELS = ("branch", "web", "app", "phone", "messaging")
 EXPERIENCE_CONSTRUCTS = ("functional", "mechanic", "humanic")
 
 
-def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str = "data") -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        shown = ", ".join(map(str, list(frame.columns)[:12]))
-        raise DataError(
-            f"{what}: column(s) {', '.join(map(repr, missing))} not found; the data has: {shown}"
-            f"{' …' if frame.shape[1] > 12 else ''}. Pass the right column name."
-        )
-
-
 def to_numeric(values, name: str) -> pd.Series:
     """Convert to float, accepting Persian/Arabic digits; text that is not a number -> DataError."""
     s = pd.Series(values) if not isinstance(values, pd.Series) else values

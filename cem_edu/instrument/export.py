@@ -20,8 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import InstrumentError
-from .checks import t
-from ..i18n import to_persian_digits
+from ..i18n import t, to_persian_digits
 
 __all__ = ["export", "codebook_frame", "form_definition", "panel_frame", "FORMATS", "XLSFORM_LANGUAGES"]
 
