@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..i18n import t
+from ..i18n import numerals, t
 from .normalise import _MISSING_TOKENS, normalize_text
 from .numbers import parse_number
 
@@ -289,7 +289,8 @@ def _check_duplicates(header: list[str], name: str | None) -> None:
         h, pos = next(iter(dups.items()))
         more = len(dups) - 1
         raise DataError(t("intake.duplicate_columns" if name else "intake.duplicate_columns_frame", path=name, column=h,
-                            positions=" and ".join(str(p) for p in pos), more=(f" (and {more} more)" if more else "")))
+                            positions=t("intake.and").join(numerals(p) for p in pos),
+                            more=t("intake.and_more", n=more) if more else ""))
 
 
 def _finish(df: pd.DataFrame, info: dict, *, decimal_comma: bool) -> pd.DataFrame:
