@@ -1,4 +1,6 @@
-"""Small helpers shared by the CX analytics modules (input checks, labels, instrument access).
+"""Small helpers shared by the CX analytics modules (numeric input, labels, instrument access).
+
+Column checks are :func:`cem_edu.validation.check_columns`.
 
 Everything here takes plain pandas objects; the instrument is only read through
 ``getattr`` so the analysis functions work with any object that offers the same
@@ -6,7 +8,7 @@ attributes (``items``, ``expectation_pairs``, ``score``) or without one.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
