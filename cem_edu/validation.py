@@ -20,7 +20,7 @@ import difflib
 from collections.abc import Iterable
 
 from .errors import DataError
-from .i18n import t, verbatim
+from .i18n import numerals, t, verbatim
 
 __all__ = ["check_columns", "check_group_column", "missing_columns", "close_matches", "suggest",
            "pair_suggestions", "describe_missing", "column_preview"]
@@ -41,8 +41,13 @@ def missing_columns(frame, names: Iterable) -> list:
 
 
 def close_matches(name, candidates: Iterable, n: int = 3, cutoff: float = 0.6) -> list[str]:
-    """Up to ``n`` candidates that look like ``name`` (``difflib.get_close_matches``, best first)."""
-    return difflib.get_close_matches(str(name), [str(c) for c in candidates], n=n, cutoff=cutoff)
+    """Up to ``n`` candidates that look like ``name``, best first (``difflib.get_close_matches`` with
+    case ignored, so ``X1`` finds ``x1``)."""
+    by_lower: dict[str, list[str]] = {}
+    for c in map(str, candidates):
+        by_lower.setdefault(c.lower(), []).append(c)
+    hits = difflib.get_close_matches(str(name).lower(), list(by_lower), n=n, cutoff=cutoff)
+    return [c for h in hits for c in by_lower[h]][:n]
 
 
 def _key(text) -> str:
@@ -76,13 +81,18 @@ def column_preview(frame, limit: int = PREVIEW) -> str:
     return ", ".join(cols[:limit]) + (", …" if len(cols) > limit else "")
 
 
-def describe_missing(missing: Iterable, frame, language: str | None = None, hints: bool = True) -> str:
-    """``'xx3' (did you mean x3), 'q9'``: each missing name quoted, with its closest columns."""
+def describe_missing(missing: Iterable, frame, language: str | None = None, hints: bool = True,
+                     limit: int = 8) -> str:
+    """``'xx3' (did you mean x3), 'q9'``: each missing name quoted, with its closest columns
+    (the first ``limit`` names, then ``… (+k)``)."""
     columns = [str(c) for c in _columns(frame)]
+    missing = list(missing)
     parts = []
-    for name in missing:
+    for name in missing[:limit]:
         close = close_matches(name, columns) if hints else []
         parts.append(f"'{name}'" + (f" ({t('check.did_you_mean', language)} {', '.join(close)})" if close else ""))
+    if len(missing) > limit:
+        parts.append(f"… (+{numerals(len(missing) - limit, language)})")
     return ", ".join(parts)
 
 
