@@ -9,7 +9,9 @@ from ..i18n import get_language, numerals
 
 
 def row_list(rows, limit: int = 10, language: str | None = None) -> str:
-    """'14, 90, 311' (at most ``limit`` numbers, then '… (+k)'); '۱۴، ۹۰، ۳۱۱' in Persian."""
+    """'14, 90, 311' (at most ``limit`` numbers, then '… (+k)'); '۱۴، ۹۰، ۳۱۱' in Persian.
+
+    Also the out-of-range values of a column ('8, 9'), which are numbers in running text too."""
     rows = list(rows)
     text = ", ".join(str(r) for r in rows[:limit])
     if len(rows) > limit:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..i18n import get_language, numerals, t
+from ..i18n import t
 from ..validation import missing_columns, pair_suggestions
 from ._messages import row_list
 from .normalise import likert_label_map, map_likert_labels, to_numeric_column
@@ -139,9 +139,7 @@ def check_values(df: pd.DataFrame, inst, out_of_range: str = "error",
             rows = [spreadsheet_row(p) for p in pos]
             if out_of_range == "error":
                 vals = sorted(set(values[pos].tolist()))
-                shown = ", ".join(_fmt(v) for v in vals[:5]) + (", …" if len(vals) > 5 else "")
-                if (language or get_language()) == "fa":
-                    shown = numerals(shown, "fa").replace(",", "،")
+                shown = row_list([_fmt(v) for v in vals], limit=5, language=language)
                 word = t("intake.value_word" if len(vals) == 1 else "intake.values_word", language, v=shown)
                 raise DataError(t("intake.out_of_range", language, column=item.id, values=word, n=len(rows),
                                   rows=row_list(rows, language=language), lo=lo, hi=hi))
