@@ -35,7 +35,12 @@ LITERALS = ("UTF-8", "1,500")
 NUMBERS = {"n": 12, "k": 34, "line": 56, "lo": 1, "hi": 7, "cells": 13, "kept": 531, "dropped": 69, "n_raw": 600,
            "n_dropped": np.int64(69), "n_clean": 531, "share": 20, "p": 0.001, "fraction": 0.4, "cut": 169.4,
            "digits": 15, "minimum": 250, "expected": 6, "thousands": 1500, "decimal": 1.5}
-ID = "SAT1"  # every other field: an identifier that must come out unchanged
+#: fields that are text: names (left as they are) or text intake writes itself (tested below with real calls)
+TEXT = {"action", "available", "candidate", "candidates", "choices", "close", "column", "columns", "encoding",
+        "example", "examples", "ext", "first", "fixed", "flag", "group", "hint", "id", "item", "items", "kind", "mappings",
+        "more", "names", "package", "path", "positions", "reason", "rows", "score", "shape", "sheet", "sheets",
+        "step", "text", "v", "value", "values", "what"}
+ID = "SAT1"  # the value of every text field in the catalogue test: an identifier that must come out unchanged
 
 
 def _intake_keys() -> dict:
@@ -66,6 +71,7 @@ def test_every_intake_message_in_persian_has_persian_numbers_and_latin_ids(key):
     entry = KEYS[key]
     fields = _fields(entry["fa"])
     assert fields <= _fields(entry["en"]), f"{key}: the Persian text has fields the English one lacks"
+    assert _fields(entry["en"]) <= NUMBERS.keys() | TEXT, f"{key}: say in NUMBERS or TEXT what the new field holds"
     values = {f: NUMBERS.get(f, ID) for f in _fields(entry["en"])}
     fa = i18n.t(key, "fa", **values)
     assert not latin_outside(fa, [ID]), f"{key}: Latin digits in Persian running text: {fa}"
