@@ -284,6 +284,7 @@ def cmd_common_method(args) -> None:
 def cmd_construct_tests(args) -> None:
     from .psychometrics.constructs import construct_scores, resolve_spec
     from .psychometrics.construct_tests import correlation_table, friedman, one_sample_t
+    from .validation import check_columns
 
     data, spec = _thesis_data_spec(args)
     df = data.data if hasattr(data, "data") else data
@@ -291,10 +292,8 @@ def cmd_construct_tests(args) -> None:
     ranked = scores
     if args.friedman:
         wanted = [c.strip() for c in args.friedman.split(",") if c.strip()]
-        unknown = [c for c in wanted if c not in scores.columns]
-        if unknown:
-            raise CemError(f"--friedman: unknown construct(s) {', '.join(unknown)}; the constructs are "
-                           f"{', '.join(scores.columns)}")
+        check_columns(scores, wanted, key="ct.unknown_constructs", what="--friedman", language=args.lang,
+                      error=CemError)
         ranked = scores[wanted]
     tt = one_sample_t(df, spec, midpoint=args.midpoint, scores=scores if args.midpoint is not None else None,
                       language=args.lang)
