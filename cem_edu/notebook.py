@@ -292,6 +292,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("05", "reliability_validity", "Reliability and validity", "پایایی و روایی", 50, ("04",)),
     Notebook("06", "factor_analysis", "Factor analysis", "تحلیل عاملی", 60, ("05",)),
     Notebook("07", "structural_model", "The structural model", "مدل ساختاری", 60, ("06",)),
+    Notebook("07b", "pls_sem", "PLS-SEM", "PLS-SEM", 45, ("07",)),
     Notebook("08", "groups_invariance", "Groups and invariance", "گروه‌ها و هم‌ارزی اندازه‌گیری", 45, ("07",)),
     Notebook("09", "journey_map", "The customer journey map", "نقشه سفر مشتری", 40, ("01b", "04")),
     Notebook("10", "rating_matrix_ipma", "Rating matrix and IPMA", "ماتریس رتبه‌بندی مشتریان و IPMA", 45, ("07",)),
