@@ -347,12 +347,18 @@ def say(en: str, fa: str, language: str | None = None) -> None:
 
     The notebooks quote results ("Δχ²(9) = 51.0") in a printed sentence built from the result objects
     instead of typing them into the prose, so the text never drifts from the code (the role of
-    MyST-NB's ``glue``). The Persian sentence gets Persian digits and the decimal separator «٫».
+    MyST-NB's ``glue``). The Persian sentence gets Persian digits and the decimal separator «٫»;
+    digits inside a Latin name (item codes ``CUSL2``, labels ``b3``) stay as they are.
     """
-    from .i18n import to_persian_digits
-
     lang = language or get_language()
-    print(to_persian_digits(fa) if lang == "fa" else en)
+    if lang != "fa":
+        print(en)
+        return
+    print("".join(part if _LATIN_NAME.fullmatch(part) else to_persian_digits(part)
+                  for part in _LATIN_NAME.split(fa)))
+
+
+_LATIN_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def label(text, language: str | None = None):
