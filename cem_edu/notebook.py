@@ -288,7 +288,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("03", "data_cleaning", "Data cleaning", "پاک‌سازی داده", 40, ("02",)),
     Notebook("04", "descriptives", "Descriptive statistics", "آمار توصیفی", 30, ("03",)),
     Notebook("05", "reliability_validity", "Reliability and validity", "پایایی و روایی", 50, ("04",)),
-    Notebook("06", "factor_analysis", "Factor analysis", "تحلیل عاملی", 50, ("05",)),
+    Notebook("06", "factor_analysis", "Factor analysis", "تحلیل عاملی", 60, ("05",)),
     Notebook("07", "structural_model", "The structural model", "مدل ساختاری", 60, ("06",)),
     Notebook("08", "groups_invariance", "Groups and invariance", "گروه‌ها و هم‌ارزی اندازه‌گیری", 45, ("07",)),
     Notebook("09", "journey_map", "The customer journey map", "نقشه سفر مشتری", 40, ("01", "04")),
@@ -348,17 +348,20 @@ def say(en: str, fa: str, language: str | None = None) -> None:
     The notebooks quote results ("Δχ²(9) = 51.0") in a printed sentence built from the result objects
     instead of typing them into the prose, so the text never drifts from the code (the role of
     MyST-NB's ``glue``). The Persian sentence gets Persian digits and the decimal separator «٫»;
-    digits inside a Latin name (item codes ``CUSL2``, labels ``b3``) stay as they are.
+    digits inside Latin names (item ``MEC2``, variable ``x1``) stay as they are.
     """
     lang = language or get_language()
     if lang != "fa":
         print(en)
         return
-    print("".join(part if _LATIN_NAME.fullmatch(part) else to_persian_digits(part)
-                  for part in _LATIN_NAME.split(fa)))
+    out, last = [], 0
+    for m in _LATIN_NAME.finditer(fa):
+        out += [to_persian_digits(fa[last:m.start()]), m.group(0)]
+        last = m.end()
+    print("".join(out) + to_persian_digits(fa[last:]))
 
 
-_LATIN_NAME = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)")
+_LATIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")     # an identifier: its digits are part of the name
 
 
 def label(text, language: str | None = None):

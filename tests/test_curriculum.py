@@ -436,8 +436,13 @@ def test_say_prints_computed_sentences_with_persian_digits(capsys):
     nb.say("Δχ²(9) = 51.0", "Δχ²(9) = 51.0", language="fa")
     nb.say("Δχ²(9) = 51.0", "Δχ²(9) = 51.0", language="en")
     assert capsys.readouterr().out.splitlines() == ["Δχ²(۹) = ۵۱٫۰", "Δχ²(9) = 51.0"]
-    # item codes and labels keep their digits: «CUSL۲» is no item of the data
-    nb.say("", "بار CUSL2 برابر 0.13 و مسیر b3 با p = 0.047", language="fa")
-    assert capsys.readouterr().out.strip() == "بار CUSL2 برابر ۰٫۱۳ و مسیر b3 با p = ۰٫۰۴۷"
     nb08 = (NOTEBOOKS / "08_groups_invariance.md").read_text(encoding="utf-8")
     assert "nb.say(" in nb08 and "about 51 for 9 df" not in nb08
+
+
+def test_say_keeps_the_digits_of_item_and_variable_names(capsys):
+    # notebook 08 printed «MEC۲» and notebook 06 «x۱»: a name is not a number
+    from cem_edu import notebook as nb
+
+    nb.say("", "واریانس x1: -0.70؛ MEC2 در گروه 2، Δχ²(9) = 51.0، CFI = 0.991", language="fa")
+    assert capsys.readouterr().out.strip() == "واریانس x1: -۰٫۷۰؛ MEC2 در گروه ۲، Δχ²(۹) = ۵۱٫۰، CFI = ۰٫۹۹۱"

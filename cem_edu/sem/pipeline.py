@@ -215,6 +215,28 @@ def _user_stacklevel() -> int:
     return level
 
 
+def _cov_lv_not_pd(res: FitResult) -> list[tuple[int, float]]:
+    """Groups whose model-implied covariance matrix of the latent variables is not positive definite.
+
+    Cov(η) = (I − B)⁻¹ Ψ (I − B)⁻ᵀ over the latent variables (lavaan's ``lavInspect(fit, "cov.lv")``);
+    flagged, as lavaan's ``lav_object_post_check``, when its smallest eigenvalue is below
+    −ε^(3/4) (ε the machine epsilon). Returns ``(group index, smallest eigenvalue)`` pairs.
+    """
+    mod = res.model
+    lv = [mod.eta.index(v) for v in mod.names.lv if v in mod.eta]
+    if not lv:
+        return []
+    out = []
+    for g in range(mod.ngroups):
+        M = mod.matrices(res.x, g)
+        A = np.linalg.inv(np.eye(len(mod.eta)) - M["beta"])
+        cov = (A @ M["psi"] @ A.T)[np.ix_(lv, lv)]
+        lam = float(np.linalg.eigvalsh(cov).min())
+        if lam < -np.finfo(float).eps ** 0.75:
+            out.append((g, lam))
+    return out
+
+
 def _warn_heywood(res: FitResult, warn_listwise: bool = True) -> None:
     sl = _user_stacklevel()      # the user's line that called fit(), also through wrappers
     est = res.estimates
@@ -228,6 +250,9 @@ def _warn_heywood(res: FitResult, warn_listwise: bool = True) -> None:
     if len(big):
         names = ", ".join(f"{lhs[i]} =~ {rhs[i]} = {sa[i]:.3f}" for i in big)
         warnings.warn(t("sem.warn.std_loading", params=names), EstimationWarning, stacklevel=sl)
+    for g, lam in _cov_lv_not_pd(res):
+        warnings.warn(t("sem.warn.cov_lv_not_pd", group=f" ({res.group_labels[g]})" if res.group else "",
+                        eigenvalue=f"{lam:.4f}"), EstimationWarning, stacklevel=sl)
     if not res.converged:
         warnings.warn(t("sem.warn.not_converged", iterations=res.opt.iterations), EstimationWarning, stacklevel=sl)
     if warn_listwise and res.n_dropped and res.missing == "listwise":
