@@ -210,8 +210,19 @@ def cmd_report(args) -> None:
     path = report(data, instrument=instrument, model=model, lang=args.lang, group=args.group,
                   bootstrap=args.bootstrap, out=args.out, json_path=args.json, progress=not args.quiet,
                   missing="fiml" if args.missing == "ml" else args.missing, out_of_range=args.out_of_range,
-                  method=args.method, ordered=_ordered(args.ordered), format=args.format, panel=args.panel)
+                  method=args.method, ordered=_ordered(args.ordered), format=args.format, panel=args.panel,
+                  moderation=_moderation_option(args.moderation, args.lang))
     print(t("report.written", language=args.lang, path=path.resolve()))
+
+
+def _moderation_option(given: list[str] | None, lang: str):
+    """``--moderation X,Z,Y`` (repeatable) as the report's list of (x, z, y) triples; a wrong shape is refused
+    with the report's own message (names are checked against the model by the report)."""
+    if not given:
+        return None
+    from .report.build import moderation_triples
+
+    return [moderation_triples(text, lang=lang)[0] for text in given]
 
 
 def cmd_collect(args) -> None:
@@ -273,6 +284,7 @@ def cmd_common_method(args) -> None:
 def cmd_construct_tests(args) -> None:
     from .psychometrics.constructs import construct_scores, resolve_spec
     from .psychometrics.construct_tests import correlation_table, friedman, one_sample_t
+    from .validation import check_columns
 
     data, spec = _thesis_data_spec(args)
     df = data.data if hasattr(data, "data") else data
@@ -280,10 +292,8 @@ def cmd_construct_tests(args) -> None:
     ranked = scores
     if args.friedman:
         wanted = [c.strip() for c in args.friedman.split(",") if c.strip()]
-        unknown = [c for c in wanted if c not in scores.columns]
-        if unknown:
-            raise CemError(f"--friedman: unknown construct(s) {', '.join(unknown)}; the constructs are "
-                           f"{', '.join(scores.columns)}")
+        check_columns(scores, wanted, key="ct.unknown_constructs", what="--friedman", language=args.lang,
+                      error=CemError)
         ranked = scores[wanted]
     tt = one_sample_t(df, spec, midpoint=args.midpoint, scores=scores if args.midpoint is not None else None,
                       language=args.lang)
@@ -500,6 +510,10 @@ def build_parser() -> argparse.ArgumentParser:
                          "default: docx when --out ends in .docx, else html")
     rp.add_argument("--panel", default=None, metavar="PANEL.csv",
                     help="expert-panel sheet (rows experts, columns items): adds a content-validity section")
+    rp.add_argument("--moderation", default=None, action="append", metavar="X,Z,Y",
+                    help="constructs of the model: does Z moderate the effect of X on Y? adds a moderation section "
+                         "(latent interaction, simple slopes, Johnson-Neyman; PLS two-stage with --method pls/both); "
+                         "repeat for more than one")
     rp.add_argument("--out", default="report.html", help="file to write (default: report.html, or report.docx with --format docx)")
     rp.add_argument("--json", default=None, metavar="results.json", help="also write the results to this JSON file")
     rp.add_argument("--quiet", action="store_true", help="no progress bar")

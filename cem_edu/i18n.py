@@ -4,8 +4,12 @@
   It only sets that default: fonts and the figure theme live in :mod:`cem_edu.plots._theme`, the
   JupyterLab right-to-left style and table formatter in :mod:`cem_edu.notebook`, whose
   ``set_language`` (exported as ``cem_edu.set_language``) calls this one and then does both.
-* ``t(key, **fields)`` looks a string up in the catalogue: ``cem_edu/locales/*.yaml``,
-  one file per module (``{key: {en: ..., fa: ...}}``), merged on first use.
+* ``t(key, language, **fields)`` looks a string up in the catalogue: ``cem_edu/locales/*.yaml``,
+  one file per module (``{key: {en: ..., fa: ...}}``), merged on first use. It is the one
+  digit-safe translation of the kit: in Persian, number fields (int, float, numpy numbers) get
+  Persian digits; text fields (item ids such as ``SAT1``, column and file names) keep theirs.
+  Wrap a number that is a name (an integer column label) in ``verbatim(...)`` to keep it Latin;
+  turn a number written inside a text field into Persian digits with ``numerals(value, language)``.
 * ``to_persian_digits`` / ``to_ascii_digits`` convert digits for display and intake.
 
 This module imports nothing of the kit but :mod:`cem_edu.errors`, and neither matplotlib nor IPython.
@@ -13,12 +17,14 @@ This module imports nothing of the kit but :mod:`cem_edu.errors`, and neither ma
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+import numbers
 from importlib import resources
 
 import yaml
 
 __all__ = [
-    "LANGUAGES", "set_language", "get_language", "t",
+    "LANGUAGES", "set_language", "get_language", "t", "verbatim", "numerals",
     "to_persian_digits", "to_ascii_digits", "format_number",
 ]
 
@@ -60,10 +66,52 @@ def _catalogue() -> dict[str, dict[str, str]]:
     return merged
 
 
+class Verbatim:
+    """A message field that :func:`t` leaves exactly as it is (see :func:`verbatim`)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __format__(self, spec: str) -> str:
+        return format(self.text, spec)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return repr(self.text)
+
+
+def verbatim(value) -> Verbatim:
+    """Mark a name (or a list of names, joined by ", ") so :func:`t` never changes its digits.
+
+    Text fields already keep their digits; the marker matters for names that are numbers
+    (a column labelled ``2``) and documents at the call site that the value is an identifier.
+    """
+    if isinstance(value, Iterable) and not isinstance(value, (str, bytes, Verbatim)):  # list, tuple, pd.Index
+        return Verbatim(", ".join(map(str, value)))
+    return Verbatim(str(value))
+
+
+def _is_number(value) -> bool:
+    """int, float and numpy numbers, not booleans (numpy integers are not ``int``)."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and type(value).__name__ != "bool_"
+
+
+def numerals(value, language: str | None = None) -> str:
+    """``value`` as text, with Persian digits when the language is fa (for numbers inside text
+    fields, e.g. the counts in "FUN1 (2), FUN3 (1)" that :func:`t` would otherwise leave Latin)."""
+    return to_persian_digits(value) if (language or get_language()) == "fa" else str(value)
+
+
 def t(key: str, language: str | None = None, **fields) -> str:
     """Translate ``key`` into the current (or given) language and fill ``{fields}``.
 
-    In Persian, numeric fields (int, float) are written with Persian digits; strings are left as they are.
+    The digit rule of the whole kit: in Persian, number fields (int, float, numpy numbers) are
+    written with Persian digits; text fields and :func:`verbatim` values are left as they are,
+    so identifiers (``SAT1``, column and file names) stay searchable in the data.
 
     A key missing from the catalogue is returned as is, so a typo is visible, not fatal.
     """
@@ -75,8 +123,7 @@ def t(key: str, language: str | None = None, **fields) -> str:
         text = entry.get(lang) or entry.get("en") or key
     if fields:
         if lang == "fa":  # numbers in Persian digits; text (column names such as FUN2) stays as it is
-            fields = {k: (to_persian_digits(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
-                      for k, v in fields.items()}
+            fields = {k: (to_persian_digits(v) if _is_number(v) else v) for k, v in fields.items()}
         text = text.format(**fields)
     return text
 

@@ -263,7 +263,8 @@ def clue_key(scene: str | None = None, language: str | None = None) -> pd.DataFr
 
 @dataclass(frozen=True)
 class Notebook:
-    """One notebook of the curriculum."""
+    """One notebook of the curriculum: ``number`` is two digits, with a letter for a companion notebook
+    ("01b" follows "01"); the file is ``<number>_<slug>.ipynb``."""
 
     number: str
     slug: str
@@ -283,7 +284,8 @@ class Notebook:
 #: The learning path. notebooks/README.md and tests/test_curriculum.py follow this list.
 NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("00", "start_here", "Start here", "از اینجا شروع کنید", 15),
-    Notebook("01", "cem_theory", "CEM theory", "نظریه مدیریت تجربه مشتری", 60, ("00",)),
+    Notebook("01", "cem_theory", "CEM theory", "نظریه مدیریت تجربه مشتری", 35, ("00",)),
+    Notebook("01b", "cem_in_the_data", "CEM in the data", "مدیریت تجربهٔ مشتری در داده", 25, ("01",)),
     Notebook("02", "questionnaire", "The questionnaire", "پرسشنامه", 40, ("01",)),
     Notebook("03", "data_cleaning", "Data cleaning", "پاک‌سازی داده", 40, ("02",)),
     Notebook("04", "descriptives", "Descriptive statistics", "آمار توصیفی", 30, ("03",)),
@@ -291,7 +293,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("06", "factor_analysis", "Factor analysis", "تحلیل عاملی", 60, ("05",)),
     Notebook("07", "structural_model", "The structural model", "مدل ساختاری", 60, ("06",)),
     Notebook("08", "groups_invariance", "Groups and invariance", "گروه‌ها و هم‌ارزی اندازه‌گیری", 45, ("07",)),
-    Notebook("09", "journey_map", "The customer journey map", "نقشه سفر مشتری", 40, ("01", "04")),
+    Notebook("09", "journey_map", "The customer journey map", "نقشه سفر مشتری", 40, ("01b", "04")),
     Notebook("10", "rating_matrix_ipma", "Rating matrix and IPMA", "ماتریس رتبه‌بندی مشتریان و IPMA", 45, ("07",)),
     Notebook("11", "study_design_power", "Study design and power", "طراحی مطالعه و توان آماری", 40, ("07",)),
     Notebook("12", "case_study_ecsi", "Case study: ECSI mobile phones", "مطالعه موردی: ECSI تلفن همراه", 60,

@@ -28,25 +28,39 @@ THEORY_ROWS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "eras": ("Eras", [("01_cem_theory", "loyalty programmes → CRM → CEM")]),
     "clues": ("Three clue types", [("01_cem_theory", "functional, mechanic, humanic")]),
     "dimensions_triangle": ("Social, physical and emotional", [("01_cem_theory", "experience triangle")]),
-    "channels": ("Channels", [("01_cem_theory", "channels")]),
+    "channels": ("Channels", [("01b_cem_in_the_data", "channels")]),
     "modern_marketing_why": ("Modern marketing", [("01_cem_theory", "modern marketing"),
                                                   ("01_cem_theory", "why CEM matters")]),
-    "four_steps_bank": ("Four implementation steps", [("01_cem_theory", "four implementation steps")]),
-    "journey_stages_funnel": ("Journey stages", [("01_cem_theory", "funnel")]),
-    "twelve_techniques": ("12 techniques", [("01_cem_theory", "twelve techniques")]),
+    "four_steps_bank": ("Four implementation steps", [("01b_cem_in_the_data", "four implementation steps")]),
+    "journey_stages_funnel": ("Journey stages", [("01b_cem_in_the_data", "funnel")]),
+    "twelve_techniques": ("12 techniques", [("01b_cem_in_the_data", "twelve techniques")]),
     "meyer_schwager": ("Meyer & Schwager", [("01_cem_theory", "customer corridor"),
                                             ("01_cem_theory", "expectation–experience gap"),
                                             ("01_cem_theory", "past, present and potential patterns"),
                                             ("01_cem_theory", "80 % / 8 %")]),
     "rating_matrix": ("Customer rating matrix", [("01_cem_theory", "customer rating matrix")]),
     "scenarios": ("Restaurant / supermarket / shoe-store", [("01_cem_theory", "restaurant, the supermarket")]),
-    "journey_map": ("Customer journey map", [("01_cem_theory", "customer journey map")]),
-    "questionnaire": ('"Measure it with a CEM questionnaire"', [("01_cem_theory", "questionnaire")]),
+    "journey_map": ("Customer journey map", [("01b_cem_in_the_data", "customer journey map")]),
+    "questionnaire": ('"Measure it with a CEM questionnaire"', [("01b_cem_in_the_data", "questionnaire")]),
 }
 
 
 def _notebooks() -> list[Path]:
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    """The numbered notebooks of the learning path: NN_slug.ipynb and companions NNb_slug.ipynb (01b)."""
+    return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]*_*.ipynb") if p.stem.split("_")[0] in _PATH_NUMBERS)
+
+
+def _number(path: Path) -> str:
+    return path.stem.split("_")[0]
+
+
+def _path_numbers() -> set[str]:
+    from cem_edu.notebook import NOTEBOOKS as PATH
+
+    return {nb.number for nb in PATH}
+
+
+_PATH_NUMBERS = _path_numbers()
 
 
 def _read(path: Path):
@@ -105,12 +119,28 @@ def test_theory_row_is_taught_and_meets_data(key):
 
 
 def test_every_theory_heading_is_bilingual_prose_plus_code():
-    """In notebook 01 every numbered section has English prose, Persian prose and code."""
-    nb = _read(NOTEBOOKS / "01_cem_theory.ipynb")
-    numbered = [(h, body) for h, body in _sections(nb) if re.match(r"\d+\.", h)]
+    """In notebooks 01 (the ideas) and 01b (the ideas in the bundled survey) every numbered section has
+    English prose, Persian prose and code; the two together keep the first edition's 20 sections."""
+    numbered = []
+    for name in ("01_cem_theory", "01b_cem_in_the_data"):
+        numbered += [(h, body) for h, body in _sections(_read(NOTEBOOKS / f"{name}.ipynb")) if re.match(r"\d+\.", h)]
     assert len(numbered) >= 20
     for heading, body in numbered:
         assert any(c.cell_type == "code" for c in body), heading
+        assert any(c.cell_type == "markdown" and 'dir="rtl"' in c.source for c in body), heading
+
+
+def test_01_is_split_in_two_half_hour_notebooks():
+    """Issue #22: the 20-section reading became 01 (the concepts, on small made-up examples) and 01b (the
+    bundled survey's segment, channel and stage); each is about half an hour and the second follows the first."""
+    from cem_edu.notebook import NOTEBOOKS as PATH
+
+    by_number = {nb.number: nb for nb in PATH}
+    assert by_number["01b"].filename == "01b_cem_in_the_data.ipynb" and by_number["01b"].needs == ("01",)
+    assert 20 <= by_number["01"].minutes <= 40 and 20 <= by_number["01b"].minutes <= 40
+    assert [nb.number for nb in PATH].index("01b") == [nb.number for nb in PATH].index("01") + 1
+    nb01 = (NOTEBOOKS / "01_cem_theory.md").read_text(encoding="utf-8")
+    assert "cem_survey" not in nb01.split("## Exercises")[0].split("```{code-cell}", 1)[1]   # 01: no survey data
 
 
 # ---- the frame of every notebook --------------------------------------------------------------
@@ -169,7 +199,7 @@ def test_learning_path_in_readme_and_helper():
 
     readme = (NOTEBOOKS / "README.md").read_text(encoding="utf-8")
     numbers = [nb.number for nb in PATH]
-    assert numbers == [f"{i:02d}" for i in range(14)]
+    assert numbers == ["00", "01", "01b"] + [f"{i:02d}" for i in range(2, 14)]
     for nb in PATH:
         row = re.search(rf"^\| {nb.number} \|.*\| (\d+) min \|", readme, re.M)
         assert row, f"README lacks the row of notebook {nb.number}"
@@ -182,9 +212,11 @@ def test_learning_path_in_readme_and_helper():
 def test_each_notebook_number_is_used_once_and_listed():
     from cem_edu.notebook import NOTEBOOKS as PATH
 
-    numbers = [p.name[:2] for p in _notebooks()]
+    numbers = [_number(p) for p in _notebooks()]
     assert len(numbers) == len(set(numbers)), f"two notebooks share a number: {numbers}"
-    assert set(numbers) <= {nb.number for nb in PATH}
+    assert set(numbers) == {nb.number for nb in PATH}, "a notebook of the learning path has no file"
+    for nb in PATH:
+        assert (NOTEBOOKS / nb.filename).is_file(), nb.filename
 
 
 def test_book_config_and_toc():
@@ -194,7 +226,7 @@ def test_book_config_and_toc():
     toc = yaml.safe_load((NOTEBOOKS / "_toc.yml").read_text(encoding="utf-8"))
     assert toc["format"] == "jb-book" and (NOTEBOOKS / f"{toc['root']}.md").is_file()
     globs = [entry["glob"] for part in toc["parts"] for entry in part["chapters"]]
-    for nb in [f"{n:02d}_x" for n in range(14)]:          # every number 00..13 has a place
+    for nb in [f"{n:02d}_x" for n in range(14)] + ["01b_x"]:   # every number 00..13 (and 01b) has a place
         assert sum(fnmatch.fnmatch(nb, g) for g in globs) == 1, nb
     # the MyST twins are excluded so each notebook is built once
     assert any(fnmatch.fnmatch("01_cem_theory.md", p) for p in config["exclude_patterns"])
@@ -340,7 +372,7 @@ def test_time_in_header_matches_learning_path(name):
     first = next(c for c in nb.cells if c.cell_type == "markdown").source
     m = re.search(r"time needed:?\**:?\s*(?:about\s*)?(\d+)\s*min", first, re.I)
     assert m, f"{name}: header has no 'Time needed: about N minutes'"
-    expected = {nb_.number: nb_.minutes for nb_ in PATH}[name[:2]]
+    expected = {nb_.number: nb_.minutes for nb_ in PATH}[name.split("_")[0]]
     assert int(m.group(1)) == expected, f"{name}: header says {m.group(1)} min, the learning path {expected} min"
 
 
@@ -419,8 +451,8 @@ def test_servqual_and_paraphrases_corrected():
     assert "پژوهشگران تجربه" not in nb01 and "smoky lift" not in nb01 and "بوی سیگار" not in nb01
 
 
-def test_01_draws_channels_segments_funnel_and_map_from_the_survey():
-    nb01 = (NOTEBOOKS / "01_cem_theory.md").read_text(encoding="utf-8")
+def test_01b_draws_channels_segments_funnel_and_map_from_the_survey():
+    nb01 = (NOTEBOOKS / "01b_cem_in_the_data.md").read_text(encoding="utf-8")
     assert 'ce.load_dataset("cem_survey")' in nb01
     for use in ('survey.groupby("channel")', 'pd.crosstab(survey["segment"], survey["channel"]',
                 'cx.funnel_table(survey)', "ce.journey_map(survey, inst)"):

@@ -1,4 +1,6 @@
-"""Small helpers shared by the CX analytics modules (input checks, labels, instrument access).
+"""Small helpers shared by the CX analytics modules (numeric input, labels, instrument access).
+
+Column checks are :func:`cem_edu.validation.check_columns`.
 
 Everything here takes plain pandas objects; the instrument is only read through
 ``getattr`` so the analysis functions work with any object that offers the same
@@ -6,7 +8,7 @@ attributes (``items``, ``expectation_pairs``, ``score``) or without one.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -18,16 +20,6 @@ from ..intake import as_frame  # noqa: F401 - re-exported for the cx modules
 STAGES = ("awareness", "interest", "decision", "evaluation", "purchase", "repurchase")
 CHANNELS = ("branch", "web", "app", "phone", "messaging")
 EXPERIENCE_CONSTRUCTS = ("functional", "mechanic", "humanic")
-
-
-def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str = "data") -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        shown = ", ".join(map(str, list(frame.columns)[:12]))
-        raise DataError(
-            f"{what}: column(s) {', '.join(map(repr, missing))} not found; the data has: {shown}"
-            f"{' …' if frame.shape[1] > 12 else ''}. Pass the right column name."
-        )
 
 
 def to_numeric(values, name: str) -> pd.Series:

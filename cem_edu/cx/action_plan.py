@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..i18n import t, format_number
+from ..validation import check_columns
 from ._common import label, translate_columns
 from .gap import GAP_COLUMNS
 
@@ -151,8 +152,7 @@ def action_plan(ipma=None, gaps=None, journey=None, *, owners: Mapping | None = 
     if extra is not None:
         more = pd.DataFrame([{"what": e} if isinstance(e, str) else dict(e) for e in extra]) \
             if not isinstance(extra, pd.DataFrame) else extra.copy()
-        if "what" not in more.columns:
-            raise DataError("extra actions need a 'what' column (the action text)")
+        check_columns(more, ["what"], what="action_plan(extra=...)")
         for col, default in (("where", ""), ("owner", ""), ("expected_impact", ""), ("evidence", ""),
                              ("source", "manual"), ("level", "review")):
             if col not in more.columns:

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ._common import as_frame, require_columns, to_numeric
+from ..validation import check_columns
+from ._common import as_frame, to_numeric
 
 __all__ = ["key_drivers", "relative_weights"]
 
@@ -75,7 +76,7 @@ def key_drivers(data, target: str, predictors: list[str]) -> pd.DataFrame:
         raise DataError("key_drivers needs at least one predictor column")
     if target in predictors:
         raise DataError(f"the target {target!r} is also listed as a predictor; remove it from predictors")
-    require_columns(frame, [target, *predictors], "key_drivers")
+    check_columns(frame, [target, *predictors], what="key_drivers")
     num = pd.DataFrame({c: to_numeric(frame[c], c) for c in [target, *predictors]}, index=frame.index)
     complete = num.dropna()
     n = len(complete)

@@ -14,7 +14,8 @@ from scipy import stats
 
 from ..errors import DataError
 from ..i18n import t
-from ._common import as_frame, expectation_pairs, item_attr, recode_reverse, require_columns, to_numeric
+from ..validation import check_columns
+from ._common import as_frame, expectation_pairs, item_attr, recode_reverse, to_numeric
 
 __all__ = ["gap", "paired_gap", "delivery_gap", "BAIN_2005", "GAP_COLUMNS"]
 
@@ -114,7 +115,7 @@ def gap(data, pairs=None, by=None, level: str = "pair", groups: Mapping | None =
     frame = as_frame(data)
     mapping, inst = _pairs(pairs)
     cols = list(mapping) + list(mapping.values())
-    require_columns(frame, cols, "gap")
+    check_columns(frame, cols, what="gap")
     if level not in ("pair", "construct", "touchpoint", "overall"):
         raise DataError(f"level={level!r} is not known; use 'pair', 'construct', 'touchpoint' or 'overall'")
     num = recode_reverse(frame, inst, cols, data)

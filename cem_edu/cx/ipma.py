@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, ModelError
-from ._common import as_frame, recode_reverse, require_columns, scale_range
+from ..validation import check_columns
+from ._common import as_frame, recode_reverse, scale_range
 
 __all__ = ["ipma", "ipma_table", "performance", "total_effects_on", "IPMA_QUADRANTS"]
 
@@ -105,7 +106,7 @@ def performance(data, indicators: Mapping[str, list[str]], scale=None, weights=N
     """
     frame = as_frame(data)
     cols = [i for ids in indicators.values() for i in ids]
-    require_columns(frame, cols, "ipma performance")
+    check_columns(frame, cols, what="ipma performance")
     num = recode_reverse(frame, inst, cols, data)
     rows, person = [], {}
     for c, ids in indicators.items():

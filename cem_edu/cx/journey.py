@@ -20,7 +20,8 @@ import yaml
 
 from ..errors import DataError
 from ..i18n import get_language, t
-from ._common import (CHANNELS, STAGES, as_frame, instrument_score, label, require_columns, row_mean,
+from ..validation import check_columns
+from ._common import (CHANNELS, STAGES, as_frame, instrument_score, label, row_mean,
                       to_numeric)
 
 __all__ = ["journey_map", "JourneyMap", "funnel_table", "read_actions", "journey_template", "STAGES", "CHANNELS"]
@@ -101,10 +102,10 @@ def _score(data, frame: pd.DataFrame, spec, inst, kind: str) -> pd.Series | None
             raise DataError(f"{kind}: the Series has {len(spec)} values but the data has {len(frame)} rows")
         return pd.Series(to_numeric(spec, kind).to_numpy(), index=frame.index)
     if isinstance(spec, str):
-        require_columns(frame, [spec], f"journey_map({kind}=...)")
+        check_columns(frame, [spec], what=f"journey_map({kind}=...)")
         return to_numeric(frame[spec], spec)
     cols = list(spec)
-    require_columns(frame, cols, f"journey_map({kind}=...)")
+    check_columns(frame, cols, what=f"journey_map({kind}=...)")
     return row_mean(frame, cols)
 
 
@@ -139,7 +140,7 @@ def read_actions(actions) -> pd.DataFrame:
             frame = pd.read_excel(path, dtype=str).fillna("")
         else:
             raise DataError(f"actions file {path.name}: use .yaml, .csv or .xlsx")
-    require_columns(frame, ["stage", "channel"], "actions")
+    check_columns(frame, ["stage", "channel"], what="actions")
     for col in _ACTION_COLUMNS:
         if col not in frame.columns:
             frame[col] = ""
@@ -231,7 +232,7 @@ def journey_map(data, inst=None, stages=STAGES, channels=CHANNELS, actions=None,
     from scipy import stats
 
     frame = as_frame(data)
-    require_columns(frame, [stage, channel], "journey_map")
+    check_columns(frame, [stage, channel], what="journey_map")
     stages, channels = tuple(stages), tuple(channels)
     notes = []
     off_map = pd.Series(False, index=frame.index)
@@ -299,7 +300,7 @@ def funnel_table(data, stage: str = "stage", stages=STAGES) -> pd.DataFrame:
         values = data.rename(data.name or stage)
     else:
         frame = as_frame(data)
-        require_columns(frame, [stage], "funnel")
+        check_columns(frame, [stage], what="funnel")
         values = frame[stage]
     _check_levels(values, stages, "stage")
     valid = values.dropna().astype(str)

@@ -16,7 +16,8 @@ from scipy import stats
 
 from ..errors import DataError
 from ..i18n import format_number, get_language, t
-from ._common import as_frame, html_table, require_columns, to_numeric
+from ..validation import check_columns
+from ._common import as_frame, html_table, to_numeric
 
 __all__ = ["nps", "NPSResult", "nps_class"]
 
@@ -200,9 +201,9 @@ def nps(scores, by=None, ci: float = 0.95, method: str = "wald", seed=None, *,
     by_name = None
     if isinstance(scores, pd.DataFrame) or isinstance(getattr(scores, "data", None), pd.DataFrame):
         frame = as_frame(scores)
-        require_columns(frame, [column], "nps")
+        check_columns(frame, [column], what="nps")
         if isinstance(by, str):
-            require_columns(frame, [by], "nps(by=...)")
+            check_columns(frame, [by], what="nps(by=...)")
             by_name = by
             by = frame[by]
         name = column

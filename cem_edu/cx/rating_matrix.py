@@ -6,7 +6,8 @@ import pandas as pd
 
 from ..errors import DataError
 from ..i18n import t
-from ._common import as_frame, require_columns, to_numeric
+from ..validation import check_columns
+from ._common import as_frame, to_numeric
 
 __all__ = ["rating_matrix", "quadrant_summary", "hitouch_example", "QUADRANTS"]
 
@@ -24,7 +25,7 @@ def _values(x, data, name):
     if x is None:
         return None
     if isinstance(x, str) and data is not None:
-        require_columns(data, [x], "rating_matrix")
+        check_columns(data, [x], what="rating_matrix")
         return to_numeric(data[x], x)
     s = x if isinstance(x, pd.Series) else pd.Series(np.asarray(x, dtype=object))
     return to_numeric(s, str(s.name) if s.name is not None else name)
@@ -84,7 +85,7 @@ def rating_matrix(revenue, satisfaction, forecast=None, revenue_threshold=None, 
     if labels is None:
         index = frame.index if frame is not None else (rev.index if isinstance(revenue, pd.Series) else pd.RangeIndex(n))
     elif isinstance(labels, str) and frame is not None:
-        require_columns(frame, [labels], "rating_matrix(labels=...)")
+        check_columns(frame, [labels], what="rating_matrix(labels=...)")
         index = pd.Index(frame[labels].astype(str), name=labels)
     else:
         index = pd.Index(list(labels), name="customer")

@@ -13,7 +13,7 @@ import yaml
 
 from .. import _paths
 from ..errors import InstrumentError
-from ..i18n import t as _translate
+from ..i18n import t
 
 _TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
                "object": "a mapping (key: value lines)", "array": "a list", "null": "nothing"}
@@ -44,24 +44,6 @@ def _walk(node, path: tuple, lines: dict, dups: list) -> None:
         for i, vnode in enumerate(node.value):
             lines[path + (i,)] = vnode.start_mark.line + 1
             _walk(vnode, path + (i,), lines, dups)
-
-
-class _Verbatim:
-    """A text field that must not get Persian digits (ids such as 'FUN1', codes, keys)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self.value), spec)
-
-
-def t(key: str, language: str | None = None, **fields) -> str:
-    """``i18n.t`` that keeps text fields verbatim; numbers still get Persian digits in fa."""
-    return _translate(key, language=language,
-                      **{k: _Verbatim(v) if isinstance(v, str) else v for k, v in fields.items()})
 
 
 def _error(message: str) -> InstrumentError:

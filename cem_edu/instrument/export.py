@@ -20,8 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..errors import InstrumentError
-from .checks import t
-from ..i18n import to_persian_digits
+from ..i18n import numerals, t
 
 __all__ = ["export", "codebook_frame", "form_definition", "panel_frame", "FORMATS", "XLSFORM_LANGUAGES"]
 
@@ -484,4 +483,4 @@ def render_html(inst, language: str | None = None) -> str:
         inst=inst, langs=langs, dirs=_DIR, font=_font_data_uri(), secs=secs, text=text,
         start_fields=[f for f in inst.respondent_fields if not f.system and f.position == "start"],
         end_fields=[f for f in inst.respondent_fields if not f.system and f.position == "end"],
-        num=lambda v, lg: to_persian_digits(v) if lg == "fa" else str(v))
+        num=numerals)

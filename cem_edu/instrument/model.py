@@ -29,8 +29,8 @@ from typing import Any
 
 from .. import _paths
 from ..errors import DataError, InstrumentError
-from .checks import t  # i18n.t that keeps ids verbatim (no Persian digits in 'FUN1')
-from ..i18n import get_language
+from ..i18n import get_language, t
+from ..validation import check_columns
 
 __all__ = ["Instrument", "Construct", "Item", "Scale", "Field", "load_instrument", "validate_instrument",
            "recoded_items", "RECODED_ATTR",
@@ -417,9 +417,7 @@ class Instrument:
         if missing_c:
             raise InstrumentError(t("instrument.err.no_construct", id=missing_c[0], known=", ".join(self.constructs)))
         needed = [i for c in wanted for i in groups[c]]
-        absent = [i for i in needed if i not in frame.columns]
-        if absent:
-            raise DataError(t("instrument.err.score_missing", n=len(absent), columns=", ".join(absent)))
+        check_columns(frame, needed, key="instrument.err.score_missing")
         keyed = self.recode(frame[list(dict.fromkeys(needed))])
         out = {}
         for c in wanted:

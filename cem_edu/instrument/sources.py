@@ -28,7 +28,8 @@ import warnings
 from pathlib import Path
 
 from ..errors import InstrumentError
-from .checks import t
+from ..i18n import t
+from ..validation import check_columns
 
 __all__ = ["read_xlsform", "read_codebook", "instrument_from_constructs", "infer_scale", "parse_scale",
            "name_prefix", "is_xlsform"]
@@ -207,9 +208,7 @@ def instrument_from_constructs(constructs: dict, data=None, reverse=(), scale=No
     if scale is None:
         if data is None:
             raise InstrumentError(t("sources.err.no_scale"))
-        absent = [i for i in every if i not in data.columns]
-        if absent:
-            raise InstrumentError(t("sources.err.items_absent", items=", ".join(absent[:8])))
+        check_columns(data, every, key="sources.err.items_absent", error=InstrumentError)
         lo, hi = infer_scale(data, every)
         if lo >= hi:
             raise InstrumentError(t("sources.err.scale_flat", value=lo))

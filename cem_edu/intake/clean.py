@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..i18n import get_language, t
+from ..i18n import get_language, numerals, t
 from ..instrument.model import recoded_items
-from ._messages import msg, row_list
+from ._messages import row_list
 from .flags import DEFAULTS, FLAGS, quality_flags
 from .reading import read_data, spreadsheet_row
 from .validate import SYSTEM_COLUMNS, check_columns, check_values, code_labels
@@ -109,7 +109,7 @@ class CleanData:
         """The result without one step: ``"speeder"`` keeps the speeders, ``"reverse"`` leaves
         reverse-keyed items as answered, ``"out_of_range"`` goes back to raising on bad values."""
         if step not in self.steps:
-            raise DataError(msg("intake.undo_unknown", step=step, choices=", ".join(self.steps)))
+            raise DataError(t("intake.undo_unknown", step=step, choices=", ".join(self.steps)))
         opts = dict(self.options)
         if step == "reverse":
             opts["recode_reverse"] = False
@@ -134,10 +134,10 @@ class CleanData:
 
     def __str__(self) -> str:
         head = [t("intake.summary.title"),
-                msg("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped), n_clean=len(self.data))]
+                t("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped), n_clean=len(self.data))]
         rev = [c for c in getattr(self.instrument, "reverse_items", []) if c in self.data]
         if self.reverse_recoded and rev:
-            head.append(msg("intake.summary.reverse", items=", ".join(rev)))
+            head.append(t("intake.summary.reverse", items=", ".join(rev)))
         with pd.option_context("display.max_colwidth", 70, "display.width", 200):
             body = self.log.drop(columns="why").to_string(index=False)
         return "\n".join(head) + "\n" + body
@@ -146,7 +146,7 @@ class CleanData:
         return f"<CleanData: {len(self.data)} of {self.n_raw} rows kept, {len(self.log)} log entries>"
 
     def _repr_html_(self) -> str:
-        head = html.escape(msg("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped),
+        head = html.escape(t("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped),
                              n_clean=len(self.data)))
         lang = get_language()
         attr = ' dir="rtl"' if lang == "fa" else ""
@@ -180,9 +180,9 @@ def as_frame(data) -> pd.DataFrame:
     if isinstance(data, (np.ndarray, list)):
         arr = np.asarray(data, dtype=float)
         if arr.ndim != 2:
-            raise DataError(msg("intake.not_2d", shape=arr.shape))
+            raise DataError(t("intake.not_2d", shape=numerals(arr.shape)))
         return pd.DataFrame(arr, columns=[f"item{i + 1}" for i in range(arr.shape[1])])
-    raise DataError(msg("intake.not_a_frame", kind=type(data).__name__))
+    raise DataError(t("intake.not_a_frame", kind=type(data).__name__))
 
 
 def _default_instrument(df: pd.DataFrame):
@@ -239,9 +239,9 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
                "longstring_min": longstring_min, "duration": duration, "language": language}
     for name in options["drop"]:
         if name not in FLAGS:
-            raise DataError(msg("intake.unknown_flag", flag=name, choices=", ".join(FLAGS)))
+            raise DataError(t("intake.unknown_flag", language, flag=name, choices=", ".join(FLAGS)))
     if out_of_range not in ("error", "missing"):
-        raise DataError(msg("intake.bad_out_of_range", value=out_of_range))
+        raise DataError(t("intake.bad_out_of_range", language, value=out_of_range))
     if isinstance(raw, CleanData):
         raw = raw.data
     original = raw if isinstance(raw, pd.DataFrame) else read_data(raw)
@@ -255,15 +255,15 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
         log.append({"step": step, "what": what, "why": _why(why_key, language), "rows_affected": int(rows),
                     "n_before": int(n_before), "n_after": int(n_after)})
 
-    add("read", msg("intake.log.read", language=language, n=n, k=raw_copy.shape[1]), "", n, n, n)
+    add("read", t("intake.log.read", language=language, n=n, k=raw_copy.shape[1]), "", n, n, n)
 
     # 1. normalise
     frame = read_data(raw_copy)
     cells = frame.attrs.get("intake", {}).get("normalised_cells", {})
     if cells:
         rows = sorted({r for rs in cells.values() for r in rs})
-        cols = ", ".join(f"{c} ({len(rs)})" for c, rs in cells.items())
-        add("normalise", msg("intake.log.normalise", language=language, cells=sum(map(len, cells.values())),
+        cols = ", ".join(f"{c} ({numerals(len(rs), language)})" for c, rs in cells.items())
+        add("normalise", t("intake.log.normalise", language=language, cells=sum(map(len, cells.values())),
                              columns=cols),
             "normalise", len(rows), n, n)
         details.extend(("normalise", c, tuple(rs)) for c, rs in cells.items())
@@ -277,19 +277,19 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
 
     # 2-4. instrument checks
     if inst is not None:
-        for f in check_columns(frame, inst):
+        for f in check_columns(frame, inst, language):
             details.append(("columns", f.column, ()))
         unknown = [d[1] for d in details if d[0] == "columns"]
         if unknown:
-            add("columns", msg("intake.log.columns", language=language, columns=", ".join(unknown)), "columns", 0, n, n)
+            add("columns", t("intake.log.columns", language=language, columns=", ".join(unknown)), "columns", 0, n, n)
         frame, found = code_labels(frame, inst)
         for f in found:
-            add("labels", msg("intake.log.labels", language=language, column=f.column), "labels", f.n, n, n)
+            add("labels", t("intake.log.labels", language=language, column=f.column), "labels", f.n, n, n)
             details.append(("labels", f.column, f.rows))
-        frame, found = check_values(frame, inst, out_of_range)
+        frame, found = check_values(frame, inst, out_of_range, language)
         for f in found:
             sc = inst.item(f.column).scale
-            add(f.step, msg(f"intake.log.{f.step}", language=language, column=f.column, rows=row_list(f.rows),
+            add(f.step, t(f"intake.log.{f.step}", language=language, column=f.column, rows=row_list(f.rows, language=language),
                             lo=int(sc.min),
                             hi=int(sc.max)), f.step, f.n, n, n)
             details.append((f.step, f.column, f.rows))
@@ -312,20 +312,20 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     k_run = longstring_min if longstring_min is not None else max(2, -(-len(items) // 2))
     times = pd.to_numeric(frame[duration], errors="coerce") if duration in frame else pd.Series(dtype=float)
     texts = {
-        "straightliner": msg("intake.flag.straightliner", language=language, k=k_run),
-        "speeder": msg("intake.flag.speeder", language=language, fraction=speeder_fraction,
+        "straightliner": t("intake.flag.straightliner", language=language, k=k_run),
+        "speeder": t("intake.flag.speeder", language=language, fraction=speeder_fraction,
                        cut=round(float(speeder_fraction * times.median()), 1) if times.notna().any() else "–"),
-        "attention_failed": msg("intake.flag.attention_failed", language=language,
+        "attention_failed": t("intake.flag.attention_failed", language=language,
                                 item=attention[0] if attention else "–",
                                 expected=attention[1] if attention else "–"),
-        "duplicate": msg("intake.flag.duplicate", language=language),
-        "too_many_missing": msg("intake.flag.too_many_missing", language=language, share=round(100 * missing_max)),
-        "mahalanobis_outlier": msg("intake.flag.mahalanobis_outlier", language=language, p=outlier_p),
+        "duplicate": t("intake.flag.duplicate", language=language),
+        "too_many_missing": t("intake.flag.too_many_missing", language=language, share=round(100 * missing_max)),
+        "mahalanobis_outlier": t("intake.flag.mahalanobis_outlier", language=language, p=outlier_p),
     }
     for name in FLAGS:
         k = int(flags[name].sum())
-        action = msg("intake.log.dropped_below" if name in options["drop"] else "intake.log.flag_only", language=language)
-        add(f"flag:{name}", msg("intake.log.flag", language=language, text=texts[name], n=k, action=action), name, k, n, n)
+        action = t("intake.log.dropped_below" if name in options["drop"] else "intake.log.flag_only", language=language)
+        add(f"flag:{name}", t("intake.log.flag", language=language, text=texts[name], n=k, action=action), name, k, n, n)
 
     # 6. drop
     keep = pd.Series(True, index=frame.index)
@@ -335,10 +335,10 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
         before = int(keep.sum())
         keep &= ~hit
         reason[hit] = name
-        add(f"drop:{name}", msg("intake.log.drop", language=language, text=texts[name]), name, int(hit.sum()), before,
+        add(f"drop:{name}", t("intake.log.drop", language=language, text=texts[name]), name, int(hit.sum()), before,
             int(keep.sum()))
     if not keep.any():
-        raise DataError(msg("intake.nothing_left", n=n))
+        raise DataError(t("intake.nothing_left", language, n=n))
     gone = raw_copy.loc[~keep.to_numpy()].copy()
     gone.insert(0, "row", [spreadsheet_row(p) for p in np.flatnonzero(~keep.to_numpy())])
     gone["reason"] = reason[~keep].to_numpy()
@@ -352,12 +352,12 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
         data = inst.recode(data)
         newly = [i for i in recoded_items(data) if i not in before and i in reverse]
         if newly:
-            add("reverse", msg("intake.log.reverse", language=language, items=", ".join(newly)), "reverse",
+            add("reverse", t("intake.log.reverse", language=language, items=", ".join(newly)), "reverse",
                 len(data), len(data), len(data))
         else:
-            add("reverse", msg("intake.already_reversed", language=language), "reverse", 0, len(data), len(data))
+            add("reverse", t("intake.already_reversed", language=language), "reverse", 0, len(data), len(data))
     data.attrs["cleaned"] = True
-    add("result", msg("intake.log.result", language=language, kept=len(data), dropped=len(gone)), "", len(gone), n, len(data))
+    add("result", t("intake.log.result", language=language, kept=len(data), dropped=len(gone)), "", len(gone), n, len(data))
     log_df = pd.DataFrame(log, columns=LOG_COLUMNS)
     return CleanData(data=data, flags=flags, log=log_df, raw=raw_copy, dropped=gone,
                      options=options, instrument=inst, details=tuple(details))

@@ -35,7 +35,7 @@ import warnings
 import pandas as pd
 
 from ..errors import DataError
-from ._messages import msg
+from ..i18n import numerals, t
 from .normalise import label_key, likert_label_map, map_likert_labels, normalize_text
 
 __all__ = ["apply_instrument", "match_headers", "header_key", "duration_seconds", "START_END"]
@@ -112,7 +112,7 @@ def match_headers(columns, inst, *, labels: dict | None = None, cutoff: float = 
             continue
         close = [cid for s, cid in scores if s >= scores[0][0] - MARGIN and s >= cutoff - MARGIN]
         if len(close) > 1:
-            raise DataError(msg("headers.ambiguous", column=col, candidates=", ".join(f"'{c}'" for c in close[:4]),
+            raise DataError(t("headers.ambiguous", column=col, candidates=", ".join(f"'{c}'" for c in close[:4]),
                                 first=close[0]))
         out[col] = (scores[0][1], "fuzzy", round(scores[0][0], 3))
     by_target: dict[str, list[str]] = {}
@@ -121,7 +121,7 @@ def match_headers(columns, inst, *, labels: dict | None = None, cutoff: float = 
     twice = {cid: cols for cid, cols in by_target.items() if len(cols) > 1}
     if twice:
         cid, cols = next(iter(twice.items()))
-        raise DataError(msg("headers.twice", id=cid, columns=" and ".join(f"'{c}'" for c in cols)))
+        raise DataError(t("headers.twice", id=cid, columns=t("intake.and").join(f"'{c}'" for c in cols)))
     return out
 
 
@@ -152,11 +152,11 @@ def _unmatched(absent: list, free: list, inst) -> str:
     keys = [k for k in (header_key(item.id), *(header_key(v) for v in item.text.values())) if k]
     best = max(((max(difflib.SequenceMatcher(None, header_key(c), k, autojunk=False).ratio() for k in keys), c)
                 for c in free), default=None)
-    hint = msg("headers.closest", column=best[1], score=f"{best[0]:.2f}") if best and best[0] >= 0.2 else ""
+    hint = t("headers.closest", column=best[1], score=numerals(f"{best[0]:.2f}")) if best and best[0] >= 0.2 else ""
     lang = get_language()
     text = item.text.get(lang) or item.text.get("en") or item.id
-    more = f" (+{len(absent) - 1})" if len(absent) > 1 else ""
-    return msg("headers.unmatched", id=item.id, text=text, hint=hint) + more
+    more = f" (+{numerals(len(absent) - 1)})" if len(absent) > 1 else ""
+    return t("headers.unmatched", id=item.id, text=text, hint=hint) + more
 
 
 def apply_instrument(df: pd.DataFrame, inst) -> pd.DataFrame:
@@ -172,9 +172,9 @@ def apply_instrument(df: pd.DataFrame, inst) -> pd.DataFrame:
     out = df.rename(columns=renamed)
     out.attrs = dict(df.attrs)
     if renamed:
-        made = [f"'{c}' → {mapping[c][0]}" + (f" ({mapping[c][2]:.2f})" if mapping[c][1] == "fuzzy" else "")
+        made = [f"'{c}' → {mapping[c][0]}" + (f" ({numerals(f'{mapping[c][2]:.2f}')})" if mapping[c][1] == "fuzzy" else "")
                 for c in renamed]
-        warnings.warn(msg("headers.mapped", n=len(made), mappings="; ".join(made)), UserWarning, stacklevel=3)
+        warnings.warn(t("headers.mapped", n=len(made), mappings="; ".join(made)), UserWarning, stacklevel=3)
     absent = [i for i in inst.items if i.id not in out.columns]
     if absent:
         raise DataError(_unmatched(absent, [c for c in df.columns if c not in mapping], inst))

@@ -32,7 +32,7 @@ import secrets
 import pandas as pd
 
 from ..errors import DataError
-from ._messages import msg
+from ..i18n import t
 from .normalise import normalize_text
 
 __all__ = ["detect_identifiers", "pseudonymize", "is_national_code", "is_iranian_mobile", "is_email", "is_phone"]
@@ -141,17 +141,15 @@ def pseudonymize(df: pd.DataFrame, columns=None, salt: str | None = None, method
     plus the action taken for each column.
     """
     if method not in ("hash", "drop"):
-        raise DataError(msg("intake.bad_method", value=method))
+        raise DataError(t("intake.bad_method", value=method))
     if salt is not None and (not isinstance(salt, str) or not salt):
-        raise DataError(msg("intake.empty_salt"))
+        raise DataError(t("intake.empty_salt"))
     report = detect_identifiers(df)
     if columns is None:
         targets = list(report["column"])
     else:
         targets = list(columns)
-        for c in targets:
-            if c not in df.columns:
-                raise DataError(msg("intake.no_salt_columns", column=c, choices=", ".join(map(str, df.columns))))
+        check_columns(df, targets, key="intake.no_salt_columns")
         extra = [c for c in targets if c not in set(report["column"])]
         if extra:
             report = pd.concat([report, pd.DataFrame({"column": extra, "kind": "given", "by": "user", "share": None,

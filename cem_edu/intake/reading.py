@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ._messages import msg
+from ..i18n import numerals, t
 from .normalise import _MISSING_TOKENS, normalize_text
 from .numbers import parse_number
 
@@ -102,20 +102,20 @@ def read_data(source, inst=None, *, sheet=None, encoding: str | None = None) -> 
         info.update(dict(source.attrs.get("intake", {})) if isinstance(source.attrs.get("intake"), dict) else {})
         return _finish(df, info, decimal_comma=False)
     if not isinstance(source, (str, Path)):
-        raise DataError(msg("intake.bad_source", kind=type(source).__name__))
+        raise DataError(t("intake.bad_source", kind=type(source).__name__))
     path = Path(source)
     name = str(source)
     if not path.exists():
-        raise DataError(msg("intake.no_file", path=name))
+        raise DataError(t("intake.no_file", path=name))
     if path.is_dir():
-        raise DataError(msg("intake.is_directory", path=name))
+        raise DataError(t("intake.is_directory", path=name))
     ext = path.suffix.lower()
     if ext not in CSV_EXTENSIONS | EXCEL_EXTENSIONS | SPSS_EXTENSIONS:
         if ext == ".xls":
-            raise DataError(msg("intake.old_excel", path=name))
-        raise DataError(msg("intake.bad_extension", path=name, ext=ext or "(none)"))
+            raise DataError(t("intake.old_excel", path=name))
+        raise DataError(t("intake.bad_extension", path=name, ext=ext or "(none)"))
     if path.stat().st_size == 0:
-        raise DataError(msg("intake.empty_file", path=name))
+        raise DataError(t("intake.empty_file", path=name))
     if ext in EXCEL_EXTENSIONS:
         df, info = _read_excel(path, name, sheet)
     elif ext in SPSS_EXTENSIONS:
@@ -131,7 +131,7 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
         try:
             return raw.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
-            raise DataError(msg("intake.bad_encoding", path=name, encoding=encoding,
+            raise DataError(t("intake.bad_encoding", path=name, encoding=encoding,
                                 reason=getattr(exc, "reason", str(exc)))) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         enc = "utf-8-sig"
@@ -160,7 +160,7 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
 
 
 def _binary(name: str):
-    raise DataError(msg("intake.binary_file", path=name))
+    raise DataError(t("intake.binary_file", path=name))
 
 
 def _looks_binary(text: str) -> bool:
@@ -192,25 +192,25 @@ def _read_csv(path: Path, name: str, encoding: str | None):
     text = text.lstrip("\ufeff")
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if not lines:
-        raise DataError(msg("intake.empty_file", path=name))
+        raise DataError(t("intake.empty_file", path=name))
     sep = "\t" if path.suffix.lower() in {".tsv", ".tab"} else _sniff_separator(lines[:50])
     header = next(csv.reader([lines[0]], delimiter=sep))
     header = [normalize_text(h) for h in header]
     _check_duplicates(header, name)
     if len(lines) == 1:
-        raise DataError(msg("intake.header_only", path=name, n=len(header)))
+        raise DataError(t("intake.header_only", path=name, n=len(header)))
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
                          header=0, skip_blank_lines=True, engine="c")
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
-            raise DataError(msg("intake.ragged", path=name, line=int(m.group(2)), n=int(m.group(3)),
+            raise DataError(t("intake.ragged", path=name, line=int(m.group(2)), n=int(m.group(3)),
                                 k=int(m.group(1)))) from None
-        raise DataError(msg("intake.unparsable", path=name, reason=str(exc).strip())) from None
+        raise DataError(t("intake.unparsable", path=name, reason=str(exc).strip())) from None
     df.columns = header[: df.shape[1]] + [f"column_{i + 1}" for i in range(len(header), df.shape[1])]
     if df.empty:
-        raise DataError(msg("intake.header_only", path=name, n=len(header)))
+        raise DataError(t("intake.header_only", path=name, n=len(header)))
     return df, {"source": name, "format": "csv", "encoding": enc, "separator": sep}
 
 
@@ -219,24 +219,24 @@ def _read_excel(path: Path, name: str, sheet):
     if not zipfile.is_zipfile(path):
         _binary(name)
     if importlib.util.find_spec("openpyxl") is None:  # pragma: no cover - declared dependency
-        raise DataError(msg("intake.needs_package", path=name, package="openpyxl"))
+        raise DataError(t("intake.needs_package", path=name, package="openpyxl"))
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
     except Exception as exc:  # noqa: BLE001 - any failure to open is a bad file for the user
-        raise DataError(msg("intake.unparsable", path=name, reason=str(exc).strip())) from None
+        raise DataError(t("intake.unparsable", path=name, reason=str(exc).strip())) from None
     with book:
         names = book.sheet_names
         target = 0 if sheet is None else sheet
         if isinstance(target, int) and not 0 <= target < len(names) or isinstance(target, str) and target not in names:
-            raise DataError(msg("intake.no_sheet", path=name, sheet=sheet, sheets=", ".join(map(repr, names))))
+            raise DataError(t("intake.no_sheet", path=name, sheet=sheet, sheets=", ".join(map(repr, names))))
         grid = pd.read_excel(book, sheet_name=target, header=None, dtype=object)
     grid = grid.dropna(how="all").dropna(axis=1, how="all")
     if grid.empty:
-        raise DataError(msg("intake.empty_file", path=name))
+        raise DataError(t("intake.empty_file", path=name))
     header = [normalize_text(str(h)) if not _isna(h) else f"column_{i + 1}" for i, h in enumerate(grid.iloc[0])]
     _check_duplicates(header, name)
     if len(grid) == 1:
-        raise DataError(msg("intake.header_only", path=name, n=len(header)))
+        raise DataError(t("intake.header_only", path=name, n=len(header)))
     df = grid.iloc[1:].reset_index(drop=True)
     df.columns = header
     return df, {"source": name, "format": "xlsx", "sheet": target if isinstance(target, str) else names[target]}
@@ -246,18 +246,18 @@ def _read_spss(path: Path, name: str):
     try:
         import pyreadstat
     except ImportError:  # pragma: no cover - declared dependency
-        raise DataError(msg("intake.needs_package", path=name, package="pyreadstat")) from None
+        raise DataError(t("intake.needs_package", path=name, package="pyreadstat")) from None
     try:
         df, meta = pyreadstat.read_sav(str(path))
     except Exception as exc:  # noqa: BLE001
         reason = str(exc).strip() or type(exc).__name__
         if "Invalid file" in reason or "Unable to" in reason or "not a" in reason.lower():
             _binary(name)
-        raise DataError(msg("intake.unparsable", path=name, reason=reason)) from None
+        raise DataError(t("intake.unparsable", path=name, reason=reason)) from None
     if df.shape[1] == 0:
-        raise DataError(msg("intake.empty_file", path=name))
+        raise DataError(t("intake.empty_file", path=name))
     if df.empty:
-        raise DataError(msg("intake.header_only", path=name, n=df.shape[1]))
+        raise DataError(t("intake.header_only", path=name, n=df.shape[1]))
     df.columns = [normalize_text(c) for c in df.columns]
     df.attrs["value_labels"] = {normalize_text(k): {_plain(c): normalize_text(lbl) for c, lbl in v.items()}
                                 for k, v in (meta.variable_value_labels or {}).items()}
@@ -288,8 +288,9 @@ def _check_duplicates(header: list[str], name: str | None) -> None:
     if dups:
         h, pos = next(iter(dups.items()))
         more = len(dups) - 1
-        raise DataError(msg("intake.duplicate_columns" if name else "intake.duplicate_columns_frame", path=name, column=h,
-                            positions=" and ".join(str(p) for p in pos), more=(f" (and {more} more)" if more else "")))
+        raise DataError(t("intake.duplicate_columns" if name else "intake.duplicate_columns_frame", path=name, column=h,
+                            positions=t("intake.and").join(numerals(p) for p in pos),
+                            more=t("intake.and_more", n=more) if more else ""))
 
 
 def _finish(df: pd.DataFrame, info: dict, *, decimal_comma: bool) -> pd.DataFrame:

@@ -13,19 +13,19 @@ Rows are spreadsheet rows: header = row 1, first respondent = row 2.
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError
-from ..i18n import get_language, to_persian_digits
-from ._messages import msg, row_list
+from ..i18n import t
+from ..validation import missing_columns, pair_suggestions
+from ._messages import row_list
 from .normalise import likert_label_map, map_likert_labels, to_numeric_column
 from .reading import spreadsheet_row
 
-__all__ = ["check_columns", "code_labels", "check_values", "Finding", "item_objects", "suggest"]
+__all__ = ["check_columns", "code_labels", "check_values", "Finding", "item_objects"]
 
 #: columns every survey tool adds and that are not part of any instrument
 SYSTEM_COLUMNS = {"id", "respondent_id", "response_id", "submitted_at", "started_at", "timestamp", "created_at",
@@ -51,20 +51,12 @@ def item_objects(inst) -> list:
     return [i for i in inst.items if getattr(i, "kind", "likert") in ("likert", "nps", "attention")]
 
 
-def suggest(name: str, candidates) -> str | None:
-    """Closest candidate column name (case-insensitive, separators ignored), or None."""
-    def key(s):
-        return "".join(ch for ch in str(s).lower() if ch.isalnum())
-    cands = list(candidates)
-    by_key = {key(c): c for c in cands}
-    if key(name) in by_key:
-        return by_key[key(name)]
-    hit = difflib.get_close_matches(key(name), list(by_key), n=1, cutoff=0.6)
-    return by_key[hit[0]] if hit else None
-
-
-def check_columns(df: pd.DataFrame, inst) -> list[Finding]:
+def check_columns(df: pd.DataFrame, inst, language: str | None = None) -> list[Finding]:
     """Raise DataError for instrument items missing from ``df``; report unknown columns.
+
+    The instrument's version of :func:`cem_edu.validation.check_columns`: a missing item is
+    suggested the closest *unknown* column (each one for one item at most), since a column that
+    is already an item cannot be the renamed one.
 
     Returns findings for columns that are neither items, respondent fields nor
     usual system columns (kept, but listed in the log).
@@ -73,21 +65,17 @@ def check_columns(df: pd.DataFrame, inst) -> list[Finding]:
     fields = [f.id for f in getattr(inst, "respondent_fields", [])]
     known = set(items) | set(fields) | SYSTEM_COLUMNS
     unknown = [c for c in df.columns if c not in known]
-    missing = [c for c in items if c not in df.columns]
+    missing = missing_columns(df, items)
     if missing:
-        hints, free = {}, list(unknown)
-        for c in missing:  # each unknown column is suggested for one missing item at most
-            hints[c] = suggest(c, free)
-            if hints[c] in free:
-                free.remove(hints[c])
+        hints = pair_suggestions(missing, unknown)
         if len(missing) == 1:
             c = missing[0]
-            hint = msg("intake.did_you_mean", candidate=hints[c]) if hints[c] else ""
-            raise DataError(msg("intake.missing_column", column=c, hint=hint))
+            hint = t("intake.did_you_mean", language, candidate=hints[c]) if hints[c] else ""
+            raise DataError(t("intake.missing_column", language, column=c, hint=hint))
         pairs = [f"'{c}' → '{h}'" for c, h in hints.items() if h]
-        hint = msg("intake.did_you_mean", candidate=", ".join(pairs)).replace("''", "'") if pairs else ""
+        hint = t("intake.did_you_mean", language, candidate=", ".join(pairs)).replace("''", "'") if pairs else ""
         shown = ", ".join(missing[:8]) + (", …" if len(missing) > 8 else "")
-        raise DataError(msg("intake.missing_columns_many", n=len(missing), columns=shown, hint=hint))
+        raise DataError(t("intake.missing_columns_many", language, n=len(missing), columns=shown, hint=hint))
     return [Finding("columns", c, "unknown column (not in the instrument): kept as is", ()) for c in unknown]
 
 
@@ -116,7 +104,8 @@ def _fmt(v) -> str:
     return str(v)
 
 
-def check_values(df: pd.DataFrame, inst, out_of_range: str = "error") -> tuple[pd.DataFrame, list[Finding]]:
+def check_values(df: pd.DataFrame, inst, out_of_range: str = "error",
+                 language: str | None = None) -> tuple[pd.DataFrame, list[Finding]]:
     """Make item columns numeric and check them against their scales.
 
     Parameters
@@ -129,7 +118,7 @@ def check_values(df: pd.DataFrame, inst, out_of_range: str = "error") -> tuple[p
     (frame with float64 item columns, findings)
     """
     if out_of_range not in ("error", "missing"):
-        raise DataError(msg("intake.bad_out_of_range", value=out_of_range))
+        raise DataError(t("intake.bad_out_of_range", language, value=out_of_range))
     out = df.copy()
     findings = []
     for item in item_objects(inst):
@@ -140,8 +129,8 @@ def check_values(df: pd.DataFrame, inst, out_of_range: str = "error") -> tuple[p
             rows = [spreadsheet_row(p) for p in pos]
             if out_of_range == "error":
                 examples = ", ".join(repr(str(v)) for v in pd.unique(out[item.id].iloc[pos])[:3])
-                raise DataError(msg("intake.not_numeric", column=item.id, n=len(rows), rows=row_list(rows),
-                                    examples=examples, lo=lo, hi=hi))
+                raise DataError(t("intake.not_numeric", language, column=item.id, n=len(rows),
+                                  rows=row_list(rows, language=language), examples=examples, lo=lo, hi=hi))
             findings.append(Finding("non_numeric", item.id, "text that is not a number set to missing", tuple(rows)))
         values = num.to_numpy()
         wrong = ~np.isnan(values) & ((values < lo) | (values > hi) | (np.mod(values, 1) != 0))
@@ -150,12 +139,10 @@ def check_values(df: pd.DataFrame, inst, out_of_range: str = "error") -> tuple[p
             rows = [spreadsheet_row(p) for p in pos]
             if out_of_range == "error":
                 vals = sorted(set(values[pos].tolist()))
-                shown = ", ".join(_fmt(v) for v in vals[:5]) + (", …" if len(vals) > 5 else "")
-                if get_language() == "fa":
-                    shown = to_persian_digits(shown).replace(",", "،")
-                word = msg("intake.value_word" if len(vals) == 1 else "intake.values_word", v=shown)
-                raise DataError(msg("intake.out_of_range", column=item.id, values=word, n=len(rows),
-                                    rows=row_list(rows), lo=lo, hi=hi))
+                shown = row_list([_fmt(v) for v in vals], limit=5, language=language)
+                word = t("intake.value_word" if len(vals) == 1 else "intake.values_word", language, v=shown)
+                raise DataError(t("intake.out_of_range", language, column=item.id, values=word, n=len(rows),
+                                  rows=row_list(rows, language=language), lo=lo, hi=hi))
             values = values.copy()
             values[pos] = np.nan
             findings.append(Finding("out_of_range", item.id, f"values outside {lo}–{hi} set to missing", tuple(rows)))

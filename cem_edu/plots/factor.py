@@ -4,14 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..i18n import get_language, t, to_persian_digits
+from ..i18n import get_language, numerals, t
 from ._theme import PALETTE, apply_direction, prepare
 
 __all__ = ["scree", "heatmap", "htmt_heatmap", "loadings"]
-
-
-def _digits(text: str, lang: str) -> str:
-    return to_persian_digits(text) if lang == "fa" else text
 
 
 def scree(result, ax=None, *, language: str | None = None, show: str = "both"):
@@ -55,7 +51,7 @@ def scree(result, ax=None, *, language: str | None = None, show: str = "both"):
     ax.set_ylabel(t("plots.scree.ylabel", language=lang))
     n_k = max(int(line.get_xdata()[-1]) for line in ax.get_lines() if len(line.get_xdata()))
     ticks = list(range(1, n_k + 1, max(1, int(np.ceil(n_k / 15)))))
-    ax.set_xticks(ticks, [_digits(str(k), lang) for k in ticks])
+    ax.set_xticks(ticks, [numerals(str(k), lang) for k in ticks])
     ax.legend(fontsize=8)
     apply_direction(ax, lang)
     return ax
@@ -85,7 +81,7 @@ def heatmap(matrix: pd.DataFrame, ax=None, *, title: str | None = None, vmin: fl
             if not np.isfinite(v):
                 continue
             strong = threshold is not None and abs(v) >= threshold and (i != j or values.shape[0] != values.shape[1])
-            text = _digits(f"{v:.{digits}f}", lang)
+            text = numerals(f"{v:.{digits}f}", lang)
             ax.text(j, i, text, ha="center", va="center", fontsize=8,
                     fontweight="bold" if strong else "normal",
                     color="white" if abs(v) > 0.75 * max(abs(vmin), abs(vmax)) else "black",
@@ -110,7 +106,7 @@ def htmt_heatmap(result, spec=None, ax=None, *, threshold: float = 0.85, languag
     lang = language or get_language()
     m = result if spec is None else _htmt(result, spec, **kw)
     return heatmap(m, ax=ax, vmin=0, vmax=1, cmap="Reds", mask_upper=True, threshold=threshold, language=lang,
-                   title=t("plots.htmt.title", language=lang, threshold=_digits(f"{threshold:.2f}", lang)))
+                   title=t("plots.htmt.title", language=lang, threshold=numerals(f"{threshold:.2f}", lang)))
 
 
 def loadings(result, ax=None, *, cut: float = 0.3, language: str | None = None):

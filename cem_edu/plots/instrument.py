@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import textwrap
 
-from ..i18n import get_language, t, to_persian_digits
+from ..i18n import get_language, numerals, t
 from ._theme import PALETTE, prepare
 
 __all__ = ["construct_map"]
@@ -74,7 +74,7 @@ def construct_map(inst, ax=None, language: str | None = None, show_items: bool =
             return name
         ids = groups[cid]
         shown = ", ".join(ids) if len(ids) <= 4 else f"{ids[0]} … {ids[-1]}"
-        n = to_persian_digits(len(ids)) if lang == "fa" else str(len(ids))
+        n = numerals(len(ids), lang)
         return f"{name}\n{shown}" if len(ids) <= 4 else f"{name}\n{shown} ({n})"
 
     def rows(n, top=0.72, bottom=0.12):

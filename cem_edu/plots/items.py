@@ -6,7 +6,7 @@ import textwrap
 import numpy as np
 
 from ..psychometrics.constructs import item_text, resolve_spec, scale_bounds
-from ..i18n import get_language, t, to_persian_digits
+from ..i18n import get_language, numerals, t
 from ..intake import as_frame
 from ._theme import PALETTE, apply_direction, prepare
 
@@ -86,7 +86,7 @@ def likert(data, items=None, ax=None, *, instrument=None, language: str | None =
     left = neg_start.copy()
     for i, p in enumerate(points):
         width = pct[:, i]
-        label = to_persian_digits(str(p)) if lang == "fa" else str(p)
+        label = numerals(p, lang)
         ax.barh(y, width, left=left, color=colors[i], edgecolor="white", linewidth=0.5, label=label, height=0.7)
         left = left + width
     ax.axvline(0, color="#444444", linewidth=0.8)
@@ -94,7 +94,7 @@ def likert(data, items=None, ax=None, *, instrument=None, language: str | None =
     ax.set_yticks(y, labels, fontsize=8.5)
     ax.set_xlabel(t("plots.likert.xlabel", language=lang))
     ticks = ax.get_xticks()
-    ax.set_xticks(ticks, [to_persian_digits(f"{abs(v):.0f}") if lang == "fa" else f"{abs(v):.0f}" for v in ticks])
+    ax.set_xticks(ticks, [numerals(f"{abs(v):.0f}", lang) for v in ticks])
     ax.set_title(t("plots.likert.title", language=lang))
     ax.legend(title=t("plots.likert.answer", language=lang), ncol=k, loc="upper center",
               bbox_to_anchor=(0.5, -0.12 if len(cols) > 4 else -0.25), frameon=False, fontsize=8)
@@ -126,7 +126,7 @@ def item_histograms(data, items=None, ax=None, *, instrument=None, language: str
             pts = np.arange(int(lo), int(hi) + 1)
             share = [100 * np.mean(ok == p) if ok.size else 0 for p in pts]
             axes[j].bar(pts, share, color=PALETTE["positive"], width=0.8)
-            axes[j].set_xticks(pts, [to_persian_digits(str(p)) if lang == "fa" else str(p) for p in pts],
+            axes[j].set_xticks(pts, [numerals(p, lang) for p in pts],
                                fontsize=7)
         else:
             axes[j].hist(ok, bins=15, color=PALETTE["positive"], weights=np.full(ok.size, 100 / max(ok.size, 1)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import get_language, t, to_persian_digits
+from ..i18n import get_language, numerals, t
 from ._theme import PALETTE, prepare
 
 __all__ = ["path_diagram"]
@@ -105,7 +105,7 @@ def path_diagram(result, ax=None, standardized: bool = True, *, group: int = 1, 
 
     def fmt(x):
         s = f"{x:.{decimals}f}"
-        return to_persian_digits(s) if lang == "fa" else s
+        return numerals(s, lang)
 
     box_w, box_h, ell_w, ell_h = 1.0, 0.55, 2.1, 1.0
     for v, (x, y) in allpos.items():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import get_language, t, to_persian_digits
+from ..i18n import get_language, numerals, t
 from ._theme import PALETTE, prepare
 from .path import _layers
 
@@ -75,7 +75,7 @@ def pls_path_diagram(result, ax=None, *, labels: dict | None = None, language: s
 
     def fmt(x):
         s = f"{x:.{decimals}f}"
-        return to_persian_digits(s) if lang == "fa" else s
+        return numerals(s, lang)
 
     radius, box_w, box_h = 0.75, 0.95, 0.42
     r2 = result.r2

@@ -40,6 +40,7 @@ from ..errors import DataError, ModelError
 from ..i18n import t
 from ..intake import as_frame
 from ..sem.result import JsonResultMixin
+from ..validation import check_group_column
 from .algorithm import correlation_batch, estimate_batch
 from .estimate import _WEIGHTING_ALIASES, prepare_data
 from .spec import parse_pls
@@ -111,8 +112,7 @@ def pls_mga(model: str, data, group: str, *, groups=None, weighting: str = "path
         raise ModelError(t("pls.bad_weighting", weighting=weighting))
     spec = parse_pls(model)
     frame = as_frame(data)
-    if group not in frame.columns:
-        raise DataError(t("sem.data.missing_group", group=group, close=", ".join(map(str, frame.columns[:12]))))
+    check_group_column(frame, group)
     labels = list(pd.unique(frame[group].dropna())) if groups is None else list(groups)
     if len(labels) != 2:
         raise DataError(t("pls.mga.two_groups", group=group, labels=", ".join(map(str, labels))))

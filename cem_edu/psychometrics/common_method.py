@@ -16,10 +16,10 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError, ModelError
-from ..i18n import get_language, t
+from ..i18n import get_language, t, verbatim
 from ..intake import as_frame
 from ._tables import TableResultMixin, json_frame, json_number
-from .constructs import check_items, construct_scores, resolve_spec, verbatim
+from .constructs import check_items, construct_scores, resolve_spec
 from .factor import _p_text
 from ..stats.moments import pairwise_cor
 

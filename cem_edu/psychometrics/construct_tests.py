@@ -20,10 +20,10 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
-from ..i18n import get_language, t, to_persian_digits
+from ..i18n import get_language, t, to_persian_digits, verbatim
 from ..intake import as_frame
 from ._tables import TableResultMixin, json_frame, json_number
-from .constructs import _is_instrument, construct_scores, resolve_spec, verbatim
+from .constructs import _is_instrument, construct_scores, resolve_spec
 from .factor import _p_text
 
 __all__ = ["one_sample_t", "friedman", "correlation_table", "OneSampleResult", "FriedmanResult",

@@ -3,7 +3,8 @@
 * Input coercion (DataFrame / CleanData / array -> frame) is :func:`cem_edu.intake.as_frame`.
 * ``resolve_spec(spec, data)`` -> ``{construct: [columns]}`` from an ``Instrument``, lavaan
   measurement syntax (``f =~ a + b + c`` lines; other lines are ignored) or a dict.
-* ``check_items(df, cols, where)`` validates that the columns exist, are numeric and vary.
+* ``check_items(df, cols, where)`` validates that the columns are numeric and vary (that they exist:
+  :func:`cem_edu.validation.check_columns`, called by ``resolve_spec``).
 
 Private module: the public functions live in describe.py, reliability.py and factor.py.
 """
@@ -15,36 +16,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, ModelError
-from ..i18n import t
+from ..i18n import t, verbatim
 from ..intake import as_frame
+from ..validation import check_columns
 
-__all__ = ["resolve_spec", "check_items", "scale_bounds", "item_text", "verbatim", "construct_scores",
+__all__ = ["resolve_spec", "check_items", "scale_bounds", "item_text", "construct_scores",
            "instrument_from_model"]
-
-
-class _Verbatim:
-    """A message field that ``i18n.t`` must not touch (column names keep their ASCII digits in fa)."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def __format__(self, spec: str) -> str:
-        return format(self.text, spec)
-
-    def __str__(self) -> str:
-        return self.text
-
-    def __repr__(self) -> str:
-        return repr(self.text)
-
-
-def verbatim(value) -> _Verbatim:
-    """Wrap a name (or a list of names, joined by ", ") so ``t()`` leaves its digits alone."""
-    if isinstance(value, (list, tuple, set, pd.Index)):
-        return _Verbatim(", ".join(map(str, value)))
-    return _Verbatim(str(value))
 
 
 def _is_instrument(spec) -> bool:
@@ -88,10 +65,7 @@ def resolve_spec(spec, data: pd.DataFrame | None = None) -> dict[str, list[str]]
         raise DataError(t("psy.bad_spec", kind=type(spec).__name__))
     if data is not None:
         for construct, cols in out.items():
-            missing = [c for c in cols if c not in data.columns]
-            if missing:
-                raise DataError(t("psy.missing_columns", construct=verbatim(construct), columns=verbatim(missing),
-                                  available=verbatim(list(data.columns)[:12])))
+            check_columns(data, cols, key="psy.missing_columns", construct=verbatim(construct))
     return out
 
 

@@ -23,9 +23,8 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError, EstimationWarning
-from ..i18n import get_language, t
+from ..i18n import get_language, t, verbatim
 from ._tables import TableResultMixin, json_frame, json_number
-from .constructs import verbatim
 
 __all__ = ["cvr", "cvi", "impact_score", "cvr_critical", "read_panel", "CVRResult", "CVIResult", "ImpactResult"]
 

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .constructs import verbatim
 from ..stats.threads import blas_single_threaded
 from ..errors import DataError
-from ..i18n import t
+from ..i18n import t, verbatim
 
 __all__ = ["Measurement", "measurement", "measurement_syntax"]
 

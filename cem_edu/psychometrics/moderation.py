@@ -21,6 +21,7 @@ from scipy import stats
 
 from ..errors import DataError, ModelError
 from ..i18n import get_language, t
+from ..validation import check_columns
 
 __all__ = ["product_indicators", "moderation_syntax", "moderation", "ModerationResult"]
 
@@ -61,9 +62,7 @@ def product_indicators(data, x_items, z_items, *, match: bool | None = None, dou
     df = as_frame(data).copy()
     pairs = _pairs(x_items, z_items, match)
     cols = list(dict.fromkeys([*x_items, *z_items]))
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise DataError(t("mod.missing_columns", columns=", ".join(missing)))
+    check_columns(df, cols, key="mod.missing_columns")
     x = pd.DataFrame(check_items(df, cols, where=t("mod.where")), columns=cols, index=df.index)
     centred = x - x.mean()
     for a, b in pairs:

@@ -15,10 +15,10 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
-from ..i18n import get_language, t
+from ..i18n import get_language, t, verbatim
 from ..intake import as_frame
 from ._tables import TableResultMixin, json_frame, json_number
-from .constructs import check_items, resolve_spec, verbatim
+from .constructs import check_items, resolve_spec
 from .describe import kurtosis, skew
 from .factor import _p_text
 

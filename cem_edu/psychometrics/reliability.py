@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .constructs import check_items, resolve_spec, verbatim
+from .constructs import check_items, resolve_spec
 from .measurement import measurement
 from ..stats.moments import pairwise_cov_cor, smc
 from ..errors import DataError, EstimationWarning, ModelError
-from ..i18n import format_number, get_language, t
+from ..i18n import format_number, get_language, t, verbatim
 from ..intake import as_frame
 
 __all__ = ["alpha", "AlphaResult", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",

@@ -24,7 +24,7 @@ def __getattr__(name):
 def report(data, instrument=None, model=None, lang: str = "en", group: str | None = None, bootstrap: int | None = None,
            out: str | Path = "report.html", json_path: str | Path | None = None, seed: int = 20261123,
            progress: bool = True, missing: str = "auto", out_of_range: str = "error",
-           method: str = "cbsem", ordered=None, format: str | None = None, panel=None) -> Path:
+           method: str = "cbsem", ordered=None, format: str | None = None, panel=None, moderation=None) -> Path:
     """Write the report of a questionnaire data set: a self-contained HTML page or a Word document.
 
     Parameters
@@ -50,6 +50,10 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
         captions, right to left in Persian); default: "docx" when ``out`` ends in ``.docx``, else "html"
     panel : expert-panel sheet (CSV/XLSX; rows experts, columns items) for a content-validity section
         (Lawshe's CVR for codes 1–3, the CVI with modified kappa for relevance ratings 1–4)
+    moderation : ``("X", "Z", "Y")`` construct names of the model (also ``"X,Z,Y"``, or a list of triples): adds a
+        moderation section — does Z change the effect of X on Y? CB-SEM: latent interaction by product
+        indicators with double-mean centring (Lin et al. 2010), simple slopes at −1 SD, mean, +1 SD of Z and
+        the Johnson–Neyman interval; PLS (``method="pls"``/``"both"``): the two-stage approach (Hair et al.)
     out : file to write (``report.html``; ``report.docx`` for Word)
     json_path : also write the numbers as JSON here
 
@@ -68,7 +72,7 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
     check_out_suffix(format, out, lang)
     result = build_report(data, instrument=instrument, model=model, lang=lang, group=group, bootstrap=bootstrap,
                           seed=seed, progress=progress, missing=missing, out_of_range=out_of_range, method=method,
-                          ordered=ordered, panel=panel)
+                          ordered=ordered, panel=panel, moderation=moderation)
     if format == "docx":
         out.write_bytes(result.docx())
     else:

@@ -15,14 +15,14 @@ from pathlib import Path
 import pandas as pd
 
 from .. import __version__
-from ..errors import CemError, DataError
+from ..errors import CemError, DataError, ModelError
 from ..i18n import LANGUAGES, t
 from .context import Context, ReportResult, Section
 from .fitting import json_value
 from .html import Writer
-from .sections import METHODS, NOT_FOR, REQUIRED, STEPS
+from .sections import METHODS, NOT_FOR, ON_REQUEST, REQUIRED, STEPS
 
-__all__ = ["build_report", "json_value", "load_inputs"]
+__all__ = ["build_report", "json_value", "load_inputs", "moderation_triples"]
 
 MISSING_RULES = ("auto", "listwise", "fiml", "pairwise")
 FORMATS = ("html", "docx")
@@ -100,6 +100,43 @@ def _check_options(lang: str, missing: str, method: str, ordered) -> None:
         raise DataError(t("report.pairwise_needs_ordered", language=lang))
 
 
+def moderation_triples(moderation, spec: dict | None = None, lang: str = "en") -> list[tuple[str, str, str]] | None:
+    """The report's ``moderation`` option as a list of ``(x, z, y)`` construct names, checked.
+
+    Accepts one triple (``("X", "Z", "Y")`` or the text ``"X,Z,Y"``) or a list of triples. Refuses any
+    other shape (:class:`DataError`) and, when ``spec`` (``{construct: items}``) is given, a name that is
+    not a construct of the model or a triple that names a construct twice (:class:`ModelError`), before
+    any analysis runs.
+    """
+    if moderation is None:
+        return None
+    lang = lang if lang in LANGUAGES else "en"
+
+    def triple(v):
+        if isinstance(v, str):
+            v = [part.strip() for part in v.split(",")]
+        if isinstance(v, (tuple, list)) and len(v) == 3 and all(isinstance(a, str) and a for a in v):
+            return tuple(v)
+        return None
+
+    one = triple(moderation)
+    if one is not None:
+        triples = [one]
+    elif isinstance(moderation, (tuple, list)) and moderation and all(triple(v) for v in moderation):
+        triples = [triple(v) for v in moderation]
+    else:
+        raise DataError(t("report.mod.bad_shape", language=lang, given=repr(moderation)))
+    if spec is not None:
+        for names in triples:
+            for role, name in zip("xzy", names):
+                if name not in spec:
+                    raise ModelError(t("mod.unknown_construct", language=lang, role=role, name=name,
+                                       known=", ".join(spec)))
+            if len(set(names)) < 3:
+                raise ModelError(t("mod.distinct", language=lang))
+    return triples
+
+
 def meta(result: ReportResult) -> dict:
     """What the page says above the sections: title, the "generated on" line, the omitted sections,
     the contents heading and the section numbers (in the report's digits)."""
@@ -129,7 +166,7 @@ def render_html(result: ReportResult) -> str:
 def build_report(data, instrument=None, model=None, lang: str = "en", group: str | None = None,
                  bootstrap: int | None = None, seed: int = 20261123, progress: bool = True,
                  missing: str = "auto", out_of_range: str = "error", method: str = "cbsem",
-                 ordered=None, panel=None) -> ReportResult:
+                 ordered=None, panel=None, moderation=None) -> ReportResult:
     """Run every analysis and return the sections, the numbers and the content (without writing a file);
     the result draws itself as HTML (``.html``) or Word (``.docx()``).
 
@@ -138,14 +175,17 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
     from tqdm.auto import tqdm
 
     _check_options(lang, missing, method, ordered)
+    moderation_triples(moderation, lang=lang)  # the shape, before the data are read
     out = Writer(lang)
     raw, source, inst, model_text = load_inputs(data, instrument, model)
-    ctx = Context(raw=raw, source=source, inst=inst, model_text=model_text, spec=_measurement_spec(model_text),
+    spec = _measurement_spec(model_text)
+    ctx = Context(raw=raw, source=source, inst=inst, model_text=model_text, spec=spec,
                   out=out, group=group, bootstrap=bootstrap, seed=seed, progress=progress, missing=missing,
                   out_of_range=out_of_range, method=method, ordered=ordered if ordered is not False else None,
-                  panel=panel)
+                  panel=panel, moderation=moderation_triples(moderation, spec, lang))
     sections = []
-    steps = [step for step in STEPS if step not in NOT_FOR[method]]
+    steps = [step for step in STEPS if step not in NOT_FOR[method]
+             and (step not in ON_REQUEST or getattr(ctx, ON_REQUEST[step]))]
     for step in tqdm(steps, desc=out.t("report.progress"), disable=not progress, leave=False):
         try:
             sections.append(step(ctx))

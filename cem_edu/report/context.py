@@ -83,6 +83,7 @@ class Context:
     method: str = "cbsem"
     ordered: object = None  # True or item columns: ordinal items, WLSMV on polychoric correlations
     panel: object | None = None  # an expert-panel sheet (path or frame) for the content-validity section
+    moderation: list | None = None  # [(x, z, y), ...] construct names: the moderation section (checked in build)
     results: dict = field(default_factory=dict)
     clean: object | None = None
     data: pd.DataFrame | None = None

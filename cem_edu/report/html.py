@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..i18n import format_number, t, to_persian_digits
+from ..i18n import format_number, numerals, t, to_persian_digits
 from .blocks import Bullets, Figure, Heading, Paragraph, Table
 
 __all__ = ["Writer", "esc", "render_block"]
@@ -77,7 +77,7 @@ class Writer:
 
     def digits(self, text: str) -> str:
         """``text`` with Persian digits in Persian (dates, version numbers, section numbers)."""
-        return to_persian_digits(text) if self.fa else text
+        return numerals(text, self.lang)
 
     def num(self, value, digits: int = 3) -> str:
         """A number in the report's language ("—" for missing values)."""
@@ -86,7 +86,7 @@ class Writer:
         if isinstance(value, (bool, np.bool_)):
             return str(value)
         if isinstance(value, (int, np.integer)):
-            return self.isolate(to_persian_digits(int(value))) if self.fa else str(int(value))
+            return self.isolate(numerals(int(value), self.lang)) if self.fa else str(int(value))
         try:
             return self.isolate(format_number(float(value), digits, language=self.lang))
         except (TypeError, ValueError):

@@ -45,6 +45,7 @@ from ..stats.polychoric import bounds as _bounds
 from ..stats.polychoric import cell_probabilities as _cell_quantities
 from ..stats.polychoric import pair_tables as _tables
 from ..stats.polychoric import polychoric_twostep
+from ..validation import check_columns, check_group_column
 from .ml import SampleStats
 
 __all__ = ["OrdinalStats", "ordinal_stats", "ordinal_codes", "collapse_categories", "MAX_CATEGORIES"]
@@ -311,11 +312,8 @@ def collapse_categories(data, columns, group: str | None = None):
     frame = data.data if hasattr(data, "data") and isinstance(getattr(data, "data"), pd.DataFrame) else data
     frame = pd.DataFrame(frame).copy()
     cols = [columns] if isinstance(columns, str) else list(columns)
-    missing_cols = [c for c in cols if c not in frame.columns]
-    if missing_cols:
-        raise DataError(t("sem.data.missing_columns", columns=", ".join(f"'{c}'" for c in missing_cols)))
-    if group is not None and group not in frame.columns:
-        raise DataError(t("sem.data.missing_group", group=group, close=", ".join(map(str, frame.columns[:12]))))
+    check_columns(frame, cols, key="sem.data.missing_columns")
+    check_group_column(frame, group)
     keys = [None] if group is None else list(pd.unique(frame[group].dropna()))
     log = []
     for c in cols:

@@ -13,7 +13,6 @@ Reference: Rosseel (2012), lavaan, J. Stat. Softw. 48(2); lavaan ``lav_lavaan.R`
 """
 from __future__ import annotations
 
-import difflib
 import warnings
 
 import numpy as np
@@ -24,6 +23,7 @@ from ..i18n import t
 from ..intake import as_frame
 from . import ml
 from ..stats.threads import blas_single_threaded
+from ..validation import check_columns, check_group_column
 from .defined import DefinedParameters
 from .fitmeasures import count_df, fit_measures
 from .model import Model
@@ -36,17 +36,8 @@ __all__ = ["fit", "prepare", "finish", "group_labels"]
 
 
 def _check_columns(frame: pd.DataFrame, ov: list, group: str | None) -> None:
-    missing = [v for v in ov if v not in frame.columns]
-    if missing:
-        hints = []
-        for v in missing:
-            close = difflib.get_close_matches(v, [str(c) for c in frame.columns], n=3)
-            hints.append(f"'{v}'" + (" (" + t("sem.data.did_you_mean") + " " + ", ".join(close) + ")" if close else ""))
-        raise DataError(t("sem.data.missing_columns", columns=", ".join(hints)))
-    if group is not None and group not in frame.columns:
-        columns = [str(c) for c in frame.columns]
-        close = difflib.get_close_matches(group, columns, n=3) or columns[:12]
-        raise DataError(t("sem.data.missing_group", group=group, close=", ".join(close)))
+    check_columns(frame, ov, key="sem.data.missing_columns")
+    check_group_column(frame, group)
     bad = []
     dtypes = frame.dtypes
     for v in ov:
@@ -103,8 +94,7 @@ def group_labels(frame: pd.DataFrame, group: str | None) -> list | None:
     factor's levels), else the order of first appearance (a character column); None without groups."""
     if group is None:
         return None
-    if group not in frame.columns:
-        _check_columns(frame, [], group)
+    check_group_column(frame, group)
     col = frame[group]
     if isinstance(col.dtype, pd.CategoricalDtype):
         present = set(col.dropna().unique())

@@ -1,7 +1,7 @@
 """Groups: measurement invariance of the measurement model across the levels of ``group``."""
 from __future__ import annotations
 
-from ...errors import DataError
+from ...validation import check_group_column
 from ..context import Context, Section
 from ..fitting import measurement_syntax
 
@@ -11,9 +11,7 @@ def section(ctx: Context) -> Section:
     if not ctx.group:
         return ctx.omit("groups", "no_group")
     s = Section("groups", out.t("report.s.groups"))
-    if ctx.group not in ctx.data.columns:
-        raise DataError(out.t("report.no_group_column", group=ctx.group,
-                              columns=", ".join(map(str, ctx.data.columns[:20]))))
+    check_group_column(ctx.data, ctx.group, language=out.lang)
     from ...sem import invariance
 
     variables = [v for items in ctx.spec.values() for v in items]

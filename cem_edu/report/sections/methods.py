@@ -31,6 +31,12 @@ THESIS_REFERENCES = {
         "Kock, N. (2015). Common method bias in PLS-SEM: A full collinearity assessment approach. International Journal of e-Collaboration, 11(4), 1–10.",
         "Podsakoff, P. M., MacKenzie, S. B., Lee, J.-Y., & Podsakoff, N. P. (2003). Common method biases in behavioral research. Journal of Applied Psychology, 88(5), 879–903.",
         "Podsakoff, P. M., MacKenzie, S. B., & Podsakoff, N. P. (2012). Sources of method bias in social science research and recommendations on how to control it. Annual Review of Psychology, 63, 539–569."],
+    "moderation": [
+        "Bauer, D. J., & Curran, P. J. (2005). Probing interactions in fixed and multilevel regression: Inferential and graphical techniques. Multivariate Behavioral Research, 40(3), 373–400.",
+        "Lin, G.-C., Wen, Z., Marsh, H. W., & Lin, H.-S. (2010). Structural equation models of latent interactions: Clarification of orthogonalizing and double-mean-centering strategies. Structural Equation Modeling, 17(3), 374–391."],
+    "moderation_pls": [
+        "Hair, J. F., Hult, G. T. M., Ringle, C. M., Sarstedt, M., Danks, N. P., & Ray, S. (2021). Partial least squares structural equation modeling (PLS-SEM) using R: A workbook. Springer.",
+        "Henseler, J., & Chin, W. W. (2010). A comparison of approaches for the analysis of interaction effects between latent variables using partial least squares path modeling. Structural Equation Modeling, 17(1), 82–109."],
     "constructs": [
         "Friedman, M. (1937). The use of ranks to avoid the assumption of normality implicit in the analysis of variance. Journal of the American Statistical Association, 32(200), 675–701."],
 }
@@ -87,6 +93,7 @@ def _sentences(ctx: Context, v: dict) -> list[str]:
         ci = out.t("report.ci_boot", n=ctx.pls_draws) if ctx.pls_draws else out.t("report.pls.no_bootstrap")
         text.append(out.t("report.methods.pls_also" if ctx.sem is not None else "report.methods.pls", n=ctx.pls.n_used,
                           ci=ci))
+    text += _moderation_sentences(ctx)
     if "invariance" in ctx.results:
         text.append(out.t("report.methods.invariance", group=ctx.group))
     if "content_validity" in ctx.results:
@@ -97,6 +104,31 @@ def _sentences(ctx: Context, v: dict) -> list[str]:
         if key in ctx.results:
             text.append(out.t(f"report.methods.{key}"))
     text.append(out.t("report.methods.checked"))
+    return text
+
+
+def _moderation_sentences(ctx: Context) -> list[str]:
+    """The moderation section's methods: product indicators and double-mean centring (CB-SEM) with the
+    estimator, missing-data rule and n it used; the two-stage approach (PLS)."""
+    out = ctx.out
+    text = []
+
+    def ns(runs):
+        return out.digits("/".join(str(n) for n in dict.fromkeys(int(r["n"]) for r in runs)))
+
+    runs = ctx.results.get("moderation")
+    if runs:
+        rule = "fiml" if runs[0]["missing"] == "fiml" else "listwise"
+        text.append(out.t("report.methods.moderation", estimator=runs[0]["estimator"], n=ns(runs),
+                          missing=out.t(f"report.missing_{rule}")))
+        if ctx.ordered:
+            text.append(out.t("report.methods.moderation_ordinal"))
+    runs = ctx.results.get("moderation_pls")
+    if runs:
+        draws = runs[0]["bootstrap"]
+        ci = out.t("report.ci_boot", n=draws) if draws else out.t("report.pls.no_bootstrap")
+        text.append(out.t("report.methods.moderation_pls", n=ns(runs), ci=ci,
+                          missing=out.t(f"report.pls.missing_{runs[0]['missing']}")))
     return text
 
 
