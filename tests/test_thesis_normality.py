@@ -98,3 +98,19 @@ def test_shapiro_wilk_left_empty_above_5000_answers_with_a_note():
     res = ce.normality(big)
     assert res.items["sw_w"].isna().all() and res.items["ks_d"].notna().all()
     assert "R's shapiro.test stops there" in str(res)
+
+
+def test_advice_names_the_evidence_that_triggered_it():
+    """The advice quotes Mardia's skewness test as well as the kurtosis test, and names items whose
+    univariate skew/kurtosis passed Kline's limits, so the sentence never cites only a test that did not reject."""
+    rng = np.random.default_rng(1)
+    d = pd.DataFrame(rng.normal(size=(300, 4)), columns=list("abcd"))
+    d["e"] = rng.exponential(size=300) ** 3
+    res = ce.normality(d)
+    assert res.advice == "MLR"
+    text = res.advice_text()
+    assert "skewness p" in text and "kurtosis z" in text and text.startswith("Item(s) e have")
+    fa = ce.normality(d, language="fa").advice_text()
+    assert "چولگی ماردیا" in fa and "گویه(های) e" in fa
+    calm = ce.normality(pd.DataFrame(rng.normal(size=(300, 4)), columns=list("abcd"))).advice_text()
+    assert not calm.startswith("Item(s)")

@@ -122,7 +122,10 @@ class NormalityResult(TableResultMixin):
     def advice_text(self) -> str:
         m = self.mardia
         key = "norm.advice_mlr" if self.advice == "MLR" else "norm.advice_ml"
-        return t(key, self.language, kurt=round(m["kurtosis"], 2), p=_p_text(m["p_kurt"], self.language),
+        severe = self.items.index[(self.items["skew"].abs() > 2) | (self.items["kurtosis"] > 7)]
+        extra = t("norm.severe_items", self.language, items=", ".join(map(str, severe))) if len(severe) else ""
+        return extra + t(key, self.language, p_skew=_p_text(m["p_skew"], self.language),
+                 kurt=round(m["kurtosis"], 2), p=_p_text(m["p_kurt"], self.language),
                  b2p=round(m["b2p"], 2), expected=m["p"] * (m["p"] + 2))
 
     def _title(self) -> str:
