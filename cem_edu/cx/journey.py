@@ -8,7 +8,6 @@ owns the cell and what it will do.
 """
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass, field
 from importlib import resources
@@ -20,6 +19,7 @@ import yaml
 
 from ..errors import DataError
 from ..i18n import get_language, t
+from ..results import Result, json_records
 from ._common import (CHANNELS, STAGES, as_frame, instrument_score, label, require_columns, row_mean,
                       to_numeric)
 
@@ -29,7 +29,7 @@ _ACTION_COLUMNS = ("unit", "action", "impact")
 
 
 @dataclass(frozen=True, repr=False)
-class JourneyMap:
+class JourneyMap(Result):
     """Result of :func:`journey_map`.
 
     ``table`` has one row per stage × channel cell: stage, channel, n, experience (mean score),
@@ -70,7 +70,7 @@ class JourneyMap:
 
     def to_dict(self) -> dict:
         return {
-            "cells": json.loads(self.table.to_json(orient="records")),
+            "cells": json_records(self.table),
             "stages": list(self.stages), "channels": list(self.channels), "n_excluded": self.n_excluded,
             "notes": list(self.notes)}
 

@@ -1,7 +1,7 @@
 """Printing shared by the thesis analyses (content validity, normality, common-method bias, construct tests).
 
 Each result is a frozen dataclass that says what its main table is (``_table``), its heading
-(``_title``) and its notes (``_notes``), all in ``language``; this mixin turns them into the plain
+(``_title``) and its notes (``_notes``), all in ``language``; this base class turns them into the plain
 ``__str__`` and the notebook ``_repr_html_`` (right-to-left in Persian), as every result of the kit.
 Private module.
 """
@@ -13,29 +13,14 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import to_persian_digits
+from ..results import Result
 
-__all__ = ["TableResultMixin", "json_number", "json_frame"]
-
-
-def json_number(v):
-    """A float for JSON (None for NaN/inf), ints and bools kept."""
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    if isinstance(v, (int, np.integer)):
-        return int(v)
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return v
-    return f if np.isfinite(f) else None
+__all__ = ["TableResult"]
 
 
-def json_frame(df: pd.DataFrame) -> dict:
-    """{row: {column: value}} with JSON-safe numbers."""
-    return {str(i): {str(c): json_number(v) for c, v in row.items()} for i, row in df.iterrows()}
+class TableResult(Result):
+    """A :class:`cem_edu.results.Result` printed from one main table, a heading and notes."""
 
-
-class TableResultMixin:
     language: str
 
     def _title(self) -> str:  # pragma: no cover - overridden

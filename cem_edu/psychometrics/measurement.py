@@ -19,12 +19,13 @@ from .constructs import verbatim
 from ..stats.threads import blas_single_threaded
 from ..errors import DataError
 from ..i18n import t
+from ..results import Result
 
 __all__ = ["Measurement", "measurement", "measurement_syntax"]
 
 
 @dataclass(frozen=True)
-class Measurement:
+class Measurement(Result):
     """What the reliability statistics need from a fitted measurement model.
 
     ``lam``: unstandardised loadings per construct {construct: Series(item -> λ)};

@@ -17,7 +17,8 @@ from scipy import stats
 from ..errors import DataError
 from ..i18n import get_language, t
 from ..intake import as_frame
-from ._tables import TableResultMixin, json_frame, json_number
+from ..results import json_frame, json_safe
+from ._tables import TableResult
 from .constructs import check_items, resolve_spec, verbatim
 from .describe import kurtosis, skew
 from .factor import _p_text
@@ -106,7 +107,7 @@ def mardia(x) -> dict:
 
 
 @dataclass(frozen=True)
-class NormalityResult(TableResultMixin):
+class NormalityResult(TableResult):
     """``items`` (n, skew, kurtosis, sw_w, sw_p, ks_d, ks_p per item), ``mardia`` (dict) and
     ``advice`` ("ML" or "MLR": the estimator the screening suggests)."""
 
@@ -116,7 +117,7 @@ class NormalityResult(TableResultMixin):
     language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
-        return {"mardia": {k: json_number(v) for k, v in self.mardia.items()}, "items": json_frame(self.items),
+        return {"mardia": {k: json_safe(v) for k, v in self.mardia.items()}, "items": json_frame(self.items),
                 "advice": self.advice, "advice_text": self.advice_text()}
 
     def advice_text(self) -> str:

@@ -18,11 +18,10 @@ from .. import __version__
 from ..errors import CemError, DataError
 from ..i18n import LANGUAGES, t
 from .context import Context, ReportResult, Section
-from .fitting import json_value
 from .html import Writer
 from .sections import METHODS, NOT_FOR, REQUIRED, STEPS
 
-__all__ = ["build_report", "json_value", "load_inputs"]
+__all__ = ["build_report", "load_inputs"]
 
 MISSING_RULES = ("auto", "listwise", "fiml", "pairwise")
 FORMATS = ("html", "docx")
