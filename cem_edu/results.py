@@ -141,7 +141,7 @@ class Result:
     * :meth:`to_json` — ``to_dict()`` as JSON text: UTF-8, non-ASCII kept, NaN/±inf as ``null``,
       numpy scalars as Python numbers; written to ``path`` when given;
     * ``__str__`` — a plain-text summary (default: the class name and each field, tables printed
-      with 3 decimals);
+      with 3 decimals), also as :meth:`summary`;
     * ``_repr_html_`` — the notebook view (default: the text summary in ``<pre>``), inside
       ``<div class='cem-edu-output LANG'>`` with ``dir='rtl'`` in Persian; ``LANG`` is the result's
       ``language`` field when it has one, else the kit's default language.
@@ -169,6 +169,10 @@ class Result:
         if path:
             Path(path).write_text(text, encoding="utf-8")
         return text
+
+    def summary(self) -> str:
+        """The plain-text summary (same as ``str(result)``; lavaan users type ``summary(fit)``)."""
+        return str(self)
 
     def _language(self) -> str:
         lang = getattr(self, "language", None)

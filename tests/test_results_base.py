@@ -236,7 +236,7 @@ def test_residuals_is_always_a_dataframe():
     pd.testing.assert_frame_equal(one.residuals(group=1), r1)
     multi = ce.fit(HS_MODEL, HS, group="school")
     both = multi.residuals()
-    labels = [str(g) for g in multi.group_labels]
+    labels = multi.group_labels
     assert isinstance(both, pd.DataFrame) and list(both.index.get_level_values(0).unique()) == labels
     for k, label in enumerate(labels, 1):
         pd.testing.assert_frame_equal(both.loc[label], multi.residuals(group=label))

@@ -462,9 +462,6 @@ class PLSResult(Result):
         lines += ["", t("pls.result.htmt") + ":", self.htmt.round(3).to_string()]
         return "\n".join(lines)
 
-    def summary(self) -> str:
-        return str(self)
-
     def __repr__(self) -> str:
         s = self.settings
         return (f"<PLSResult {'PLSc' if s['consistent'] else 'PLS'} {s['weighting']} n={self.n_used} "

@@ -4,7 +4,8 @@
                    (lavaan ``parameterEstimates(standardized=TRUE)``; group is 1-based, 0 for ``:=``)
 ``res.fit``        Series with lavaan ``fitMeasures()`` names (``.`` -> ``_``)
 ``res.r2``         DataFrame group, variable, r2
-``res.residuals()`` correlation residuals (lavaan ``resid(type="cor")``)
+``res.residuals()`` correlation residuals (lavaan ``resid(type="cor")``), always one DataFrame
+                   (several groups: stacked, rows (group, variable); ``group=`` picks one)
 ``res.total_effects()`` total effects, unstandardised and std_all
 ``res.to_dict()``  JSON-ready {"estimates": [...], "fit": {...}} (NaN -> null; "constraints" when the
                    model has == < > constraints)
@@ -14,7 +15,11 @@ Internals kept for other estimators (MLR, bootstrap, modification indices):
 constraints the reduced ones, the table's are ``res.model.theta(res.x)``),
 ``res.vcov`` (their covariance matrix; ``res.model.theta_vcov(res.vcov)`` for the table's),
 ``res.constraints()`` (the ``== < >`` constraints and their slack), ``res.information`` (unit expected information),
-``res.defined`` (DefinedParameters), ``res.opt`` (EstimateInfo).
+``res.defined`` (DefinedParameters), ``res.opt`` (EstimateInfo), ``res.extras`` (what the MLR, FIML,
+bootstrap and WLSMV steps add; a read-only :class:`cem_edu.results.FrozenDict`, extended by building a new
+result: ``dataclasses.replace(res, extras={**res.extras, key: value})``).
+
+Like every result, FitResult derives from :class:`cem_edu.results.Result` (frozen, ``to_json``).
 """
 from __future__ import annotations
 
@@ -188,7 +193,8 @@ class FitResult(Result):
         Always a DataFrame. One group (or ``group=`` a group label or its 1-based number): the
         p × p matrix, variables as rows and columns. Several groups and ``group=None``: the groups'
         matrices stacked, rows indexed by (group label, variable), so ``res.residuals().loc[label]``
-        is one group's matrix (lavaan returns a list named by group).
+        is one group's matrix (lavaan returns a list named by group). When the group labels are
+        themselves numbers, ``group=`` is read as a label first.
         """
         if type not in ("cor", "raw"):
             raise ModelError(t("sem.result.residual_type", type=type))
@@ -215,7 +221,7 @@ class FitResult(Result):
             out.append(pd.DataFrame(R, index=ov, columns=ov))
         if len(out) == 1:
             return out[0]
-        return pd.concat(out, keys=[str(g) for g in labels], names=["group", None])
+        return pd.concat(out, keys=labels, names=["group", None])
 
     def total_effects(self, group: int = 1, standardized: bool = False) -> pd.DataFrame:
         """Total effects (I - B)^-1 - I among latent variables and observed variables in regressions.
@@ -368,10 +374,6 @@ class FitResult(Result):
         if con is None:
             return None
         return con.table(self.model.theta(self.x))
-
-    def summary(self) -> str:
-        """The lavaan-style summary text (same as ``str(result)``)."""
-        return str(self)
 
     def __repr__(self) -> str:
         f = self.fit
