@@ -210,6 +210,8 @@ def _short(value, width: int = 60) -> str:
         text = f"{float(value):.3f}"
     elif isinstance(value, (pd.DataFrame, pd.Series, np.ndarray)):
         text = f"{type(value).__name__}{getattr(value, 'shape', '')}"
+    elif isinstance(value, (list, tuple)) and any(isinstance(v, (pd.DataFrame, pd.Series, np.ndarray)) for v in value):
+        text = f"{type(value).__name__} of {len(value)} tables"
     else:
         text = str(value)
     text = " ".join(text.split())
