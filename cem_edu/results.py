@@ -31,7 +31,7 @@ import pandas as pd
 
 from .i18n import get_language
 
-__all__ = ["Result", "json_safe", "json_records", "json_frame", "FrozenDict"]
+__all__ = ["Result", "json_safe", "json_records", "json_frame", "FrozenDict", "output_html"]
 
 
 def json_safe(value):
@@ -101,6 +101,15 @@ def _json_key(key):
     return key if isinstance(key, (str, int, float, bool)) or key is None else str(key)
 
 
+def output_html(body: str, language: str | None = None) -> str:
+    """The one wrapper of a result's notebook HTML: ``<div class='cem-edu-output LANG'>…</div>``, with
+    ``dir="rtl"`` in Persian (``language``, default the kit's language; the notebook style sheet of
+    :mod:`cem_edu.notebook` right-aligns the tables inside)."""
+    lang = language or get_language()
+    rtl = ' dir="rtl"' if lang == "fa" else ""
+    return f"<div class='cem-edu-output {lang}'{rtl}>{body}</div>"
+
+
 class FrozenDict(dict):
     """A read-only dict for a result's free-form fields (``FitResult.extras``).
 
@@ -143,7 +152,7 @@ class Result:
     * ``__str__`` — a plain-text summary (default: the class name and each field, tables printed
       with 3 decimals), also as :meth:`summary`;
     * ``_repr_html_`` — the notebook view (default: the text summary in ``<pre>``), inside
-      ``<div class='cem-edu-output LANG'>`` with ``dir='rtl'`` in Persian; ``LANG`` is the result's
+      :func:`output_html` (``<div class='cem-edu-output LANG'>``, ``dir="rtl"`` in Persian); ``LANG`` is the result's
       ``language`` field when it has one, else the kit's default language.
 
     Example
@@ -199,9 +208,7 @@ class Result:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        lang = self._language()
-        rtl = " dir='rtl'" if lang == "fa" else ""
-        return f"<div class='cem-edu-output {lang}'{rtl}><pre>{html.escape(str(self))}</pre></div>"
+        return output_html(f"<pre>{html.escape(str(self))}</pre>", self._language())
 
 
 def _short(value, width: int = 60) -> str:

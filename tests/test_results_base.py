@@ -200,7 +200,7 @@ def test_default_result_methods():
     assert res.to_dict() == {"mean": None, "table": [{"x": 1.23456}], "language": "fa"}
     assert res.to_json(indent=None) == '{"mean": null, "table": [{"x": 1.23456}], "language": "fa"}'
     assert str(res).splitlines()[0] == "MeanResult" and "1.235" in str(res)
-    assert "dir='rtl'" in res._repr_html_()
+    assert 'dir="rtl"' in res._repr_html_()
 
 
 def test_to_json_keeps_persian_text_and_writes_utf8(tmp_path):
@@ -259,3 +259,22 @@ def test_residuals_is_always_a_dataframe():
     with pytest.raises(ModelError, match="'cor' or 'raw'|\"cor\" or \"raw\""):
         multi.residuals("standardized")
     assert not math.isnan(float(both.abs().max().max()))
+
+
+def test_persian_html_is_right_to_left_for_every_result(results):
+    """KMO, Bartlett, EFA, parallel analysis and alpha wrote Persian HTML without dir="rtl"; one wrapper now."""
+    from cem_edu.i18n import get_language, set_language
+    previous = get_language()
+    try:
+        set_language("fa")
+        pages = {n: results[n]._repr_html_() for n in ("KMOResult", "BartlettResult", "EFAResult", "ParallelResult",
+                                                       "AlphaResult", "NPSResult", "JourneyMap", "InvarianceResult",
+                                                       "Measurement", "BootstrapResult")}
+    finally:
+        set_language(previous)
+    wrong = [n for n, h in pages.items() if not (h.startswith("<div class='cem-edu-output fa' dir=\"rtl\">")
+                                                and h.endswith("</div>"))]
+    assert wrong == []
+    fa = ce.normality(HS[HS_ITEMS], HS_SPEC, language="fa")._repr_html_()   # results that carry their language
+    assert fa.startswith("<div class='cem-edu-output fa' dir=\"rtl\">")
+    assert results["KMOResult"]._repr_html_().startswith("<div class='cem-edu-output en'>")

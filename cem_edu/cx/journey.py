@@ -18,8 +18,8 @@ import pandas as pd
 import yaml
 
 from ..errors import DataError
-from ..i18n import get_language, t
-from ..results import Result, json_records
+from ..i18n import t
+from ..results import Result, json_records, output_html
 from ._common import (CHANNELS, STAGES, as_frame, instrument_score, label, require_columns, row_mean,
                       to_numeric)
 
@@ -82,12 +82,9 @@ class JourneyMap(Result):
 
     def _repr_html_(self) -> str:
         grid = self.pivot("gap", translate=True)
-        lang = get_language()
-        attr = ' dir="rtl"' if lang == "fa" else ""
-        return (f"<div class='cem-edu-output {lang}'{attr}>"
-                f"<p><b>{t('cx.journey.title')}</b> — {t('cx.col.gap')}</p>"
-                + grid.to_html(float_format=lambda v: f"{v:.2f}", na_rep="—")
-                + "".join(f"<p>{n}</p>" for n in self.notes) + "</div>")
+        return output_html(f"<p><b>{t('cx.journey.title')}</b> — {t('cx.col.gap')}</p>"
+                           + grid.to_html(float_format=lambda v: f"{v:.2f}", na_rep="—")
+                           + "".join(f"<p>{n}</p>" for n in self.notes))
 
 
 def _score(data, frame: pd.DataFrame, spec, inst, kind: str) -> pd.Series | None:

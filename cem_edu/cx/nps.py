@@ -14,8 +14,8 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
-from ..i18n import format_number, get_language, t
-from ..results import Result, json_safe
+from ..i18n import format_number, t
+from ..results import Result, json_safe, output_html
 from ._common import as_frame, html_table, require_columns, to_numeric
 
 __all__ = ["nps", "NPSResult", "nps_class"]
@@ -96,9 +96,7 @@ class NPSResult(Result):
                               p=format_number(self.chi2['pvalue'], 4)) + "</p>"
         if len(self.comparisons):
             html += html_table(self.comparisons, 4)
-        lang = get_language()
-        attr = ' dir="rtl"' if lang == "fa" else ""
-        return f"<div class='cem-edu-output {lang}'{attr}>{html}</div>"
+        return output_html(html)
 
 
 def _validate(scores: pd.Series, name: str) -> pd.Series:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import to_persian_digits
-from ..results import Result
+from ..results import Result, output_html
 
 __all__ = ["TableResult"]
 
@@ -45,7 +45,5 @@ class TableResult(Result):
         return "\n".join([self._title(), self._shown().to_string(), *self._notes()])
 
     def _repr_html_(self) -> str:
-        rtl = " dir='rtl'" if self.language == "fa" else ""
         notes = "".join(f"<p>{html.escape(n)}</p>" for n in self._notes())
-        return (f"<div class='cem-edu-output {self.language}'{rtl}><p><b>{html.escape(self._title())}</b></p>"
-                f"{self._shown().to_html()}{notes}</div>")
+        return output_html(f"<p><b>{html.escape(self._title())}</b></p>{self._shown().to_html()}{notes}", self.language)

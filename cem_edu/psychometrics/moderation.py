@@ -21,7 +21,7 @@ from scipy import stats
 
 from ..errors import DataError, ModelError
 from ..i18n import get_language, t
-from ..results import Result, json_records, json_safe
+from ..results import Result, json_records, json_safe, output_html
 
 __all__ = ["product_indicators", "moderation_syntax", "moderation", "ModerationResult"]
 
@@ -159,10 +159,9 @@ class ModerationResult(Result):
     def _repr_html_(self) -> str:
         import html  # noqa: PLC0415
 
-        rtl = " dir='rtl'" if self.language == "fa" else ""
         body = "".join(f"<pre>{html.escape(s)}</pre>" if "\n" in s else f"<p>{html.escape(s)}</p>"
                        for s in self._lines())
-        return f"<div class='cem-edu-output {self.language}'{rtl}>{body}</div>"
+        return output_html(body, self.language)
 
 
 def _jn(b, v, level):

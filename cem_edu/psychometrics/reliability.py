@@ -30,9 +30,9 @@ from .constructs import check_items, resolve_spec, verbatim
 from .measurement import measurement
 from ..stats.moments import pairwise_cov_cor, smc
 from ..errors import DataError, EstimationWarning, ModelError
-from ..i18n import format_number, get_language, t
+from ..i18n import format_number, t
 from ..intake import as_frame
-from ..results import Result, json_frame, json_safe
+from ..results import Result, json_frame, json_safe, output_html
 
 __all__ = ["alpha", "AlphaResult", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",
            "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci", "htmt_matrix",
@@ -127,8 +127,7 @@ class AlphaResult(Result):
                  n=self.n, k=self.n_items)
         notes = "".join(f"<p><b>⚠</b> {n}</p>" for n in self.notes)
         missing = t("reliability.missing_" + self.missing)
-        return (f"<div class='cem-edu-output {get_language()}'><p>{head}</p><p><i>{missing}</i></p>"
-                f"{self.items.round(3).to_html()}{notes}</div>")
+        return output_html(f"<p>{head}</p><p><i>{missing}</i></p>{self.items.round(3).to_html()}{notes}")
 
 
 def alpha(data, items=None, *, level: float = 0.95, warn: bool = True) -> AlphaResult:

@@ -46,7 +46,7 @@ import pandas as pd
 
 from ..errors import ModelError
 from ..i18n import get_language, t
-from ..results import Result, json_safe
+from ..results import Result, json_safe, output_html
 
 __all__ = ["invariance", "InvarianceResult", "LEVELS", "CHEN_2007", "chen_rule"]
 
@@ -196,11 +196,9 @@ class InvarianceResult(Result):
     def _repr_html_(self) -> str:
         table = self.table.to_html(float_format=lambda v: f"{v:.3f}", na_rep="")
         notes = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in self.guidance.items())
-        lang = get_language()
-        attr = ' dir="rtl"' if lang == "fa" else ""
-        return (f"<div class='cem-edu-output {lang}'{attr}>"
-                f"<p>{html.escape(t('invariance.title', group=self.group, estimator=self.estimator))}</p>"
-                f"{table}<p>{html.escape(self.rule_text)}</p><ul>{notes}</ul><p><i>{html.escape(t('invariance.note'))}</i></p></div>")
+        return output_html(f"<p>{html.escape(t('invariance.title', group=self.group, estimator=self.estimator))}</p>"
+                           f"{table}<p>{html.escape(self.rule_text)}</p><ul>{notes}</ul>"
+                           f"<p><i>{html.escape(t('invariance.note'))}</i></p>")
 
 
 def decide(level: str, d_cfi: float, d_rmsea: float, d_srmr: float, rule: dict,

@@ -24,7 +24,7 @@ from ...stats.threads import blas_single_threaded
 from ...errors import DataError
 from ...i18n import format_number, get_language, t, to_persian_digits
 from ...intake import as_frame
-from ...results import Result, json_frame, json_records, json_safe
+from ...results import Result, json_frame, json_records, json_safe, output_html
 from .rotation import rotate as _rotate
 
 __all__ = ["kmo", "bartlett", "parallel_analysis", "efa", "KMOResult", "BartlettResult", "ParallelResult",
@@ -59,7 +59,7 @@ def _matrix(data, items=None, counts: bool = False):
 
 
 def _html_table(df: pd.DataFrame, title: str) -> str:
-    return f"<div class='cem-edu-output {get_language()}'><p><b>{title}</b></p>{df.round(3).to_html()}</div>"
+    return output_html(f"<p><b>{title}</b></p>{df.round(3).to_html()}")
 
 
 # --------------------------------------------------------------------------------------- KMO
@@ -133,7 +133,7 @@ class BartlettResult(Result):
                  p=_p_text(self.pvalue), n=self.n)
 
     def _repr_html_(self) -> str:
-        return f"<div class='cem-edu-output {get_language()}'><p>{self}</p></div>"
+        return output_html(f"<p>{self}</p>")
 
 
 @blas_single_threaded
@@ -305,11 +305,11 @@ class EFAResult(Result):
 
     def _repr_html_(self) -> str:
         head = t("factor.efa_line", k=self.loadings.shape[1], method=self.method, rotation=self.rotation, n=self.n)
-        html = f"<div class='cem-edu-output {get_language()}'><p><b>{head}</b></p>{self.table().round(3).to_html()}"
+        html = f"<p><b>{head}</b></p>{self.table().round(3).to_html()}"
         html += self.variance.round(3).T.to_html()
         if self.rotation in ("oblimin", "promax"):
             html += "<p>Φ</p>" + self.phi.round(3).to_html()
-        return html + "</div>"
+        return output_html(html)
 
 
 @blas_single_threaded
