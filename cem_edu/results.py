@@ -11,10 +11,13 @@ Every analysis of the kit returns a frozen dataclass deriving from :class:`Resul
                              was estimated, not a scratch pad
 
 A subclass gives its own ``to_dict`` / ``__str__`` / ``_repr_html_`` where the default (every
-dataclass field, tables as records) is not what a reader wants. :func:`json_safe` is the one
-place that turns numpy/pandas values into JSON values; use it rather than writing another.
+dataclass field, tables as records) is not what a reader wants. The helpers those use live here
+too, once: :func:`json_safe` turns numpy/pandas values into JSON values (:func:`json_records` and
+:func:`json_frame` for tables), :func:`output_html` wraps a result's HTML (right to left in
+Persian), :class:`FrozenDict` keeps a free-form dict field read-only. Use them rather than
+writing another.
 
-Layer: the lowest (beside :mod:`cem_edu.errors` and :mod:`cem_edu.i18n`); imports only those.
+Layer: the lowest (beside :mod:`cem_edu.errors` and :mod:`cem_edu.i18n`); imports only :mod:`cem_edu.i18n`.
 """
 from __future__ import annotations
 

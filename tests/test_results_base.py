@@ -278,3 +278,11 @@ def test_persian_html_is_right_to_left_for_every_result(results):
     fa = ce.normality(HS[HS_ITEMS], HS_SPEC, language="fa")._repr_html_()   # results that carry their language
     assert fa.startswith("<div class='cem-edu-output fa' dir=\"rtl\">")
     assert results["KMOResult"]._repr_html_().startswith("<div class='cem-edu-output en'>")
+
+
+def test_the_examples_in_the_docstrings_run():
+    import doctest
+
+    import cem_edu.results
+    outcome = doctest.testmod(cem_edu.results)
+    assert outcome.attempted >= 2 and outcome.failed == 0
