@@ -8,6 +8,7 @@ Private module.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -18,10 +19,12 @@ from ..results import Result, output_html
 __all__ = ["TableResult"]
 
 
+@dataclass(frozen=True)
 class TableResult(Result):
-    """A :class:`cem_edu.results.Result` printed from one main table, a heading and notes."""
+    """A :class:`cem_edu.results.Result` printed from one main table, a heading and notes, in ``language``
+    (a keyword-only field every subclass inherits: ``CVRResult(items=..., language="fa")``)."""
 
-    language: str
+    language: str = field(default="en", compare=False, kw_only=True)
 
     def _title(self) -> str:  # pragma: no cover - overridden
         return ""

@@ -9,7 +9,7 @@ reading these tests as weak evidence. They are reported because thesis committee
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -157,7 +157,6 @@ class CommonMethodResult(TableResult):
     full_collinearity_vif: pd.Series
     ulmc: dict | None
     n_items: int
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         out = {"harman_pct": self.harman_pct, "harman_efa_pct": self.harman_efa_pct, "n_items": self.n_items,

@@ -13,7 +13,7 @@ Construct scores are item means (:func:`~cem_edu.psychometrics.constructs.constr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -45,7 +45,6 @@ class OneSampleResult(TableResult):
 
     table: pd.DataFrame
     level: float
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         return {"level": self.level, "constructs": json_frame(self.table)}
@@ -131,7 +130,6 @@ class FriedmanResult(TableResult):
     n: int
     mean_ranks: pd.Series
     posthoc: pd.DataFrame
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         return {"chisq": self.chisq, "df": self.df, "p": self.p, "kendall_w": self.kendall_w, "n": self.n,
@@ -228,7 +226,6 @@ class CorrelationTable(TableResult):
     n: pd.DataFrame
     mean: pd.Series
     sd: pd.Series
-    language: str = field(default="en", compare=False)
 
     @property
     def table(self) -> pd.DataFrame:

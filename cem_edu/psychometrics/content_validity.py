@@ -16,7 +16,7 @@ experts who rated it.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -108,7 +108,6 @@ class CVRResult(TableResult):
     cvi: float
     n_experts: int
     alpha: float
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         return {"method": "cvr", "n_experts": self.n_experts, "alpha": self.alpha,
@@ -201,7 +200,6 @@ class CVIResult(TableResult):
     s_cvi_ua: float
     n_experts: int
     threshold: float
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         return {"method": "cvi", "n_experts": self.n_experts, "threshold": self.threshold,
@@ -275,7 +273,6 @@ class ImpactResult(TableResult):
 
     items: pd.DataFrame
     n_raters: int
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         return {"method": "impact", "n_raters": self.n_raters, "items": json_frame(self.items)}

@@ -8,7 +8,7 @@ exactly as ``psych::mardia``, with the advice that follows for the SEM estimator
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -114,7 +114,6 @@ class NormalityResult(TableResult):
     items: pd.DataFrame
     mardia: dict
     advice: str
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         return {"mardia": {k: json_safe(v) for k, v in self.mardia.items()}, "items": json_frame(self.items),
