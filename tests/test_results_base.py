@@ -112,6 +112,10 @@ def test_every_result_writes_strict_json_and_prints(results, name, tmp_path):
     assert isinstance(page, str) and page.strip().startswith("<div")
 
 
+def test_the_base_class_is_public():
+    assert ce.Result is Result and ce.json_safe is json_safe and {"Result", "json_safe"} <= set(ce.__all__)
+
+
 def test_every_class_named_result_in_the_package_derives_from_result():
     """A new ``...Result`` class anywhere in cem_edu is caught here if it forgets the base class."""
     found = {}
