@@ -152,7 +152,8 @@ def test_to_dict_keys_are_unchanged(results):
 
 def test_nps_to_dict_has_no_nan(results):
     """NPSResult.to_dict() let float NaN through (json.dumps writes it, json.loads reads it back as nan)."""
-    res = ce.nps([10, 9, 8, 7, 6, 0], by=["a", "a", "a", "a", "b", "b"])   # group b: no promoters, se 0
+    res = ce.nps([10, 9, np.nan], by=["a", "b", "c"])   # segment c has no answer: its NPS is NaN
+    assert res.table["nps"].isna().any()
     flat = json.dumps(res.to_dict())
     assert "NaN" not in flat
     one = ce.nps([10, 10])   # a single answer class: the comparisons are empty, chi2 None
