@@ -57,6 +57,8 @@ _LAZY = {
     "key_drivers": "cx", "action_plan": "cx",
     # outputs
     "set_theme": "plots",
+    # the base class of every result object (to_dict, to_json, str, notebook HTML) and its JSON helper
+    "Result": "results", "json_safe": "results",
 }
 
 # ``report`` is both a subpackage and its main function: importing the function here, before anyone can

@@ -70,7 +70,10 @@ _real.__name__ = "number"
 
 def _write_json(obj, path: str | None) -> None:
     if path:
-        Path(path).write_text(json.dumps(obj, ensure_ascii=False, indent=2, allow_nan=True), encoding="utf-8")
+        from .results import json_safe  # NaN/inf -> null: the file is valid JSON for any reader
+
+        Path(path).write_text(json.dumps(json_safe(obj), ensure_ascii=False, indent=2, allow_nan=False),
+                              encoding="utf-8")
 
 
 def _instrument(path: str | None):

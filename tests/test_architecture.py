@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "cem_edu"
 
 # lowest first; a unit may import units of its own or a lower layer only
 LAYERS = [
-    {"errors", "i18n", "_paths", "validation"},
+    {"errors", "i18n", "_paths", "validation", "results"},  # results: the Result base class and json_safe
     {"stats"},  # numerical building blocks: pairwise moments, polychoric correlations
     {"instrument"},
     {"intake", "datasets"},

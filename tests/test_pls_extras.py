@@ -133,14 +133,15 @@ def test_mga_messages(corp_rep):
 
 
 def test_mga_and_fit_results_share_one_json_writer(mga, tmp_path):
-    """Issue #17: FitResult, PLSResult and MGAResult take ``to_json`` from one mixin (sem.result)."""
+    """Issue #17: FitResult, PLSResult and MGAResult take ``to_json`` from the one base class (cem_edu.results)."""
     import json
 
     from cem_edu.pls.mga import MGAResult
     from cem_edu.pls.result import PLSResult
-    from cem_edu.sem.result import FitResult, JsonResultMixin
+    from cem_edu.results import Result
+    from cem_edu.sem.result import FitResult
     for cls in (FitResult, PLSResult, MGAResult):
-        assert "to_json" not in vars(cls) and cls.to_json is JsonResultMixin.to_json
+        assert "to_json" not in vars(cls) and cls.to_json is Result.to_json
     path = tmp_path / "mga.json"
     text = mga.to_json(path, indent=1)
     assert path.read_text(encoding="utf-8") == text

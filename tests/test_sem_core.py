@@ -118,9 +118,8 @@ def test_r2_match_lavaan(name):
 @pytest.mark.parametrize("name", ["hs_cfa", "pd_sem", "hs_scalar", "hs_cov", "mobi_cfa"])
 def test_correlation_residuals_match_lavaan(name):
     res = fitted(name)
-    ours = res.residuals("cor")
-    ours = ours if isinstance(ours, list) else [ours]
-    for g, R in enumerate(ours, 1):
+    for g in range(1, len(res.group_labels) + 1):
+        R = res.residuals("cor", group=g)
         ref = pd.read_csv(REF / f"{name}_residcor_g{g}.csv", index_col=0)
         assert list(ref.columns) == list(R.columns)      # lavaan's variable order
         assert np.max(np.abs(ref.to_numpy() - R.loc[ref.index, ref.columns].to_numpy())) < 1e-4

@@ -106,7 +106,7 @@ def test_persian_table_and_note():
     res = ce.cvi(REF / "panel_cvi.csv", language="fa")
     text = str(res)
     assert "کاپای اصلاح‌شده" in text and "S-CVI/Ave = ۰٫" in text
-    assert "dir='rtl'" in res._repr_html_()
+    assert 'dir="rtl"' in res._repr_html_()
 
 
 def run(*args):

@@ -75,7 +75,7 @@ def test_text_and_persian(results):
     text = str(results["hs"])
     assert "Lin et al. 2010" in text and "Johnson–Neyman" in text
     fa = ce.moderation(*KEYED["hs"], x="visual", z="textual", y="speed", language="fa")
-    assert "جانسون–نیمن" in str(fa) and "dir='rtl'" in fa._repr_html_()
+    assert "جانسون–نیمن" in str(fa) and 'dir="rtl"' in fa._repr_html_()
 
 
 def test_plots(results, tmp_path):

@@ -8,7 +8,6 @@ owns the cell and what it will do.
 """
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass, field
 from importlib import resources
@@ -19,7 +18,8 @@ import pandas as pd
 import yaml
 
 from ..errors import DataError
-from ..i18n import get_language, t
+from ..i18n import t
+from ..results import Result, json_records, output_html
 from ..validation import check_columns
 from ._common import (CHANNELS, STAGES, as_frame, instrument_score, label, row_mean,
                       to_numeric)
@@ -30,7 +30,7 @@ _ACTION_COLUMNS = ("unit", "action", "impact")
 
 
 @dataclass(frozen=True, repr=False)
-class JourneyMap:
+class JourneyMap(Result):
     """Result of :func:`journey_map`.
 
     ``table`` has one row per stage × channel cell: stage, channel, n, experience (mean score),
@@ -71,7 +71,7 @@ class JourneyMap:
 
     def to_dict(self) -> dict:
         return {
-            "cells": json.loads(self.table.to_json(orient="records")),
+            "cells": json_records(self.table),
             "stages": list(self.stages), "channels": list(self.channels), "n_excluded": self.n_excluded,
             "notes": list(self.notes)}
 
@@ -83,12 +83,9 @@ class JourneyMap:
 
     def _repr_html_(self) -> str:
         grid = self.pivot("gap", translate=True)
-        lang = get_language()
-        attr = ' dir="rtl"' if lang == "fa" else ""
-        return (f"<div class='cem-edu-output {lang}'{attr}>"
-                f"<p><b>{t('cx.journey.title')}</b> — {t('cx.col.gap')}</p>"
-                + grid.to_html(float_format=lambda v: f"{v:.2f}", na_rep="—")
-                + "".join(f"<p>{n}</p>" for n in self.notes) + "</div>")
+        return output_html(f"<p><b>{t('cx.journey.title')}</b> — {t('cx.col.gap')}</p>"
+                           + grid.to_html(float_format=lambda v: f"{v:.2f}", na_rep="—")
+                           + "".join(f"<p>{n}</p>" for n in self.notes))
 
 
 def _score(data, frame: pd.DataFrame, spec, inst, kind: str) -> pd.Series | None:

@@ -6,7 +6,6 @@ detractors (0–6) on the 0–10 "how likely are you to recommend us" item
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -15,7 +14,8 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
-from ..i18n import format_number, get_language, t
+from ..i18n import format_number, t
+from ..results import Result, json_safe, output_html
 from ..validation import check_columns
 from ._common import as_frame, html_table, to_numeric
 
@@ -35,7 +35,7 @@ def nps_class(scores) -> pd.Series:
 
 
 @dataclass(frozen=True, repr=False)
-class NPSResult:
+class NPSResult(Result):
     """Result of :func:`nps`.
 
     Attributes
@@ -64,13 +64,13 @@ class NPSResult:
     notes: tuple = field(default_factory=tuple)
 
     def to_dict(self) -> dict:
-        return json.loads(json.dumps({
+        return json_safe({
             "nps": self.nps, "se": self.se, "ci_lower": self.ci_lower, "ci_upper": self.ci_upper,
             "n": self.n, "n_missing": self.n_missing, "ci": self.ci, "method": self.method, "by": self.by,
             "table": self.table.reset_index().to_dict(orient="records"),
             "comparisons": self.comparisons.to_dict(orient="records"),
             "chi2": self.chi2, "notes": list(self.notes),
-        }, default=_jsonable))
+        })
 
     def __str__(self) -> str:
         head = t("cx.nps.summary", nps=format_number(self.nps, 1), lo=format_number(self.ci_lower, 1),
@@ -97,17 +97,7 @@ class NPSResult:
                               p=format_number(self.chi2['pvalue'], 4)) + "</p>"
         if len(self.comparisons):
             html += html_table(self.comparisons, 4)
-        lang = get_language()
-        attr = ' dir="rtl"' if lang == "fa" else ""
-        return f"<div class='cem-edu-output {lang}'{attr}>{html}</div>"
-
-
-def _jsonable(value):
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.floating,)):
-        return None if np.isnan(value) else float(value)
-    return str(value)
+        return output_html(html)
 
 
 def _validate(scores: pd.Series, name: str) -> pd.Series:

@@ -33,6 +33,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..i18n import t
+from ..validation import check_columns
 from .normalise import normalize_text
 
 __all__ = ["detect_identifiers", "pseudonymize", "is_national_code", "is_iranian_mobile", "is_email", "is_phone"]

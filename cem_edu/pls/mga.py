@@ -39,7 +39,7 @@ import pandas as pd
 from ..errors import DataError, ModelError
 from ..i18n import t
 from ..intake import as_frame
-from ..sem.result import JsonResultMixin
+from ..results import Result, json_records
 from ..validation import check_group_column
 from .algorithm import correlation_batch, estimate_batch
 from .estimate import _WEIGHTING_ALIASES, prepare_data
@@ -49,7 +49,7 @@ __all__ = ["pls_mga", "MGAResult"]
 
 
 @dataclass(frozen=True, eq=False)
-class MGAResult(JsonResultMixin):
+class MGAResult(Result):
     """``paths``: lhs rhs est_1 est_2 diff p_permutation p_mga p_mga_two_sided;
     ``micom``: construct, c, c_q05, p_c, compositional, mean_diff (+ quantiles, equal_mean),
     log_var_diff (+ quantiles, equal_var); ``groups``: (label₁, label₂); ``n``: rows per group."""
@@ -61,11 +61,7 @@ class MGAResult(JsonResultMixin):
     settings: dict
 
     def to_dict(self) -> dict:
-        from ..sem.result import _clean
-
-        def recs(f):
-            return [{k: _clean(v) for k, v in r.items()} for r in f.to_dict(orient="records")]
-        return {"paths": recs(self.paths), "micom": recs(self.micom),
+        return {"paths": json_records(self.paths), "micom": json_records(self.micom),
                 "groups": [str(g) for g in self.groups], "n": list(self.n), "settings": self.settings}
 
     def __str__(self) -> str:

@@ -24,7 +24,7 @@ import pandas as pd
 from scipy import stats as _st
 
 from ..i18n import format_number, t
-from ..sem.result import JsonResultMixin, _clean
+from ..results import Result, json_records, json_safe
 from .quality import (indirect_paths, mediation_type, reliability_table, vif_inner, vif_outer)
 
 __all__ = ["PLSResult", "build_result", "BOOT_COLUMNS"]
@@ -236,7 +236,7 @@ def _upstream(spec, i, j) -> bool:
 
 
 @dataclass(frozen=True, eq=False)
-class PLSResult(JsonResultMixin):
+class PLSResult(Result):
     """A fitted PLS path model (see the module docstring for the attributes)."""
 
     paths: pd.DataFrame
@@ -372,21 +372,20 @@ class PLSResult(JsonResultMixin):
     def to_dict(self) -> dict:
         """JSON-ready dict (the CLI's ``pls --json``); NaN -> null."""
         def recs(frame, cols=None):
-            f = frame if cols is None else frame[cols]
-            return [{k: _clean(v) for k, v in r.items()} for r in f.to_dict(orient="records")]
+            return json_records(frame if cols is None else frame[cols])
 
         bc = BOOT_COLUMNS
         names = self.spec.constructs
-        htmt = {a: {b: _clean(self.htmt.loc[a, b]) for b in names if b != a} for a in names}
-        htmt2 = {a: {b: _clean(self.htmt2.loc[a, b]) for b in names if b != a} for a in names}
-        rel = {c: {"mode": r["mode"], **{k: _clean(r[k]) for k in ("alpha", "rhoA", "rhoC", "ave")}}
+        htmt = {a: {b: json_safe(self.htmt.loc[a, b]) for b in names if b != a} for a in names}
+        htmt2 = {a: {b: json_safe(self.htmt2.loc[a, b]) for b in names if b != a} for a in names}
+        rel = {c: {"mode": r["mode"], **{k: json_safe(r[k]) for k in ("alpha", "rhoA", "rhoC", "ave")}}
                for c, r in self.reliability.iterrows()}
         return {
             "paths": recs(self.paths, ["lhs", "op", "rhs", "label", "est", *bc]),
             "loadings": recs(self.loadings, ["construct", "item", "mode", "est", *bc]),
             "weights": recs(self.weights, ["construct", "item", "mode", "est", *bc]),
-            "r2": {k: _clean(v) for k, v in self.r2.items()},
-            "r2_adj": {k: _clean(v) for k, v in self.r2_adj.items()},
+            "r2": {k: json_safe(v) for k, v in self.r2.items()},
+            "r2_adj": {k: json_safe(v) for k, v in self.r2_adj.items()},
             "f2": recs(self.f2),
             "reliability": rel,
             "htmt": htmt,
@@ -397,12 +396,12 @@ class PLSResult(JsonResultMixin):
             "defined": recs(self.defined),
             "vif_inner": recs(self.vif_inner),
             "vif_outer": recs(self.vif_outer),
-            **({"interactions": {k: {**v, "sd_product": _clean(v["sd_product"])}
+            **({"interactions": {k: {**v, "sd_product": json_safe(v["sd_product"])}
                                  for k, v in self.settings["interactions"].items()},
                 "simple_slopes": recs(pd.concat([self.simple_slopes(k) for k in self.settings["interactions"]],
                                                 ignore_index=True))}
                if self.settings.get("interactions") else {}),
-            "info": {**{k: _clean(v) for k, v in self.settings.items() if k != "interactions"}, "n_used": self.n_used,
+            "info": {**{k: json_safe(v) for k, v in self.settings.items() if k != "interactions"}, "n_used": self.n_used,
                      "n_dropped": int(self.info["n_dropped"]), "missing": self.info["missing"],
                      "n_missing_cells": int(self.info["n_missing_cells"]), "notes": list(self.notes)},
         }
@@ -462,9 +461,6 @@ class PLSResult(JsonResultMixin):
             lines.append(f"  {c[:32]:32s}{fmt(r['alpha'])}{fmt(r['rhoA'])}{fmt(r['rhoC'])}{fmt(r['ave'])}")
         lines += ["", t("pls.result.htmt") + ":", self.htmt.round(3).to_string()]
         return "\n".join(lines)
-
-    def summary(self) -> str:
-        return str(self)
 
     def __repr__(self) -> str:
         s = self.settings

@@ -1,42 +1,30 @@
 """Printing shared by the thesis analyses (content validity, normality, common-method bias, construct tests).
 
 Each result is a frozen dataclass that says what its main table is (``_table``), its heading
-(``_title``) and its notes (``_notes``), all in ``language``; this mixin turns them into the plain
+(``_title``) and its notes (``_notes``), all in ``language``; this base class turns them into the plain
 ``__str__`` and the notebook ``_repr_html_`` (right-to-left in Persian), as every result of the kit.
 Private module.
 """
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..i18n import to_persian_digits
+from ..results import Result, output_html
 
-__all__ = ["TableResultMixin", "json_number", "json_frame"]
-
-
-def json_number(v):
-    """A float for JSON (None for NaN/inf), ints and bools kept."""
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    if isinstance(v, (int, np.integer)):
-        return int(v)
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return v
-    return f if np.isfinite(f) else None
+__all__ = ["TableResult"]
 
 
-def json_frame(df: pd.DataFrame) -> dict:
-    """{row: {column: value}} with JSON-safe numbers."""
-    return {str(i): {str(c): json_number(v) for c, v in row.items()} for i, row in df.iterrows()}
+@dataclass(frozen=True)
+class TableResult(Result):
+    """A :class:`cem_edu.results.Result` printed from one main table, a heading and notes, in ``language``
+    (a keyword-only field every subclass inherits: ``CVRResult(items=..., language="fa")``)."""
 
-
-class TableResultMixin:
-    language: str
+    language: str = field(default="en", compare=False, kw_only=True)
 
     def _title(self) -> str:  # pragma: no cover - overridden
         return ""
@@ -60,7 +48,5 @@ class TableResultMixin:
         return "\n".join([self._title(), self._shown().to_string(), *self._notes()])
 
     def _repr_html_(self) -> str:
-        rtl = " dir='rtl'" if self.language == "fa" else ""
         notes = "".join(f"<p>{html.escape(n)}</p>" for n in self._notes())
-        return (f"<div class='cem-edu-output {self.language}'{rtl}><p><b>{html.escape(self._title())}</b></p>"
-                f"{self._shown().to_html()}{notes}</div>")
+        return output_html(f"<p><b>{html.escape(self._title())}</b></p>{self._shown().to_html()}{notes}", self.language)

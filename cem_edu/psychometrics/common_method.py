@@ -9,7 +9,7 @@ reading these tests as weak evidence. They are reported because thesis committee
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,7 +18,8 @@ from scipy import stats
 from ..errors import DataError, ModelError
 from ..i18n import get_language, t, verbatim
 from ..intake import as_frame
-from ._tables import TableResultMixin, json_frame, json_number
+from ..results import json_frame, json_safe
+from ._tables import TableResult
 from .constructs import check_items, construct_scores, resolve_spec
 from .factor import _p_text
 from ..stats.moments import pairwise_cor
@@ -147,7 +148,7 @@ def ulmc(data, spec, *, method_loadings: str = "equal", name: str = "method") ->
 
 
 @dataclass(frozen=True)
-class CommonMethodResult(TableResultMixin):
+class CommonMethodResult(TableResult):
     """Harman's test (``harman_pct``, ``harman_efa_pct``), ``full_collinearity_vif`` (Series) and, when
     requested, the ULMC comparison (``ulmc`` dict, see :func:`ulmc`)."""
 
@@ -156,19 +157,18 @@ class CommonMethodResult(TableResultMixin):
     full_collinearity_vif: pd.Series
     ulmc: dict | None
     n_items: int
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         out = {"harman_pct": self.harman_pct, "harman_efa_pct": self.harman_efa_pct, "n_items": self.n_items,
-               "full_collinearity_vif": {k: json_number(v) for k, v in self.full_collinearity_vif.items()},
+               "full_collinearity_vif": {k: json_safe(v) for k, v in self.full_collinearity_vif.items()},
                "vif_limit": VIF_LIMIT, "harman_limit": HARMAN_LIMIT}
         if self.ulmc is not None:
             u = self.ulmc
-            out["ulmc"] = {"fit": {m: {k: json_number(v) for k, v in f.items()} for m, f in u["fit"].items()},
-                           "delta_chisq": json_number(u["delta_chisq"]), "delta_df": u["delta_df"],
-                           "p_delta": json_number(u["p_delta"]), "loadings": json_frame(u["loadings"]),
-                           "method_variance": json_number(u["method_variance"]),
-                           "trait_variance": json_number(u["trait_variance"]),
+            out["ulmc"] = {"fit": {m: {k: json_safe(v) for k, v in f.items()} for m, f in u["fit"].items()},
+                           "delta_chisq": json_safe(u["delta_chisq"]), "delta_df": u["delta_df"],
+                           "p_delta": json_safe(u["p_delta"]), "loadings": json_frame(u["loadings"]),
+                           "method_variance": json_safe(u["method_variance"]),
+                           "trait_variance": json_safe(u["trait_variance"]),
                            "method_loadings": u["method_loadings"]}
         return out
 

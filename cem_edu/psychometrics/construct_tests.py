@@ -13,7 +13,7 @@ Construct scores are item means (:func:`~cem_edu.psychometrics.constructs.constr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,8 @@ from scipy import stats
 from ..errors import DataError
 from ..i18n import get_language, t, to_persian_digits, verbatim
 from ..intake import as_frame
-from ._tables import TableResultMixin, json_frame, json_number
+from ..results import json_frame, json_safe
+from ._tables import TableResult
 from .constructs import _is_instrument, construct_scores, resolve_spec
 from .factor import _p_text
 
@@ -39,12 +40,11 @@ def _scores(data, spec, scores):
 
 # ------------------------------------------------------------------------------ one-sample t
 @dataclass(frozen=True)
-class OneSampleResult(TableResultMixin):
+class OneSampleResult(TableResult):
     """``table``: per construct n, mean, sd, midpoint, t, df, p, ci_lower, ci_upper (of the mean), cohen_d."""
 
     table: pd.DataFrame
     level: float
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         return {"level": self.level, "constructs": json_frame(self.table)}
@@ -119,7 +119,7 @@ def one_sample_t(data, spec=None, *, midpoint: float | dict | None = None, level
 
 # ---------------------------------------------------------------------------------- Friedman
 @dataclass(frozen=True)
-class FriedmanResult(TableResultMixin):
+class FriedmanResult(TableResult):
     """Friedman's test (``chisq``, ``df``, ``p``, ``kendall_w``, ``n``), ``mean_ranks`` (Series, sorted)
     and ``posthoc`` (DataFrame: a, b, n, V, p, p_holm)."""
 
@@ -130,12 +130,11 @@ class FriedmanResult(TableResultMixin):
     n: int
     mean_ranks: pd.Series
     posthoc: pd.DataFrame
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         return {"chisq": self.chisq, "df": self.df, "p": self.p, "kendall_w": self.kendall_w, "n": self.n,
-                "mean_ranks": {k: json_number(v) for k, v in self.mean_ranks.items()},
-                "posthoc": [{k: json_number(v) for k, v in r.items()} for r in self.posthoc.to_dict("records")]}
+                "mean_ranks": {k: json_safe(v) for k, v in self.mean_ranks.items()},
+                "posthoc": [{k: json_safe(v) for k, v in r.items()} for r in self.posthoc.to_dict("records")]}
 
     def _title(self) -> str:
         return t("ct.friedman_title", self.language, chisq=round(self.chisq, 2), df=self.df,
@@ -218,7 +217,7 @@ def _holm(p: np.ndarray) -> np.ndarray:
 
 # ------------------------------------------------------------------------- correlation table
 @dataclass(frozen=True)
-class CorrelationTable(TableResultMixin):
+class CorrelationTable(TableResult):
     """``r`` and ``p`` (construct × construct), ``n`` (pairwise counts), ``mean``, ``sd`` and the APA
     ``table`` (M, SD, then the lower triangle as text with stars)."""
 
@@ -227,7 +226,6 @@ class CorrelationTable(TableResultMixin):
     n: pd.DataFrame
     mean: pd.Series
     sd: pd.Series
-    language: str = field(default="en", compare=False)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -255,8 +253,8 @@ class CorrelationTable(TableResultMixin):
 
     def to_dict(self) -> dict:
         return {"r": json_frame(self.r), "p": json_frame(self.p), "n": json_frame(self.n),
-                "mean": {k: json_number(v) for k, v in self.mean.items()},
-                "sd": {k: json_number(v) for k, v in self.sd.items()}}
+                "mean": {k: json_safe(v) for k, v in self.mean.items()},
+                "sd": {k: json_safe(v) for k, v in self.sd.items()}}
 
     def _title(self) -> str:
         return t("ct.cor_title", self.language)

@@ -16,7 +16,7 @@ experts who rated it.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,8 @@ from scipy import stats
 
 from ..errors import DataError, EstimationWarning
 from ..i18n import get_language, t, verbatim
-from ._tables import TableResultMixin, json_frame, json_number
+from ..results import json_frame, json_safe
+from ._tables import TableResult
 
 __all__ = ["cvr", "cvi", "impact_score", "cvr_critical", "read_panel", "CVRResult", "CVIResult", "ImpactResult"]
 
@@ -98,7 +99,7 @@ def cvr_critical(n: int, alpha: float = 0.05) -> tuple[int, float]:
 
 
 @dataclass(frozen=True)
-class CVRResult(TableResultMixin):
+class CVRResult(TableResult):
     """Lawshe's CVR per item (``items``: n, n_essential, cvr, n_critical, cvr_critical, keep) and the
     content validity index of the kept items (mean CVR, Lawshe 1975)."""
 
@@ -106,11 +107,10 @@ class CVRResult(TableResultMixin):
     cvi: float
     n_experts: int
     alpha: float
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         return {"method": "cvr", "n_experts": self.n_experts, "alpha": self.alpha,
-                "items": json_frame(self.items), "cvi": json_number(self.cvi),
+                "items": json_frame(self.items), "cvi": json_safe(self.cvi),
                 "kept": [i for i, k in self.items["keep"].items() if k]}
 
     def _title(self) -> str:
@@ -191,7 +191,7 @@ def _kappa_rating(k: float) -> str:
 
 
 @dataclass(frozen=True)
-class CVIResult(TableResultMixin):
+class CVIResult(TableResult):
     """Item-level CVI, chance agreement and modified kappa (``items``) and the scale-level indices."""
 
     items: pd.DataFrame
@@ -199,12 +199,11 @@ class CVIResult(TableResultMixin):
     s_cvi_ua: float
     n_experts: int
     threshold: float
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         return {"method": "cvi", "n_experts": self.n_experts, "threshold": self.threshold,
-                "items": json_frame(self.items), "s_cvi_ave": json_number(self.s_cvi_ave),
-                "s_cvi_ua": json_number(self.s_cvi_ua)}
+                "items": json_frame(self.items), "s_cvi_ave": json_safe(self.s_cvi_ave),
+                "s_cvi_ua": json_safe(self.s_cvi_ua)}
 
     def _title(self) -> str:
         return t("cv.cvi_title", self.language, n=self.n_experts)
@@ -268,12 +267,11 @@ def cvi(panel, *, relevant: tuple[int, ...] = (3, 4), codes: tuple[int, int] = (
 
 # ----------------------------------------------------------------------------------- impact score
 @dataclass(frozen=True)
-class ImpactResult(TableResultMixin):
+class ImpactResult(TableResult):
     """Item impact score (``items``: n, frequency, importance, impact, keep)."""
 
     items: pd.DataFrame
     n_raters: int
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
         return {"method": "impact", "n_raters": self.n_raters, "items": json_frame(self.items)}

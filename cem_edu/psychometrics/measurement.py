@@ -18,12 +18,13 @@ import pandas as pd
 from ..stats.threads import blas_single_threaded
 from ..errors import DataError
 from ..i18n import t, verbatim
+from ..results import Result
 
 __all__ = ["Measurement", "measurement", "measurement_syntax"]
 
 
 @dataclass(frozen=True)
-class Measurement:
+class Measurement(Result):
     """What the reliability statistics need from a fitted measurement model.
 
     ``lam``: unstandardised loadings per construct {construct: Series(item -> λ)};

@@ -21,6 +21,7 @@ from scipy import stats
 
 from ..errors import DataError, ModelError
 from ..i18n import get_language, t
+from ..results import Result, json_records, json_safe, output_html
 from ..validation import check_columns
 
 __all__ = ["product_indicators", "moderation_syntax", "moderation", "ModerationResult"]
@@ -100,7 +101,7 @@ def moderation_syntax(x_items, z_items, y_items, *, x: str = "X", z: str = "Z", 
 
 
 @dataclass(frozen=True)
-class ModerationResult:
+class ModerationResult(Result):
     """A fitted latent-interaction model: ``fit`` (FitResult), ``paths`` (b1, b2, b3 rows of the
     estimates), ``simple_slopes`` (DataFrame: moderator value, slope, se, z, p, ci), ``jn`` (Johnson–Neyman
     boundaries, list of moderator values) and ``jn_significant`` (where the slope differs from 0)."""
@@ -135,14 +136,10 @@ class ModerationResult:
                              "ci_upper": est + zc * se})
 
     def to_dict(self) -> dict:
-        from ._tables import json_number  # noqa: PLC0415
-
         return {"x": self.x, "z": self.z, "y": self.y, "interaction": self.xz,
-                "paths": [{k: json_number(v) for k, v in r.items()} for r in self.paths.to_dict("records")],
-                "simple_slopes": [{k: json_number(v) for k, v in r.items()}
-                                  for r in self.simple_slopes.to_dict("records")],
-                "johnson_neyman": [json_number(v) for v in self.jn], "jn_significant": self.jn_significant,
-                "moderator_sd": self.moderator_sd, "fit": {k: json_number(v) for k, v in self.fit.fit.items()}}
+                "paths": json_records(self.paths), "simple_slopes": json_records(self.simple_slopes),
+                "johnson_neyman": [json_safe(v) for v in self.jn], "jn_significant": self.jn_significant,
+                "moderator_sd": self.moderator_sd, "fit": {k: json_safe(v) for k, v in self.fit.fit.items()}}
 
     def _lines(self) -> list[str]:
         lang = self.language
@@ -161,10 +158,9 @@ class ModerationResult:
     def _repr_html_(self) -> str:
         import html  # noqa: PLC0415
 
-        rtl = " dir='rtl'" if self.language == "fa" else ""
         body = "".join(f"<pre>{html.escape(s)}</pre>" if "\n" in s else f"<p>{html.escape(s)}</p>"
                        for s in self._lines())
-        return f"<div class='cem-edu-output {self.language}'{rtl}>{body}</div>"
+        return output_html(body, self.language)
 
 
 def _jn(b, v, level):

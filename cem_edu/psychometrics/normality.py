@@ -8,7 +8,7 @@ exactly as ``psych::mardia``, with the advice that follows for the SEM estimator
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,7 +17,8 @@ from scipy import stats
 from ..errors import DataError
 from ..i18n import get_language, t, verbatim
 from ..intake import as_frame
-from ._tables import TableResultMixin, json_frame, json_number
+from ..results import json_frame, json_safe
+from ._tables import TableResult
 from .constructs import check_items, resolve_spec
 from .describe import kurtosis, skew
 from .factor import _p_text
@@ -106,17 +107,16 @@ def mardia(x) -> dict:
 
 
 @dataclass(frozen=True)
-class NormalityResult(TableResultMixin):
+class NormalityResult(TableResult):
     """``items`` (n, skew, kurtosis, sw_w, sw_p, ks_d, ks_p per item), ``mardia`` (dict) and
     ``advice`` ("ML" or "MLR": the estimator the screening suggests)."""
 
     items: pd.DataFrame
     mardia: dict
     advice: str
-    language: str = field(default="en", compare=False)
 
     def to_dict(self) -> dict:
-        return {"mardia": {k: json_number(v) for k, v in self.mardia.items()}, "items": json_frame(self.items),
+        return {"mardia": {k: json_safe(v) for k, v in self.mardia.items()}, "items": json_frame(self.items),
                 "advice": self.advice, "advice_text": self.advice_text()}
 
     def advice_text(self) -> str:

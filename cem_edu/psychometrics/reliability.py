@@ -18,7 +18,6 @@ of the scale, its length and the sample.
 """
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -31,8 +30,9 @@ from .constructs import check_items, resolve_spec
 from .measurement import measurement
 from ..stats.moments import pairwise_cov_cor, smc
 from ..errors import DataError, EstimationWarning, ModelError
-from ..i18n import format_number, get_language, t, verbatim
+from ..i18n import format_number, t, verbatim
 from ..intake import as_frame
+from ..results import Result, json_frame, json_safe, output_html
 
 __all__ = ["alpha", "AlphaResult", "omega", "composite_reliability", "ave", "htmt", "fornell_larcker",
            "cross_loadings", "reliability", "reliability_summary", "meaning", "feldt_ci", "htmt_matrix",
@@ -80,7 +80,7 @@ def feldt_ci(value: float, n: int, k: int, level: float = 0.95) -> tuple[float, 
 
 
 @dataclass(frozen=True)
-class AlphaResult:
+class AlphaResult(Result):
     """Cronbach's alpha of one scale with psych::alpha's companions.
 
     ``alpha``, ``ci`` (Feldt), ``alpha_std``; ``total``: psych's ``$total`` row (raw_alpha, std_alpha,
@@ -106,10 +106,10 @@ class AlphaResult:
         return float(self.alpha)
 
     def to_dict(self) -> dict:
-        return {"alpha": _num(self.alpha), "alpha_ci_lower": _num(self.ci[0]), "alpha_ci_upper": _num(self.ci[1]),
-                "alpha_std": _num(self.alpha_std), "n": int(self.n), "n_items": int(self.n_items),
+        return {"alpha": json_safe(self.alpha), "alpha_ci_lower": json_safe(self.ci[0]), "alpha_ci_upper": json_safe(self.ci[1]),
+                "alpha_std": json_safe(self.alpha_std), "n": int(self.n), "n_items": int(self.n_items),
                 "missing": self.missing, "level": self.level, "notes": list(self.notes),
-                "items": json.loads(self.items.to_json(orient="index"))}
+                "items": json_frame(self.items)}
 
     def __str__(self) -> str:
         lo, hi = self.ci
@@ -127,16 +127,7 @@ class AlphaResult:
                  n=self.n, k=self.n_items)
         notes = "".join(f"<p><b>⚠</b> {n}</p>" for n in self.notes)
         missing = t("reliability.missing_" + self.missing)
-        return (f"<div class='cem-edu-output {get_language()}'><p>{head}</p><p><i>{missing}</i></p>"
-                f"{self.items.round(3).to_html()}{notes}</div>")
-
-
-def _num(v):
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if not math.isfinite(v) else v
+        return output_html(f"<p>{head}</p><p><i>{missing}</i></p>{self.items.round(3).to_html()}{notes}")
 
 
 def alpha(data, items=None, *, level: float = 0.95, warn: bool = True) -> AlphaResult:
@@ -596,7 +587,7 @@ def reliability_summary(data, spec, *, level: float = 0.95) -> tuple[pd.DataFram
     out: dict = {}
     keys = ("alpha", "alpha_ci_lower", "alpha_ci_upper", "omega", "cr", "ave")
     for f, row in table.iterrows():
-        out[str(f)] = {k: _num(row[k]) for k in keys}
+        out[str(f)] = {k: json_safe(row[k]) for k in keys}
     h = htmt(data, spec)
-    out["htmt"] = {str(a): {str(b): _num(h.loc[a, b]) for b in h.columns if b != a} for a in h.index}
+    out["htmt"] = {str(a): {str(b): json_safe(h.loc[a, b]) for b in h.columns if b != a} for a in h.index}
     return table, out

@@ -61,7 +61,8 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
     -------
     Path of the file written.
     """
-    from .build import build_report, check_format, check_out_suffix, json_value  # noqa: PLC0415 - keeps `import cem_edu` fast
+    from ..results import json_safe  # noqa: PLC0415
+    from .build import build_report, check_format, check_out_suffix  # noqa: PLC0415 - keeps `import cem_edu` fast
 
     out = Path(out)
     if format is None:
@@ -78,6 +79,7 @@ def report(data, instrument=None, model=None, lang: str = "en", group: str | Non
     else:
         out.write_text(result.html, encoding="utf-8")
     if json_path:
-        Path(json_path).write_text(json.dumps(result.results, ensure_ascii=False, indent=2, default=json_value),
+        Path(json_path).write_text(json.dumps(json_safe(result.results), ensure_ascii=False, indent=2,
+                                              allow_nan=False),
                                    encoding="utf-8")
     return out

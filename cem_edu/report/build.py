@@ -18,11 +18,10 @@ from .. import __version__
 from ..errors import CemError, DataError, ModelError
 from ..i18n import LANGUAGES, t
 from .context import Context, ReportResult, Section
-from .fitting import json_value
 from .html import Writer
 from .sections import METHODS, NOT_FOR, ON_REQUEST, REQUIRED, STEPS
 
-__all__ = ["build_report", "json_value", "load_inputs", "moderation_triples"]
+__all__ = ["build_report", "load_inputs", "moderation_triples"]
 
 MISSING_RULES = ("auto", "listwise", "fiml", "pairwise")
 FORMATS = ("html", "docx")

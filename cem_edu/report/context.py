@@ -1,12 +1,14 @@
 """What the sections of one report share: the data, the instrument, the options and the results so far."""
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import pandas as pd
 
 from ..errors import CemError
+from ..results import Result, json_safe
 from .html import Writer
 
 __all__ = ["Context", "Section", "ReportResult"]
@@ -23,17 +25,42 @@ class Section:
     omitted: str | None = None  # why the section has nothing to show (then it is left out of the page)
 
 
-@dataclass(eq=False)
-class ReportResult:
+@dataclass(frozen=True, eq=False)
+class ReportResult(Result):
     """What the report computed: the numbers (``results``, JSON-ready) and its content as
     format-neutral blocks (``document``), drawn on demand as HTML (``html``, ``sections``) or
-    as a Word document (:meth:`docx`)."""
+    as a Word document (:meth:`docx`).
+
+    Frozen like every result (the sections fill ``results`` while the report is built, before this
+    object exists); ``html`` and ``sections`` are computed on first use and kept.
+    ``to_dict()`` is ``results``; ``str()`` lists the sections shown; ``_repr_html_`` is the
+    report's sections inside the notebook.
+    """
 
     document: list[Section]
     results: dict
     out: Writer
     source: str = ""
     omitted_note: str = ""
+
+    @property
+    def language(self) -> str:
+        """The report's language ("en" or "fa")."""
+        return self.out.lang
+
+    def to_dict(self) -> dict:
+        """The report's numbers, JSON-ready (what ``report(..., json_path=)`` writes)."""
+        return json_safe(self.results)
+
+    def __str__(self) -> str:
+        lines = [f"- {s.title}" for s in self.document]
+        return "\n".join([self.source, *lines] if self.source else lines)
+
+    def _repr_html_(self) -> str:
+        rtl = " dir='rtl'" if self.language == "fa" else ""
+        body = "".join(f"<section><h2>{html.escape(s.title)}</h2>{''.join(s.blocks)}</section>"
+                       for s in self.sections)
+        return f"<div class='cem-edu-output {self.language}'{rtl}>{body}</div>"
 
     @cached_property
     def sections(self) -> list[Section]:

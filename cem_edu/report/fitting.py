@@ -82,12 +82,3 @@ def fit_blocks(ctx: Context, res) -> list:
     out = ctx.out
     return [*missing_note(ctx, res), out.paragraph(fit_sentence(out, res.fit)),
             out.table(fit_table(out, res), out.t("report.fit_caption"))]
-
-
-def json_value(v):
-    """A fit measure as a JSON value (NaN and infinities become null)."""
-    if isinstance(v, (np.floating, float)):
-        return None if not np.isfinite(v) else float(v)
-    if isinstance(v, np.integer):
-        return int(v)
-    return v

@@ -37,14 +37,15 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special as _sp
 
+from ..results import Result
 from .batch import BatchML
 
 __all__ = ["BootstrapResult", "bootstrap", "bootstrap_draws", "intervals", "norm_inter", "ci_percentile", "ci_bca",
            "acceleration", "BatchML"]
 
 
-@dataclass
-class BootstrapResult:
+@dataclass(frozen=True, eq=False)
+class BootstrapResult(Result):
     """Bootstrap draws of the free parameters (``draws``, R_ok x npar) and of the defined
     parameters (``defined``, R_ok x ndef or None); ``freq`` the resampling counts
     (R_ok x N, rows of all groups side by side); ``n_failed`` draws dropped."""

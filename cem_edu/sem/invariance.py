@@ -46,7 +46,7 @@ import pandas as pd
 
 from ..errors import ModelError
 from ..i18n import get_language, t
-from .result import _clean  # JSON-safe scalars, as in FitResult.to_dict
+from ..results import Result, json_safe, output_html
 
 __all__ = ["invariance", "InvarianceResult", "LEVELS", "CHEN_2007", "chen_rule"]
 
@@ -130,7 +130,7 @@ def _lrt(f0: pd.Series, f1: pd.Series, robust: bool) -> tuple[float, float, floa
 
 
 @dataclass(frozen=True, eq=False)
-class InvarianceResult:
+class InvarianceResult(Result):
     """``table``: one row per level (fit measures + comparison with the previous level);
     ``fits``: the FitResult of each level; ``guidance``: text per comparison."""
 
@@ -162,11 +162,11 @@ class InvarianceResult:
         """{"configural": {fit measures}, "metric": {... + delta_*}, "scalar": ..., "strict": ...}."""
         out = {}
         for level, res in self.fits.items():
-            d = {k: _clean(v) for k, v in res.fit.items()}
+            d = {k: json_safe(v) for k, v in res.fit.items()}
             row = self.table.loc[level]
             for k in ("delta_chisq", "delta_df", "delta_pvalue", "delta_cfi", "delta_rmsea", "delta_srmr"):
                 if k in row.index:
-                    d[k] = _clean(row[k])
+                    d[k] = json_safe(row[k])
             if level in self.guidance:
                 d["guidance"] = self.guidance[level]
             if self.rule:
@@ -196,11 +196,9 @@ class InvarianceResult:
     def _repr_html_(self) -> str:
         table = self.table.to_html(float_format=lambda v: f"{v:.3f}", na_rep="")
         notes = "".join(f"<li><b>{html.escape(k)}</b>: {html.escape(v)}</li>" for k, v in self.guidance.items())
-        lang = get_language()
-        attr = ' dir="rtl"' if lang == "fa" else ""
-        return (f"<div class='cem-edu-output {lang}'{attr}>"
-                f"<p>{html.escape(t('invariance.title', group=self.group, estimator=self.estimator))}</p>"
-                f"{table}<p>{html.escape(self.rule_text)}</p><ul>{notes}</ul><p><i>{html.escape(t('invariance.note'))}</i></p></div>")
+        return output_html(f"<p>{html.escape(t('invariance.title', group=self.group, estimator=self.estimator))}</p>"
+                           f"{table}<p>{html.escape(self.rule_text)}</p><ul>{notes}</ul>"
+                           f"<p><i>{html.escape(t('invariance.note'))}</i></p>")
 
 
 def decide(level: str, d_cfi: float, d_rmsea: float, d_srmr: float, rule: dict,

@@ -34,12 +34,6 @@ __all__ = ["Pattern", "PatternList", "missing_patterns", "loglik", "loglik_grad"
 
 LOG2PI = np.log(2.0 * np.pi)
 
-__all__ = ["Pattern", "missing_patterns", "loglik", "loglik_grad", "casewise_scores", "em_h1",
-           "independence_loglik", "vech_rows_cols", "sym_grad_to_vech", "numeric_hessian",
-           "CasewiseObjective", "fit_casewise", "h1_observed_information", "h1_observed_information_kron",
-           "duplication_matrix", "PatternList"]
-
-
 def vech_rows_cols(p: int):
     """Row and column indices of the vech of a p x p symmetric matrix, in the order the model
     Jacobian uses (the order of ``cem_edu.sem.model``; lavaan's: column-wise lower triangle)."""
@@ -55,13 +49,11 @@ def vech_rows_cols(p: int):
     c, r = np.triu_indices(p)  # column-major lower triangle == row-major upper, transposed
     return r, c
 
-
 def sym_grad_to_vech(G: np.ndarray, rc=None) -> np.ndarray:
     """Gradient with respect to vech(Σ) from the symmetric matrix derivative G = ∂f/∂Σ (elements
     treated as distinct): diagonal G_ii, off-diagonal G_ij + G_ji."""
     r, c = rc if rc is not None else vech_rows_cols(G.shape[0])
     return np.where(r == c, G[r, c], G[r, c] + G[c, r])
-
 
 @dataclass
 class Pattern:
@@ -75,15 +67,12 @@ class Pattern:
     cov: np.ndarray       # biased pattern covariance (divisor n_k)
     ix: tuple = ()        # np.ix_(idx, idx)
 
-
 class PatternList(list):
     """A list of :class:`Pattern` that caches its batched form (see :func:`_blocks`)."""
 
     _blocks = None
 
-
 _BLOCK_ELEMENTS = 1_500_000   # chunk size (elements of the largest per-chunk temporary)
-
 
 @dataclass
 class _Block:
@@ -93,7 +82,6 @@ class _Block:
     n: np.ndarray         # (m,) rows per pattern
     mean: np.ndarray      # (m, q)
     cov: np.ndarray       # (m, q, q)
-
 
 def _blocks(patterns) -> list[_Block]:
     """Group patterns by their number of observed variables (chunked so a q*-by-q* stack stays
@@ -118,7 +106,6 @@ def _blocks(patterns) -> list[_Block]:
         patterns._blocks = out
     return out
 
-
 def _block_moments(b: _Block, Sigma: np.ndarray, mu: np.ndarray):
     """(W = Σ_oo⁻¹, log|Σ_oo|, d = ȳ - μ_o, C = S + dd') for every pattern of a block: one
     Cholesky factor per pattern (batched); raises LinAlgError if some Σ_oo is not PD."""
@@ -132,7 +119,6 @@ def _block_moments(b: _Block, Sigma: np.ndarray, mu: np.ndarray):
     d = b.mean - mu[b.idx]
     C = b.cov + d[:, :, None] * d[:, None, :]
     return W, logdet, d, C
-
 
 def missing_patterns(Y: np.ndarray) -> list[Pattern]:
     """Group the rows of Y (NaN = missing) by missing-data pattern; rows with nothing observed are
@@ -155,13 +141,11 @@ def missing_patterns(Y: np.ndarray) -> list[Pattern]:
                            ix=np.ix_(idx, idx)))
     return out
 
-
 def _inv_logdet(S):
     sign, logdet = np.linalg.slogdet(S)
     if sign <= 0:
         raise np.linalg.LinAlgError("not positive definite")
     return np.linalg.inv(S), logdet
-
 
 def loglik(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray) -> float:
     """Casewise normal log-likelihood Σ_k ℓ_k (see the module docstring); -inf if Σ is not PD."""
@@ -174,7 +158,6 @@ def loglik(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray) -> float:
         q = b.idx.shape[1]
         ll -= 0.5 * float(b.n @ (q * LOG2PI + logdet + np.einsum("kij,kij->k", W, C)))
     return float(ll)
-
 
 def loglik_grad(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray):
     """(ℓ, ∂ℓ/∂Σ as a symmetric p x p matrix with elements treated as distinct, ∂ℓ/∂μ).
@@ -196,9 +179,7 @@ def loglik_grad(patterns: list[Pattern], Sigma: np.ndarray, mu: np.ndarray):
         g += np.bincount(b.idx.ravel(), weights=Wd.ravel(), minlength=p)
     return float(ll), G.reshape(p, p), g
 
-
 _MEMO: list = []          # the last few saturated-information results: [(key, patterns, value)]
-
 
 def _memo(name, patterns, Sigma, mu, extra, compute):
     """Reuse a saturated-model matrix computed for the same patterns and moments (robust ML and
@@ -213,11 +194,9 @@ def _memo(name, patterns, Sigma, mu, extra, compute):
     del _MEMO[:-6]
     return val
 
-
 def clear_memo() -> None:
     """Drop the reused saturated-information results (called at the end of every fit)."""
     _MEMO.clear()
-
 
 def casewise_scores(patterns: list[Pattern], Sigma, mu, n_rows: int, rc=None, meanstructure=True):
     """Casewise scores ∂ℓ_i/∂(μ, vech Σ) (rows in data order; rows never observed stay zero).
@@ -245,7 +224,6 @@ def casewise_scores(patterns: list[Pattern], Sigma, mu, n_rows: int, rc=None, me
         sc = mult * (WE[:, ro] * WE[:, co] - W[ro, co])
         out[np.ix_(pt.rows, p + cols)] = sc
     return out if meanstructure else out[:, p:]
-
 
 def em_h1(patterns: list[Pattern], p: int, tol: float = 1e-9, max_iter: int = 5000):
     """Saturated-model ML estimates (μ, Σ) from incomplete data by EM; returns (mu, Sigma, logl).
@@ -309,7 +287,6 @@ def em_h1(patterns: list[Pattern], p: int, tol: float = 1e-9, max_iter: int = 50
     ll = loglik(patterns, Sigma, mu)
     return mu, Sigma, ll
 
-
 def available_case_moments(patterns: list[Pattern], p: int) -> tuple[np.ndarray, np.ndarray]:
     """ML means and variances of each variable from the rows where it is observed (available cases)."""
     s1 = np.zeros(p)
@@ -322,13 +299,11 @@ def available_case_moments(patterns: list[Pattern], p: int) -> tuple[np.ndarray,
     mu = s1 / cnt
     return mu, s2 / cnt - mu ** 2
 
-
 def independence_loglik(patterns: list[Pattern], p: int):
     """ML of the independence (baseline) model under FIML: with diagonal Σ the casewise likelihood
     factorises over variables, so each mean/variance is the available-case ML estimate."""
     mu, var = available_case_moments(patterns, p)
     return mu, np.diag(var), loglik(patterns, np.diag(var), mu)
-
 
 def numeric_hessian(grad, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
     """Symmetrised Hessian from an analytic gradient by central differences (lavaan's
@@ -341,7 +316,6 @@ def numeric_hessian(grad, x: np.ndarray, h: float = 1e-5) -> np.ndarray:
         H[:, j] = (grad(x + e) - grad(x - e)) / (2 * h)
     return (H + H.T) / 2
 
-
 def duplication_matrix(p: int, rc=None) -> np.ndarray:
     """D with vec(Σ) = D vech(Σ) (column-major vec, vech in the order of ``vech_rows_cols``)."""
     r, c = rc if rc is not None else vech_rows_cols(p)
@@ -351,13 +325,11 @@ def duplication_matrix(p: int, rc=None) -> np.ndarray:
     D[r * p + c, k] = 1.0
     return D
 
-
 def h1_observed_information(patterns: list[Pattern], Sigma, mu, rc=None, meanstructure=True):
     """:func:`_h1_observed_information` with reuse of the last results (same patterns and moments)."""
     rck = None if rc is None else (np.asarray(rc[0]).tobytes(), np.asarray(rc[1]).tobytes())
     return _memo("A1", patterns, Sigma, mu, (rck, bool(meanstructure)),
                  lambda: _h1_observed_information(patterns, Sigma, mu, rc, meanstructure))
-
 
 def _h1_observed_information(patterns: list[Pattern], Sigma, mu, rc=None, meanstructure=True):
     """Observed information per case, -1/n ∂²ℓ/∂θ∂θ', of the saturated model in θ = (μ, vech Σ),
@@ -414,7 +386,6 @@ def _h1_observed_information(patterns: list[Pattern], Sigma, mu, rc=None, meanst
     H /= N
     return H if meanstructure else H[p:, p:]
 
-
 def _h1_observed_information_blocked(patterns, Sigma, mu, rc=None, meanstructure=True):
     """:func:`h1_observed_information` summed pattern block by pattern block (large p)."""
     p = len(mu)
@@ -458,7 +429,6 @@ def _h1_observed_information_blocked(patterns, Sigma, mu, rc=None, meanstructure
     H = H.reshape(K, K) / N
     return H if meanstructure else H[p:, p:]
 
-
 def h1_observed_information_kron(patterns: list[Pattern], Sigma, mu, rc=None, meanstructure=True):
     """Test oracle for :func:`h1_observed_information` (same result, Kronecker products per pattern).
 
@@ -495,7 +465,6 @@ def h1_observed_information_kron(patterns: list[Pattern], Sigma, mu, rc=None, me
         N += pt.n
     H /= N
     return H if meanstructure else H[p:, p:]
-
 
 # ----------------------------------------------------------------------------- model level
 class CasewiseObjective:

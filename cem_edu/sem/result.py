@@ -4,7 +4,8 @@
                    (lavaan ``parameterEstimates(standardized=TRUE)``; group is 1-based, 0 for ``:=``)
 ``res.fit``        Series with lavaan ``fitMeasures()`` names (``.`` -> ``_``)
 ``res.r2``         DataFrame group, variable, r2
-``res.residuals()`` correlation residuals (lavaan ``resid(type="cor")``)
+``res.residuals()`` correlation residuals (lavaan ``resid(type="cor")``), always one DataFrame
+                   (several groups: stacked, rows (group, variable); ``group=`` picks one)
 ``res.total_effects()`` total effects, unstandardised and std_all
 ``res.to_dict()``  JSON-ready {"estimates": [...], "fit": {...}} (NaN -> null; "constraints" when the
                    model has == < > constraints)
@@ -14,19 +15,23 @@ Internals kept for other estimators (MLR, bootstrap, modification indices):
 constraints the reduced ones, the table's are ``res.model.theta(res.x)``),
 ``res.vcov`` (their covariance matrix; ``res.model.theta_vcov(res.vcov)`` for the table's),
 ``res.constraints()`` (the ``== < >`` constraints and their slack), ``res.information`` (unit expected information),
-``res.defined`` (DefinedParameters), ``res.opt`` (EstimateInfo).
+``res.defined`` (DefinedParameters), ``res.opt`` (EstimateInfo), ``res.extras`` (what the MLR, FIML,
+bootstrap and WLSMV steps add; a read-only :class:`cem_edu.results.FrozenDict`, extended by building a new
+result: ``dataclasses.replace(res, extras={**res.extras, key: value})``).
+
+Like every result, FitResult derives from :class:`cem_edu.results.Result` (frozen, ``to_json``).
 """
 from __future__ import annotations
 
 import html
-import json
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ..errors import ModelError
 from ..i18n import t
+from ..results import FrozenDict, Result, json_records, json_safe
 from .defined import DefinedParameters
 from .ml import EstimateInfo, SampleStats
 from .model import Model
@@ -83,29 +88,8 @@ def build_estimates(model: Model, x: np.ndarray, vcov: np.ndarray, defined: Defi
     return pd.DataFrame(out, columns=EST_COLUMNS)
 
 
-def _clean(v):
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        v = float(v)
-        return None if not math.isfinite(v) else v
-    return v
-
-
-class JsonResultMixin:
-    """``to_json`` from the result's ``to_dict``: one JSON writer for the SEM and PLS results."""
-
-    def to_json(self, path=None, indent: int = 2) -> str:
-        """The ``to_dict()`` record as JSON text (UTF-8, non-ASCII kept); also written to ``path`` if given."""
-        text = json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
-        if path:
-            from pathlib import Path
-            Path(path).write_text(text, encoding="utf-8")
-        return text
-
-
 @dataclass(frozen=True, eq=False)
-class FitResult(JsonResultMixin):
+class FitResult(Result):
     """A fitted CFA/SEM model (see the module docstring for the attributes)."""
 
     estimates: pd.DataFrame
@@ -124,7 +108,13 @@ class FitResult(JsonResultMixin):
     se_type: str = "standard"
     test: str = "standard"
     group: str | None = None
-    extras: dict = field(default_factory=dict)
+    extras: dict = field(default_factory=FrozenDict)
+
+    def __post_init__(self):
+        # read-only to users: estimators that add to it build a new result,
+        # ``dataclasses.replace(res, extras={**res.extras, key: value})``
+        if not isinstance(self.extras, FrozenDict):
+            object.__setattr__(self, "extras", FrozenDict(self.extras))
 
     # ----------------------------------------------------------------- basics
     @property
@@ -196,15 +186,32 @@ class FitResult(JsonResultMixin):
             out.append((pd.DataFrame(S, index=ov, columns=ov), None if mu is None else pd.Series(mu, index=ov)))
         return out
 
-    def residuals(self, type: str = "cor") -> list[pd.DataFrame] | pd.DataFrame:
+    def residuals(self, type: str = "cor", group=None) -> pd.DataFrame:
         """Residual matrices: ``type="cor"`` (lavaan ``resid(type="cor")``: observed minus
-        implied correlations, each standardised by its own variances) or ``"raw"``.
+        implied correlations, each standardised by its own variances) or ``"raw"`` (S − Σ̂).
 
-        One DataFrame for a single group, else a list (one per group).
+        Always a DataFrame. One group (or ``group=`` a group label or its 1-based number): the
+        p × p matrix, variables as rows and columns. Several groups and ``group=None``: the groups'
+        matrices stacked, rows indexed by (group label, variable), so ``res.residuals().loc[label]``
+        is one group's matrix (lavaan returns a list named by group). When the group labels are
+        themselves numbers, ``group=`` is read as a label first.
         """
+        if type not in ("cor", "raw"):
+            raise ModelError(t("sem.result.residual_type", type=type))
+        labels = self.group_labels
+        if group is not None:
+            if group in labels:
+                pick = labels.index(group)
+            elif isinstance(group, (int, np.integer)) and not isinstance(group, bool) and 1 <= group <= len(labels):
+                pick = int(group) - 1
+            else:
+                raise ModelError(t("sem.result.residual_group", group=group, groups=", ".join(map(str, labels)),
+                                   k=len(labels)))
         out = []
         ov = self.model.ov
         for g, (S, _) in enumerate(self.model.implied(self.x)):
+            if group is not None and g != pick:
+                continue
             Sobs = self.stats.cov[g]
             if type == "raw":
                 R = Sobs - S
@@ -212,7 +219,9 @@ class FitResult(JsonResultMixin):
                 so, si = np.sqrt(np.diag(Sobs)), np.sqrt(np.diag(S))
                 R = Sobs / np.outer(so, so) - S / np.outer(si, si)
             out.append(pd.DataFrame(R, index=ov, columns=ov))
-        return out[0] if len(out) == 1 else out
+        if len(out) == 1:
+            return out[0]
+        return pd.concat(out, keys=labels, names=["group", None])
 
     def total_effects(self, group: int = 1, standardized: bool = False) -> pd.DataFrame:
         """Total effects (I - B)^-1 - I among latent variables and observed variables in regressions.
@@ -241,8 +250,8 @@ class FitResult(JsonResultMixin):
     # ------------------------------------------------------------- exporting
     def to_dict(self) -> dict:
         """JSON-ready dict: {"estimates": [records], "fit": {...}, "info": {...}} (NaN -> null)."""
-        recs = [{k: _clean(v) for k, v in r.items()} for r in self.estimates.to_dict(orient="records")]
-        fit = {k: _clean(v) for k, v in self.fit.items()}
+        recs = json_records(self.estimates)
+        fit = {k: json_safe(v) for k, v in self.fit.items()}
         info = {"estimator": self.estimator, "missing": self.missing, "n_used": self.n_used,
                 "n_dropped": self.n_dropped, "converged": self.converged, "iterations": int(self.opt.iterations),
                 "groups": [None if g is None else str(g) for g in self.group_labels]}
@@ -254,7 +263,7 @@ class FitResult(JsonResultMixin):
         out = {"estimates": recs, "fit": fit, "info": info}
         con = self.constraints()
         if con is not None:     # == < > constraints and their slack
-            out["constraints"] = [{k: _clean(v) for k, v in r.items()} for r in con.to_dict(orient="records")]
+            out["constraints"] = json_records(con)
         return out
 
     # ------------------------------------------------------------- printing
@@ -365,10 +374,6 @@ class FitResult(JsonResultMixin):
         if con is None:
             return None
         return con.table(self.model.theta(self.x))
-
-    def summary(self) -> str:
-        """The lavaan-style summary text (same as ``str(result)``)."""
-        return str(self)
 
     def __repr__(self) -> str:
         f = self.fit

@@ -29,6 +29,7 @@ import numpy as np
 from scipy import special
 from scipy.optimize import brentq
 
+from ..results import Result
 from .missing import CasewiseObjective, Pattern, casewise_scores, loglik_grad, sym_grad_to_vech
 
 __all__ = ["RobustResult", "robust_ml", "h1_information_observed", "h1_information_firstorder",
@@ -81,8 +82,8 @@ def h1_information_firstorder(pats, Sigma, mu, n_rows, rc, meanstructure=True):
     return _memo("B1", pats, Sigma, mu, (rck, int(n_rows), bool(meanstructure)), compute)
 
 
-@dataclass
-class RobustResult:
+@dataclass(frozen=True, eq=False)
+class RobustResult(Result):
     """Sandwich covariance and scaled-test ingredients (see the module docstring)."""
 
     vcov: np.ndarray            # acov of the free parameters

@@ -12,7 +12,6 @@ Built on numpy/scipy only.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +24,7 @@ from ...stats.threads import blas_single_threaded
 from ...errors import DataError
 from ...i18n import format_number, get_language, t, to_persian_digits
 from ...intake import as_frame
+from ...results import Result, json_frame, json_records, json_safe, output_html
 from .rotation import rotate as _rotate
 
 __all__ = ["kmo", "bartlett", "parallel_analysis", "efa", "KMOResult", "BartlettResult", "ParallelResult",
@@ -59,12 +59,12 @@ def _matrix(data, items=None, counts: bool = False):
 
 
 def _html_table(df: pd.DataFrame, title: str) -> str:
-    return f"<div class='cem-edu-output {get_language()}'><p><b>{title}</b></p>{df.round(3).to_html()}</div>"
+    return output_html(f"<p><b>{title}</b></p>{df.round(3).to_html()}")
 
 
 # --------------------------------------------------------------------------------------- KMO
 @dataclass(frozen=True)
-class KMOResult:
+class KMOResult(Result):
     """Overall MSA and MSA per item (``items``: Series indexed by item)."""
 
     msa: float
@@ -117,7 +117,7 @@ def _p_text(p: float, language: str | None = None) -> str:
 
 # ---------------------------------------------------------------------------------- Bartlett
 @dataclass(frozen=True)
-class BartlettResult:
+class BartlettResult(Result):
     """Bartlett's test of sphericity."""
 
     chisq: float
@@ -133,7 +133,7 @@ class BartlettResult:
                  p=_p_text(self.pvalue), n=self.n)
 
     def _repr_html_(self) -> str:
-        return f"<div class='cem-edu-output {get_language()}'><p>{self}</p></div>"
+        return output_html(f"<p>{self}</p>")
 
 
 @blas_single_threaded
@@ -258,7 +258,7 @@ def _fit_stats(R: np.ndarray, model: np.ndarray, nf: int, n_obs: int, counts: np
 
 
 @dataclass(frozen=True)
-class EFAResult:
+class EFAResult(Result):
     """An exploratory factor solution (psych::fa's pieces, tidy).
 
     ``loadings`` (items × factors, pattern matrix), ``structure`` (loadings·Φ), ``communalities``
@@ -282,11 +282,11 @@ class EFAResult:
 
     def to_dict(self) -> dict:
         return {"method": self.method, "rotation": self.rotation, "n": self.n,
-                "loadings": json.loads(self.loadings.to_json(orient="index")),
-                "communalities": self.communalities.to_dict(), "uniquenesses": self.uniquenesses.to_dict(),
-                "phi": json.loads(self.phi.to_json(orient="index")),
-                "variance": json.loads(self.variance.to_json(orient="index")),
-                "fit": {k: (None if not np.isfinite(v) else float(v)) for k, v in self.fit.items()}}
+                "loadings": json_frame(self.loadings),
+                "communalities": json_safe(self.communalities), "uniquenesses": json_safe(self.uniquenesses),
+                "phi": json_frame(self.phi),
+                "variance": json_frame(self.variance),
+                "fit": {k: json_safe(v) for k, v in self.fit.items()}}
 
     def table(self, cut: float = 0.0) -> pd.DataFrame:
         """Loadings with |λ| < cut blanked, plus h2 and u2 columns (the usual printed table)."""
@@ -305,11 +305,11 @@ class EFAResult:
 
     def _repr_html_(self) -> str:
         head = t("factor.efa_line", k=self.loadings.shape[1], method=self.method, rotation=self.rotation, n=self.n)
-        html = f"<div class='cem-edu-output {get_language()}'><p><b>{head}</b></p>{self.table().round(3).to_html()}"
+        html = f"<p><b>{head}</b></p>{self.table().round(3).to_html()}"
         html += self.variance.round(3).T.to_html()
         if self.rotation in ("oblimin", "promax"):
             html += "<p>Φ</p>" + self.phi.round(3).to_html()
-        return html + "</div>"
+        return output_html(html)
 
 
 @blas_single_threaded
@@ -399,7 +399,7 @@ def efa(data, n_factors: int, rotation: str = "oblimin", method: str = "minres",
 
 # --------------------------------------------------------------------------- parallel analysis
 @dataclass(frozen=True)
-class ParallelResult:
+class ParallelResult(Result):
     """Parallel analysis: ``table`` (k, observed pc/fa eigenvalues, simulated means and quantiles),
     ``n_factors`` and ``n_components`` suggested."""
 
@@ -411,7 +411,7 @@ class ParallelResult:
 
     def to_dict(self) -> dict:
         return {"n_factors": self.n_factors, "n_components": self.n_components, "n_iter": self.n_iter,
-                "quantile": self.quantile, "table": json.loads(self.table.to_json(orient="records"))}
+                "quantile": self.quantile, "table": json_records(self.table)}
 
     def __str__(self) -> str:
         return (t("factor.parallel_line", f=self.n_factors, c=self.n_components, iters=self.n_iter)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..context import Context, Section
-from ..fitting import fit_blocks, fit_quietly, json_value, measurement_syntax
+from ...results import json_safe
+from ..fitting import fit_blocks, fit_quietly, measurement_syntax
 
 
 def section(ctx: Context) -> Section:
@@ -21,5 +22,5 @@ def section(ctx: Context) -> Section:
     load.columns = [out.t("construct"), out.t("item"), out.t("report.col.b"), out.t("report.col.se"),
                     out.t("report.col.loading"), out.t("report.col.p")]
     s.blocks.append(out.table(load, out.t("report.loadings_caption"), index=False, pcols=(out.t("report.col.p"),)))
-    ctx.results["cfa"] = {"fit": {k: json_value(v) for k, v in res.fit.items()}}
+    ctx.results["cfa"] = {"fit": {k: json_safe(v) for k, v in res.fit.items()}}
     return s

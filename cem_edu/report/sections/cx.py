@@ -5,10 +5,10 @@ channel, spend, a structural model).
 """
 from __future__ import annotations
 
-import json
 
 import pandas as pd
 
+from ...results import json_records
 from ..context import Context, Section
 
 
@@ -41,7 +41,7 @@ def section(ctx: Context) -> Section:
         s.blocks.append(out.table(cx.translate_columns(shown, lang), out.t("report.gap_caption"), digits=2))
         ax = plots.gap_plot(g, language=lang)
         s.blocks.append(out.figure(ax.figure, out.t("report.gap_caption")))
-        results["gaps"] = json.loads(g.to_json(orient="records", force_ascii=False, double_precision=15))
+        results["gaps"] = json_records(g)
     if inst is not None and {"stage", "channel"} <= set(d.columns):
         jm = cx.journey_map(d, inst)
         s.blocks.append(out.heading("report.journey_caption"))
@@ -69,6 +69,6 @@ def section(ctx: Context) -> Section:
         s.blocks.append(out.table(shown, out.t("report.ipma_caption", target=shown_target)))
         ax = plots.ipma_map(ip, language=lang)
         s.blocks.append(out.figure(ax.figure, out.t("report.ipma_caption", target=shown_target)))
-        results["ipma"] = json.loads(ip.to_json(orient="records", force_ascii=False, double_precision=15))
+        results["ipma"] = json_records(ip)
     ctx.results["cx"] = results
     return s if s.blocks else ctx.omit("cx", "no_cx")

@@ -1,8 +1,8 @@
 """Item descriptives: the table of item statistics and the Likert chart."""
 from __future__ import annotations
 
-import json
 
+from ...results import json_frame
 from ..context import Context, Section
 
 
@@ -19,7 +19,7 @@ def section(ctx: Context) -> Section:
     shown = shown.rename(columns=out.col)
     shown.index.name = out.t("item")
     s.blocks.append(out.table(shown, out.t("report.s.items"), digits=2))
-    ctx.results["items"] = json.loads(desc.to_json(orient="index", force_ascii=False, double_precision=15))
+    ctx.results["items"] = json_frame(desc)
     items = [i for i in (ctx.inst.likert_items if ctx.inst else sum(ctx.spec.values(), [])) if i in ctx.data.columns]
     if ctx.inst is not None and items:
         from ...plots import likert

@@ -5,8 +5,8 @@ principal component) are named in a callout above the table, with how to declare
 """
 from __future__ import annotations
 
-import json
 
+from ...results import json_frame
 from ..context import Context, Section
 
 
@@ -34,7 +34,7 @@ def section(ctx: Context) -> Section:
     s.blocks.append(out.table(shown_h, out.t("report.htmt_caption")))
     ax = htmt_heatmap(shown_h.rename_axis(index=None), language=ctx.lang)
     s.blocks.append(out.figure(ax.figure, out.t("report.htmt_caption")))
-    ctx.results["reliability"] = json.loads(rel.to_json(orient="index", double_precision=15))
+    ctx.results["reliability"] = json_frame(rel)
     ctx.results["reverse_suspects"] = {str(c): list(items) for c, items in suspects.items()}
-    ctx.results["htmt"] = json.loads(h.to_json(orient="index", double_precision=15))
+    ctx.results["htmt"] = json_frame(h)
     return s
