@@ -177,3 +177,25 @@ def test_factor_analysis_runs_on_one_blas_thread_of_the_shared_helper(monkeypatc
     assert blas() == before
     import cem_edu.stats.moments as moments
     assert not hasattr(moments, "single_thread")         # the second copy is gone
+
+
+def test_ultra_heywood_warns_as_psych():
+    """psych::fa warns "An ultra-Heywood case was detected" when a communality exceeds 1; ce.efa gives
+    the same warning (in the user's language) on the same data (the first 30 HS pupils, 4 factors)."""
+    import json
+    import warnings
+
+    from cem_edu.errors import EstimationWarning
+
+    ref = json.loads((ROOT / "tests" / "reference" / "psychometrics" / "efa_ultra_heywood.json").read_text())
+    assert ref["ultra_heywood"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = ce.efa(HS.iloc[:30], 4, rotation="oblimin", method="minres")
+    np.testing.assert_allclose(res.communalities.to_numpy(), [ref["communality"][c] for c in HS.columns], atol=1e-3)
+    msgs = [str(w.message) for w in caught if issubclass(w.category, EstimationWarning)]
+    assert len(msgs) == 1 and "x7 h2 = 1.000" in msgs[0] and "ultra-Heywood" in msgs[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ce.efa(HS, 3)
+    assert not [w for w in caught if issubclass(w.category, EstimationWarning)]

@@ -12,6 +12,7 @@ Built on numpy/scipy only.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,7 @@ from scipy import optimize, stats
 from ..constructs import check_items, resolve_spec
 from ...stats.moments import pairwise_cor, smc
 from ...stats.threads import blas_single_threaded
-from ...errors import DataError
+from ...errors import DataError, EstimationWarning
 from ...i18n import format_number, get_language, t, to_persian_digits
 from ...intake import as_frame
 from ...results import Result, json_frame, json_records, json_safe, output_html
@@ -378,6 +379,9 @@ def efa(data, n_factors: int, rotation: str = "oblimin", method: str = "minres",
             phi = phi[np.ix_(order, order)]
     if phi is None:
         phi = np.eye(nf)
+    if (h2 > 1).any():   # psych::fa's check: a communality above 1 leaves a negative unique variance
+        over = ", ".join(f"{c} h2 = {v:.3f}" for c, v in zip(cols, h2) if v > 1)
+        warnings.warn(t("factor.ultra_heywood", items=over), EstimationWarning, stacklevel=2)
     prefix = "MR" if method == "minres" else "ML"
     fac = [f"{prefix}{i + 1}" for i in range(nf)]
     idx = pd.Index(cols, name="item")
