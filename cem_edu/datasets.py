@@ -298,8 +298,32 @@ def simulate(n: int = 600, seed: int = 20261123, flaws: bool = True, inst=None,
     segment = _choice(rng, probs["segment"], m)
     channel = _choice(rng, probs["channel"], m)
     stage = _choice(rng, probs["stage"], m)
+    # the draws below keep this order (the same seed gives the same data set)
+    eta = _latent_scores(rng, pop, channel, m)
+    answers = _rating_answers(rng, pop, inst, eta, channel, stage, m)
+    spend, forecast, spend_missing, duration = _behaviour(rng, pop, segment, eta, m)
 
-    # latent variables
+    items = [i.id for i in inst.items]
+    likert = list(inst.likert_items)
+    df = pd.DataFrame({"id": [f"R{k:04d}" for k in range(1, m + 1)], "segment": segment, "channel": channel,
+                       "stage": stage, "spend": np.round(spend, 1), "duration_sec": duration})
+    for iid in items:
+        df[iid] = answers[iid]
+    df["forecast_spend"] = np.round(forecast, 1)
+    df.loc[spend_missing, ["spend", "forecast_spend"]] = np.nan
+    planted: dict[str, list[int]] = {}
+    if flaws:
+        df, planted = _add_flaws(df, rng, inst, likert, items, n_dup)
+    cols = ["id"] + [c for c in inst.columns if c in df] + ["forecast_spend"]
+    df = df[cols].reset_index(drop=True)
+    df.attrs["planted"] = planted
+    df.attrs["seed"] = seed
+    return df
+
+
+def _latent_scores(rng, pop: dict, channel, m: int) -> dict:
+    """Latent scores: correlated experience factors (channel means), satisfaction on them, and the
+    three outcomes on satisfaction with correlated residuals; every variance 1 (standardised model)."""
     exp_names = ["functional", "mechanic", "humanic"]
     phi = np.eye(3)
     for (a, b), r in pop["experience_correlations"].items():
@@ -319,10 +343,14 @@ def simulate(n: int = 600, seed: int = 20261123, flaws: bool = True, inst=None,
     np.fill_diagonal(R, 1.0)
     zeta = (rng.standard_normal((m, 3)) @ np.linalg.cholesky(R).T) * psi_sd
     outcome = sat[:, None] * b + zeta
-    eta = {"functional": xi[:, 0], "mechanic": xi[:, 1], "humanic": xi[:, 2], "satisfaction": sat,
-           "loyalty": outcome[:, 0], "word_of_mouth": outcome[:, 1], "purchase_intent": outcome[:, 2]}
+    return {"functional": xi[:, 0], "mechanic": xi[:, 1], "humanic": xi[:, 2], "satisfaction": sat,
+            "loyalty": outcome[:, 0], "word_of_mouth": outcome[:, 1], "purchase_intent": outcome[:, 2]}
 
-    # experience and outcome items
+
+def _rating_answers(rng, pop: dict, inst, eta: dict, channel, stage, m: int) -> dict:
+    """Answers to the rated items: experience and outcome items cut from y* = ν + λη + ε at the
+    thresholds (reverse-keyed ones answered at the other end), expectations as the paired
+    experience y* plus the gap, the attention check as instructed, and NPS 0-10 from loyalty."""
     taus = pop["thresholds"]
     ystar: dict[str, np.ndarray] = {}
     answers: dict[str, np.ndarray] = {}
@@ -355,7 +383,12 @@ def simulate(n: int = 600, seed: int = 20261123, flaws: bool = True, inst=None,
     npsp = pop["nps"]
     nps_star = npsp["loading"] * eta["loyalty"] + np.sqrt(1 - npsp["loading"] ** 2) * rng.standard_normal(m)
     answers[inst.nps_item] = np.clip(np.round(npsp["centre"] + npsp["scale"] * nps_star), 0, 10)
+    return answers
 
+
+def _behaviour(rng, pop: dict, segment, eta: dict, m: int) -> tuple:
+    """Log-normal spend (segment and loyalty effects) and forecast spend, which rows miss spend, and
+    log-normal answering times."""
     sp = pop["spend"]
     seg_eff = np.array([sp["segment"][s] for s in segment])
     spend = np.exp(sp["intercept"] + seg_eff + sp["loyalty"] * eta["loyalty"] + sp["sd"] * rng.standard_normal(m))
@@ -364,23 +397,7 @@ def simulate(n: int = 600, seed: int = 20261123, flaws: bool = True, inst=None,
     spend_missing = rng.random(m) < sp["missing"]
     du = pop["duration"]
     duration = np.round(du["median"] * np.exp(du["sdlog"] * rng.standard_normal(m)))
-
-    items = [i.id for i in inst.items]
-    likert = list(inst.likert_items)
-    df = pd.DataFrame({"id": [f"R{k:04d}" for k in range(1, m + 1)], "segment": segment, "channel": channel,
-                       "stage": stage, "spend": np.round(spend, 1), "duration_sec": duration})
-    for iid in items:
-        df[iid] = answers[iid]
-    df["forecast_spend"] = np.round(forecast, 1)
-    df.loc[spend_missing, ["spend", "forecast_spend"]] = np.nan
-    planted: dict[str, list[int]] = {}
-    if flaws:
-        df, planted = _add_flaws(df, rng, inst, likert, items, n_dup)
-    cols = ["id"] + [c for c in inst.columns if c in df] + ["forecast_spend"]
-    df = df[cols].reset_index(drop=True)
-    df.attrs["planted"] = planted
-    df.attrs["seed"] = seed
-    return df
+    return spend, forecast, spend_missing, duration
 
 
 def _add_flaws(df, rng, inst, likert, items, n_dup):

@@ -286,6 +286,364 @@ def notebook_line(store, instrument) -> str:
     return f"data = ce.load_responses({json.dumps(db, ensure_ascii=False)}, ce.load_instrument({inst_arg}))"
 
 
+class _Survey:
+    """What one running survey holds: the questionnaire, the store, the secrets, the rate limits and
+    the rendered blank forms; each method is one step of answering a request."""
+
+    def __init__(self, inst, qs, store, token: str, lang: str, *, public_url, max_body, rate, form_rate,
+                 form_max_age, body_timeout, bind_host, other_urls, nb_line):
+        self.inst, self.store, self.token, self.default_lang = inst, store, token, lang
+        self.qs = qs
+        self.sections = form_sections(self.qs)
+        self.secret = store.secret()
+        self.form_bucket = TokenBucket(*form_rate)
+        self.address_bucket = TokenBucket(*rate)
+        self.nb_line = nb_line
+        self.admin_cookie = hmac.new(self.secret, b"admin|" + token.encode(), hashlib.sha256).hexdigest()
+        self.public_url, self.max_body, self.form_max_age = public_url, max_body, form_max_age
+        self.body_timeout, self.bind_host, self.other_urls = body_timeout, bind_host, other_urls
+        self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
+                               autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+        self.blank_forms: dict[str, str] = {}   # the empty form per language, with token placeholders
+
+    # -- pages ---------------------------------------------------------------------------------
+    def pick_lang(self, value) -> str:
+        """The requested language when the kit has it, else the server's default."""
+        return value if value in LANGUAGES else self.default_lang
+
+    def page(self, template: str, lg: str, status: int = 200, **ctx) -> HTMLResponse:
+        """Render a template in language ``lg`` (direction, string table and digits bound to it)."""
+        other = "en" if lg == "fa" else "fa"
+        html = self.env.get_template(template).render(
+            lang=lg, dir="rtl" if lg == "fa" else "ltr", other_lang=other,
+            t=lambda key, **f: t(key, language=lg, **f), digits=lambda v: _digits(v, lg), **ctx)
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+    def message_page(self, status: int, lg: str | None = None, title_key: str | None = None,
+                     body_key: str | None = None) -> HTMLResponse:
+        """A status page (error or notice) in the visitor's language, never a traceback."""
+        lg = self.pick_lang(lg)
+        return self.page("message.html", lg, status=status, title_key=title_key or "collect.error_title",
+                         body_key=body_key or f"collect.http_{status}")
+
+    # -- form tokens ---------------------------------------------------------------------------
+    def sign(self, sid: str, ts: str) -> str:
+        """HMAC-SHA256 of a form's id and render time with the database's secret (CSRF, duration)."""
+        return hmac.new(self.secret, f"form|{sid}|{ts}".encode(), hashlib.sha256).hexdigest()
+
+    def new_form_token(self) -> dict:
+        """A fresh submission id, the render time in milliseconds and their signature."""
+        sid, ts = str(uuid.uuid4()), str(int(time.time() * 1000))
+        return {"sid": sid, "ts": ts, "sig": self.sign(sid, ts)}
+
+    def check_form_token(self, sid: str, ts: str, sig: str) -> float | None:
+        """Seconds since the form was rendered, or None when the token is not valid."""
+        if not (_SID.match(sid) and ts.isascii() and ts.isdigit() and len(ts) < 16 and sig):
+            return None
+        if not hmac.compare_digest(self.sign(sid, ts).encode(), sig.encode("utf-8", "replace")):
+            return None
+        age = time.time() - int(ts) / 1000
+        if age < -60 or age > self.form_max_age:
+            return None
+        return round(max(age, 0.0), 1)
+
+    def render_form(self, lg: str, tok: dict, values=None, errors=None, status: int = 200,
+                    notice: str | None = None) -> HTMLResponse:
+        """The questionnaire page: the cached blank form with a new token, or the form with the
+        visitor's answers, marked errors and a notice."""
+        if not values and not errors and not notice:   # the common case: a fresh form, rendered once per language
+            return self._blank_form(lg, tok, status)
+        errors = errors or {}
+        messages = {qid: p.message(lg) for qid, p in errors.items()}
+        qs, inst = self.qs, self.inst
+        return self.page("form.html", lg, status=status, start=[q for q in qs if q.position == "start"],
+                         items=[q for q in qs if q.is_item], end=[q for q in qs if q.position == "end"],
+                         values=values or {}, errors=messages, token=tok,
+                         title=_text(getattr(inst, "title", None), lg) or t("collect.title", language=lg),
+                         intro=_text(getattr(inst, "description", None), lg) or t("collect.intro", language=lg),
+                         end_label=lambda o: end_label(o, lg), notice=notice,
+                         section_at={sec["ids"][0]: sec for sec in self.sections})
+
+    def _blank_form(self, lg: str, tok: dict, status: int) -> HTMLResponse:
+        """The empty form, rendered once per language with placeholders that the token replaces."""
+        if lg not in self.blank_forms:
+            self.blank_forms[lg] = self.render_form(lg, _PLACEHOLDERS, {"": ""}, None).body.decode("utf-8")
+        html = self.blank_forms[lg]
+        for key, mark in _PLACEHOLDERS.items():
+            html = html.replace(mark, tok[key])
+        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
+
+    # -- authentication ------------------------------------------------------------------------
+    def admin_status(self, request: Request) -> int:
+        """200 when the request carries the instructor's credentials, 401 when none, 403 when wrong."""
+        auth = request.headers.get("authorization", "")
+        if auth:
+            scheme, _, value = auth.partition(" ")
+            if scheme.lower() != "bearer" or not value.strip():
+                return 401
+            return 200 if hmac.compare_digest(value.strip().encode(), self.token.encode()) else 403
+        cookie = request.cookies.get(ADMIN_COOKIE)
+        if cookie:
+            return 200 if hmac.compare_digest(cookie.encode(), self.admin_cookie.encode()) else 403
+        return 401
+
+    def deny(self, status: int, request: Request) -> Response:
+        """The 401/403 page (401 names the Bearer scheme the exports accept)."""
+        response = self.message_page(status, request.query_params.get("lang"))
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="cem-edu"'
+        return response
+
+    # -- reading a submission ------------------------------------------------------------------
+    async def read_form(self, request: Request) -> dict[str, list[str]]:
+        """The url-encoded body, refused when of another type (415), too large (413), too slow (408)
+        or not UTF-8 form data (400)."""
+        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype != "application/x-www-form-urlencoded":
+            raise _BadRequest(415)
+        length = request.headers.get("content-length")
+        if length is not None:
+            if not (length.isascii() and length.isdigit()):
+                raise _BadRequest(400)
+            if int(length) > self.max_body:
+                raise _BadRequest(413)
+        body = bytearray()
+
+        async def read_body():
+            async for chunk in request.stream():
+                body.extend(chunk)
+                if len(body) > self.max_body:
+                    raise _BadRequest(413)
+
+        try:
+            await asyncio.wait_for(read_body(), self.body_timeout)
+        except asyncio.TimeoutError:
+            raise _BadRequest(408) from None
+        try:
+            text = bytes(body).decode("utf-8")
+            return parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=1000)
+        except (UnicodeDecodeError, ValueError):
+            raise _BadRequest(400) from None
+
+    def cross_site(self, request: Request) -> bool:
+        """True when the browser says the request comes from another site (Sec-Fetch-Site, Origin)."""
+        if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+            return True
+        origin = request.headers.get("origin")
+        if origin is None:
+            return False
+        return urlsplit(origin).netloc.lower() not in self.own_hosts(request)
+
+    def own_hosts(self, request: Request) -> set[str]:
+        """The host names this server answers to (the Host header and the public URL's)."""
+        hosts = {request.headers.get("host", "").lower()}
+        if self.public_url:   # behind a reverse proxy the Host header may be the internal one
+            hosts.add(urlsplit(self.public_url).netloc.lower())
+        return hosts
+
+    # -- the form ------------------------------------------------------------------------------
+    async def form_get(self, request: Request) -> Response:
+        """``GET /``: a fresh, signed form."""
+        return self.render_form(self.pick_lang(request.query_params.get("lang")), self.new_form_token())
+
+    async def form_post(self, request: Request) -> Response:
+        """One submission. Every rejection of a readable form shows the form again with every
+        answer kept; a form that was already stored is answered with the thank-you page (saying
+        so when the answers were changed), never with an error."""
+        lg = self.pick_lang(request.query_params.get("lang"))
+        try:
+            data = await self.read_form(request)
+        except _BadRequest as exc:
+            return self.message_page(exc.status, lg)
+        lg = self.pick_lang((data.get("lang") or [lg])[0])
+        sid = (data.get("sid") or [""])[0]
+        ts = (data.get("ts") or [""])[0]
+        sig = (data.get("sig") or [""])[0]
+        kept = {q.id: (data.get(q.id) or [""])[0] for q in self.qs}
+        if self.cross_site(request):
+            return self.page("message.html", lg, status=403, title_key="collect.expired_title",
+                             body_key="collect.expired_body")
+        client = (request.client.host if request.client else "unknown")
+        duration = self.check_form_token(sid, ts, sig)
+        if duration is None:     # too old or not signed here: the answers come back on a fresh form
+            if not self.address_bucket.allow(client):
+                return self.message_page(429, lg)
+            return self.render_form(lg, self.new_form_token(), kept, None, status=403, notice="collect.notice_expired")
+        return await self._accept(lg, data, kept, {"sid": sid, "ts": ts, "sig": sig}, duration, client)
+
+    async def _accept(self, lg: str, data, kept: dict, tok: dict, duration: float, client: str) -> Response:
+        """A form signed here: thanks when already stored, else rate limit, validate and store."""
+        sid = tok["sid"]
+        thanks_url = f"/thanks?lang={lg}"
+        try:
+            stored = await run_in_threadpool(self.store.answers, sid)
+        except Exception as exc:  # noqa: BLE001 - the database is unreachable for a moment
+            _log_error("reading", exc)
+            return self.render_form(lg, tok, kept, None, status=503, notice="collect.notice_retry")
+        if stored is not None:   # a double click, Back + Send, or a resubmission with changes
+            values, _ = validate(self.qs, data)
+            changed = _changed(stored, values)
+            return RedirectResponse(thanks_url + ("&changed=1" if changed else ""), status_code=303)
+        if not self.form_bucket.allow(sid) or not self.address_bucket.allow(client):
+            response = self.render_form(lg, tok, kept, None, status=429, notice="collect.notice_busy")
+            response.headers["Retry-After"] = "5"
+            return response
+        values, errors = validate(self.qs, data)
+        if errors:
+            return self.render_form(lg, tok, kept, errors, status=422)
+        values["duration_sec"] = duration
+        if not await self._store(sid, values, lg, duration):
+            return self.render_form(lg, tok, kept, None, status=503, notice="collect.notice_retry")
+        return RedirectResponse(thanks_url, status_code=303)
+
+    async def _store(self, sid: str, values: dict, lg: str, duration: float) -> bool:
+        """Store the answers; True when they are stored (also when the write failed after storing)."""
+        try:
+            await run_in_threadpool(self.store.add, sid, values, lang=lg, duration_sec=duration, source="web")
+        except Exception as exc:  # noqa: BLE001 - was it stored before the failure? then say thanks
+            _log_error("storing", exc)
+            try:
+                return await run_in_threadpool(self.store.has, sid)
+            except Exception:  # noqa: BLE001
+                return False
+        return True
+
+    async def thanks(self, request: Request) -> Response:
+        """``GET /thanks``: the thank-you page (noting changed answers of a resubmission)."""
+        return self.page("thanks.html", self.pick_lang(request.query_params.get("lang")),
+                         changed=request.query_params.get("changed") == "1")
+
+    # -- the instructor ------------------------------------------------------------------------
+    async def admin(self, request: Request) -> Response:
+        """``GET /admin``: trade ``?token=`` for the cookie, then the live count, QR code and links."""
+        lg = self.pick_lang(request.query_params.get("lang"))
+        given = request.query_params.get("token")
+        if given is not None:
+            if not hmac.compare_digest(given.encode(), self.token.encode()):
+                return self.deny(403, request)
+            response = RedirectResponse(f"/admin?lang={lg}", status_code=303)
+            response.set_cookie(ADMIN_COOKIE, self.admin_cookie, httponly=True, samesite="strict", path="/",
+                                secure=request.url.scheme == "https")
+            return response
+        status = self.admin_status(request)
+        if status != 200:
+            return self.deny(status, request)
+        form_url = self.public_url or str(request.base_url)
+        import segno
+
+        qr = segno.make(form_url, error="m").svg_inline(scale=6, border=2, svgclass="qr", lineclass="qrline", omitsize=True)
+        count = await run_in_threadpool(self.store.count)
+        host = urlsplit(form_url).hostname or ""
+        local_only = _is_loopback(host) or (self.bind_host is not None and _is_loopback(self.bind_host))
+        return self.page("admin.html", lg, count=count, qr=qr, form_url=form_url, notebook=self.nb_line,
+                         local_only=local_only, other_urls=self.other_urls or [], port=urlsplit(form_url).port or 80)
+
+    async def admin_count(self, request: Request) -> Response:
+        """``GET /admin/count``: the number of stored answers as JSON (polled by the admin page)."""
+        status = self.admin_status(request)
+        if status != 200:
+            return JSONResponse({"error": status}, status_code=status)
+        return JSONResponse({"count": await run_in_threadpool(self.store.count)}, headers={"Cache-Control": "no-store"})
+
+    def export_frame(self, request: Request):
+        """The stored answers as a frame shaped like the bundled data set (``?meta=1`` adds metadata)."""
+        return responses_frame(self.store.records(), self.inst,
+                               meta=request.query_params.get("meta") in ("1", "true", "yes"))
+
+    async def export_csv(self, request: Request) -> Response:
+        """``GET /export.csv``: the answers as UTF-8 CSV with a BOM (opens right in Excel)."""
+        status = self.admin_status(request)
+        if status != 200:
+            return self.deny(status, request)
+        frame = await run_in_threadpool(self.export_frame, request)
+        body = _whole_numbers(frame).to_csv(index=False).encode("utf-8-sig")
+        return Response(body, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": 'attachment; filename="responses.csv"', "Cache-Control": "no-store"})
+
+    async def export_xlsx(self, request: Request) -> Response:
+        """``GET /export.xlsx``: the answers as an Excel workbook (sheet "responses")."""
+        status = self.admin_status(request)
+        if status != 200:
+            return self.deny(status, request)
+
+        def build() -> bytes:
+            buf = io.BytesIO()
+            self.export_frame(request).to_excel(buf, index=False, sheet_name="responses", engine="openpyxl")
+            return buf.getvalue()
+
+        body = await run_in_threadpool(build)
+        return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": 'attachment; filename="responses.xlsx"',
+                                 "Cache-Control": "no-store"})
+
+    # -- errors: a page in the visitor's language, never a traceback ------------------------------
+    async def http_error(self, request: Request, exc: HTTPException) -> Response:
+        """Starlette's HTTP errors (404, 405, ...) as a page in the visitor's language."""
+        status = exc.status_code if exc.status_code in (400, 401, 403, 404, 405, 408, 413, 415, 429) else 400
+        return self.message_page(status, request.query_params.get("lang"))
+
+    async def server_error(self, request: Request, exc: Exception) -> Response:
+        """An unexpected error: one log line and a 500 page with the security headers, no traceback."""
+        _log_error(f"{request.method} {request.url.path}", exc)
+        response = self.message_page(500, request.query_params.get("lang"), body_key="collect.error_body")
+        for key, value in SECURITY_HEADERS:   # this handler runs outside the header middleware
+            response.headers[key.decode()] = value.decode()
+        return response
+
+
+_PLACEHOLDERS = {"sid": "\x00SID\x00", "ts": "\x00TS\x00", "sig": "\x00SIG\x00"}
+
+
+def _digits(value, lg: str) -> str:
+    """A number in the page's digits (Persian digits in fa)."""
+    return to_persian_digits(value) if lg == "fa" else str(value)
+
+
+async def _healthz(request: Request) -> Response:
+    """``GET /healthz``: "ok" when the server is up."""
+    return PlainTextResponse("ok")
+
+
+async def _favicon(request: Request) -> Response:
+    """``GET /favicon.ico``: browsers ask for it; the icon lives with the static files."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
+def _form_routes(site: _Survey) -> list:
+    """The respondent's pages: the form, the submission and the thank-you page."""
+    return [
+        Route("/", site.form_get, methods=["GET"]),
+        Route("/", site.form_post, methods=["POST"]),
+        Route("/thanks", site.thanks, methods=["GET"]),
+    ]
+
+
+def _admin_routes(site: _Survey) -> list:
+    """The instructor's pages (token): the admin page, the live count and the exports."""
+    return [
+        Route("/admin", site.admin, methods=["GET"]),
+        Route("/admin/count", site.admin_count, methods=["GET"]),
+        Route("/export.csv", site.export_csv, methods=["GET"]),
+        Route("/export.xlsx", site.export_xlsx, methods=["GET"]),
+    ]
+
+
+def _health_routes() -> list:
+    """Liveness check and the favicon redirect (no state)."""
+    return [
+        Route("/healthz", _healthz, methods=["GET"]),
+        Route("/favicon.ico", _favicon, methods=["GET"]),
+    ]
+
+
+def _static_routes() -> list:
+    """The style sheet, script, icon and the bundled fonts (no inline script under the CSP)."""
+    return [
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        Mount("/fonts", StaticFiles(directory=str(FONTS)), name="fonts"),
+    ]
+
+
 def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str | None = None, lang: str = "fa",
                *, public_url: str | None = None, max_body: int = DEFAULT_MAX_BODY,
                rate: tuple[float, float] = DEFAULT_RATE, form_rate: tuple[float, float] = DEFAULT_FORM_RATE,
@@ -320,296 +678,21 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
         raise CemError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
     inst = _load_instrument(instrument)
     qs = questions(inst)
-    sections = form_sections(qs)
     store = open_store(db)
-    secret = store.secret()
     token = token or secrets.token_urlsafe(16)
-    form_bucket = TokenBucket(*form_rate)
-    address_bucket = TokenBucket(*rate)
-    nb_line = notebook_line(store, inst if instrument_path is None else instrument_path)
-    admin_cookie = hmac.new(secret, b"admin|" + token.encode(), hashlib.sha256).hexdigest()
-    env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(default=True),
-                      trim_blocks=True, lstrip_blocks=True)
-    default_lang = lang
-
-    def pick_lang(value) -> str:
-        return value if value in LANGUAGES else default_lang
-
-    def digits(value, lg):
-        return to_persian_digits(value) if lg == "fa" else str(value)
-
-    def page(template: str, lg: str, status: int = 200, **ctx) -> HTMLResponse:
-        other = "en" if lg == "fa" else "fa"
-        html = env.get_template(template).render(
-            lang=lg, dir="rtl" if lg == "fa" else "ltr", other_lang=other,
-            t=lambda key, **f: t(key, language=lg, **f), digits=lambda v: digits(v, lg), **ctx)
-        return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
-
-    def message_page(status: int, lg: str | None = None, title_key: str | None = None,
-                     body_key: str | None = None) -> HTMLResponse:
-        lg = pick_lang(lg)
-        return page("message.html", lg, status=status, title_key=title_key or "collect.error_title",
-                    body_key=body_key or f"collect.http_{status}")
-
-    # -- form tokens -------------------------------------------------------------------------
-    def sign(sid: str, ts: str) -> str:
-        return hmac.new(secret, f"form|{sid}|{ts}".encode(), hashlib.sha256).hexdigest()
-
-    def new_form_token() -> dict:
-        sid, ts = str(uuid.uuid4()), str(int(time.time() * 1000))
-        return {"sid": sid, "ts": ts, "sig": sign(sid, ts)}
-
-    def check_form_token(sid: str, ts: str, sig: str) -> float | None:
-        """Seconds since the form was rendered, or None when the token is not valid."""
-        if not (_SID.match(sid) and ts.isascii() and ts.isdigit() and len(ts) < 16 and sig):
-            return None
-        if not hmac.compare_digest(sign(sid, ts).encode(), sig.encode("utf-8", "replace")):
-            return None
-        age = time.time() - int(ts) / 1000
-        if age < -60 or age > form_max_age:
-            return None
-        return round(max(age, 0.0), 1)
-
-    blank_forms: dict[str, str] = {}   # the empty form per language, with token placeholders
-    placeholders = {"sid": "\x00SID\x00", "ts": "\x00TS\x00", "sig": "\x00SIG\x00"}
-
-    def render_form(lg: str, tok: dict, values=None, errors=None, status: int = 200,
-                    notice: str | None = None) -> HTMLResponse:
-        if not values and not errors and not notice:   # the common case: a fresh form, rendered once per language
-            if lg not in blank_forms:
-                blank_forms[lg] = render_form(lg, placeholders, {"": ""}, None).body.decode("utf-8")
-            html = blank_forms[lg]
-            for key, mark in placeholders.items():
-                html = html.replace(mark, tok[key])
-            return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
-        errors = errors or {}
-        messages = {qid: p.message(lg) for qid, p in errors.items()}
-        return page("form.html", lg, status=status, start=[q for q in qs if q.position == "start"],
-                    items=[q for q in qs if q.is_item], end=[q for q in qs if q.position == "end"],
-                    values=values or {}, errors=messages, token=tok, title=_text(getattr(inst, "title", None), lg)
-                    or t("collect.title", language=lg), intro=_text(getattr(inst, "description", None), lg) or t("collect.intro", language=lg),
-                    end_label=lambda o: end_label(o, lg), notice=notice,
-                    section_at={sec["ids"][0]: sec for sec in sections})
-
-    # -- authentication ------------------------------------------------------------------------
-    def admin_status(request: Request) -> int:
-        """200 when the request carries the instructor's credentials, 401 when none, 403 when wrong."""
-        auth = request.headers.get("authorization", "")
-        if auth:
-            scheme, _, value = auth.partition(" ")
-            if scheme.lower() != "bearer" or not value.strip():
-                return 401
-            return 200 if hmac.compare_digest(value.strip().encode(), token.encode()) else 403
-        cookie = request.cookies.get(ADMIN_COOKIE)
-        if cookie:
-            return 200 if hmac.compare_digest(cookie.encode(), admin_cookie.encode()) else 403
-        return 401
-
-    def deny(status: int, request: Request) -> Response:
-        response = message_page(status, request.query_params.get("lang"))
-        if status == 401:
-            response.headers["WWW-Authenticate"] = 'Bearer realm="cem-edu"'
-        return response
-
-    # -- endpoints -----------------------------------------------------------------------------
-    async def form_get(request: Request) -> Response:
-        return render_form(pick_lang(request.query_params.get("lang")), new_form_token())
-
-    async def read_form(request: Request) -> dict[str, list[str]]:
-        ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype != "application/x-www-form-urlencoded":
-            raise _BadRequest(415)
-        length = request.headers.get("content-length")
-        if length is not None:
-            if not (length.isascii() and length.isdigit()):
-                raise _BadRequest(400)
-            if int(length) > max_body:
-                raise _BadRequest(413)
-        body = bytearray()
-
-        async def read_body():
-            async for chunk in request.stream():
-                body.extend(chunk)
-                if len(body) > max_body:
-                    raise _BadRequest(413)
-
-        try:
-            await asyncio.wait_for(read_body(), body_timeout)
-        except asyncio.TimeoutError:
-            raise _BadRequest(408) from None
-        try:
-            text = bytes(body).decode("utf-8")
-            return parse_qs(text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=1000)
-        except (UnicodeDecodeError, ValueError):
-            raise _BadRequest(400) from None
-
-    def cross_site(request: Request) -> bool:
-        if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-            return True
-        origin = request.headers.get("origin")
-        if origin is None:
-            return False
-        return urlsplit(origin).netloc.lower() not in own_hosts(request)
-
-    def own_hosts(request: Request) -> set[str]:
-        hosts = {request.headers.get("host", "").lower()}
-        if public_url:   # behind a reverse proxy the Host header may be the internal one
-            hosts.add(urlsplit(public_url).netloc.lower())
-        return hosts
-
-    async def form_post(request: Request) -> Response:
-        """One submission. Every rejection of a readable form shows the form again with every
-        answer kept; a form that was already stored is answered with the thank-you page (saying
-        so when the answers were changed), never with an error."""
-        lg = pick_lang(request.query_params.get("lang"))
-        try:
-            data = await read_form(request)
-        except _BadRequest as exc:
-            return message_page(exc.status, lg)
-        lg = pick_lang((data.get("lang") or [lg])[0])
-        sid = (data.get("sid") or [""])[0]
-        ts = (data.get("ts") or [""])[0]
-        sig = (data.get("sig") or [""])[0]
-        kept = {q.id: (data.get(q.id) or [""])[0] for q in qs}
-        if cross_site(request):
-            return page("message.html", lg, status=403, title_key="collect.expired_title",
-                        body_key="collect.expired_body")
-        client = (request.client.host if request.client else "unknown")
-        duration = check_form_token(sid, ts, sig)
-        if duration is None:     # too old or not signed here: the answers come back on a fresh form
-            if not address_bucket.allow(client):
-                return message_page(429, lg)
-            return render_form(lg, new_form_token(), kept, None, status=403, notice="collect.notice_expired")
-        tok = {"sid": sid, "ts": ts, "sig": sig}
-        thanks_url = f"/thanks?lang={lg}"
-        try:
-            stored = await run_in_threadpool(store.answers, sid)
-        except Exception as exc:  # noqa: BLE001 - the database is unreachable for a moment
-            _log_error("reading", exc)
-            return render_form(lg, tok, kept, None, status=503, notice="collect.notice_retry")
-        if stored is not None:   # a double click, Back + Send, or a resubmission with changes
-            values, _ = validate(qs, data)
-            changed = _changed(stored, values)
-            return RedirectResponse(thanks_url + ("&changed=1" if changed else ""), status_code=303)
-        if not form_bucket.allow(sid) or not address_bucket.allow(client):
-            response = render_form(lg, tok, kept, None, status=429, notice="collect.notice_busy")
-            response.headers["Retry-After"] = "5"
-            return response
-        values, errors = validate(qs, data)
-        if errors:
-            return render_form(lg, tok, kept, errors, status=422)
-        values["duration_sec"] = duration
-        try:
-            await run_in_threadpool(store.add, sid, values, lang=lg, duration_sec=duration, source="web")
-        except Exception as exc:  # noqa: BLE001 - was it stored before the failure? then say thanks
-            _log_error("storing", exc)
-            try:
-                saved = await run_in_threadpool(store.has, sid)
-            except Exception:  # noqa: BLE001
-                saved = False
-            if not saved:
-                return render_form(lg, tok, kept, None, status=503, notice="collect.notice_retry")
-        return RedirectResponse(thanks_url, status_code=303)
-
-    async def thanks(request: Request) -> Response:
-        return page("thanks.html", pick_lang(request.query_params.get("lang")),
-                    changed=request.query_params.get("changed") == "1")
-
-    async def admin(request: Request) -> Response:
-        lg = pick_lang(request.query_params.get("lang"))
-        given = request.query_params.get("token")
-        if given is not None:
-            if not hmac.compare_digest(given.encode(), token.encode()):
-                return deny(403, request)
-            response = RedirectResponse(f"/admin?lang={lg}", status_code=303)
-            response.set_cookie(ADMIN_COOKIE, admin_cookie, httponly=True, samesite="strict", path="/",
-                                secure=request.url.scheme == "https")
-            return response
-        status = admin_status(request)
-        if status != 200:
-            return deny(status, request)
-        form_url = public_url or str(request.base_url)
-        import segno
-
-        qr = segno.make(form_url, error="m").svg_inline(scale=6, border=2, svgclass="qr", lineclass="qrline", omitsize=True)
-        count = await run_in_threadpool(store.count)
-        host = urlsplit(form_url).hostname or ""
-        local_only = _is_loopback(host) or (bind_host is not None and _is_loopback(bind_host))
-        return page("admin.html", lg, count=count, qr=qr, form_url=form_url, notebook=nb_line,
-                    local_only=local_only, other_urls=other_urls or [], port=urlsplit(form_url).port or 80)
-
-    async def admin_count(request: Request) -> Response:
-        status = admin_status(request)
-        if status != 200:
-            return JSONResponse({"error": status}, status_code=status)
-        return JSONResponse({"count": await run_in_threadpool(store.count)}, headers={"Cache-Control": "no-store"})
-
-    def export_frame(request: Request):
-        return responses_frame(store.records(), inst, meta=request.query_params.get("meta") in ("1", "true", "yes"))
-
-    async def export_csv(request: Request) -> Response:
-        status = admin_status(request)
-        if status != 200:
-            return deny(status, request)
-        frame = await run_in_threadpool(export_frame, request)
-        body = _whole_numbers(frame).to_csv(index=False).encode("utf-8-sig")
-        return Response(body, media_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": 'attachment; filename="responses.csv"', "Cache-Control": "no-store"})
-
-    async def export_xlsx(request: Request) -> Response:
-        status = admin_status(request)
-        if status != 200:
-            return deny(status, request)
-
-        def build() -> bytes:
-            buf = io.BytesIO()
-            export_frame(request).to_excel(buf, index=False, sheet_name="responses", engine="openpyxl")
-            return buf.getvalue()
-
-        body = await run_in_threadpool(build)
-        return Response(body, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": 'attachment; filename="responses.xlsx"',
-                                 "Cache-Control": "no-store"})
-
-    async def healthz(request: Request) -> Response:
-        return PlainTextResponse("ok")
-
-    async def favicon(request: Request) -> Response:
-        return RedirectResponse("/static/favicon.svg", status_code=301)
-
-    # -- errors: a page in the visitor's language, never a traceback ------------------------------
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        status = exc.status_code if exc.status_code in (400, 401, 403, 404, 405, 408, 413, 415, 429) else 400
-        return message_page(status, request.query_params.get("lang"))
-
-    async def server_error(request: Request, exc: Exception) -> Response:
-        _log_error(f"{request.method} {request.url.path}", exc)
-        response = message_page(500, request.query_params.get("lang"), body_key="collect.error_body")
-        for key, value in SECURITY_HEADERS:   # this handler runs outside the header middleware
-            response.headers[key.decode()] = value.decode()
-        return response
-
-    routes = [
-        Route("/", form_get, methods=["GET"]),
-        Route("/", form_post, methods=["POST"]),
-        Route("/thanks", thanks, methods=["GET"]),
-        Route("/admin", admin, methods=["GET"]),
-        Route("/admin/count", admin_count, methods=["GET"]),
-        Route("/export.csv", export_csv, methods=["GET"]),
-        Route("/export.xlsx", export_xlsx, methods=["GET"]),
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/favicon.ico", favicon, methods=["GET"]),
-        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
-        Mount("/fonts", StaticFiles(directory=str(FONTS)), name="fonts"),
-    ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: server_error,
-                                                       500: server_error})
-    app.add_middleware(RateLimit, bucket=address_bucket, render=message_page)
+    site = _Survey(inst, qs, store, token, lang, public_url=public_url, max_body=max_body, rate=rate,
+                   form_rate=form_rate, form_max_age=form_max_age, body_timeout=body_timeout,
+                   bind_host=bind_host, other_urls=other_urls,
+                   nb_line=notebook_line(store, inst if instrument_path is None else instrument_path))
+    routes = _form_routes(site) + _admin_routes(site) + _health_routes() + _static_routes()
+    app = Starlette(routes=routes, exception_handlers={HTTPException: site.http_error, Exception: site.server_error,
+                                                       500: site.server_error})
+    app.add_middleware(RateLimit, bucket=site.address_bucket, render=site.message_page)
     app.add_middleware(SecurityHeaders)
     app.state.token = token
     app.state.store = store
     app.state.instrument = inst
-    app.state.notebook_line = nb_line
+    app.state.notebook_line = site.nb_line
     return app
 
 
@@ -729,7 +812,7 @@ def serve(instrument=None, db: str | Path = "responses.sqlite", host: str = "127
     lines += [f"  instructor:  {form_url}admin?token={token}",
               f"  database:    {shown_db}",
               "  " + t("collect.cli_notebook", language=ui),
-              f"    import cem_edu as ce",
+              "    import cem_edu as ce",
               f"    {app.state.notebook_line}",
               "  stop with Ctrl+C"]
     print("\n".join(lines), flush=True)

@@ -208,9 +208,21 @@ def check(text: str, filename: str) -> dict:
 
 
 def _semantic(data: dict, rep: _Report) -> None:
+    """The checks a JSON schema cannot express (ranges, unknown or duplicate ids, pairings, items per
+    construct), each added to ``rep`` at the line it concerns."""
+    broken_scales, default = _check_scales(data, rep)
+    constructs = _check_constructs(data, rep)
+    seen_ids = _check_fields(data, rep)
+    by_id = _check_item_ids(data["items"], seen_ids, rep)
+    _check_tags(data, rep)
+    _ItemChecks(data, rep, default, broken_scales, constructs, by_id).run()
+
+
+def _check_scales(data: dict, rep: _Report) -> tuple[set, str]:
+    """Each scale runs upwards and has one label per point in each language; returns the broken
+    scales (their ranges are not used for further checks) and the default scale's id."""
     scales = data["scales"]
     broken_scales: set = set()
-    # scales
     for sid, s in scales.items():
         if s["min"] >= s["max"]:
             broken_scales.add(sid)
@@ -229,9 +241,11 @@ def _semantic(data: dict, rep: _Report) -> None:
         rep.add(("default_scale",), t("instrument.err.unknown_scale", id=default),
                 t("instrument.fix.unknown_scale", known=", ".join(scales)))
         default = None
-    default = default or next(iter(scales))
+    return broken_scales, default or next(iter(scales))
 
-    # constructs
+
+def _check_constructs(data: dict, rep: _Report) -> dict[str, int]:
+    """Construct ids are unique and the mediator is one of them; returns id -> position."""
     constructs: dict[str, int] = {}
     for k, c in enumerate(data["constructs"]):
         if c["id"] in constructs:
@@ -244,8 +258,12 @@ def _semantic(data: dict, rep: _Report) -> None:
     if mediator is not None and mediator not in constructs:
         rep.add(("mediator",), t("instrument.err.unknown_mediator", id=mediator),
                 t("instrument.fix.unknown_construct", known=", ".join(constructs)))
+    return constructs
 
-    # respondent fields
+
+def _check_fields(data: dict, rep: _Report) -> dict[str, tuple]:
+    """Respondent fields: unique ids, choices for a choice, a range (and none of choices) for a
+    number; returns id -> path of the field."""
     seen_ids: dict[str, tuple] = {}
     for k, f in enumerate(data.get("respondent_fields", [])):
         if f["id"] in seen_ids:
@@ -267,9 +285,11 @@ def _semantic(data: dict, rep: _Report) -> None:
         if f.get("min") is not None and f.get("max") is not None and f["min"] > f["max"]:
             rep.add(("respondent_fields", k, "min"), t("instrument.err.field_range", id=f["id"], min=f["min"],
                                                        max=f["max"]), t("instrument.fix.field_range"))
+    return seen_ids
 
-    # items
-    items = data["items"]
+
+def _check_item_ids(items: list, seen_ids: dict, rep: _Report) -> dict[str, int]:
+    """Item ids are unique among items and fields; returns id -> position."""
     by_id: dict[str, int] = {}
     for k, it in enumerate(items):
         iid = it["id"]
@@ -279,98 +299,135 @@ def _semantic(data: dict, rep: _Report) -> None:
                     t("instrument.fix.duplicate_id"))
         else:
             by_id[iid] = k
-    # touchpoints and stages must be codes of the channel / stage fields (when the file has them)
+    return by_id
+
+
+def _check_tags(data: dict, rep: _Report) -> None:
+    """Touchpoints and stages must be codes of the channel / stage fields (when the file has them)."""
     tags = {}
     for f in data.get("respondent_fields", []):
         if f["id"] in ("channel", "stage") and f.get("choices"):
             tags["touchpoint" if f["id"] == "channel" else "stage"] = list(f["choices"]) + (
                 ["any"] if f["id"] == "channel" else [])
-    for k, it in enumerate(items):
+    for k, it in enumerate(data["items"]):
         for key, codes in tags.items():
             if key in it and it[key] not in codes:
                 hint = difflib.get_close_matches(str(it[key]), codes, n=1)
                 rep.add(("items", k, key), t(f"instrument.err.unknown_{key}", value=it[key]),
                         (t("instrument.fix.did_you_mean", hint=hint[0]) + " " if hint else "")
                         + t(f"instrument.fix.unknown_{key}", codes=", ".join(codes)))
-    counts = {c: [] for c in constructs}
-    unknown_constructs = False
-    paired: dict[str, str] = {}
-    for k, it in enumerate(items):
-        iid = it["id"]
+
+
+class _ItemChecks:
+    """The per-item checks (scale, construct, attention, expectation pairs), then the items per
+    construct; holds what they share (the constructs' items and the pairs made so far)."""
+
+    def __init__(self, data: dict, rep: _Report, default: str, broken_scales: set, constructs: dict, by_id: dict):
+        self.data, self.rep, self.default, self.broken_scales = data, rep, default, broken_scales
+        self.scales, self.items, self.constructs, self.by_id = data["scales"], data["items"], constructs, by_id
+        self.counts: dict[str, list] = {c: [] for c in constructs}
+        self.unknown_constructs = False
+        self.paired: dict[str, str] = {}
+
+    def run(self) -> None:
+        """Every item in file order, then the number of items per construct."""
+        for k, it in enumerate(self.items):
+            sid = it.get("scale", self.default)
+            if sid not in self.scales:
+                self.rep.add(("items", k, "scale"), t("instrument.err.unknown_scale", id=sid),
+                             t("instrument.fix.unknown_scale", known=", ".join(self.scales)))
+            self.kind(k, it)
+            self.attention(k, it, sid)
+            self.pairing(k, it, sid)
+        self.items_per_construct()
+
+    def kind(self, k: int, it: dict) -> None:
+        """A Likert item names a known construct; a single item has neither construct nor reverse key."""
+        rep, constructs, iid, cid = self.rep, self.constructs, it["id"], it.get("construct")
         kind = it.get("kind", "likert")
-        cid = it.get("construct")
-        sid = it.get("scale", default)
-        scale = scales.get(sid)
-        if sid not in scales:
-            rep.add(("items", k, "scale"), t("instrument.err.unknown_scale", id=sid),
-                    t("instrument.fix.unknown_scale", known=", ".join(scales)))
         if kind == "likert":
             if cid is None:
                 rep.add(("items", k), t("instrument.err.no_construct_key", id=iid),
                         t("instrument.fix.no_construct_key", known=", ".join(constructs)))
             elif cid not in constructs:
-                unknown_constructs = True  # the per-construct counts below would only repeat this
+                self.unknown_constructs = True  # the per-construct counts would only repeat this
                 hint = difflib.get_close_matches(cid, list(constructs), n=1)
                 rep.add(("items", k, "construct"), t("instrument.err.unknown_construct", id=iid, construct=cid),
                         (t("instrument.fix.did_you_mean", hint=hint[0]) + " " if hint else "")
                         + t("instrument.fix.unknown_construct", known=", ".join(constructs)))
             else:
-                counts[cid].append(iid)
-        else:
-            if cid is not None:
-                rep.add(("items", k, "construct"), t("instrument.err.single_with_construct", id=iid, kind=kind),
-                        t("instrument.fix.single_with_construct"))
-            if it.get("reverse"):
-                rep.add(("items", k, "reverse"), t("instrument.err.reverse_not_likert", id=iid, kind=kind),
-                        t("instrument.fix.reverse_not_likert", id=iid))
-        if kind == "attention":
+                self.counts[cid].append(iid)
+            return
+        if cid is not None:
+            rep.add(("items", k, "construct"), t("instrument.err.single_with_construct", id=iid, kind=kind),
+                    t("instrument.fix.single_with_construct"))
+        if it.get("reverse"):
+            rep.add(("items", k, "reverse"), t("instrument.err.reverse_not_likert", id=iid, kind=kind),
+                    t("instrument.fix.reverse_not_likert", id=iid))
+
+    def attention(self, k: int, it: dict, sid: str) -> None:
+        """An attention check has an expected answer on its scale; other items have none."""
+        rep, iid, scale = self.rep, it["id"], self.scales.get(sid)
+        if it.get("kind", "likert") == "attention":
             if "expected" not in it:
                 rep.add(("items", k), t("instrument.err.attention_no_expected", id=iid),
                         t("instrument.fix.attention_no_expected"))
-            elif scale is not None and sid not in broken_scales and not scale["min"] <= it["expected"] <= scale["max"]:
+            elif scale is not None and sid not in self.broken_scales \
+                    and not scale["min"] <= it["expected"] <= scale["max"]:
                 rep.add(("items", k, "expected"), t("instrument.err.expected_range", id=iid, value=it["expected"],
                                                     min=scale["min"], max=scale["max"]),
                         t("instrument.fix.expected_range"))
         elif "expected" in it:
             rep.add(("items", k, "expected"), t("instrument.err.expected_not_attention", id=iid),
                     t("instrument.fix.expected_not_attention"))
-        # expectation pairs
-        role = data["constructs"][constructs[cid]]["role"] if cid in constructs else None
-        target = it.get("pairs_with")
+
+    def role(self, cid) -> str | None:
+        """The role of a known construct (None for an unknown or missing one)."""
+        return self.data["constructs"][self.constructs[cid]]["role"] if cid in self.constructs else None
+
+    def pairing(self, k: int, it: dict, sid: str) -> None:
+        """Expectation items pair with one experience item each (``pairs_with``), on the same scale."""
+        rep, iid, target = self.rep, it["id"], it.get("pairs_with")
+        role = self.role(it.get("construct"))
         if role == "expectation" and target is None:
             rep.add(("items", k), t("instrument.err.expectation_unpaired", id=iid),
                     t("instrument.fix.expectation_unpaired"))
-        if target is not None:
-            if role != "expectation":
-                rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_not_expectation", id=iid),
-                        t("instrument.fix.pairs_not_expectation"))
-            elif target not in by_id:
-                hint = difflib.get_close_matches(target, list(by_id), n=1)
-                rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_unknown", id=iid, target=target),
-                        (t("instrument.fix.did_you_mean", hint=hint[0]) + " " if hint else "")
-                        + t("instrument.fix.pairs_unknown"))
-            else:
-                other = items[by_id[target]]
-                ocid = other.get("construct")
-                orole = data["constructs"][constructs[ocid]]["role"] if ocid in constructs else None
-                if ocid is not None and ocid not in constructs:
-                    pass  # reported on the target item already (unknown construct)
-                elif orole != "experience" or other.get("kind", "likert") != "likert":
-                    rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_not_experience", id=iid,
-                                                          target=target),
-                            t("instrument.fix.pairs_not_experience"))
-                elif target in paired:
-                    rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_twice", id=iid, target=target,
-                                                          first=paired[target]), t("instrument.fix.pairs_twice"))
-                elif other.get("scale", default) != sid:
-                    rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_scale", id=iid, target=target),
-                            t("instrument.fix.pairs_scale"))
-                else:
-                    paired[target] = iid
+        if target is None:
+            return
+        if role != "expectation":
+            rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_not_expectation", id=iid),
+                    t("instrument.fix.pairs_not_expectation"))
+        elif target not in self.by_id:
+            hint = difflib.get_close_matches(target, list(self.by_id), n=1)
+            rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_unknown", id=iid, target=target),
+                    (t("instrument.fix.did_you_mean", hint=hint[0]) + " " if hint else "")
+                    + t("instrument.fix.pairs_unknown"))
+        else:
+            self.pair_target(k, iid, target, sid)
 
-    # items per construct
-    for cid, ids in counts.items():
-        if len(ids) < 3 and not unknown_constructs:
-            listed = ", ".join(ids) if ids else "none"
-            rep.add(("constructs", constructs[cid]), t("instrument.err.too_few_items", id=cid, n=len(ids),
-                                                      items=listed), t("instrument.fix.too_few_items", id=cid))
+    def pair_target(self, k: int, iid: str, target: str, sid: str) -> None:
+        """The paired item is a Likert experience item, not paired twice, on the expectation's scale."""
+        rep, other = self.rep, self.items[self.by_id[target]]
+        ocid = other.get("construct")
+        if ocid is not None and ocid not in self.constructs:
+            return  # reported on the target item already (unknown construct)
+        if self.role(ocid) != "experience" or other.get("kind", "likert") != "likert":
+            rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_not_experience", id=iid, target=target),
+                    t("instrument.fix.pairs_not_experience"))
+        elif target in self.paired:
+            rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_twice", id=iid, target=target,
+                                                  first=self.paired[target]), t("instrument.fix.pairs_twice"))
+        elif other.get("scale", self.default) != sid:
+            rep.add(("items", k, "pairs_with"), t("instrument.err.pairs_scale", id=iid, target=target),
+                    t("instrument.fix.pairs_scale"))
+        else:
+            self.paired[target] = iid
+
+    def items_per_construct(self) -> None:
+        """At least three items per construct (skipped when an item names an unknown construct)."""
+        for cid, ids in self.counts.items():
+            if len(ids) < 3 and not self.unknown_constructs:
+                listed = ", ".join(ids) if ids else "none"
+                self.rep.add(("constructs", self.constructs[cid]),
+                             t("instrument.err.too_few_items", id=cid, n=len(ids), items=listed),
+                             t("instrument.fix.too_few_items", id=cid))

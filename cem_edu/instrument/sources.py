@@ -271,142 +271,199 @@ def _range_from_constraint(text: str) -> tuple:
 
 def read_xlsform(path):
     """Read an XLSForm (ODK / KoboToolbox) as an Instrument; see the module docstring for the rules."""
-    from openpyxl import load_workbook
-
     p = Path(path)
     name = p.name
+    survey, choices, constructs_sheet, metadata, settings = _xlsform_sheets(p)
+    form = _XLSForm(name, choices, survey)
+    for row in survey:
+        form.question(row)
+    form.single_questions()
+    items, fields = form.items, form.fields
+    if not items:
+        raise InstrumentError(t("sources.err.no_items_xlsform", file=name))
+    constructs = _xlsform_constructs(constructs_sheet, items, name)
+    _one_item_constructs(items, name, "survey")
+    for it in items:
+        it.pop("_row", None)
+    meta = {_cell(r.get("key")): _cell(r.get("value")) for r in metadata}
+    spec = _xlsform_header(p, meta, settings, survey)
+    used = list(dict.fromkeys(i["scale"] for i in items))
+    spec["default_scale"] = meta.get("default_scale") or used[0]
+    spec["mediator"] = meta.get("mediator") or None
+    spec["scales"] = {sid: form.scales[sid] for sid in form.scales}
+    spec["constructs"] = constructs
+    order = meta.get("respondent_fields", "").split()
+    if order:  # the kit's export records the fields' order (recorded fields come after the questions)
+        fields.sort(key=lambda f: order.index(f["id"]) if f["id"] in order else len(order))
+    spec["respondent_fields"] = fields
+    spec["items"] = items
+    return _build(spec, name)
+
+
+def _xlsform_sheets(p: Path) -> tuple:
+    """The survey, choices, constructs, metadata and settings sheets as row dicts (an unreadable file: one line)."""
+    from openpyxl import load_workbook
+
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001
-        raise InstrumentError(t("sources.err.unreadable", file=name, reason=str(exc).strip())) from None
+        raise InstrumentError(t("sources.err.unreadable", file=p.name, reason=str(exc).strip())) from None
     try:
-        survey, choices = _sheet(wb, "survey"), _sheet(wb, "choices")
-        constructs_sheet, metadata = _sheet(wb, "constructs"), _sheet(wb, "metadata")
-        settings = _sheet(wb, "settings")
+        return (_sheet(wb, "survey"), _sheet(wb, "choices"), _sheet(wb, "constructs"), _sheet(wb, "metadata"),
+                _sheet(wb, "settings"))
     finally:
         wb.close()
-    lists: dict[str, list] = {}
-    for row in choices:
-        lname = _cell(row.get("list_name") or row.get("list name"))
-        if lname:
-            lists.setdefault(lname, []).append(row)
-    meta = {_cell(r.get("key")): _cell(r.get("value")) for r in metadata}
-    scales: dict = {}
 
-    def scale_of(lname: str, where: str):
-        if lname in scales:
+
+class _XLSForm:
+    """The questions of an XLSForm's survey sheet turned into items and respondent fields, with the
+    answer lists that are numbered scales (the state the rows share)."""
+
+    def __init__(self, name: str, choices: list, survey: list):
+        self.name = name
+        self.lists: dict[str, list] = {}
+        for row in choices:
+            lname = _cell(row.get("list_name") or row.get("list name"))
+            if lname:
+                self.lists.setdefault(lname, []).append(row)
+        self.scales: dict = {}
+        self.items: list = []
+        self.fields: list = []
+        self.has_construct_column = any("construct" in row for row in survey)
+
+    def scale_of(self, lname: str, where: str):
+        """The scale id of an answer list whose codes are whole numbers without gaps (None when the
+        codes are not numbers); labels fall back to the other language, then to the number."""
+        if lname in self.scales:
             return lname
-        opts = lists.get(lname)
+        opts = self.lists.get(lname)
         if not opts:
-            raise InstrumentError(t("sources.err.no_list", file=name, where=where, list=lname))
+            raise InstrumentError(t("sources.err.no_list", file=self.name, where=where, list=lname))
         try:
             codes = [int(_cell(o.get("name"))) for o in opts]
         except ValueError:
             return None
         lo, hi = min(codes), max(codes)
         if sorted(codes) != list(range(lo, hi + 1)):
-            raise InstrumentError(t("sources.err.list_gaps", file=name, list=lname, codes=", ".join(map(str, codes))))
+            raise InstrumentError(t("sources.err.list_gaps", file=self.name, list=lname,
+                                    codes=", ".join(map(str, codes))))
         by_code = {int(_cell(o.get("name"))): _labelled(o, "label") for o in opts}
         labels = {lang: [by_code[v].get(lang) or by_code[v].get("en" if lang == "fa" else "fa") or
                          (_digits_fa(str(v)) if lang == "fa" else str(v)) for v in range(lo, hi + 1)]
                   for lang in ("fa", "en")}
-        scales[lname] = {"min": lo, "max": hi, "labels": labels}
+        self.scales[lname] = {"min": lo, "max": hi, "labels": labels}
         return lname
 
-    items, fields = [], []
-    has_construct_column = any("construct" in row for row in survey)
-    for row in survey:
-        kind_text = _cell(row.get("type"))
+    def question(self, row: dict) -> None:
+        """One survey row: a select question or a number; groups, notes and other types are skipped."""
         qname = _cell(row.get("name"))
         where = t("sources.where_row", sheet="survey", row=row["__row__"], name=qname)
-        head, _, rest = kind_text.partition(" ")
+        head, _, rest = _cell(row.get("type")).partition(" ")
         head = head.lower()
         if head in ("begin_group", "begin", "begin_repeat"):
-            continue
-        label = _labelled(row, "label")
-        position = _cell(row.get("position")) or ("end" if items else "start")
+            return
+        position = _cell(row.get("position")) or ("end" if self.items else "start")
         if head in ("select_one", "select1"):
-            lname = rest.split()[0] if rest else ""
-            sid = scale_of(lname, where)
-            construct = _cell(row.get("construct"))
-            kind = _cell(row.get("kind")) or "likert"
-            # with a construct column, a numbered question without a construct is not an item (an age band,
-            # a rating that measures nothing else); without the column, the name's prefix decides below
-            is_item = sid is not None and (construct or kind != "likert" or not has_construct_column)
-            if is_item:
-                item = {"id": qname, "kind": kind, "text": _bilingual(label, qname), "scale": sid,
-                        "required": _flag(row.get("required"), where) if _cell(row.get("required")) else True,
-                        "_row": row["__row__"]}
-                if kind == "likert":
-                    item["construct"] = construct or name_prefix(qname)
-                item["reverse"] = _flag(row.get("reverse"), where) if "reverse" in row else False
-                for key in ("touchpoint", "stage", "pairs_with"):
-                    if _cell(row.get(key)):
-                        item[key] = _cell(row.get(key))
-                if _cell(row.get("expected")):
-                    item["expected"] = int(_cell(row.get("expected")))
-                items.append(item)
-                continue
-            opts = lists.get(lname, [])
-            if sid is not None:  # numbered answer options: a numeric field over the codes' range
-                fields.append({"id": qname, "type": "numeric", "label": _bilingual(label, qname),
-                               "min": scales[sid]["min"], "max": scales[sid]["max"],
-                               "required": _flag(row.get("required"), where) if _cell(row.get("required")) else False,
-                               "system": False, "position": position})
-                continue
-            fields.append({"id": qname, "type": "choice", "label": _bilingual(label, qname),
-                           "choices": {_cell(o.get("name")): _bilingual(_labelled(o, "label"), _cell(o.get("name")))
-                                       for o in opts},
-                           "required": _flag(row.get("required"), where) if _cell(row.get("required")) else False,
-                           "system": False, "position": position})
+            self.select_one(row, qname, rest, where, position)
         elif head in ("integer", "decimal", "calculate"):
-            system = head == "calculate"
-            if system and not _flag(row.get("system"), where):
-                continue  # a form's own calculation, not a data column the kit analyses
-            lo, hi = _range_from_constraint(_cell(row.get("constraint")))
-            if _cell(row.get("min")):
-                lo = float(_cell(row.get("min"))) if "." in _cell(row.get("min")) else int(_cell(row.get("min")))
-            if _cell(row.get("max")):
-                hi = float(_cell(row.get("max"))) if "." in _cell(row.get("max")) else int(_cell(row.get("max")))
-            field = {"id": qname, "type": "numeric", "label": _bilingual(label, qname),
-                     "required": _flag(row.get("required"), where) if _cell(row.get("required")) else False,
-                     "system": system, "position": "start" if system else position}
-            if lo is not None:
-                field["min"] = lo
-            if hi is not None:
-                field["max"] = hi
-            fields.append(field)
-    if not has_construct_column:  # a prefix shared by no other question: a single question, not a construct
+            self.number(row, qname, head, where, position)
+
+    def select_one(self, row: dict, qname: str, rest: str, where: str, position: str) -> None:
+        """A rating item (numbered list, with a construct or a kind), else a numeric or choice field."""
+        label = _labelled(row, "label")
+        lname = rest.split()[0] if rest else ""
+        sid = self.scale_of(lname, where)
+        construct = _cell(row.get("construct"))
+        kind = _cell(row.get("kind")) or "likert"
+        # with a construct column, a numbered question without a construct is not an item (an age band,
+        # a rating that measures nothing else); without the column, the name's prefix decides below
+        if sid is not None and (construct or kind != "likert" or not self.has_construct_column):
+            self.items.append(self.item(row, qname, label, sid, construct, kind, where))
+            return
+        required = _flag(row.get("required"), where) if _cell(row.get("required")) else False
+        if sid is not None:  # numbered answer options: a numeric field over the codes' range
+            self.fields.append({"id": qname, "type": "numeric", "label": _bilingual(label, qname),
+                                "min": self.scales[sid]["min"], "max": self.scales[sid]["max"],
+                                "required": required, "system": False, "position": position})
+            return
+        self.fields.append({"id": qname, "type": "choice", "label": _bilingual(label, qname),
+                            "choices": {_cell(o.get("name")): _bilingual(_labelled(o, "label"), _cell(o.get("name")))
+                                        for o in self.lists.get(lname, [])},
+                            "required": required, "system": False, "position": position})
+
+    @staticmethod
+    def item(row: dict, qname: str, label, sid: str, construct: str, kind: str, where: str) -> dict:
+        """The item spec of a rating question (construct from the column or the name's prefix)."""
+        item = {"id": qname, "kind": kind, "text": _bilingual(label, qname), "scale": sid,
+                "required": _flag(row.get("required"), where) if _cell(row.get("required")) else True,
+                "_row": row["__row__"]}
+        if kind == "likert":
+            item["construct"] = construct or name_prefix(qname)
+        item["reverse"] = _flag(row.get("reverse"), where) if "reverse" in row else False
+        for key in ("touchpoint", "stage", "pairs_with"):
+            if _cell(row.get(key)):
+                item[key] = _cell(row.get(key))
+        if _cell(row.get("expected")):
+            item["expected"] = int(_cell(row.get("expected")))
+        return item
+
+    def number(self, row: dict, qname: str, head: str, where: str, position: str) -> None:
+        """An integer/decimal question, or a calculation marked ``system``, as a numeric field with its range."""
+        system = head == "calculate"
+        if system and not _flag(row.get("system"), where):
+            return  # a form's own calculation, not a data column the kit analyses
+        lo, hi = _range_from_constraint(_cell(row.get("constraint")))
+        if _cell(row.get("min")):
+            lo = float(_cell(row.get("min"))) if "." in _cell(row.get("min")) else int(_cell(row.get("min")))
+        if _cell(row.get("max")):
+            hi = float(_cell(row.get("max"))) if "." in _cell(row.get("max")) else int(_cell(row.get("max")))
+        field = {"id": qname, "type": "numeric", "label": _bilingual(_labelled(row, "label"), qname),
+                 "required": _flag(row.get("required"), where) if _cell(row.get("required")) else False,
+                 "system": system, "position": "start" if system else position}
+        if lo is not None:
+            field["min"] = lo
+        if hi is not None:
+            field["max"] = hi
+        self.fields.append(field)
+
+    def single_questions(self) -> None:
+        """Without a construct column, a prefix shared by no other question is a single question, not a
+        construct: it becomes a numeric field."""
+        if self.has_construct_column:
+            return
         counts: dict = {}
-        for it in items:
+        for it in self.items:
             counts[it.get("construct")] = counts.get(it.get("construct"), 0) + 1
-        for it in [it for it in items if it.get("kind") == "likert" and counts[it.get("construct")] == 1]:
-            items.remove(it)
-            fields.append({"id": it["id"], "type": "numeric", "label": it["text"],
-                           "min": scales[it["scale"]]["min"], "max": scales[it["scale"]]["max"],
-                           "required": it["required"], "system": False, "position": "end"})
-    if not items:
-        raise InstrumentError(t("sources.err.no_items_xlsform", file=name))
-    # constructs: the sheet when there is one, else one per construct named by the items
+        for it in [it for it in self.items if it.get("kind") == "likert" and counts[it.get("construct")] == 1]:
+            self.items.remove(it)
+            self.fields.append({"id": it["id"], "type": "numeric", "label": it["text"],
+                                "min": self.scales[it["scale"]]["min"], "max": self.scales[it["scale"]]["max"],
+                                "required": it["required"], "system": False, "position": "end"})
+
+
+def _xlsform_constructs(constructs_sheet: list, items: list, name: str) -> list:
+    """The constructs: the sheet's rows when there is one (role, names, definition, instruction), plus
+    one per construct the items name and the sheet does not."""
     cids = list(dict.fromkeys(i["construct"] for i in items if "construct" in i))
-    if constructs_sheet:
-        constructs = []
-        for row in constructs_sheet:
-            c = {"id": _cell(row.get("id")), "role": _cell(row.get("role")) or "experience",
-                 "name": _bilingual(_labelled(row, "name"), _cell(row.get("id"))),
-                 "definition": _bilingual(_labelled(row, "definition"), t("sources.definition", source=name)),
-                 "source": _cell(row.get("source")) or name}
-            instr = _labelled(row, "instruction")
-            if instr:
-                c["instruction"] = _bilingual(instr, "")
-            constructs.append(c)
-        known = {c["id"] for c in constructs}
-        constructs += [_construct_spec(c, name) for c in cids if c not in known]
-    else:
-        constructs = [_construct_spec(c, name) for c in cids]
-    _one_item_constructs(items, name, "survey")
-    for it in items:
-        it.pop("_row", None)
+    if not constructs_sheet:
+        return [_construct_spec(c, name) for c in cids]
+    constructs = []
+    for row in constructs_sheet:
+        c = {"id": _cell(row.get("id")), "role": _cell(row.get("role")) or "experience",
+             "name": _bilingual(_labelled(row, "name"), _cell(row.get("id"))),
+             "definition": _bilingual(_labelled(row, "definition"), t("sources.definition", source=name)),
+             "source": _cell(row.get("source")) or name}
+        instr = _labelled(row, "instruction")
+        if instr:
+            c["instruction"] = _bilingual(instr, "")
+        constructs.append(c)
+    known = {c["id"] for c in constructs}
+    return constructs + [_construct_spec(c, name) for c in cids if c not in known]
+
+
+def _xlsform_header(p: Path, meta: dict, settings: list, survey: list) -> dict:
+    """Name, version, title, description (the ``intro`` note), context and languages of the form, from
+    the metadata sheet, else the settings sheet, else the file name."""
     title = {"fa": meta.get("title::fa"), "en": meta.get("title::en")}
     form_title = _cell(settings[0].get("form_title")) if settings else ""
     stem = re.sub(r"\W+", "_", p.stem).strip("_") or "form"
@@ -423,17 +480,7 @@ def read_xlsform(path):
     if meta.get("context"):
         spec["context"] = meta["context"]
     spec["languages"] = meta.get("languages", "fa en").split() or ["fa", "en"]
-    used = list(dict.fromkeys(i["scale"] for i in items))
-    spec["default_scale"] = meta.get("default_scale") or used[0]
-    spec["mediator"] = meta.get("mediator") or None
-    spec["scales"] = {sid: scales[sid] for sid in scales}
-    spec["constructs"] = constructs
-    order = meta.get("respondent_fields", "").split()
-    if order:  # the kit's export records the fields' order (recorded fields come after the questions)
-        fields.sort(key=lambda f: order.index(f["id"]) if f["id"] in order else len(order))
-    spec["respondent_fields"] = fields
-    spec["items"] = items
-    return _build(spec, name)
+    return spec
 
 
 def _one_item_constructs(items: list, filename: str, sheet: str) -> None:

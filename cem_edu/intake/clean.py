@@ -247,36 +247,61 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
     original = raw if isinstance(raw, pd.DataFrame) else read_data(raw)
     raw_copy = original.copy(deep=True)
     raw_copy.attrs = dict(original.attrs)
-    n = len(raw_copy)
-    log: list[dict] = []
-    details = []
+    run = _Cleaning(raw_copy, inst, options)
+    for step in _STEPS:
+        step(run)
+    return run.result()
 
-    def add(step, what, why_key, rows, n_before, n_after):
-        log.append({"step": step, "what": what, "why": _why(why_key, language), "rows_affected": int(rows),
-                    "n_before": int(n_before), "n_after": int(n_after)})
 
-    add("read", t("intake.log.read", language=language, n=n, k=raw_copy.shape[1]), "", n, n, n)
+class _Cleaning:
+    """One run of :func:`clean`: the working frame, the log and the details that each step adds to.
 
-    # 1. normalise
-    frame = read_data(raw_copy)
-    cells = frame.attrs.get("intake", {}).get("normalised_cells", {})
-    if cells:
-        rows = sorted({r for rs in cells.values() for r in rs})
-        cols = ", ".join(f"{c} ({numerals(len(rs), language)})" for c, rs in cells.items())
-        add("normalise", t("intake.log.normalise", language=language, cells=sum(map(len, cells.values())),
-                             columns=cols),
-            "normalise", len(rows), n, n)
-        details.extend(("normalise", c, tuple(rs)) for c, rs in cells.items())
+    The steps are the methods listed in ``_STEPS``, run in that order (module docstring: 1-7)."""
 
-    if inst is None:
-        inst = _default_instrument(frame)
-    elif not any(i.id in frame.columns for i in inst.items):
-        from .headers import apply_instrument  # a survey tool's export: question texts as headers (#20)
+    def __init__(self, raw_copy: pd.DataFrame, inst, options: dict):
+        self.raw, self.inst, self.options = raw_copy, inst, options
+        self.language = options["language"]
+        self.n = len(raw_copy)
+        self.log: list[dict] = []
+        self.details: list = []
+        self.frame = raw_copy
+        self.add("read", t("intake.log.read", language=self.language, n=self.n, k=raw_copy.shape[1]), "",
+                 self.n, self.n, self.n)
 
-        frame = apply_instrument(frame, inst)
+    def add(self, step, what, why_key, rows, n_before, n_after) -> None:
+        """One row of the cleaning log (the reason in the log's language)."""
+        self.log.append({"step": step, "what": what, "why": _why(why_key, self.language), "rows_affected": int(rows),
+                         "n_before": int(n_before), "n_after": int(n_after)})
 
-    # 2-4. instrument checks
-    if inst is not None:
+    def normalise(self) -> None:
+        """1. Read the copy with text normalised (digits, letters, spaces); log the cells changed."""
+        n, language = self.n, self.language
+        self.frame = read_data(self.raw)
+        cells = self.frame.attrs.get("intake", {}).get("normalised_cells", {})
+        if cells:
+            rows = sorted({r for rs in cells.values() for r in rs})
+            cols = ", ".join(f"{c} ({numerals(len(rs), language)})" for c, rs in cells.items())
+            self.add("normalise", t("intake.log.normalise", language=language, cells=sum(map(len, cells.values())),
+                                      columns=cols),
+                     "normalise", len(rows), n, n)
+            self.details.extend(("normalise", c, tuple(rs)) for c, rs in cells.items())
+
+    def match_instrument(self) -> None:
+        """The bundled instrument when the data hold its items; a survey tool's question-text headers
+        renamed to the instrument's item ids (#20)."""
+        if self.inst is None:
+            self.inst = _default_instrument(self.frame)
+        elif not any(i.id in self.frame.columns for i in self.inst.items):
+            from .headers import apply_instrument  # a survey tool's export: question texts as headers (#20)
+
+            self.frame = apply_instrument(self.frame, self.inst)
+
+    def instrument_checks(self) -> None:
+        """2-4. Columns present, labels coded, values numeric and on each item's scale (with an instrument)."""
+        inst, n, language, details, add = self.inst, self.n, self.language, self.details, self.add
+        if inst is None:
+            return
+        frame = self.frame
         for f in check_columns(frame, inst, language):
             details.append(("columns", f.column, ()))
         unknown = [d[1] for d in details if d[0] == "columns"]
@@ -286,78 +311,113 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
         for f in found:
             add("labels", t("intake.log.labels", language=language, column=f.column), "labels", f.n, n, n)
             details.append(("labels", f.column, f.rows))
-        frame, found = check_values(frame, inst, out_of_range, language)
+        frame, found = check_values(frame, inst, self.options["out_of_range"], language)
         for f in found:
             sc = inst.item(f.column).scale
             add(f.step, t(f"intake.log.{f.step}", language=language, column=f.column, rows=row_list(f.rows, language=language),
                             lo=int(sc.min),
                             hi=int(sc.max)), f.step, f.n, n, n)
             details.append((f.step, f.column, f.rows))
-        items = list(inst.likert_items)
-        fields = [f.id for f in inst.respondent_fields if not getattr(f, "system", False)]
-        answers = [i.id for i in inst.items] + [c for c in fields if c in frame]
-        attention = inst.attention_check
-        reverse = [i for i in getattr(inst, "reverse_items", []) if i in frame]
-    else:
-        skip = SYSTEM_COLUMNS | {duration}
-        items = [c for c in frame.columns if c not in skip and pd.api.types.is_numeric_dtype(frame[c])]
-        answers = [c for c in frame.columns if c not in skip]
-        attention = None
-        reverse = []
+        self.frame = frame
 
-    # 5. flags
-    flags = quality_flags(frame, items=items, answer_columns=answers, attention=attention, duration=duration,
-                          speeder_fraction=speeder_fraction, missing_max=missing_max, outlier_p=outlier_p,
-                          longstring_min=longstring_min)
-    k_run = longstring_min if longstring_min is not None else max(2, -(-len(items) // 2))
-    times = pd.to_numeric(frame[duration], errors="coerce") if duration in frame else pd.Series(dtype=float)
-    texts = {
-        "straightliner": t("intake.flag.straightliner", language=language, k=k_run),
-        "speeder": t("intake.flag.speeder", language=language, fraction=speeder_fraction,
-                       cut=round(float(speeder_fraction * times.median()), 1) if times.notna().any() else "–"),
-        "attention_failed": t("intake.flag.attention_failed", language=language,
-                                item=attention[0] if attention else "–",
-                                expected=attention[1] if attention else "–"),
-        "duplicate": t("intake.flag.duplicate", language=language),
-        "too_many_missing": t("intake.flag.too_many_missing", language=language, share=round(100 * missing_max)),
-        "mahalanobis_outlier": t("intake.flag.mahalanobis_outlier", language=language, p=outlier_p),
-    }
-    for name in FLAGS:
-        k = int(flags[name].sum())
-        action = t("intake.log.dropped_below" if name in options["drop"] else "intake.log.flag_only", language=language)
-        add(f"flag:{name}", t("intake.log.flag", language=language, text=texts[name], n=k, action=action), name, k, n, n)
-
-    # 6. drop
-    keep = pd.Series(True, index=frame.index)
-    reason = pd.Series(None, index=frame.index, dtype=object)
-    for name in options["drop"]:
-        hit = flags[name] & keep
-        before = int(keep.sum())
-        keep &= ~hit
-        reason[hit] = name
-        add(f"drop:{name}", t("intake.log.drop", language=language, text=texts[name]), name, int(hit.sum()), before,
-            int(keep.sum()))
-    if not keep.any():
-        raise DataError(t("intake.nothing_left", language, n=n))
-    gone = raw_copy.loc[~keep.to_numpy()].copy()
-    gone.insert(0, "row", [spreadsheet_row(p) for p in np.flatnonzero(~keep.to_numpy())])
-    gone["reason"] = reason[~keep].to_numpy()
-    gone["flags"] = [", ".join(c for c in FLAGS if flags.loc[i, c]) for i in gone.index]
-    data = frame.loc[keep.to_numpy()].copy()
-
-    # 7. reverse-keyed items: Instrument.recode, which records what it recoded on the frame
-    data.attrs = {k: v for k, v in raw_copy.attrs.items() if k != "intake"}
-    if recode_reverse and reverse:
-        before = set(recoded_items(data))
-        data = inst.recode(data)
-        newly = [i for i in recoded_items(data) if i not in before and i in reverse]
-        if newly:
-            add("reverse", t("intake.log.reverse", language=language, items=", ".join(newly)), "reverse",
-                len(data), len(data), len(data))
+    def roles(self) -> None:
+        """Which columns are rating items, answers, the attention check and reverse-keyed items: from the
+        instrument, or without one every numeric non-system column counts as a rating item."""
+        inst, frame = self.inst, self.frame
+        if inst is not None:
+            self.items = list(inst.likert_items)
+            fields = [f.id for f in inst.respondent_fields if not getattr(f, "system", False)]
+            self.answers = [i.id for i in inst.items] + [c for c in fields if c in frame]
+            self.attention = inst.attention_check
+            self.reverse_items = [i for i in getattr(inst, "reverse_items", []) if i in frame]
         else:
-            add("reverse", t("intake.already_reversed", language=language), "reverse", 0, len(data), len(data))
-    data.attrs["cleaned"] = True
-    add("result", t("intake.log.result", language=language, kept=len(data), dropped=len(gone)), "", len(gone), n, len(data))
-    log_df = pd.DataFrame(log, columns=LOG_COLUMNS)
-    return CleanData(data=data, flags=flags, log=log_df, raw=raw_copy, dropped=gone,
-                     options=options, instrument=inst, details=tuple(details))
+            skip = SYSTEM_COLUMNS | {self.options["duration"]}
+            self.items = [c for c in frame.columns if c not in skip and pd.api.types.is_numeric_dtype(frame[c])]
+            self.answers = [c for c in frame.columns if c not in skip]
+            self.attention = None
+            self.reverse_items = []
+
+    def flag(self) -> None:
+        """5. Quality flags (never remove a row); one log row per flag with its rule in words."""
+        o, language, n = self.options, self.language, self.n
+        self.flags = quality_flags(self.frame, items=self.items, answer_columns=self.answers, attention=self.attention,
+                                   duration=o["duration"], speeder_fraction=o["speeder_fraction"],
+                                   missing_max=o["missing_max"], outlier_p=o["outlier_p"],
+                                   longstring_min=o["longstring_min"])
+        self.texts = self._flag_texts()
+        for name in FLAGS:
+            k = int(self.flags[name].sum())
+            action = t("intake.log.dropped_below" if name in o["drop"] else "intake.log.flag_only", language=language)
+            self.add(f"flag:{name}", t("intake.log.flag", language=language, text=self.texts[name], n=k,
+                                         action=action), name, k, n, n)
+
+    def _flag_texts(self) -> dict[str, str]:
+        """Each flag's rule in words, with the thresholds of this run (for the flag and drop rows)."""
+        o, language, frame, attention = self.options, self.language, self.frame, self.attention
+        longstring_min, speeder_fraction, duration = o["longstring_min"], o["speeder_fraction"], o["duration"]
+        k_run = longstring_min if longstring_min is not None else max(2, -(-len(self.items) // 2))
+        times = pd.to_numeric(frame[duration], errors="coerce") if duration in frame else pd.Series(dtype=float)
+        return {
+            "straightliner": t("intake.flag.straightliner", language=language, k=k_run),
+            "speeder": t("intake.flag.speeder", language=language, fraction=speeder_fraction,
+                           cut=round(float(speeder_fraction * times.median()), 1) if times.notna().any() else "–"),
+            "attention_failed": t("intake.flag.attention_failed", language=language,
+                                    item=attention[0] if attention else "–",
+                                    expected=attention[1] if attention else "–"),
+            "duplicate": t("intake.flag.duplicate", language=language),
+            "too_many_missing": t("intake.flag.too_many_missing", language=language,
+                                    share=round(100 * o["missing_max"])),
+            "mahalanobis_outlier": t("intake.flag.mahalanobis_outlier", language=language, p=o["outlier_p"]),
+        }
+
+    def drop(self) -> None:
+        """6. Remove the rows with a flag in ``drop``, in that order; keep them with reason and flags."""
+        flags, language = self.flags, self.language
+        keep = pd.Series(True, index=self.frame.index)
+        reason = pd.Series(None, index=self.frame.index, dtype=object)
+        for name in self.options["drop"]:
+            hit = flags[name] & keep
+            before = int(keep.sum())
+            keep &= ~hit
+            reason[hit] = name
+            self.add(f"drop:{name}", t("intake.log.drop", language=language, text=self.texts[name]), name,
+                     int(hit.sum()), before, int(keep.sum()))
+        if not keep.any():
+            raise DataError(t("intake.nothing_left", language, n=self.n))
+        gone = self.raw.loc[~keep.to_numpy()].copy()
+        gone.insert(0, "row", [spreadsheet_row(p) for p in np.flatnonzero(~keep.to_numpy())])
+        gone["reason"] = reason[~keep].to_numpy()
+        gone["flags"] = [", ".join(c for c in FLAGS if flags.loc[i, c]) for i in gone.index]
+        self.gone = gone
+        self.data = self.frame.loc[keep.to_numpy()].copy()
+
+    def reverse(self) -> None:
+        """7. Reverse-keyed items: Instrument.recode, which records what it recoded on the frame (never twice)."""
+        data, language = self.data, self.language
+        data.attrs = {k: v for k, v in self.raw.attrs.items() if k != "intake"}
+        if self.options["recode_reverse"] and self.reverse_items:
+            before = set(recoded_items(data))
+            data = self.inst.recode(data)
+            newly = [i for i in recoded_items(data) if i not in before and i in self.reverse_items]
+            if newly:
+                self.add("reverse", t("intake.log.reverse", language=language, items=", ".join(newly)), "reverse",
+                         len(data), len(data), len(data))
+            else:
+                self.add("reverse", t("intake.already_reversed", language=language), "reverse", 0, len(data),
+                         len(data))
+        data.attrs["cleaned"] = True
+        self.data = data
+
+    def result(self) -> CleanData:
+        """The closing log row and the :class:`CleanData`."""
+        data, gone = self.data, self.gone
+        self.add("result", t("intake.log.result", language=self.language, kept=len(data), dropped=len(gone)), "",
+                 len(gone), self.n, len(data))
+        log_df = pd.DataFrame(self.log, columns=LOG_COLUMNS)
+        return CleanData(data=data, flags=self.flags, log=log_df, raw=self.raw, dropped=gone,
+                         options=self.options, instrument=self.inst, details=tuple(self.details))
+
+
+# the cleaning pipeline, in order (the module docstring's steps 1-7)
+_STEPS = (_Cleaning.normalise, _Cleaning.match_instrument, _Cleaning.instrument_checks, _Cleaning.roles,
+          _Cleaning.flag, _Cleaning.drop, _Cleaning.reverse)

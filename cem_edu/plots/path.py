@@ -29,6 +29,51 @@ def _layers(lv, edges):
     return layer
 
 
+def _number(x, decimals: int, lang: str) -> str:
+    """A number on an arrow, with ``decimals`` digits (Persian digits in fa)."""
+    s = f"{x:.{decimals}f}"
+    return numerals(s, lang)
+
+
+def _mirror(allpos: dict, lang: str) -> dict:
+    """Positions mirrored left-right for Persian (right-to-left reading order)."""
+    if lang == "fa":
+        return {v: (-x, y) for v, (x, y) in allpos.items()}
+    return allpos
+
+
+def _box_edge(x, y, dx, dy, d, box_w, box_h):
+    """Where the line from a box's centre in direction (dx, dy)/d leaves the box (plus a small gap)."""
+    s = min((box_w / 2) / (abs(dx / d) + 1e-9), (box_h / 2) / (abs(dy / d) + 1e-9)) + 0.03
+    return x + dx / d * s, y + dy / d * s
+
+
+def _arrow_label(ax, x, y, text, size):
+    """A number on an arrow, on a white patch so the line does not cross it."""
+    ax.text(x, y, text, fontsize=size, ha="center", va="center", zorder=4,
+            bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
+
+
+def _fit_limits(ax, allpos: dict, xpad: float, ypad: float) -> None:
+    """Axis limits around every node with a margin."""
+    xs = [p[0] for p in allpos.values()]
+    ys = [p[1] for p in allpos.values()]
+    ax.set_xlim(min(xs) - xpad, max(xs) + xpad)
+    ax.set_ylim(min(ys) - ypad, max(ys) + ypad)
+
+
+def _new_axes(allpos: dict, scale: float):
+    """A figure sized to the diagram (at least 6 × 3.5 in, at most 16 × 11 in)."""
+    import matplotlib.pyplot as plt
+
+    xs = [p[0] for p in allpos.values()]
+    ys = [p[1] for p in allpos.values()]
+    w = max(6.0, (max(xs) - min(xs)) * scale + 3)
+    h = max(3.5, (max(ys) - min(ys)) * scale + 2)
+    _, ax = plt.subplots(figsize=(min(w, 16), min(h, 11)))
+    return ax
+
+
 def path_diagram(result, ax=None, standardized: bool = True, *, group: int = 1, labels: dict | None = None,
                  language: str | None = None, show_residuals: bool = False, decimals: int = 2):
     """Draw the path diagram of a FitResult; returns the Axes.
@@ -41,12 +86,8 @@ def path_diagram(result, ax=None, standardized: bool = True, *, group: int = 1, 
     labels : optional display names {variable: text} (e.g. Persian construct names).
     show_residuals : also write residual variances under the boxes.
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch
-
     prepare()
     lang = language or get_language()
-    labels = labels or {}
     est = result.estimates
     est = est[(est["group"] == group) | (est["group"] == 0)]
     val = "std_all" if standardized else "est"
@@ -54,15 +95,54 @@ def path_diagram(result, ax=None, standardized: bool = True, *, group: int = 1, 
     load = est[est["op"] == "=~"]
     reg = est[est["op"] == "~"]
     cov = est[(est["op"] == "~~") & (est["lhs"] != est["rhs"])]
+    pos, ind_pos = _sem_positions(lv, load, reg)
+    allpos = _mirror({**pos, **ind_pos}, lang)
+    if ax is None:
+        ax = _new_axes(allpos, 0.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    canvas = _SEMCanvas(ax, allpos, lv, labels or {}, decimals, lang)
+    canvas.nodes()
+    for r in load.itertuples():
+        canvas.arrow(r.lhs, r.rhs, getattr(r, val), r.pvalue)
+    for r in reg.itertuples():
+        canvas.arrow(r.rhs, r.lhs, getattr(r, val), r.pvalue, color=PALETTE["negative"])
+    for r in cov.itertuples():
+        if r.lhs in allpos and r.rhs in allpos:
+            canvas.arrow(r.lhs, r.rhs, getattr(r, val), r.pvalue, style="<|-|>", rad=0.35, color="0.45")
+    if show_residuals:
+        res = est[(est["op"] == "~~") & (est["lhs"] == est["rhs"])]
+        for r in res.itertuples():
+            if r.lhs in ind_pos:
+                x, y = allpos[r.lhs]
+                ax.text(x, y - 0.55, canvas.fmt(getattr(r, val)), fontsize=7, ha="center", color="0.4")
+    _fit_limits(ax, allpos, 1.5, 1.2)
+    key = "plots.path.title_std" if standardized else "plots.path.title_est"
+    ax.set_title(t(key, language=lang), fontsize=10)
+    return ax
+
+
+def _sem_positions(lv, load, reg) -> tuple[dict, dict]:
+    """Node positions: latent (and observed structural) variables in layers along the regressions,
+    each factor's indicators fanned out on its outer side; a CFA (one layer): factors in a row,
+    indicators below."""
     ov_reg = [v for v in dict.fromkeys(list(reg["lhs"]) + list(reg["rhs"])) if v not in lv]
     nodes = lv + ov_reg
     layer = _layers(nodes, list(zip(reg["rhs"], reg["lhs"])))
     nlayers = max(layer.values()) + 1 if layer else 1
+    xsp = 4.0
+    if nlayers == 1:   # a CFA: factors in a row, indicators below
+        pos = {f: (i * xsp, 0.0) for i, f in enumerate(lv)}
+        ind_pos = {}
+        for f in lv:
+            items = list(load[load["lhs"] == f]["rhs"])
+            for i, v in enumerate(items):
+                ind_pos.setdefault(v, (pos[f][0] + (i - (len(items) - 1) / 2) * 1.2, -2.6))
+        return pos, ind_pos
     by_layer = {}
     for v in nodes:
         by_layer.setdefault(layer[v], []).append(v)
     pos = {}
-    xsp = 4.0
     for k, vs in by_layer.items():
         for i, v in enumerate(vs):
             pos[v] = (k * xsp, (len(vs) - 1) / 2 * 3.2 - i * 3.2)
@@ -74,91 +154,67 @@ def path_diagram(result, ax=None, standardized: bool = True, *, group: int = 1, 
         fx, fy = pos[f]
         k = layer[f]
         for i, v in enumerate(items):
-            off = (i - (len(items) - 1) / 2) * (0.8 if k in (0, nlayers - 1) and nlayers > 1 else 1.25)
-            if k == 0 and nlayers > 1:
+            off = (i - (len(items) - 1) / 2) * (0.8 if k in (0, nlayers - 1) else 1.25)
+            if k == 0:
                 ind_pos.setdefault(v, (fx - 2.6, fy + off))
-            elif k == nlayers - 1 and nlayers > 1:
+            elif k == nlayers - 1:
                 ind_pos.setdefault(v, (fx + 2.6, fy + off))
             else:
                 ind_pos.setdefault(v, (fx + off, fy + (2.0 if fy >= 0 else -2.0)))
-    if nlayers == 1:   # a CFA: factors in a row, indicators below
-        pos = {f: (i * xsp, 0.0) for i, f in enumerate(lv)}
-        ind_pos = {}
-        for f in lv:
-            items = list(load[load["lhs"] == f]["rhs"])
-            for i, v in enumerate(items):
-                ind_pos.setdefault(v, (pos[f][0] + (i - (len(items) - 1) / 2) * 1.2, -2.6))
-    allpos = {**pos, **ind_pos}
-    if lang == "fa":   # right-to-left reading order
-        allpos = {v: (-x, y) for v, (x, y) in allpos.items()}
-    if ax is None:
-        xs = [p[0] for p in allpos.values()]
-        ys = [p[1] for p in allpos.values()]
-        w = max(6.0, (max(xs) - min(xs)) * 0.9 + 3)
-        h = max(3.5, (max(ys) - min(ys)) * 0.9 + 2)
-        _, ax = plt.subplots(figsize=(min(w, 16), min(h, 11)))
-    ax.set_aspect("equal")
-    ax.axis("off")
+    return pos, ind_pos
 
-    def name(v):
-        return str(labels.get(v, v))
 
-    def fmt(x):
-        s = f"{x:.{decimals}f}"
-        return numerals(s, lang)
+class _SEMCanvas:
+    """Draws a SEM diagram's nodes (latent: ellipses, observed: boxes) and its labelled arrows."""
 
     box_w, box_h, ell_w, ell_h = 1.0, 0.55, 2.1, 1.0
-    for v, (x, y) in allpos.items():
-        if v in lv:
-            ax.add_patch(Ellipse((x, y), ell_w, ell_h, fc="#eef3fb", ec=PALETTE["positive"], lw=1.5, zorder=2))
-        else:
-            ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
-                                        boxstyle="round,pad=0.02", fc="white", ec="0.3", lw=1.2, zorder=2))
-        ax.text(x, y, name(v), ha="center", va="center", fontsize=9, zorder=3)
 
-    def edge_point(v, toward):
-        x, y = allpos[v]
+    def __init__(self, ax, allpos: dict, lv: list, labels: dict, decimals: int, lang: str):
+        self.ax, self.allpos, self.lv, self.labels, self.decimals, self.lang = ax, allpos, lv, labels, decimals, lang
+
+    def fmt(self, x) -> str:
+        """A number with the diagram's decimals and digits."""
+        return _number(x, self.decimals, self.lang)
+
+    def nodes(self) -> None:
+        """Every variable as an ellipse (latent) or a box (observed) with its display name."""
+        from matplotlib.patches import Ellipse, FancyBboxPatch
+
+        ax, box_w, box_h = self.ax, self.box_w, self.box_h
+        for v, (x, y) in self.allpos.items():
+            if v in self.lv:
+                ax.add_patch(Ellipse((x, y), self.ell_w, self.ell_h, fc="#eef3fb", ec=PALETTE["positive"], lw=1.5,
+                                     zorder=2))
+            else:
+                ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h,
+                                            boxstyle="round,pad=0.02", fc="white", ec="0.3", lw=1.2, zorder=2))
+            ax.text(x, y, str(self.labels.get(v, v)), ha="center", va="center", fontsize=9, zorder=3)
+
+    def edge_point(self, v, toward):
+        """Where an arrow toward ``toward`` leaves the node ``v`` (ellipse or box outline)."""
+        x, y = self.allpos[v]
         dx, dy = toward[0] - x, toward[1] - y
         d = np.hypot(dx, dy) or 1.0
-        if v in lv:
-            a, b = ell_w / 2, ell_h / 2
+        if v in self.lv:
+            a, b = self.ell_w / 2, self.ell_h / 2
             s = 1.0 / np.sqrt((dx / d / a) ** 2 + (dy / d / b) ** 2)
-        else:
-            s = min((box_w / 2) / (abs(dx / d) + 1e-9), (box_h / 2) / (abs(dy / d) + 1e-9)) + 0.03
-        return x + dx / d * s, y + dy / d * s
+            return x + dx / d * s, y + dy / d * s
+        return _box_edge(x, y, dx, dy, d, self.box_w, self.box_h)
 
-    def arrow(a, b, value, pvalue, style="-|>", rad=0.0, color="0.2"):
+    def arrow(self, a, b, value, pvalue, style="-|>", rad=0.0, color="0.2") -> None:
+        """An arrow from ``a`` to ``b`` labelled with ``value``; dashed when p ≥ .05."""
+        from matplotlib.patches import FancyArrowPatch
+
+        allpos = self.allpos
         if a not in allpos or b not in allpos:
             return
-        p1 = edge_point(a, allpos[b])
-        p2 = edge_point(b, allpos[a])
+        p1 = self.edge_point(a, allpos[b])
+        p2 = self.edge_point(b, allpos[a])
         ls = "-" if (not np.isfinite(pvalue) or pvalue < 0.05) else "--"
-        ax.add_patch(FancyArrowPatch(p1, p2, arrowstyle=style, mutation_scale=12, lw=1.2, color=color,
-                                     linestyle=ls, connectionstyle=f"arc3,rad={rad}", zorder=1))
+        self.ax.add_patch(FancyArrowPatch(p1, p2, arrowstyle=style, mutation_scale=12, lw=1.2, color=color,
+                                          linestyle=ls, connectionstyle=f"arc3,rad={rad}", zorder=1))
         mx, my = (p1[0] + p2[0]) / 2, (p1[1] + p2[1]) / 2
         if rad:
             mx += rad * (p2[1] - p1[1]) * 0.5
             my -= rad * (p2[0] - p1[0]) * 0.5
-        ax.text(mx, my, fmt(value), fontsize=8, ha="center", va="center", zorder=4,
-                bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
-
-    for r in load.itertuples():
-        arrow(r.lhs, r.rhs, getattr(r, val), r.pvalue)
-    for r in reg.itertuples():
-        arrow(r.rhs, r.lhs, getattr(r, val), r.pvalue, color=PALETTE["negative"])
-    for r in cov.itertuples():
-        if r.lhs in allpos and r.rhs in allpos:
-            arrow(r.lhs, r.rhs, getattr(r, val), r.pvalue, style="<|-|>", rad=0.35, color="0.45")
-    if show_residuals:
-        res = est[(est["op"] == "~~") & (est["lhs"] == est["rhs"])]
-        for r in res.itertuples():
-            if r.lhs in ind_pos:
-                x, y = allpos[r.lhs]
-                ax.text(x, y - 0.55, fmt(getattr(r, val)), fontsize=7, ha="center", color="0.4")
-    xs = [p[0] for p in allpos.values()]
-    ys = [p[1] for p in allpos.values()]
-    ax.set_xlim(min(xs) - 1.5, max(xs) + 1.5)
-    ax.set_ylim(min(ys) - 1.2, max(ys) + 1.2)
-    key = "plots.path.title_std" if standardized else "plots.path.title_est"
-    ax.set_title(t(key, language=lang), fontsize=10)
-    return ax
+        _arrow_label(self.ax, mx, my, self.fmt(value), 8)

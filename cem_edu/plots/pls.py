@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import get_language, numerals, t
+from ..i18n import get_language, t
 from ._theme import PALETTE, prepare
-from .path import _layers
+from .path import _arrow_label, _box_edge, _fit_limits, _layers, _mirror, _new_axes, _number
 
 __all__ = ["pls_path_diagram"]
 
@@ -27,13 +27,41 @@ def pls_path_diagram(result, ax=None, *, labels: dict | None = None, language: s
         writes Persian digits.
     decimals : digits of the numbers on the arrows.
     """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
-
     prepare()
     lang = language or get_language()
     labels = labels or {}
     spec = result.spec
+    pos, ind_pos = _pls_positions(spec)
+    allpos = _mirror({**pos, **ind_pos}, lang)
+    if ax is None:
+        ax = _new_axes(allpos, 0.85)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    canvas = _PLSCanvas(ax, allpos, pos, decimals, lang)
+    canvas.nodes(spec.constructs, ind_pos, result.r2, labels)
+    fmt = canvas.fmt
+    for frame, mode in ((result.loadings, "A"), (result.weights, "B")):
+        for r in frame[frame["mode"] == mode].itertuples():
+            if mode == "A":
+                canvas.arrow(r.construct, r.item, fmt(r.est))
+            else:
+                canvas.arrow(r.item, r.construct, fmt(r.est))
+    boot = bool(result.settings.get("bootstrap"))
+    for r in result.paths.itertuples():
+        text = fmt(r.est)
+        dashed = False
+        if boot and np.isfinite(r.pvalue):
+            text += f" ({fmt(r.pvalue)})"
+            dashed = r.pvalue >= 0.05
+        canvas.arrow(r.rhs, r.lhs, text, dashed=dashed, color=PALETTE["negative"], size=8)
+    _fit_limits(ax, allpos, 1.3, 1.2)
+    ax.set_title(t("plots.pls.title_boot" if boot else "plots.pls.title", language=lang), fontsize=10)
+    return ax
+
+
+def _pls_positions(spec) -> tuple[dict, dict]:
+    """Constructs in layers along the paths (outer layers spaced by their block sizes), indicators
+    left of the first layer, right of the last, above/below in between."""
     names = spec.constructs
     layer = _layers(names, list(spec.paths))
     nlayers = max(layer.values()) + 1
@@ -62,69 +90,52 @@ def pls_path_diagram(result, ax=None, *, labels: dict | None = None, language: s
                 ind_pos[it] = (cx + 2.7, cy + off)
             else:
                 ind_pos[it] = (cx - off * 1.4, cy + (1.9 if cy >= 0 else -1.9))
-    allpos = {**pos, **ind_pos}
-    if lang == "fa":
-        allpos = {v: (-x, y) for v, (x, y) in allpos.items()}
-    if ax is None:
-        xs = [p[0] for p in allpos.values()]
-        ys = [p[1] for p in allpos.values()]
-        _, ax = plt.subplots(figsize=(min(max(6.0, (max(xs) - min(xs)) * 0.85 + 3), 16),
-                                      min(max(3.5, (max(ys) - min(ys)) * 0.85 + 2), 11)))
-    ax.set_aspect("equal")
-    ax.axis("off")
+    return pos, ind_pos
 
-    def fmt(x):
-        s = f"{x:.{decimals}f}"
-        return numerals(s, lang)
+
+class _PLSCanvas:
+    """Draws a PLS diagram's nodes (constructs: circles with R², indicators: boxes) and labelled arrows."""
 
     radius, box_w, box_h = 0.75, 0.95, 0.42
-    r2 = result.r2
-    for c in names:
-        x, y = allpos[c]
-        ax.add_patch(Circle((x, y), radius, fc="#dbe9f6", ec=PALETTE["positive"], lw=1.5, zorder=2))
-        ax.text(x, y + (0.15 if c in r2.index else 0), str(labels.get(c, c)), ha="center", va="center",
-                fontsize=8.5, zorder=3)
-        if c in r2.index:
-            ax.text(x, y - 0.3, fmt(r2[c]), ha="center", va="center", fontsize=8, zorder=3, color="0.25")
-    for it, (x, y) in ((i, allpos[i]) for i in ind_pos):
-        ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h, boxstyle="round,pad=0.02",
-                                    fc="#fff4c2", ec="0.35", lw=1.0, zorder=2))
-        ax.text(x, y, str(labels.get(it, it)), ha="center", va="center", fontsize=7.5, zorder=3)
 
-    def edge(v, toward):
-        x, y = allpos[v]
+    def __init__(self, ax, allpos: dict, pos: dict, decimals: int, lang: str):
+        self.ax, self.allpos, self.pos, self.decimals, self.lang = ax, allpos, pos, decimals, lang
+
+    def fmt(self, x) -> str:
+        """A number with the diagram's decimals and digits."""
+        return _number(x, self.decimals, self.lang)
+
+    def nodes(self, names, ind_pos: dict, r2, labels: dict) -> None:
+        """Constructs as circles (R² inside for endogenous ones) and indicators as boxes."""
+        from matplotlib.patches import Circle, FancyBboxPatch
+
+        ax, allpos, box_w, box_h = self.ax, self.allpos, self.box_w, self.box_h
+        for c in names:
+            x, y = allpos[c]
+            ax.add_patch(Circle((x, y), self.radius, fc="#dbe9f6", ec=PALETTE["positive"], lw=1.5, zorder=2))
+            ax.text(x, y + (0.15 if c in r2.index else 0), str(labels.get(c, c)), ha="center", va="center",
+                    fontsize=8.5, zorder=3)
+            if c in r2.index:
+                ax.text(x, y - 0.3, self.fmt(r2[c]), ha="center", va="center", fontsize=8, zorder=3, color="0.25")
+        for it, (x, y) in ((i, allpos[i]) for i in ind_pos):
+            ax.add_patch(FancyBboxPatch((x - box_w / 2, y - box_h / 2), box_w, box_h, boxstyle="round,pad=0.02",
+                                        fc="#fff4c2", ec="0.35", lw=1.0, zorder=2))
+            ax.text(x, y, str(labels.get(it, it)), ha="center", va="center", fontsize=7.5, zorder=3)
+
+    def edge(self, v, toward):
+        """Where an arrow toward ``toward`` leaves node ``v`` (circle or box outline)."""
+        x, y = self.allpos[v]
         dx, dy = toward[0] - x, toward[1] - y
         d = np.hypot(dx, dy) or 1.0
-        if v in pos:
-            s = radius
-        else:
-            s = min((box_w / 2) / (abs(dx / d) + 1e-9), (box_h / 2) / (abs(dy / d) + 1e-9)) + 0.03
-        return x + dx / d * s, y + dy / d * s
+        if v in self.pos:
+            return x + dx / d * self.radius, y + dy / d * self.radius
+        return _box_edge(x, y, dx, dy, d, self.box_w, self.box_h)
 
-    def arrow(a, b, text, dashed=False, color="0.25", size=7.5):
-        p1, p2 = edge(a, allpos[b]), edge(b, allpos[a])
-        ax.add_patch(FancyArrowPatch(p1, p2, arrowstyle="-|>", mutation_scale=11, lw=1.1, color=color,
-                                     linestyle="--" if dashed else "-", zorder=1))
-        ax.text((p1[0] + p2[0]) / 2, (p1[1] + p2[1]) / 2, text, fontsize=size, ha="center", va="center", zorder=4,
-                bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.85))
+    def arrow(self, a, b, text, dashed=False, color="0.25", size=7.5) -> None:
+        """A straight arrow from ``a`` to ``b`` with ``text`` at its middle."""
+        from matplotlib.patches import FancyArrowPatch
 
-    for frame, mode in ((result.loadings, "A"), (result.weights, "B")):
-        for r in frame[frame["mode"] == mode].itertuples():
-            if mode == "A":
-                arrow(r.construct, r.item, fmt(r.est))
-            else:
-                arrow(r.item, r.construct, fmt(r.est))
-    boot = bool(result.settings.get("bootstrap"))
-    for r in result.paths.itertuples():
-        text = fmt(r.est)
-        dashed = False
-        if boot and np.isfinite(r.pvalue):
-            text += f" ({fmt(r.pvalue)})"
-            dashed = r.pvalue >= 0.05
-        arrow(r.rhs, r.lhs, text, dashed=dashed, color=PALETTE["negative"], size=8)
-    xs = [p[0] for p in allpos.values()]
-    ys = [p[1] for p in allpos.values()]
-    ax.set_xlim(min(xs) - 1.3, max(xs) + 1.3)
-    ax.set_ylim(min(ys) - 1.2, max(ys) + 1.2)
-    ax.set_title(t("plots.pls.title_boot" if boot else "plots.pls.title", language=lang), fontsize=10)
-    return ax
+        p1, p2 = self.edge(a, self.allpos[b]), self.edge(b, self.allpos[a])
+        self.ax.add_patch(FancyArrowPatch(p1, p2, arrowstyle="-|>", mutation_scale=11, lw=1.1, color=color,
+                                          linestyle="--" if dashed else "-", zorder=1))
+        _arrow_label(self.ax, (p1[0] + p2[0]) / 2, (p1[1] + p2[1]) / 2, text, size)

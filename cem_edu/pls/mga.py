@@ -107,21 +107,10 @@ def pls_mga(model: str, data, group: str, *, groups=None, weighting: str = "path
     if w is None:
         raise ModelError(t("pls.bad_weighting", weighting=weighting))
     spec = parse_pls(model)
-    frame = as_frame(data)
-    check_group_column(frame, group)
-    labels = list(pd.unique(frame[group].dropna())) if groups is None else list(groups)
-    if len(labels) != 2:
-        raise DataError(t("pls.mga.two_groups", group=group, labels=", ".join(map(str, labels))))
-    frame = frame[frame[group].isin(labels)]
-    X, used, _ = prepare_data(spec, frame, missing)
-    g = (frame.loc[used.index, group] == labels[0]).to_numpy()
+    X, g, labels = _mga_groups(spec, as_frame(data), group, groups, missing)
     n1, n2 = int(g.sum()), int((~g).sum())
-    for lab, nn in zip(labels, (n1, n2)):
-        if nn < 10:
-            raise DataError(t("pls.mga.small_group", label=lab, n=nn))
     mask, P, blocks = spec.mask(), spec.path_matrix(), spec.block_index()
     modes = [spec.modes[c] for c in spec.constructs]
-    names = spec.constructs
 
     def est(F):
         S = correlation_batch(X, F)
@@ -134,16 +123,41 @@ def pls_mga(model: str, data, group: str, *, groups=None, weighting: str = "path
         if flat:
             raise DataError(t("pls.mga.constant", label=lab, columns=", ".join(flat)))
     rng = np.random.default_rng(seed)
-    F_obs = np.vstack([g, ~g]).astype(float)
-    obs = est(F_obs)
+    obs = est(np.vstack([g, ~g]).astype(float))
     if not obs.converged.all():
         raise ModelError(t("pls.not_converged", max_iter=max_iter, tol=tol))
     pooled = est(np.ones((1, len(X))))
     perm_g = np.array([rng.permutation(g) for _ in range(permutations)])
     p1, p2 = est(perm_g.astype(float)), est((~perm_g).astype(float))
     ok = p1.converged & p2.converged
+    micom = _micom(spec.constructs, X, g, obs, pooled, p1, p2, perm_g, ok)
+    boots = [_group_bootstrap(est, rng, sel, bootstrap, len(X)) for sel in (g, ~g)] if bootstrap else None
+    settings = {"weighting": w, "permutations": permutations, "permutations_ok": int(ok.sum()),
+                "bootstrap": bootstrap, "seed": seed, "missing": missing}
+    return MGAResult(paths=_mga_paths(spec, obs, p1, p2, ok, boots), micom=micom, groups=tuple(labels),
+                     n=(n1, n2), settings=settings)
 
-    # MICOM step 2: compositional invariance
+
+def _mga_groups(spec, frame: pd.DataFrame, group: str, groups, missing: str) -> tuple:
+    """The indicator matrix of the two groups' rows and the membership of group 1; refuses a missing
+    column, other than two groups and a group under 10 rows."""
+    check_group_column(frame, group)
+    labels = list(pd.unique(frame[group].dropna())) if groups is None else list(groups)
+    if len(labels) != 2:
+        raise DataError(t("pls.mga.two_groups", group=group, labels=", ".join(map(str, labels))))
+    frame = frame[frame[group].isin(labels)]
+    X, used, _ = prepare_data(spec, frame, missing)
+    g = (frame.loc[used.index, group] == labels[0]).to_numpy()
+    for lab, nn in zip(labels, (int(g.sum()), int((~g).sum()))):
+        if nn < 10:
+            raise DataError(t("pls.mga.small_group", label=lab, n=nn))
+    return X, g, labels
+
+
+def _micom(names, X, g, obs, pooled, p1, p2, perm_g, ok) -> pd.DataFrame:
+    """MICOM steps 2-3 (Henseler, Ringle & Sarstedt 2016): compositional invariance c = corr(Xw₁, Xw₂)
+    against its 5 % permutation quantile; equal composite means and log variances (pooled weights)
+    against their 2.5-97.5 % permutation quantiles."""
     R = correlation_batch(X)[0]
 
     def comp_c(W1, W2):
@@ -153,19 +167,10 @@ def pls_mga(model: str, data, group: str, *, groups=None, weighting: str = "path
         return num / np.sqrt(v1 * v2)
     c_obs = comp_c(obs.W[:1], obs.W[1:])[0]
     c_perm = comp_c(p1.W[ok], p2.W[ok])
-    # MICOM step 3: composite means and variances with the pooled weights
     Z = (X - X.mean(axis=0)) / X.std(axis=0, ddof=1)
     Y = Z @ pooled.W[0]
-
-    def mean_var(G):
-        G = G.astype(float)
-        m1 = G @ Y / G.sum(axis=1, keepdims=True)
-        m2 = (1 - G) @ Y / (1 - G).sum(axis=1, keepdims=True)
-        v1 = (G @ Y ** 2 - G.sum(axis=1, keepdims=True) * m1 ** 2) / (G.sum(axis=1, keepdims=True) - 1)
-        v2 = ((1 - G) @ Y ** 2 - (1 - G).sum(axis=1, keepdims=True) * m2 ** 2) / ((1 - G).sum(axis=1, keepdims=True) - 1)
-        return m1 - m2, np.log(v1) - np.log(v2)
-    md_obs, lv_obs = (a[0] for a in mean_var(g[None]))
-    md_perm, lv_perm = mean_var(perm_g[ok])
+    md_obs, lv_obs = (a[0] for a in _mean_var(Y, g[None]))
+    md_perm, lv_perm = _mean_var(Y, perm_g[ok])
     micom = pd.DataFrame({
         "construct": names, "configural": True, "c": c_obs, "c_q05": np.quantile(c_perm, 0.05, axis=0),
         "p_c": (c_perm < c_obs).mean(axis=0),
@@ -176,28 +181,42 @@ def pls_mga(model: str, data, group: str, *, groups=None, weighting: str = "path
     micom["compositional"] = micom["c"] >= micom["c_q05"]
     micom["equal_mean"] = micom["mean_diff"].between(micom["mean_q025"], micom["mean_q975"])
     micom["equal_var"] = micom["log_var_diff"].between(micom["var_q025"], micom["var_q975"])
+    return micom
 
-    # paths: permutation test and Henseler's MGA
-    pidx = [(names.index(a), names.index(e)) for a, e in spec.paths]
+
+def _mean_var(Y, G):
+    """Per split (rows of G: 1 = group 1): difference of composite means and of log variances (ddof 1)."""
+    G = G.astype(float)
+    m1 = G @ Y / G.sum(axis=1, keepdims=True)
+    m2 = (1 - G) @ Y / (1 - G).sum(axis=1, keepdims=True)
+    v1 = (G @ Y ** 2 - G.sum(axis=1, keepdims=True) * m1 ** 2) / (G.sum(axis=1, keepdims=True) - 1)
+    v2 = ((1 - G) @ Y ** 2 - (1 - G).sum(axis=1, keepdims=True) * m2 ** 2) / ((1 - G).sum(axis=1, keepdims=True) - 1)
+    return m1 - m2, np.log(v1) - np.log(v2)
+
+
+def _group_bootstrap(est, rng, sel, bootstrap: int, n: int):
+    """Path coefficients of ``bootstrap`` resamples of one group's rows (converged draws only)."""
+    idx = np.flatnonzero(sel)
+    draws = rng.integers(0, len(idx), size=(bootstrap, len(idx)))
+    F = np.zeros((bootstrap, n))
+    np.add.at(F, (np.repeat(np.arange(bootstrap), len(idx)), idx[draws].ravel()), 1.0)
+    b = est(F)
+    return b.paths[b.converged]
+
+
+def _mga_paths(spec, obs, p1, p2, ok, boots) -> pd.DataFrame:
+    """Per path: both groups' estimates, their difference, the permutation p-value and (with bootstrap
+    draws) Henseler's MGA p-value, one- and two-sided."""
+    names = spec.constructs
     rows = []
-    if bootstrap:
-        boots = []
-        for sel in (g, ~g):
-            idx = np.flatnonzero(sel)
-            draws = rng.integers(0, len(idx), size=(bootstrap, len(idx)))
-            F = np.zeros((bootstrap, len(X)))
-            np.add.at(F, (np.repeat(np.arange(bootstrap), len(idx)), idx[draws].ravel()), 1.0)
-            b = est(F)
-            boots.append(b.paths[b.converged])
-    for (i, j), (a, e) in zip(pidx, spec.paths):
+    for (a, e) in spec.paths:
+        i, j = names.index(a), names.index(e)
         b1, b2 = obs.paths[0, i, j], obs.paths[1, i, j]
         d_perm = p1.paths[ok, i, j] - p2.paths[ok, i, j]
         row = {"lhs": e, "rhs": a, "est_1": b1, "est_2": b2, "diff": b1 - b2,
                "p_permutation": float((np.abs(d_perm) >= abs(b1 - b2)).mean())}
-        if bootstrap:
+        if boots is not None:
             pm = _henseler_p(boots[0][:, i, j], boots[1][:, i, j])
             row.update(p_mga=pm, p_mga_two_sided=2 * min(pm, 1 - pm))
         rows.append(row)
-    settings = {"weighting": w, "permutations": permutations, "permutations_ok": int(ok.sum()),
-                "bootstrap": bootstrap, "seed": seed, "missing": missing}
-    return MGAResult(paths=pd.DataFrame(rows), micom=micom, groups=tuple(labels), n=(n1, n2), settings=settings)
+    return pd.DataFrame(rows)

@@ -25,7 +25,7 @@ from scipy import stats as _st
 
 from ..i18n import format_number, t
 from ..results import Result, json_records, json_safe
-from .quality import (indirect_paths, mediation_type, reliability_table, vif_inner, vif_outer)
+from .quality import mediation_type, reliability_table, vif_inner, vif_outer
 
 __all__ = ["PLSResult", "build_result", "BOOT_COLUMNS"]
 
@@ -93,124 +93,33 @@ def _f2(spec, S, weighting, tol, max_iter, consistent, r2: dict) -> pd.DataFrame
 
 def build_result(spec, S, X, used, info, est, boot, *, weighting, consistent, ci, level, tol, max_iter, seed,
                  defined):
-    K = len(spec.constructs)
+    """Assemble a :class:`PLSResult` from the estimates of :func:`fit_batch` (and bootstrap draws):
+    paths, outer model, R²/f², effects, reliability, discriminant validity, VIFs and scores."""
     names = spec.constructs
-    ind = spec.indicators
-    blocks = spec.block_index()
-    modes = [spec.modes[c] for c in names]
     n = info["n"]
     D = boot["draws"] if boot else None
     ctx = {"n": n, "ci": ci, "level": level, "freq": boot["freq"] if boot else None}
     pos = {c: i for i, c in enumerate(names)}
     core = est["core"]
-
-    # paths
-    pidx = [(pos[a], pos[e]) for a, e in spec.paths]
-    paths = pd.DataFrame({"lhs": [e for _, e in spec.paths], "op": "~", "rhs": [a for a, _ in spec.paths],
-                          "label": [spec.labels.get(p, "") for p in spec.paths],
-                          "est": [est["paths"][0, i, j] for i, j in pidx]})
-    paths = _with_boot(paths, paths["est"], None if D is None else
-                       np.stack([D["paths"][:, i, j] for i, j in pidx], axis=1), ctx)
-
-    # outer loadings and weights
-    own = [(ind.index(i), k) for k, c in enumerate(names) for i in spec.blocks[c]]
-    base = {"construct": [names[k] for _, k in own], "item": [ind[i] for i, _ in own],
-            "mode": [modes[k] for _, k in own]}
-    loadings = pd.DataFrame({**base, "est": [est["L"][0, i, k] for i, k in own]})
-    loadings = _with_boot(loadings, loadings["est"], None if D is None else
-                          np.stack([D["L"][:, i, k] for i, k in own], axis=1), ctx)
-    weights = pd.DataFrame({**base, "est": [est["W"][0, i, k] for i, k in own]})
-    weights = _with_boot(weights, weights["est"], None if D is None else
-                         np.stack([D["W"][:, i, k] for i, k in own], axis=1), ctx)
-
-    # R², adjusted R², f²
+    paths = _result_paths(spec, est, D, ctx, pos)
+    loadings, weights, base = _result_outer(spec, est, D, ctx)
     endo = spec.endogenous
     r2 = pd.Series({c: float(est["r2"][0, pos[c]]) for c in endo}, name="r2")
     r2_adj = pd.Series({c: 1 - (1 - r2[c]) * (n - 1) / (n - len(spec.predecessors(c)) - 1) for c in endo},
                        name="r2_adj")
     f2 = _f2(spec, S, weighting, tol, max_iter, consistent, r2.to_dict())
-
-    # effects
-    T = est["total"][0]
-    te_pairs = [(i, j) for j in range(K) for i in range(K) if i != j and abs(T[i, j]) > 0 and _upstream(spec, i, j)]
-    total = pd.DataFrame({"lhs": [names[j] for _, j in te_pairs], "op": "~", "rhs": [names[i] for i, _ in te_pairs],
-                          "est": [T[i, j] for i, j in te_pairs]})
-    total = _with_boot(total, total["est"], None if D is None else
-                       np.stack([D["total"][:, i, j] for i, j in te_pairs], axis=1) if te_pairs else None, ctx)
-    routes = est["routes"]
-    ind_est = est["indirect"][0]
-    indirect = pd.DataFrame({"lhs": [names[r[-1]] for r in routes], "rhs": [names[r[0]] for r in routes],
-                             "path": [" → ".join(names[i] for i in r) for r in routes], "est": ind_est})
-    indirect = _with_boot(indirect, ind_est, None if D is None or not routes else D["indirect"], ctx)
-    direct = {(a, e): i for i, (a, e) in enumerate(spec.paths)}
-    dir_est, dir_sig, mtype = [], [], []
-    for r, row in zip(routes, indirect.itertuples()):
-        key = (names[r[0]], names[r[-1]])
-        d = direct.get(key)
-        dir_est.append(paths.loc[d, "est"] if d is not None else np.nan)
-        if D is None:
-            dir_sig.append(None)
-            mtype.append(None)
-            continue
-        isig = not (row.ci_lower <= 0 <= row.ci_upper)
-        dsig = bool(d is not None and not (paths.loc[d, "ci_lower"] <= 0 <= paths.loc[d, "ci_upper"]))
-        dir_sig.append(dsig)
-        same = d is not None and row.est * paths.loc[d, "est"] > 0
-        mtype.append(mediation_type(isig, dsig, same))
-    indirect["direct"] = dir_est
-    indirect["mediation"] = mtype
-    ti_pairs = sorted({(r[0], r[-1]) for r in routes}, key=lambda p: (p[1], p[0]))
-    D_ti = None
-    if D is not None and ti_pairs:
-        D_ti = np.stack([D["total"][:, i, j] - D["paths"][:, i, j] for i, j in ti_pairs], axis=1)
-    total_indirect = pd.DataFrame({"lhs": [names[j] for _, j in ti_pairs], "rhs": [names[i] for i, _ in ti_pairs],
-                                   "est": [T[i, j] - est["paths"][0, i, j] for i, j in ti_pairs]})
-    total_indirect = _with_boot(total_indirect, total_indirect["est"], D_ti, ctx)
-    if defined is not None:
-        dvals = est["defined"][0]
-        dfr = pd.DataFrame({"lhs": defined.names, "op": ":=", "rhs": defined.exprs, "est": dvals})
-        dfr = _with_boot(dfr, dvals, None if D is None else D["defined"], ctx)
-    else:
-        dfr = pd.DataFrame(columns=["lhs", "op", "rhs", "est", *BOOT_COLUMNS])
-
-    # reliability and validity
-    rho = est["rho_a"][0] if est["rho_a"] is not None else None
-    if rho is None:
-        from .algorithm import rho_a_batch
-        rho = rho_a_batch(S[None], core.W, modes, blocks)[0]
-    L_pls = core.L[0]                     # PLS loadings (ρ_C, AVE use the consistent ones with PLSc)
-    L_rel = est["L"][0]
-    rel = pd.DataFrame(reliability_table(S, L_rel, rho, blocks, modes), index=pd.Index(names, name="construct"))
-    rel.insert(0, "mode", modes)
-    htmt = pd.DataFrame(est["htmt"][0], index=names, columns=names)
-    htmt2 = pd.DataFrame(est["htmt2"][0], index=names, columns=names)
-    htmt.index.name = htmt2.index.name = "construct"
-    pairs = [(a, b) for a in range(K) for b in range(a + 1, K)]
-    htmt_ci = pd.DataFrame({"construct_1": [names[a] for a, _ in pairs], "construct_2": [names[b] for _, b in pairs],
-                            "htmt": [est["htmt"][0, a, b] for a, b in pairs]})
-    htmt_ci = _with_boot(htmt_ci, htmt_ci["htmt"], None if D is None or not pairs else
-                         np.stack([D["htmt"][:, a, b] for a, b in pairs], axis=1), ctx)
-    htmt_ci = htmt_ci.rename(columns={"htmt": "est"})
-    htmt_ci.insert(3, "htmt2", [est["htmt2"][0, a, b] for a, b in pairs])
-    h2 = boot_summary(htmt_ci["htmt2"].to_numpy(float), None if D is None or not pairs else
-                      np.stack([D["htmt2"][:, a, b] for a, b in pairs], axis=1), **ctx)
-    htmt_ci["htmt2_ci_lower"], htmt_ci["htmt2_ci_upper"] = h2["ci_lower"].to_numpy(), h2["ci_upper"].to_numpy()
+    total, indirect, total_indirect = _result_effects(spec, est, D, ctx, paths)
+    dfr = _result_defined(est, defined, D, ctx)
+    rel = _result_reliability(spec, S, est)
+    htmt, htmt2, htmt_ci = _result_htmt(names, est, D, ctx)
     C = est["C"][0]
     fl = pd.DataFrame(C.copy(), index=names, columns=names)
     for c in names:
         fl.loc[c, c] = np.sqrt(rel.loc[c, "ave"])
     fl.index.name = "construct"
-    cross = pd.DataFrame(L_pls, index=pd.Index(ind, name="item"), columns=names)
+    cross = pd.DataFrame(core.L[0], index=pd.Index(spec.indicators, name="item"), columns=names)   # PLS loadings
     cross.insert(0, "construct", [c for c in names for _ in spec.blocks[c]])
-    vo = vif_outer(S, blocks)
-    vif_o = pd.DataFrame({**{k: v for k, v in base.items() if k != "mode"},
-                          "vif": np.concatenate(vo)})
-    vi_rows = []
-    for e in endo:
-        pred = [pos[a] for a in spec.predecessors(e)]
-        for a, v in zip(pred, vif_inner(core.C[0], pred)):
-            vi_rows.append({"lhs": e, "rhs": names[a], "vif": float(v)})
-    vif_i = pd.DataFrame(vi_rows, columns=["lhs", "rhs", "vif"])
+    vif_o, vif_i = _result_vif(spec, S, core, base, pos)
     Z = (X - X.mean(axis=0)) / X.std(axis=0, ddof=1)
     scores = pd.DataFrame(Z @ core.W[0], index=used.index, columns=names)
 
@@ -225,6 +134,131 @@ def build_result(spec, S, X, used, info, est, boot, *, weighting, consistent, ci
                      info=info, settings=settings, notes=list(spec.notes), construct_cor=pd.DataFrame(C, index=names,
                                                                                                    columns=names),
                      boot=boot)
+
+
+def _result_paths(spec, est, D, ctx, pos) -> pd.DataFrame:
+    """The structural paths (lhs ~ rhs) with their labels and bootstrap columns."""
+    pidx = [(pos[a], pos[e]) for a, e in spec.paths]
+    paths = pd.DataFrame({"lhs": [e for _, e in spec.paths], "op": "~", "rhs": [a for a, _ in spec.paths],
+                          "label": [spec.labels.get(p, "") for p in spec.paths],
+                          "est": [est["paths"][0, i, j] for i, j in pidx]})
+    return _with_boot(paths, paths["est"], None if D is None else
+                      np.stack([D["paths"][:, i, j] for i, j in pidx], axis=1), ctx)
+
+
+def _result_outer(spec, est, D, ctx) -> tuple:
+    """Outer loadings and weights per (construct, item) with bootstrap columns, and their key columns."""
+    names, ind = spec.constructs, spec.indicators
+    modes = [spec.modes[c] for c in names]
+    own = [(ind.index(i), k) for k, c in enumerate(names) for i in spec.blocks[c]]
+    base = {"construct": [names[k] for _, k in own], "item": [ind[i] for i, _ in own],
+            "mode": [modes[k] for _, k in own]}
+    loadings = pd.DataFrame({**base, "est": [est["L"][0, i, k] for i, k in own]})
+    loadings = _with_boot(loadings, loadings["est"], None if D is None else
+                          np.stack([D["L"][:, i, k] for i, k in own], axis=1), ctx)
+    weights = pd.DataFrame({**base, "est": [est["W"][0, i, k] for i, k in own]})
+    weights = _with_boot(weights, weights["est"], None if D is None else
+                         np.stack([D["W"][:, i, k] for i, k in own], axis=1), ctx)
+    return loadings, weights, base
+
+
+def _result_effects(spec, est, D, ctx, paths) -> tuple:
+    """Total effects (of upstream constructs), specific indirect effects with the mediation type, and
+    total indirect effects (total − direct), each with bootstrap columns."""
+    names, K = spec.constructs, len(spec.constructs)
+    T = est["total"][0]
+    te_pairs = [(i, j) for j in range(K) for i in range(K) if i != j and abs(T[i, j]) > 0 and _upstream(spec, i, j)]
+    total = pd.DataFrame({"lhs": [names[j] for _, j in te_pairs], "op": "~", "rhs": [names[i] for i, _ in te_pairs],
+                          "est": [T[i, j] for i, j in te_pairs]})
+    total = _with_boot(total, total["est"], None if D is None else
+                       np.stack([D["total"][:, i, j] for i, j in te_pairs], axis=1) if te_pairs else None, ctx)
+    routes = est["routes"]
+    ind_est = est["indirect"][0]
+    indirect = pd.DataFrame({"lhs": [names[r[-1]] for r in routes], "rhs": [names[r[0]] for r in routes],
+                             "path": [" → ".join(names[i] for i in r) for r in routes], "est": ind_est})
+    indirect = _with_boot(indirect, ind_est, None if D is None or not routes else D["indirect"], ctx)
+    indirect["direct"], indirect["mediation"] = _mediation(spec, routes, indirect, paths, D is None)
+    ti_pairs = sorted({(r[0], r[-1]) for r in routes}, key=lambda p: (p[1], p[0]))
+    D_ti = None
+    if D is not None and ti_pairs:
+        D_ti = np.stack([D["total"][:, i, j] - D["paths"][:, i, j] for i, j in ti_pairs], axis=1)
+    total_indirect = pd.DataFrame({"lhs": [names[j] for _, j in ti_pairs], "rhs": [names[i] for i, _ in ti_pairs],
+                                   "est": [T[i, j] - est["paths"][0, i, j] for i, j in ti_pairs]})
+    return total, indirect, _with_boot(total_indirect, total_indirect["est"], D_ti, ctx)
+
+
+def _mediation(spec, routes, indirect, paths, no_boot: bool) -> tuple[list, list]:
+    """Per indirect route: the direct path's estimate and the mediation type (Zhao, Lynch & Chen 2010;
+    None without bootstrap intervals)."""
+    names = spec.constructs
+    direct = {(a, e): i for i, (a, e) in enumerate(spec.paths)}
+    dir_est, mtype = [], []
+    for r, row in zip(routes, indirect.itertuples()):
+        d = direct.get((names[r[0]], names[r[-1]]))
+        dir_est.append(paths.loc[d, "est"] if d is not None else np.nan)
+        if no_boot:
+            mtype.append(None)
+            continue
+        isig = not (row.ci_lower <= 0 <= row.ci_upper)
+        dsig = bool(d is not None and not (paths.loc[d, "ci_lower"] <= 0 <= paths.loc[d, "ci_upper"]))
+        same = d is not None and row.est * paths.loc[d, "est"] > 0
+        mtype.append(mediation_type(isig, dsig, same))
+    return dir_est, mtype
+
+
+def _result_defined(est, defined, D, ctx) -> pd.DataFrame:
+    """The ``:=`` parameters with bootstrap columns (an empty table when the model defines none)."""
+    if defined is None:
+        return pd.DataFrame(columns=["lhs", "op", "rhs", "est", *BOOT_COLUMNS])
+    dvals = est["defined"][0]
+    dfr = pd.DataFrame({"lhs": defined.names, "op": ":=", "rhs": defined.exprs, "est": dvals})
+    return _with_boot(dfr, dvals, None if D is None else D["defined"], ctx)
+
+
+def _result_reliability(spec, S, est) -> pd.DataFrame:
+    """Reliability per construct (α, ρ_A, ρ_C, AVE; with PLSc from the consistent loadings) and its mode."""
+    names = spec.constructs
+    modes = [spec.modes[c] for c in names]
+    blocks = spec.block_index()
+    rho = est["rho_a"][0] if est["rho_a"] is not None else None
+    if rho is None:
+        from .algorithm import rho_a_batch
+        rho = rho_a_batch(S[None], est["core"].W, modes, blocks)[0]
+    rel = pd.DataFrame(reliability_table(S, est["L"][0], rho, blocks, modes), index=pd.Index(names, name="construct"))
+    rel.insert(0, "mode", modes)
+    return rel
+
+
+def _result_htmt(names, est, D, ctx) -> tuple:
+    """HTMT and HTMT2 matrices, and per pair of constructs both ratios with bootstrap intervals."""
+    K = len(names)
+    htmt = pd.DataFrame(est["htmt"][0], index=names, columns=names)
+    htmt2 = pd.DataFrame(est["htmt2"][0], index=names, columns=names)
+    htmt.index.name = htmt2.index.name = "construct"
+    pairs = [(a, b) for a in range(K) for b in range(a + 1, K)]
+    htmt_ci = pd.DataFrame({"construct_1": [names[a] for a, _ in pairs], "construct_2": [names[b] for _, b in pairs],
+                            "htmt": [est["htmt"][0, a, b] for a, b in pairs]})
+    htmt_ci = _with_boot(htmt_ci, htmt_ci["htmt"], None if D is None or not pairs else
+                         np.stack([D["htmt"][:, a, b] for a, b in pairs], axis=1), ctx)
+    htmt_ci = htmt_ci.rename(columns={"htmt": "est"})
+    htmt_ci.insert(3, "htmt2", [est["htmt2"][0, a, b] for a, b in pairs])
+    h2 = boot_summary(htmt_ci["htmt2"].to_numpy(float), None if D is None or not pairs else
+                      np.stack([D["htmt2"][:, a, b] for a, b in pairs], axis=1), **ctx)
+    htmt_ci["htmt2_ci_lower"], htmt_ci["htmt2_ci_upper"] = h2["ci_lower"].to_numpy(), h2["ci_upper"].to_numpy()
+    return htmt, htmt2, htmt_ci
+
+
+def _result_vif(spec, S, core, base, pos) -> tuple:
+    """Collinearity: outer VIF per item within its block, inner VIF per predictor of each endogenous construct."""
+    vo = vif_outer(S, spec.block_index())
+    vif_o = pd.DataFrame({**{k: v for k, v in base.items() if k != "mode"},
+                          "vif": np.concatenate(vo)})
+    vi_rows = []
+    for e in spec.endogenous:
+        pred = [pos[a] for a in spec.predecessors(e)]
+        for a, v in zip(pred, vif_inner(core.C[0], pred)):
+            vi_rows.append({"lhs": e, "rhs": spec.constructs[a], "vif": float(v)})
+    return vif_o, pd.DataFrame(vi_rows, columns=["lhs", "rhs", "vif"])
 
 
 def _upstream(spec, i, j) -> bool:

@@ -125,9 +125,32 @@ def _group_stats(codes, nlev, names):
     """Thresholds, polychoric correlations, NACOV and pair counts of one group (codes n × p)."""
     n, p = codes.shape
     kmax = max(nlev)
-    # step 1: thresholds from each item's own answers
+    th_list, uni_scores = _thresholds(codes, nlev, names)
+    lo, up = _bounds(th_list, kmax)
+    # pairs in lavaan's order: column j, rows i > j
+    J, I = np.triu_indices(p, 1)            # (j, i) with i > j, j-major: (0,1),(0,2),...,(1,2)...
+    order = np.lexsort((I, J))
+    I, J = I[order], J[order]
+    tab = _tables(codes, I, J, kmax)
+    # no zero-cell correction: lavaan 0.6 lists zero.add = c(0.5, 0) but its bivariate likelihood uses the
+    # uncorrected table (a 2 x 2 table with one empty cell gives rho at the bound 0.999, as here)
+    rho = polychoric_twostep(tab, lo[I], up[I], lo[J], up[J], start=_pearson_start(codes, I, J))
+    R = np.eye(p)
+    R[I, J] = rho
+    R[J, I] = rho
+    pairs = np.zeros((p, p), dtype=int)
+    pairs[I, J] = pairs[J, I] = tab.sum(axis=(1, 2)).astype(int)
+    pairs[np.arange(p), np.arange(p)] = (codes >= 0).sum(axis=0)
+    gamma = _muthen_gamma(codes, nlev, th_list, uni_scores, tab, rho, lo, up, I, J)
+    th = np.concatenate(th_list)
+    return th, R, rho, gamma, pairs
+
+
+def _thresholds(codes, nlev, names):
+    """Step 1: each item's thresholds from its own answers, τ_k = Φ⁻¹(cumulative share), and the
+    per-category scores of the univariate likelihood (for the NACOV)."""
     th_list, uni_scores = [], []
-    for j in range(p):
+    for j in range(codes.shape[1]):
         c = codes[:, j]
         freq = np.bincount(c[c >= 0], minlength=nlev[j]).astype(float)
         if np.any(freq == 0):
@@ -142,16 +165,12 @@ def _group_stats(codes, nlev, names):
         U[np.arange(K - 1), np.arange(K - 1)] = ph / Pc[:K - 1]
         U[np.arange(1, K), np.arange(K - 1)] -= ph / Pc[1:]
         uni_scores.append((U, freq))
-    lo, up = _bounds(th_list, kmax)
-    # pairs in lavaan's order: column j, rows i > j
-    J, I = np.triu_indices(p, 1)            # (j, i) with i > j, j-major: (0,1),(0,2),...,(1,2)...
-    order = np.lexsort((I, J))
-    I, J = I[order], J[order]
-    tab = _tables(codes, I, J, kmax)
-    # no zero-cell correction: lavaan 0.6 lists zero.add = c(0.5, 0) but its bivariate likelihood uses the
-    # uncorrected table (a 2 x 2 table with one empty cell gives rho at the bound 0.999, as here)
-    tab_fit = tab
-    # start at the Pearson correlation of the codes (as lavaan), pairwise complete
+    return th_list, uni_scores
+
+
+def _pearson_start(codes, I, J):
+    """Start of each polychoric: the Pearson correlation of the codes, pairwise complete (as lavaan);
+    0 where it is undefined or ±1."""
     M = (codes >= 0).astype(float)
     X = np.where(codes >= 0, codes, 0).astype(float)
     npw = M.T @ M
@@ -161,45 +180,22 @@ def _group_stats(codes, nlev, names):
         sxy = (X.T @ X) / npw - mx * mx.T
         pear = sxy / np.sqrt(sxx * sxx.T)
     start = np.nan_to_num(pear[I, J], nan=0.0)
-    start = np.where(np.abs(start) >= 1, 0.0, start)
-    rho = polychoric_twostep(tab_fit, lo[I], up[I], lo[J], up[J], start=start)
-    R = np.eye(p)
-    R[I, J] = rho
-    R[J, I] = rho
-    pairs = np.zeros((p, p), dtype=int)
-    pairs[I, J] = pairs[J, I] = tab.sum(axis=(1, 2)).astype(int)
-    pairs[np.arange(p), np.arange(p)] = (codes >= 0).sum(axis=0)
-    # ---- scores and Gamma (muthen1984)
+    return np.where(np.abs(start) >= 1, 0.0, start)
+
+
+def _muthen_gamma(codes, nlev, th_list, uni_scores, tab, rho, lo, up, I, J):
+    """NACOV of thresholds and polychorics (Muthén 1984; lavaan's ``muthen1984``): Γ = n B⁻¹ (Σ sᵢ sᵢᵀ) B⁻ᵀ
+    from the case-wise scores s and the block-triangular information B of the two-step estimator."""
+    n = codes.shape[0]
     P, dP = _cell_quantities(rho, lo[I], up[I], lo[J], up[J])
     bad = P <= _BAD_LIK
     Ps = np.where(bad, 1.0, P)
     s_rho = np.where(bad, 0.0, dP / Ps)                        # d log P_ab / d rho
-    Rr = np.sqrt(1.0 - rho * rho)[:, None, None]
-    r = rho[:, None, None]
-    phi = lambda x: np.exp(-0.5 * np.clip(x, -38, 38) ** 2) / np.sqrt(2 * np.pi)  # noqa: E731
-    Phi = special.ndtr
-    l1, u1 = lo[I][:, :, None], up[I][:, :, None]
-    l2, u2 = lo[J][:, None, :], up[J][:, None, :]
-
-    def cond(x, a_hi, a_lo):      # Phi((a_hi - rho x)/R) - Phi((a_lo - rho x)/R), x finite-clipped
-        xc = np.clip(x, -38, 38)
-        return Phi((np.clip(a_hi, -1e10, 1e10) - r * xc) / Rr) - Phi((np.clip(a_lo, -1e10, 1e10) - r * xc) / Rr)
-    Z1_1 = phi(u1) * cond(u1, u2, l2)         # item I at its upper bound
-    Z2_1 = phi(l1) * cond(l1, u2, l2)         # item I at its lower bound
-    Z1_2 = phi(u2) * cond(u2, u1, l1)
-    Z2_2 = phi(l2) * cond(l2, u1, l1)
-    w = np.where(bad, 0.0, tab * s_rho / Ps)
-    M1, M2 = w * Z1_1, w * Z2_1
-    N1, N2 = w * Z1_2, w * Z2_2
     nth = sum(len(tt) for tt in th_list)
     th_end = np.cumsum([len(tt) for tt in th_list])
     th_start = th_end - np.array([len(tt) for tt in th_list])
     npair = len(I)
-    A21 = np.zeros((npair, nth))
-    for m, (i, j) in enumerate(zip(I, J)):
-        Ki, Kj = nlev[i], nlev[j]
-        A21[m, th_start[i]:th_end[i]] = M1[m].sum(axis=1)[:Ki - 1] - M2[m].sum(axis=1)[1:Ki]
-        A21[m, th_start[j]:th_end[j]] = N1[m].sum(axis=0)[:Kj - 1] - N2[m].sum(axis=0)[1:Kj]
+    A21 = _rho_threshold_block(nlev, tab, rho, s_rho, Ps, bad, lo, up, I, J, nth, th_start, th_end)
     A22 = np.sum(tab * s_rho * s_rho, axis=(1, 2))
     A11 = np.zeros((nth, nth))
     for j, (U, freq) in enumerate(uni_scores):
@@ -224,9 +220,35 @@ def _group_stats(codes, nlev, names):
     Binv[:nth, :nth] = A11inv
     Binv[nth:, :nth] = -(A22inv[:, None] * A21) @ A11inv
     Binv[nth:, nth:] = np.diag(A22inv)
-    gamma = n * (Binv @ INNER @ Binv.T)
-    th = np.concatenate(th_list)
-    return th, R, rho, gamma, pairs
+    return n * (Binv @ INNER @ Binv.T)
+
+
+def _rho_threshold_block(nlev, tab, rho, s_rho, Ps, bad, lo, up, I, J, nth, th_start, th_end):
+    """The block of B that couples each polychoric's score with its two items' thresholds
+    (derivatives of the bivariate cell probabilities at the thresholds)."""
+    Rr = np.sqrt(1.0 - rho * rho)[:, None, None]
+    r = rho[:, None, None]
+    phi = lambda x: np.exp(-0.5 * np.clip(x, -38, 38) ** 2) / np.sqrt(2 * np.pi)  # noqa: E731
+    Phi = special.ndtr
+    l1, u1 = lo[I][:, :, None], up[I][:, :, None]
+    l2, u2 = lo[J][:, None, :], up[J][:, None, :]
+
+    def cond(x, a_hi, a_lo):      # Phi((a_hi - rho x)/R) - Phi((a_lo - rho x)/R), x finite-clipped
+        xc = np.clip(x, -38, 38)
+        return Phi((np.clip(a_hi, -1e10, 1e10) - r * xc) / Rr) - Phi((np.clip(a_lo, -1e10, 1e10) - r * xc) / Rr)
+    Z1_1 = phi(u1) * cond(u1, u2, l2)         # item I at its upper bound
+    Z2_1 = phi(l1) * cond(l1, u2, l2)         # item I at its lower bound
+    Z1_2 = phi(u2) * cond(u2, u1, l1)
+    Z2_2 = phi(l2) * cond(l2, u1, l1)
+    w = np.where(bad, 0.0, tab * s_rho / Ps)
+    M1, M2 = w * Z1_1, w * Z2_1
+    N1, N2 = w * Z1_2, w * Z2_2
+    A21 = np.zeros((len(I), nth))
+    for m, (i, j) in enumerate(zip(I, J)):
+        Ki, Kj = nlev[i], nlev[j]
+        A21[m, th_start[i]:th_end[i]] = M1[m].sum(axis=1)[:Ki - 1] - M2[m].sum(axis=1)[1:Ki]
+        A21[m, th_start[j]:th_end[j]] = N1[m].sum(axis=0)[:Kj - 1] - N2[m].sum(axis=0)[1:Kj]
+    return A21
 
 
 def ordinal_stats(frame: pd.DataFrame, ov: list, *, group: str | None = None, group_labels=None,

@@ -138,57 +138,74 @@ def start_values(model: Model, stats: SampleStats) -> np.ndarray:
         from .constraints import start_values as _constrained_start
         return _constrained_start(model, stats)
     x = np.full(model.npar, np.nan)
-    lv = list(model.names.lv)
     oi = {v: i for i, v in enumerate(stats.ov)}
     rows_all = [r for r in model.rows if r["op"] != ":="]
     for g in range(model.ngroups):
-        S = stats.cov[g]
-        mean = stats.mean[g]
-        rows_g = [r for r in rows_all if r["group"] == g + 1]
-        lam, psi = {}, {}
-        for f in lv:
-            rows = [r for r in rows_g if r["op"] == "=~" and r["lhs"] == f]
-            ind = [r["rhs"] for r in rows if r["rhs"] in oi]
-            if not ind:
-                psi[f] = 0.05
-                continue
-            rel = {ind[0]: 1.0}
-            r0 = oi[ind[0]]
-            for j in ind[1:]:
-                ks = [k for k in ind if k not in (j, ind[0])]
-                vals = [S[oi[j], oi[k]] / S[r0, oi[k]] for k in ks if abs(S[r0, oi[k]]) > 1e-8]
-                if not vals and len(ind) == 2:
-                    vals = [1.0]
-                rel[j] = float(np.mean(vals)) if vals else 1.0
-            pairs = [(a, b) for i, a in enumerate(ind) for b in ind[i + 1:]]
-            ests = [S[oi[a], oi[b]] / (rel[a] * rel[b]) for a, b in pairs if abs(rel[a] * rel[b]) > 1e-8]
-            ps = float(np.mean(ests)) if ests else 0.5 * S[r0, r0]
-            if not np.isfinite(ps) or ps <= 0:
-                ps = 0.5 * S[r0, r0]
-            fixed = [r for r in rows if r["free"] == 0 and r["rhs"] in rel and np.isfinite(r["ustart"])
-                     and r["ustart"] != 0]
-            if fixed:
-                c = fixed[0]["ustart"] / rel[fixed[0]["rhs"]]
-                lam[f] = {v: rel[v] * c for v in rel}
-                psi[f] = ps / c ** 2
-            else:
-                var_row = [r for r in rows_g if r["op"] == "~~" and r["lhs"] == f and r["rhs"] == f]
-                if var_row and var_row[0]["free"] == 0 and np.isfinite(var_row[0]["ustart"]):
-                    v = max(var_row[0]["ustart"], 1e-3)
-                    lam[f] = {k: rel[k] * np.sqrt(ps / v) for k in rel}
-                    psi[f] = v
-                else:
-                    lam[f] = rel
-                    psi[f] = ps
-        eqs_y = set(model.names.eqs_y)
-        phantom = set(model.phantom)
-        # implied covariances among latent (and phantom observed) variables from the indicators
-        eta = [e for e in model.eta if e in lam or e in oi]
+        _GroupStarts(model, stats.cov[g], stats.mean[g], oi, [r for r in rows_all if r["group"] == g + 1]).fill(x)
+    x[~np.isfinite(x)] = 0.0
+    return admissible_start(model, stats, x)
 
-        def ind_of(e):
-            if e in lam:
-                return [(oi[v], l) for v, l in lam[e].items() if abs(l) > 1e-8]
-            return [(oi[e], 1.0)]
+
+class _GroupStarts:
+    """The starting values of one group, built in steps: loadings and factor variances per factor,
+    the implied covariances of the latent variables, regressions from them, then one value per free row."""
+
+    def __init__(self, model: Model, S: np.ndarray, mean: np.ndarray, oi: dict, rows_g: list):
+        self.model, self.S, self.mean, self.oi, self.rows_g = model, S, mean, oi, rows_g
+        self.lam, self.psi = {}, {}
+        for f in model.names.lv:
+            self.factor(f)
+        self.latent_covariances()
+        self.regressions()
+
+    def factor(self, f: str) -> None:
+        """Loadings relative to the first indicator (fabin-like ratios of covariances), scaled to the
+        factor's fixed loading or fixed variance, and the factor variance they imply."""
+        S, oi, rows_g = self.S, self.oi, self.rows_g
+        rows = [r for r in rows_g if r["op"] == "=~" and r["lhs"] == f]
+        ind = [r["rhs"] for r in rows if r["rhs"] in oi]
+        if not ind:
+            self.psi[f] = 0.05
+            return
+        rel = {ind[0]: 1.0}
+        r0 = oi[ind[0]]
+        for j in ind[1:]:
+            ks = [k for k in ind if k not in (j, ind[0])]
+            vals = [S[oi[j], oi[k]] / S[r0, oi[k]] for k in ks if abs(S[r0, oi[k]]) > 1e-8]
+            if not vals and len(ind) == 2:
+                vals = [1.0]
+            rel[j] = float(np.mean(vals)) if vals else 1.0
+        pairs = [(a, b) for i, a in enumerate(ind) for b in ind[i + 1:]]
+        ests = [S[oi[a], oi[b]] / (rel[a] * rel[b]) for a, b in pairs if abs(rel[a] * rel[b]) > 1e-8]
+        ps = float(np.mean(ests)) if ests else 0.5 * S[r0, r0]
+        if not np.isfinite(ps) or ps <= 0:
+            ps = 0.5 * S[r0, r0]
+        fixed = [r for r in rows if r["free"] == 0 and r["rhs"] in rel and np.isfinite(r["ustart"])
+                 and r["ustart"] != 0]
+        if fixed:
+            c = fixed[0]["ustart"] / rel[fixed[0]["rhs"]]
+            self.lam[f] = {v: rel[v] * c for v in rel}
+            self.psi[f] = ps / c ** 2
+            return
+        var_row = [r for r in rows_g if r["op"] == "~~" and r["lhs"] == f and r["rhs"] == f]
+        if var_row and var_row[0]["free"] == 0 and np.isfinite(var_row[0]["ustart"]):
+            v = max(var_row[0]["ustart"], 1e-3)
+            self.lam[f] = {k: rel[k] * np.sqrt(ps / v) for k in rel}
+            self.psi[f] = v
+        else:
+            self.lam[f] = rel
+            self.psi[f] = ps
+
+    def _indicators(self, e):
+        """(column, loading) pairs that measure ``e`` (an observed variable measures itself)."""
+        if e in self.lam:
+            return [(self.oi[v], l) for v, l in self.lam[e].items() if abs(l) > 1e-8]
+        return [(self.oi[e], 1.0)]
+
+    def latent_covariances(self) -> None:
+        """Implied covariances among latent (and phantom observed) variables from their indicators."""
+        S, oi, psi = self.S, self.oi, self.psi
+        eta = [e for e in self.model.eta if e in self.lam or e in oi]
         Phi = np.zeros((len(eta), len(eta)))
         for i1, e1 in enumerate(eta):
             for i2 in range(i1, len(eta)):
@@ -196,12 +213,18 @@ def start_values(model: Model, stats: SampleStats) -> np.ndarray:
                 if i1 == i2:
                     Phi[i1, i1] = psi[e1] if e1 in psi else S[oi[e1], oi[e1]]
                     continue
-                vals = [S[a, b] / (la * lb) for a, la in ind_of(e1) for b, lb in ind_of(e2) if a != b]
+                vals = [S[a, b] / (la * lb) for a, la in self._indicators(e1) for b, lb in self._indicators(e2)
+                        if a != b]
                 Phi[i1, i2] = Phi[i2, i1] = float(np.mean(vals)) if vals else 0.0
-        ix = {e: i for i, e in enumerate(eta)}
-        reg_start, resvar = {}, {}
-        for y in model.names.eqs_y:
-            preds = [r["rhs"] for r in rows_g if r["op"] == "~" and r["lhs"] == y and r["rhs"] in ix]
+        self.Phi, self.ix = Phi, {e: i for i, e in enumerate(eta)}
+
+    def regressions(self) -> None:
+        """Regression coefficients and residual variances from the implied covariances (kept only when the
+        residual variance is above 5 % of the variance)."""
+        Phi, ix = self.Phi, self.ix
+        self.reg_start, self.resvar = {}, {}
+        for y in self.model.names.eqs_y:
+            preds = [r["rhs"] for r in self.rows_g if r["op"] == "~" and r["lhs"] == y and r["rhs"] in ix]
             if y not in ix or not preds:
                 continue
             P = [ix[v] for v in preds]
@@ -213,46 +236,51 @@ def start_values(model: Model, stats: SampleStats) -> np.ndarray:
             if not np.isfinite(rv) or rv <= 0.05 * Phi[ix[y], ix[y]]:
                 continue
             for v, b in zip(preds, beta):
-                reg_start[(y, v)] = b
-            resvar[y] = rv
-        for r in rows_g:
+                self.reg_start[(y, v)] = b
+            self.resvar[y] = rv
+
+    def fill(self, x: np.ndarray) -> None:
+        """One start per free parameter not yet set (shared labels take the first): the user's, else the step's."""
+        for r in self.rows_g:
             if r["free"] == 0:
                 continue
             k = r["free"] - 1
             if np.isfinite(x[k]):
                 continue
-            op, lhs, rhs = r["op"], r["lhs"], r["rhs"]
-            if np.isfinite(r["start"]):
-                x[k] = r["start"]
-            elif op == "=~":
-                x[k] = lam.get(lhs, {}).get(rhs, 1.0)
-            elif op == "~":
-                x[k] = reg_start.get((lhs, rhs), 0.0)
-            elif op == "~~" and lhs == rhs and lhs in resvar:
-                x[k] = resvar[lhs]
-            elif op == "~~" and lhs != rhs and lhs in lam and rhs in lam and lhs not in eqs_y \
-                    and rhs not in eqs_y and lhs in ix and rhs in ix:
-                c = Phi[ix[lhs], ix[rhs]]
-                lim = 0.9 * np.sqrt(abs(Phi[ix[lhs], ix[lhs]] * Phi[ix[rhs], ix[rhs]]))
-                x[k] = float(np.clip(c, -lim, lim))
-            elif op == "~~" and lhs == rhs:
-                if lhs in psi:
-                    x[k] = psi[lhs]
-                elif lhs in oi:
-                    s = S[oi[lhs], oi[lhs]]
-                    if lhs in phantom:
-                        x[k] = 0.5 * s if lhs in eqs_y else s
-                    else:
-                        explained = sum(lam[f].get(lhs, 0.0) ** 2 * psi[f] for f in lam)
-                        x[k] = min(max(s - explained, 0.1 * s), 0.9 * s) if explained > 0 else 0.5 * s
-                else:
-                    x[k] = 0.05
-            elif op == "~1":
-                x[k] = mean[oi[lhs]] if lhs in oi and lhs not in lv else 0.0
-            else:
-                x[k] = 0.0
-    x[~np.isfinite(x)] = 0.0
-    return admissible_start(model, stats, x)
+            x[k] = r["start"] if np.isfinite(r["start"]) else self.value(r)
+
+    def value(self, r: dict) -> float:
+        """The start of one free row by its operator."""
+        op, lhs, rhs = r["op"], r["lhs"], r["rhs"]
+        lam, ix, Phi, eqs_y = self.lam, self.ix, self.Phi, set(self.model.names.eqs_y)
+        if op == "=~":
+            return lam.get(lhs, {}).get(rhs, 1.0)
+        if op == "~":
+            return self.reg_start.get((lhs, rhs), 0.0)
+        if op == "~~" and lhs == rhs and lhs in self.resvar:
+            return self.resvar[lhs]
+        if op == "~~" and lhs != rhs and lhs in lam and rhs in lam and lhs not in eqs_y \
+                and rhs not in eqs_y and lhs in ix and rhs in ix:
+            c = Phi[ix[lhs], ix[rhs]]
+            lim = 0.9 * np.sqrt(abs(Phi[ix[lhs], ix[lhs]] * Phi[ix[rhs], ix[rhs]]))
+            return float(np.clip(c, -lim, lim))
+        if op == "~~" and lhs == rhs:
+            return self.variance(lhs, eqs_y)
+        if op == "~1":
+            return self.mean[self.oi[lhs]] if lhs in self.oi and lhs not in self.model.names.lv else 0.0
+        return 0.0
+
+    def variance(self, v: str, eqs_y: set) -> float:
+        """A variance start: the factor's, else what the factors leave of an observed variance (10-90 %)."""
+        if v in self.psi:
+            return self.psi[v]
+        if v not in self.oi:
+            return 0.05
+        s = self.S[self.oi[v], self.oi[v]]
+        if v in self.model.phantom:
+            return 0.5 * s if v in eqs_y else s
+        explained = sum(self.lam[f].get(v, 0.0) ** 2 * self.psi[f] for f in self.lam)
+        return min(max(s - explained, 0.1 * s), 0.9 * s) if explained > 0 else 0.5 * s
 
 
 def _is_pd(M: np.ndarray) -> bool:

@@ -347,20 +347,41 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
     saturated-model matrices (lavaan zeroes them); the baseline keeps the covariates' block
     saturated (``base_x[g] = (Σ_x, μ_x)``, their FIML moments; free when fixed.x = FALSE).
     """
-    from . import ml
-    from .missing import Pattern, h1_observed_information, independence_loglik
+    from .fitmeasures import count_df
 
     model = objective.model
     p = model.p
     rc = objective.rc
-    r, c = rc
     N = objective.N
     G = len(objective.groups)
     ns = _groups_n(objective.groups)
     fg = np.array(ns, float) / N
-    jac = model.jacobian(x)
-    Wm, Wc, Jm, Wmi, Dl, DBl = [], [], [], [], [], []
     keep = ~_x_mask(model, rc, True)              # drop the fixed.x elements of (μ, vech Σ)
+    bx, bcols = _baseline_columns(model, rc)
+    parts = _FimlParts(objective, x, em_stats, version, keep, bx, bcols, base_x)
+    k_of = _fiml_trace(version, fg, parts.Wm, parts.Wc, parts.Jm, parts.Wmi)
+    K, nb = int(keep.sum()), len(bcols)
+    DB_all = []
+    for g in range(G):                    # the baseline's parameters are per group: block columns
+        DB = np.zeros((K, nb * G))
+        DB[:, nb * g:nb * (g + 1)] = parts.DB[g]
+        DB_all.append(DB)
+    df = count_df(model)
+    dfB = G * (p * (p - 1) // 2 - len(bx) * (len(bx) - 1) // 2)
+    from . import ml
+
+    XX3 = N * ml.objective(model, em_stats, x)[0]
+    c3 = k_of(parts.D) / df if df > 0 else np.nan
+    cB = k_of(DB_all) / dfB
+    return dict(XX3=float(XX3), df3=df, c_hat3=c3, XX3_scaled=float(XX3 / c3), XX3_null=float(parts.XXB),
+                df3_null=dfB, c_hat3_null=cB)
+
+
+def _baseline_columns(model, rc) -> tuple[np.ndarray, list]:
+    """The covariates' positions and the columns of (μ, vech Σ) that the independence model frees:
+    the y means and variances, plus the covariates' saturated block when fixed.x = FALSE."""
+    p = model.p
+    r, c = rc
     bxn = list(model.names.ov_x) + list(getattr(model.names, "ov_x_free", ()))
     bx = np.array([model.ov.index(v) for v in bxn], dtype=int)
     by = np.array([j for j in range(p) if j not in set(bx.tolist())], dtype=int)
@@ -370,42 +391,62 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
     if len(bx) and not fixed_xb:                                       # saturated free x block
         bcols += [int(j) for j in bx] + [p + k for k, (a, b) in enumerate(zip(r, c))
                                           if a in set(bx.tolist()) and b in set(bx.tolist())]
-    nb = len(bcols)
-    XXB = 0.0
-    for g, pats in enumerate(objective.groups):
-        S, m = em_stats.cov[g], em_stats.mean[g]
-        Wm_g = h1_observed_information(pats, S, m, rc, True)
-        n_rows = max(int(pt.rows.max()) for pt in pats) + 1
-        Jm_g = h1_information_firstorder(pats, S, m, n_rows, rc, True)[0] if version == "V3" else None
-        fake = [Pattern(idx=np.arange(p), rows=np.arange(1), y=m[None], n=1, mean=m, cov=S,
-                        ix=np.ix_(np.arange(p), np.arange(p)))]
-        Wc_g = h1_observed_information(fake, S, m, rc, True)
+    return bx, bcols
+
+
+class _FimlParts:
+    """Per group, at the EM moments: the saturated model's observed (Wm), complete-data (Wc) and
+    first-order (Jm, V3 only) information without the fixed.x elements, Wm⁻¹, the model's and the
+    baseline's Jacobians, and the baseline's test statistic T₃,B summed over groups."""
+
+    def __init__(self, objective, x, em_stats, version: str, keep, bx, bcols, base_x):
+        from .missing import Pattern, h1_observed_information, independence_loglik
+
+        model, rc = objective.model, objective.rc
+        p, ns = model.p, _groups_n(objective.groups)
+        jac = model.jacobian(x)
+        nb = len(bcols)
+        self.Wm, self.Wc, self.Jm, self.Wmi, self.D, self.DB = [], [], [], [], [], []
+        self.XXB = 0.0
         sub = np.ix_(keep, keep)
-        Wm.append(Wm_g[sub])
-        Wc.append(Wc_g[sub])
-        Jm.append(Jm_g[sub] if Jm_g is not None else None)
-        Wmi.append(np.linalg.inv(Wm_g[sub]))
-        dS, dmu = jac[g]
-        Dl.append(np.vstack([dmu, dS])[keep])
-        k = p + len(r)
-        DB = np.zeros((k, nb))
-        DB[bcols, np.arange(nb)] = 1.0
-        DBl.append(DB[keep])
-        muB, SB, _ = independence_loglik(pats, p)
-        if len(bx):
-            Sx, mux = base_x[g]
-            SB[np.ix_(bx, bx)] = Sx
-            muB[bx] = mux
-        SBi = np.linalg.inv(SB)
-        d = m - muB
-        XXB += ns[g] * (np.linalg.slogdet(SB)[1] + np.sum(S * SBi) - np.linalg.slogdet(S)[1] - p
-                        + d @ SBi @ d)
-    # The saturated-model matrices are block diagonal over groups (Wm = ⊕ f_g Wm_g, Wc = ⊕ f_g Wc_g,
-    # Wm⁻¹ = ⊕ Wm_g⁻¹/f_g, Γ = ⊕ Wm_g⁻¹ Jm_g Wm_g⁻¹/f_g), so with Z_g = f_g Wm_g Δ_g,
-    # E = Σ_g Δ_g' Z_g and U = Wm - Z E⁻¹ Z' the traces reduce to per-group products and
-    # npar x npar matrices (never forming the dense G(p+p*)-dimensional matrices):
-    #   V6: tr(R U) = Σ_g f_g tr(R_g Wm_g) - tr(E⁻¹ Σ_g Z_g' R_g Z_g),  R_g = Wm_g⁻¹ Wc_g Wm_g⁻¹ / f_g
-    #   V3: tr(U R U Γ) = tr(Wm R Wm Γ) - tr(E⁻¹ Z'(R Wm Γ + Γ Wm R) Z) + tr(E⁻¹ Z'RZ E⁻¹ Z'ΓZ)
+        for g, pats in enumerate(objective.groups):
+            S, m = em_stats.cov[g], em_stats.mean[g]
+            Wm_g = h1_observed_information(pats, S, m, rc, True)
+            n_rows = max(int(pt.rows.max()) for pt in pats) + 1
+            Jm_g = h1_information_firstorder(pats, S, m, n_rows, rc, True)[0] if version == "V3" else None
+            fake = [Pattern(idx=np.arange(p), rows=np.arange(1), y=m[None], n=1, mean=m, cov=S,
+                            ix=np.ix_(np.arange(p), np.arange(p)))]
+            Wc_g = h1_observed_information(fake, S, m, rc, True)
+            self.Wm.append(Wm_g[sub])
+            self.Wc.append(Wc_g[sub])
+            self.Jm.append(Jm_g[sub] if Jm_g is not None else None)
+            self.Wmi.append(np.linalg.inv(Wm_g[sub]))
+            dS, dmu = jac[g]
+            self.D.append(np.vstack([dmu, dS])[keep])
+            DB = np.zeros((p + len(rc[0]), nb))
+            DB[bcols, np.arange(nb)] = 1.0
+            self.DB.append(DB[keep])
+            muB, SB, _ = independence_loglik(pats, p)
+            if len(bx):
+                Sx, mux = base_x[g]
+                SB[np.ix_(bx, bx)] = Sx
+                muB[bx] = mux
+            SBi = np.linalg.inv(SB)
+            d = m - muB
+            self.XXB += ns[g] * (np.linalg.slogdet(SB)[1] + np.sum(S * SBi) - np.linalg.slogdet(S)[1] - p
+                                 + d @ SBi @ d)
+
+
+def _fiml_trace(version: str, fg, Wm, Wc, Jm, Wmi):
+    """k(Δ), the trace of the FIML-C correction for a Jacobian Δ (one block per group).
+
+    The saturated-model matrices are block diagonal over groups (Wm = ⊕ f_g Wm_g, Wc = ⊕ f_g Wc_g,
+    Wm⁻¹ = ⊕ Wm_g⁻¹/f_g, Γ = ⊕ Wm_g⁻¹ Jm_g Wm_g⁻¹/f_g), so with Z_g = f_g Wm_g Δ_g,
+    E = Σ_g Δ_g' Z_g and U = Wm - Z E⁻¹ Z' the traces reduce to per-group products and
+    npar x npar matrices (never forming the dense G(p+p*)-dimensional matrices):
+      V6: tr(R U) = Σ_g f_g tr(R_g Wm_g) - tr(E⁻¹ Σ_g Z_g' R_g Z_g),  R_g = Wm_g⁻¹ Wc_g Wm_g⁻¹ / f_g
+      V3: tr(U R U Γ) = tr(Wm R Wm Γ) - tr(E⁻¹ Z'(R Wm Γ + Γ Wm R) Z) + tr(E⁻¹ Z'RZ E⁻¹ Z'ΓZ)
+    """
     R = [wi @ wc @ wi for wi, wc in zip(Wmi, Wc)]                 # times 1/f_g (applied below)
     Gam = [wi @ j @ wi if j is not None else None for wi, j in zip(Wmi, Jm)]   # times 1/f_g (V3 only)
     WRWG = [float(np.sum((f * wm) @ (r / f) @ (f * wm) * (gm / f).T)) for f, wm, r, gm in zip(fg, Wm, R, Gam)
@@ -425,24 +466,7 @@ def fiml_corrected(objective: CasewiseObjective, x: np.ndarray, em_stats, versio
             return float(sum(WRWG) - np.trace(Ei_mid) + np.sum(Ei_ZRZ * Ei_ZGZ.T))
         trRW = sum(float(np.sum(r * wm)) for r, wm in zip(R, Wm))   # Σ_g tr((R_g/f_g) f_g Wm_g)
         return float(trRW - np.trace(np.linalg.solve(E, ZRZ)))
-
-    K = int(keep.sum())
-    D_all = Dl
-    DB_all = []
-    for g in range(G):                    # the baseline's parameters are per group: block columns
-        DB = np.zeros((K, nb * G))
-        DB[:, nb * g:nb * (g + 1)] = DBl[g]
-        DB_all.append(DB)
-
-    from .fitmeasures import count_df
-
-    df = count_df(model)
-    dfB = G * (p * (p - 1) // 2 - len(bx) * (len(bx) - 1) // 2)
-    XX3 = N * ml.objective(model, em_stats, x)[0]
-    c3 = k_of(D_all) / df if df > 0 else np.nan
-    cB = k_of(DB_all) / dfB
-    return dict(XX3=float(XX3), df3=df, c_hat3=c3, XX3_scaled=float(XX3 / c3), XX3_null=float(XXB),
-                df3_null=dfB, c_hat3_null=cB)
+    return k_of
 
 
 def fiml_robust_measures(fc: dict, N: int, G: int) -> dict:

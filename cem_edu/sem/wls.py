@@ -470,7 +470,6 @@ def _tli(X2, df, X2n, dfn, c=1.0, cn=1.0):
 
 def _catml(st: _Structure, stats: OrdinalStats, x, W, fg, Einv, df):
     """lavaan's ``lav_fit_catml_dwls``: ML discrepancy of the polychoric matrices at θ̂ and its c-hat."""
-    N = stats.ntotal
     nth = st.nth
     p = st.mod.p
     XX3 = 0.0
