@@ -88,8 +88,9 @@ def expectation_pairs(inst) -> dict[str, str]:
     return out
 
 
-def scale_range(inst, item_id: str, default=(1, 7)) -> tuple[float, float]:
-    """(min, max) of an item's response scale, from the instrument when it says so."""
+def scale_range(inst, item_id: str, default: tuple[float, float]) -> tuple[float, float]:
+    """(min, max) of an item's response scale, from the instrument when it says so, else ``default``
+    (the caller's, e.g. the observed range of the data: no scale length is assumed here)."""
     for lo_name, hi_name in (("scale_min", "scale_max"), ("min", "max"), ("low", "high")):
         lo, hi = item_attr(inst, item_id, lo_name), item_attr(inst, item_id, hi_name)
         if lo is not None and hi is not None:
