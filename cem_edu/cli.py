@@ -455,6 +455,10 @@ class _Parser(argparse.ArgumentParser):
         with _argparse_speaks(lang):
             super().__init__(*args, **kwargs)
 
+    def parse_args(self, args=None, namespace=None):  # its "unrecognized arguments" comes after parse_known_args
+        with _argparse_speaks(self.lang):
+            return super().parse_args(args, namespace)
+
     def parse_known_args(self, args=None, namespace=None):
         with _argparse_speaks(self.lang):
             return super().parse_known_args(args, namespace)
