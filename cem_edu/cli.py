@@ -6,7 +6,10 @@ Every user error ends as one readable line on stderr and exit status 2;
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -40,14 +43,15 @@ def _read_data(path: str, inst=None):
     return data
 
 
-def _whole(minimum: int | None):
-    """argparse ``type=`` for counts, seeds and ports: Persian digits welcome, one parser (``parse_integer``)."""
+def _whole(minimum: int | None, lang: str | None = None):
+    """argparse ``type=`` for counts, seeds and ports: Persian digits welcome, one parser (``parse_integer``);
+    its message in ``lang`` (None: the kit's default language)."""
 
     def read(text: str) -> int:
         from .intake.numbers import parse_integer
 
         try:
-            return parse_integer(text, minimum=minimum)
+            return parse_integer(text, minimum=minimum, language=lang)
         except DataError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -55,17 +59,19 @@ def _whole(minimum: int | None):
     return read
 
 
-def _real(text: str) -> float:
+def _real(lang: str | None = None):
     """argparse ``type=`` for a number such as a scale midpoint (``4``, ``3.5``, ``۳٫۵``): ``parse_number``."""
-    from .intake.numbers import parse_number
 
-    try:
-        return parse_number(text, decimal=".")
-    except DataError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+    def read(text: str) -> float:
+        from .intake.numbers import parse_number
 
+        try:
+            return parse_number(text, decimal=".", language=lang)
+        except DataError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
-_real.__name__ = "number"
+    read.__name__ = "number"
+    return read
 
 
 def _write_json(obj, path: str | None) -> None:
@@ -347,202 +353,300 @@ def _moderation_pls(args, data, spec) -> None:
     _write_json(res.to_dict(), args.json)
 
 
-def _scale_argument(text: str) -> tuple[int, int]:
-    """argparse ``type=`` for ``--scale 1-6`` (also ``1–6``, ``۱-۶``)."""
-    from .instrument.sources import parse_scale
+def _scale_argument(lang: str | None = None):
+    """argparse ``type=`` for ``--scale 1-6`` (also ``1–6``, ``۱-۶``); the message in ``lang``."""
 
+    def read(text: str) -> tuple[int, int]:
+        from .instrument.sources import parse_scale
+
+        try:
+            return parse_scale(text)
+        except CemError as exc:
+            message = t("sources.err.scale_text", lang, value=text) if lang == "fa" else str(exc)
+            raise argparse.ArgumentTypeError(message) from None
+
+    read.__name__ = "scale"
+    return read
+
+
+# ---- the language of the help and of usage errors (cem_edu/locales/cli.yaml) ----
+LANG_VARIABLE = "CEM_EDU_LANG"
+
+# argparse's own words (its ``_()`` message ids in Python 3.11-3.13) -> keys of cli.yaml
+_ARGPARSE_WORDS = {
+    "usage: ": "usage", "positional arguments": "positionals", "options": "options",
+    "show this help message and exit": "help", "show program's version number and exit": "version",
+    " (default: %(default)s)": "default", "%(prog)s: error: %(message)s\n": "error",
+    "%(prog)s: warning: %(message)s\n": "warning", "argument %(argument_name)s: %(message)s": "argument",
+    "the following arguments are required: %s": "required", "one of the arguments %s is required": "one_of_required",
+    "invalid choice: %(value)r (choose from %(choices)s)": "invalid_choice",
+    "invalid %(type)s value: %(value)r": "invalid_type", "unrecognized arguments: %s": "unrecognized",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "unknown_parser",
+    "ambiguous option: %(option)s could match %(matches)s": "ambiguous", "not allowed with argument %s": "not_allowed",
+    "expected one argument": "expected_one", "expected at most one argument": "expected_at_most_one",
+    "expected at least one argument": "expected_at_least_one", "ignored explicit argument %r": "ignored_explicit",
+    "can't open '%(filename)s': %(error)s": "cant_open",
+}
+_ARGPARSE_PLURALS = {("expected %s argument", "expected %s arguments"): "expected_n"}
+
+
+def help_language(argv: list[str], environ=None) -> str:
+    """The language of the help and of usage errors: ``--lang fa|en`` anywhere in ``argv`` (before ``--``;
+    the last one wins, as argparse's), else the environment variable ``CEM_EDU_LANG`` (``fa``, ``en``; a
+    locale such as ``fa_IR.UTF-8`` counts as ``fa``), else ``en``. An unknown ``CEM_EDU_LANG`` is named in
+    a warning on stderr, never silently ignored.
+
+    Read from argv before the parser is built, so ``cem-edu report --lang fa --help`` is Persian although
+    argparse handles ``--help`` before it has seen every option.
+    """
+    from .i18n import LANGUAGES
+
+    chosen = None
+    for i, token in enumerate(argv):
+        if token == "--":
+            break
+        if token == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif token.startswith("--lang="):
+            value = token.split("=", 1)[1]
+        else:
+            continue
+        if value.strip().lower() in LANGUAGES:
+            chosen = value.strip().lower()
+    if chosen:
+        return chosen
+    raw = (os.environ if environ is None else environ).get(LANG_VARIABLE, "").strip()
+    if not raw:
+        return "en"
+    code = raw.split(".")[0].split("_")[0].split("-")[0].lower()
+    if code in LANGUAGES:
+        return code
+    print(f"cem-edu: warning: {t('cli.env.bad_lang', 'en', value=raw)}", file=sys.stderr)
+    return "en"
+
+
+@contextlib.contextmanager
+def _argparse_speaks(lang: str):
+    """argparse's headings and usage errors in ``lang``: its module-level ``_`` and ``ngettext`` (gettext)
+    answer from cli.yaml while the block runs, and are put back after it (also on ``SystemExit``).
+    Message ids not in the table (a newer Python's) stay English. English: nothing is touched."""
+    if lang == "en":
+        yield
+        return
+    saved = argparse._, argparse.ngettext
+
+    def gettext(message):
+        key = _ARGPARSE_WORDS.get(message)
+        return t(f"cli.argparse.{key}", lang) if key else saved[0](message)
+
+    def ngettext(singular, plural, n):
+        key = _ARGPARSE_PLURALS.get((singular, plural))
+        return t(f"cli.argparse.{key}", lang) if key else saved[1](singular, plural, n)
+
+    argparse._, argparse.ngettext = gettext, ngettext
     try:
-        return parse_scale(text)
-    except CemError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved
 
 
-_scale_argument.__name__ = "scale"
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose own words (headings, ``-h`` help, usage errors) are in ``lang``."""
+
+    def __init__(self, *args, lang: str = "en", **kwargs):
+        self.lang = lang
+        with _argparse_speaks(lang):
+            super().__init__(*args, **kwargs)
+
+    def parse_args(self, args=None, namespace=None):  # its "unrecognized arguments" comes after parse_known_args
+        with _argparse_speaks(self.lang):
+            return super().parse_args(args, namespace)
+
+    def parse_known_args(self, args=None, namespace=None):
+        with _argparse_speaks(self.lang):
+            return super().parse_known_args(args, namespace)
+
+    def format_usage(self):
+        with _argparse_speaks(self.lang):
+            return super().format_usage()
+
+    def format_help(self):
+        with _argparse_speaks(self.lang):
+            return super().format_help()
+
+    def error(self, message):
+        with _argparse_speaks(self.lang):
+            super().error(message)
 
 
-def _add_own_data_arguments(parser) -> None:
+def _add_own_data_arguments(parser, lang: str = "en") -> None:
     """The no-YAML path of issue #20: your own questionnaire from a lavaan model and the data."""
-    parser.add_argument("--reverse", default=None, metavar="A1,C4",
-                        help="reverse-keyed items, recoded as min + max - x before any statistic")
-    parser.add_argument("--scale", default=None, type=_scale_argument, metavar="MIN-MAX",
-                        help="answer scale of the items, e.g. 1-5 (default: read from --instrument, else from "
-                             "the data with a warning)")
-    parser.add_argument("--constructs", action="store_true",
-                        help="read the constructs from the =~ lines of --model (implied by --reverse/--scale)")
+    parser.add_argument("--reverse", default=None, metavar="A1,C4", help=t("cli.help.own.reverse", lang))
+    parser.add_argument("--scale", default=None, type=_scale_argument(lang if lang == "fa" else None),
+                        metavar="MIN-MAX", help=t("cli.help.own.scale", lang))
+    parser.add_argument("--constructs", action="store_true", help=t("cli.help.own.constructs", lang))
 
 
-def _add_data_spec_arguments(parser) -> None:
-    parser.add_argument("data", help="data file (CSV, XLSX or SAV)")
-    parser.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire that defines the constructs")
-    parser.add_argument("--model", default=None, metavar="M.lav", help="or a measurement model in lavaan syntax")
-    parser.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the printed tables: en or fa")
-    parser.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
+def _add_data_spec_arguments(parser, lang: str = "en") -> None:
+    parser.add_argument("data", help=t("cli.help.common.data", lang))
+    parser.add_argument("--instrument", default=None, metavar="Q.yaml", help=t("cli.help.common.instrument", lang))
+    parser.add_argument("--model", default=None, metavar="M.lav", help=t("cli.help.common.model", lang))
+    parser.add_argument("--lang", default="en", choices=["en", "fa"], help=t("cli.help.common.lang_tables", lang))
+    parser.add_argument("--json", default=None, metavar="OUT.json", help=t("cli.help.common.json", lang))
 
 
-def _add_thesis_commands(sub) -> None:
-    cv = sub.add_parser("content-validity",
-                        help="Lawshe's CVR, CVI with modified kappa or impact score of an expert panel")
-    cv.add_argument("panel", help="panel sheet: one row per expert, one column per item (CSV, XLSX or SAV)")
-    cv.add_argument("--method", required=True, choices=["cvr", "cvi", "impact"],
-                    help="cvr: codes 1-3 (3 = essential); cvi: relevance 1-4; impact: importance 1-5")
-    cv.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the printed table: en or fa")
-    cv.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
+def _add_thesis_commands(sub, lang: str = "en") -> None:
+    def h(key: str, **fields) -> str:
+        return t(f"cli.help.{key}", lang, **fields)
+
+    number_lang = lang if lang == "fa" else None
+    cv = sub.add_parser("content-validity", help=h("content-validity"))
+    cv.add_argument("panel", help=h("content-validity.panel"))
+    cv.add_argument("--method", required=True, choices=["cvr", "cvi", "impact"], help=h("content-validity.method"))
+    cv.add_argument("--lang", default="en", choices=["en", "fa"], help=h("content-validity.lang"))
+    cv.add_argument("--json", default=None, metavar="OUT.json", help=h("common.json"))
     cv.set_defaults(func=cmd_content_validity)
 
-    nm = sub.add_parser("normality", help="skewness, kurtosis, Shapiro-Wilk, Lilliefors KS and Mardia's test")
-    _add_data_spec_arguments(nm)
+    nm = sub.add_parser("normality", help=h("normality"))
+    _add_data_spec_arguments(nm, lang)
     nm.set_defaults(func=cmd_normality)
 
-    cm = sub.add_parser("common-method",
-                        help="Harman's single factor, full-collinearity VIFs and a latent method factor")
-    _add_data_spec_arguments(cm)
+    cm = sub.add_parser("common-method", help=h("common-method"))
+    _add_data_spec_arguments(cm, lang)
     cm.add_argument("--method-loadings", default="equal", choices=["equal", "free"],
-                    help="loadings of the unmeasured latent method factor (default: one equal loading)")
-    cm.add_argument("--no-ulmc", action="store_true", help="skip the latent method factor model")
+                    help=h("common-method.method_loadings"))
+    cm.add_argument("--no-ulmc", action="store_true", help=h("common-method.no_ulmc"))
     cm.set_defaults(func=cmd_common_method)
 
-    ct = sub.add_parser("construct-tests", help="one-sample t against the midpoint, Friedman with Kendall's W, "
-                                                "APA correlation table of the construct scores")
-    _add_data_spec_arguments(ct)
-    ct.add_argument("--midpoint", default=None, type=_real,
-                    help="scale midpoint (read from the instrument's scales when omitted)")
-    ct.add_argument("--friedman", default=None, metavar="C1,C2,...",
-                    help="constructs to rank with Friedman's test (default: all)")
+    ct = sub.add_parser("construct-tests", help=h("construct-tests"))
+    _add_data_spec_arguments(ct, lang)
+    ct.add_argument("--midpoint", default=None, type=_real(number_lang), help=h("construct-tests.midpoint"))
+    ct.add_argument("--friedman", default=None, metavar="C1,C2,...", help=h("construct-tests.friedman"))
     ct.set_defaults(func=cmd_construct_tests)
 
-    md = sub.add_parser("moderation", help="latent interaction X x Z -> Y by double-mean-centred product indicators, "
-                                           "simple slopes and Johnson-Neyman; or PLS two-stage (--method pls)")
-    _add_data_spec_arguments(md)
-    md.add_argument("--x", required=True, help="predictor construct")
-    md.add_argument("--z", required=True, help="moderator construct")
-    md.add_argument("--y", required=True, help="outcome construct")
-    md.add_argument("--all-pairs", action="store_true", help="all products x_i*z_j instead of matched pairs")
-    md.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"],
-                    help="ML (default) or MLR (robust standard errors and test)")
-    md.add_argument("--plot", default=None, metavar="JN.png", help="write the Johnson-Neyman plot (cbsem)")
-    md.add_argument("--method", default="cbsem", type=str.lower, choices=["cbsem", "pls"],
-                    help="cbsem (default: latent product indicators, lavaan) or pls (two-stage approach, "
-                         "Henseler & Chin 2010, as seminr's two_stage)")
-    md.add_argument("--bootstrap", default=5000, type=_whole(0), metavar="N",
-                    help="bootstrap draws of --method pls (default 5000; 0 = none)")
-    md.add_argument("--seed", default=None, type=_whole(0), help="random seed of the pls bootstrap")
+    md = sub.add_parser("moderation", help=h("moderation"))
+    _add_data_spec_arguments(md, lang)
+    md.add_argument("--x", required=True, help=h("moderation.x"))
+    md.add_argument("--z", required=True, help=h("moderation.z"))
+    md.add_argument("--y", required=True, help=h("moderation.y"))
+    md.add_argument("--all-pairs", action="store_true", help=h("moderation.all_pairs"))
+    md.add_argument("--estimator", default="ML", type=str.upper, choices=["ML", "MLR"], help=h("moderation.estimator"))
+    md.add_argument("--plot", default=None, metavar="JN.png", help=h("moderation.plot"))
+    md.add_argument("--method", default="cbsem", type=str.lower, choices=["cbsem", "pls"], help=h("moderation.method"))
+    md.add_argument("--bootstrap", default=5000, type=_whole(0, number_lang), metavar="N",
+                    help=h("moderation.bootstrap", n=5000))
+    md.add_argument("--seed", default=None, type=_whole(0, number_lang), help=h("moderation.seed"))
     md.set_defaults(func=cmd_moderation)
 # ---- end of the thesis toolkit block ----
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="cem-edu", description="Customer Experience Management research and teaching kit.")
-    p.add_argument("--version", action="version", version=f"cem-edu {__version__}")
-    p.add_argument("--debug", action="store_true", help="show the full traceback on errors")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+def build_parser(lang: str = "en") -> argparse.ArgumentParser:
+    """The ``cem-edu`` parser with its help, descriptions, headings and usage errors in ``lang`` ("en" or "fa");
+    the texts are cem_edu/locales/cli.yaml's (option names, metavars and choices stay Latin).
+    ``main`` chooses ``lang`` with :func:`help_language`. Parsing is the same in both languages."""
+    from .i18n import LANGUAGES
 
-    f = sub.add_parser("fit", help="fit a CFA/SEM model written in lavaan syntax")
-    f.add_argument("model", help="model file in lavaan syntax (.lav)")
-    f.add_argument("data", help="data file (CSV, XLSX or SAV)")
+    if lang not in LANGUAGES:
+        raise CemError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+
+    def h(key: str, **fields) -> str:
+        return t(f"cli.help.{key}", lang, **fields)
+
+    number_lang = lang if lang == "fa" else None  # None: the messages of the type parsers as before
+    whole = _whole(0, number_lang)
+    p = _Parser(prog="cem-edu", description=t("cli.desc.main", lang), epilog=t("cli.epilog.main", lang), lang=lang)
+    p.add_argument("--version", action="version", version=f"cem-edu {__version__}", help=h("version"))
+    p.add_argument("--debug", action="store_true", help=h("debug"))
+    p.add_argument("--lang", dest="help_lang", default=None, choices=["en", "fa"], help=h("lang"))
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=functools.partial(_Parser, lang=lang))
+
+    f = sub.add_parser("fit", help=h("fit"))
+    f.add_argument("model", help=h("common.model_file"))
+    f.add_argument("data", help=h("common.data"))
     f.add_argument("--estimator", default=None, type=str.upper,
-                   choices=["ML", "MLR", "WLSMV", "DWLS", "ULSMV", "ULS"],
-                   help="ML (default) or MLR; with --ordered WLSMV (default), DWLS, ULSMV or ULS")
+                   choices=["ML", "MLR", "WLSMV", "DWLS", "ULSMV", "ULS"], help=h("fit.estimator"))
     f.add_argument("--missing", default="listwise", type=str.lower, choices=["listwise", "fiml", "ml", "pairwise"],
-                   help="listwise (default), fiml/ml (continuous items), pairwise (with --ordered)")
-    f.add_argument("--ordered", default=None, metavar="all|COL1,COL2",
-                   help="ordinal items: 'all' or a comma-separated list (thresholds + polychoric, WLSMV)")
-    f.add_argument("--group", default=None, help="column that defines groups (multigroup model)")
-    f.add_argument("--bootstrap", default=0, type=_whole(0), metavar="N", help="bootstrap draws (0 = none)")
-    f.add_argument("--seed", default=None, type=_whole(0), help="random seed for the bootstrap (reproducible draws)")
-    f.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
-    f.add_argument("--quiet", action="store_true", help="no progress bar")
-    f.add_argument("--growth", action="store_true",
-                   help="latent growth model with lavaan's growth() defaults (observed intercepts 0, latent means free)")
+                   help=h("fit.missing"))
+    f.add_argument("--ordered", default=None, metavar="all|COL1,COL2", help=h("fit.ordered"))
+    f.add_argument("--group", default=None, help=h("fit.group"))
+    f.add_argument("--bootstrap", default=0, type=whole, metavar="N", help=h("common.bootstrap"))
+    f.add_argument("--seed", default=None, type=whole, help=h("fit.seed"))
+    f.add_argument("--json", default=None, metavar="OUT.json", help=h("common.json"))
+    f.add_argument("--quiet", action="store_true", help=h("common.quiet"))
+    f.add_argument("--growth", action="store_true", help=h("fit.growth"))
     f.set_defaults(func=cmd_fit)
 
-    pl = sub.add_parser("pls", help="estimate a PLS path model (PLS-SEM), as SmartPLS reports it")
-    pl.add_argument("model", help="model file in lavaan syntax (=~ reflective, <~ formative, ~ paths)")
-    pl.add_argument("data", help="data file (CSV, XLSX or SAV)")
-    pl.add_argument("--consistent", action="store_true", help="consistent PLS (PLSc) for reflective constructs")
+    pl = sub.add_parser("pls", help=h("pls"))
+    pl.add_argument("model", help=h("pls.model"))
+    pl.add_argument("data", help=h("common.data"))
+    pl.add_argument("--consistent", action="store_true", help=h("pls.consistent"))
     pl.add_argument("--weighting", default="path", type=str.lower, choices=["path", "centroid", "factor"],
-                    help="inner weighting scheme (default: path, as SmartPLS)")
-    pl.add_argument("--bootstrap", default=0, type=_whole(0), metavar="N", help="bootstrap draws (0 = none)")
-    pl.add_argument("--seed", default=None, type=_whole(0), help="random seed of the bootstrap (reproducible draws)")
-    pl.add_argument("--ci", default="percentile", type=str.lower, choices=["percentile", "bca"],
-                    help="bootstrap interval: percentile (default) or bias-corrected and accelerated")
-    pl.add_argument("--missing", default="mean", type=str.lower, choices=["mean", "listwise"],
-                    help="missing answers: replace by the item mean (default, as SmartPLS) or drop the row")
-    pl.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
-    pl.add_argument("--quiet", action="store_true", help="no progress bar")
+                    help=h("pls.weighting"))
+    pl.add_argument("--bootstrap", default=0, type=whole, metavar="N", help=h("common.bootstrap"))
+    pl.add_argument("--seed", default=None, type=whole, help=h("pls.seed"))
+    pl.add_argument("--ci", default="percentile", type=str.lower, choices=["percentile", "bca"], help=h("pls.ci"))
+    pl.add_argument("--missing", default="mean", type=str.lower, choices=["mean", "listwise"], help=h("pls.missing"))
+    pl.add_argument("--json", default=None, metavar="OUT.json", help=h("common.json"))
+    pl.add_argument("--quiet", action="store_true", help=h("common.quiet"))
     pl.set_defaults(func=cmd_pls)
 
-    r = sub.add_parser("reliability", help="alpha, omega, CR, AVE and HTMT per construct")
-    r.add_argument("data", help="data file (CSV, XLSX or SAV)")
-    r.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire that defines the constructs")
-    r.add_argument("--model", default=None, metavar="M.lav", help="or a measurement model in lavaan syntax")
-    r.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
-    r.add_argument("--out-of-range", default="error", choices=["error", "missing"],
-                   help="answers off the scale: stop with a message (default) or set them to missing")
-    _add_own_data_arguments(r)
+    r = sub.add_parser("reliability", help=h("reliability"))
+    r.add_argument("data", help=h("common.data"))
+    r.add_argument("--instrument", default=None, metavar="Q.yaml", help=h("common.instrument"))
+    r.add_argument("--model", default=None, metavar="M.lav", help=h("common.model"))
+    r.add_argument("--json", default=None, metavar="OUT.json", help=h("common.json"))
+    r.add_argument("--out-of-range", default="error", choices=["error", "missing"], help=h("common.out_of_range"))
+    _add_own_data_arguments(r, lang)
     r.set_defaults(func=cmd_reliability)
 
-    i = sub.add_parser("invariance", help="configural, metric, scalar and strict invariance across groups")
-    i.add_argument("model", help="model file in lavaan syntax (.lav)")
-    i.add_argument("data", help="data file (CSV, XLSX or SAV)")
-    i.add_argument("--group", required=True, help="column that defines the groups to compare")
+    i = sub.add_parser("invariance", help=h("invariance"))
+    i.add_argument("model", help=h("common.model_file"))
+    i.add_argument("data", help=h("common.data"))
+    i.add_argument("--group", required=True, help=h("invariance.group"))
     i.add_argument("--estimator", default=None, type=str.upper, choices=["ML", "MLR", "WLSMV", "ULSMV"],
-                   help="ML (default) or MLR; with --ordered WLSMV (default) or ULSMV")
-    i.add_argument("--ordered", default=None, metavar="all|COL1,COL2",
-                   help="ordinal items: configural, thresholds, loadings, intercepts (Wu & Estabrook, 2016)")
-    i.add_argument("--json", default=None, metavar="OUT.json", help="also write the results to this JSON file")
+                   help=h("invariance.estimator"))
+    i.add_argument("--ordered", default=None, metavar="all|COL1,COL2", help=h("invariance.ordered"))
+    i.add_argument("--json", default=None, metavar="OUT.json", help=h("common.json"))
     i.set_defaults(func=cmd_invariance)
 
-    rp = sub.add_parser("report", help="report of a data file: self-contained HTML or Word (--format docx)")
-    rp.add_argument("data", help="data file (CSV, XLSX or SAV)")
-    rp.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire (default: the bundled one)")
-    rp.add_argument("--model", default=None, metavar="M.lav", help="structural model in lavaan syntax (default: built from the questionnaire)")
-    rp.add_argument("--lang", default="en", choices=["en", "fa"], help="language of the report: en (default) or fa")
-    rp.add_argument("--group", default=None, help="column that defines groups to compare (invariance)")
-    rp.add_argument("--bootstrap", default=None, type=_whole(0),
-                    help="bootstrap draws for indirect effects (default 1000; none under FIML unless given; 0 = none)")
+    rp = sub.add_parser("report", help=h("report"))
+    rp.add_argument("data", help=h("common.data"))
+    rp.add_argument("--instrument", default=None, metavar="Q.yaml", help=h("report.instrument"))
+    rp.add_argument("--model", default=None, metavar="M.lav", help=h("report.model"))
+    rp.add_argument("--lang", default="en", choices=["en", "fa"], help=h("report.lang"))
+    rp.add_argument("--group", default=None, help=h("report.group"))
+    rp.add_argument("--bootstrap", default=None, type=whole, help=h("report.bootstrap"))
     rp.add_argument("--missing", default="auto", type=str.lower, choices=["auto", "listwise", "fiml", "ml", "pairwise"],
-                    help="missing answers: auto (default: fiml when the model has missing answers), listwise, fiml = ml, pairwise (--ordered)")
-    rp.add_argument("--ordered", default=None, metavar="all|COL1,COL2",
-                    help="treat the items as ordinal: WLSMV on polychoric correlations (pairwise with --missing)")
-    rp.add_argument("--out-of-range", default="error", choices=["error", "missing"],
-                    help="answers off the scale: stop with a message (default) or set them to missing")
+                    help=h("report.missing"))
+    rp.add_argument("--ordered", default=None, metavar="all|COL1,COL2", help=h("report.ordered"))
+    rp.add_argument("--out-of-range", default="error", choices=["error", "missing"], help=h("common.out_of_range"))
     rp.add_argument("--method", default="cbsem", type=str.lower, choices=["cbsem", "pls", "both"],
-                    help="structural model: covariance-based SEM, PLS-SEM, or both side by side")
-    rp.add_argument("--format", default=None, type=str.lower, choices=["html", "docx"],
-                    help="html (one self-contained page) or docx (Word: APA tables, numbered captions); "
-                         "default: docx when --out ends in .docx, else html")
-    rp.add_argument("--panel", default=None, metavar="PANEL.csv",
-                    help="expert-panel sheet (rows experts, columns items): adds a content-validity section")
-    rp.add_argument("--moderation", default=None, action="append", metavar="X,Z,Y",
-                    help="constructs of the model: does Z moderate the effect of X on Y? adds a moderation section "
-                         "(latent interaction, simple slopes, Johnson-Neyman; PLS two-stage with --method pls/both); "
-                         "repeat for more than one")
-    rp.add_argument("--out", default="report.html", help="file to write (default: report.html, or report.docx with --format docx)")
-    rp.add_argument("--json", default=None, metavar="results.json", help="also write the results to this JSON file")
-    rp.add_argument("--quiet", action="store_true", help="no progress bar")
-    _add_own_data_arguments(rp)
+                    help=h("report.method"))
+    rp.add_argument("--format", default=None, type=str.lower, choices=["html", "docx"], help=h("report.format"))
+    rp.add_argument("--panel", default=None, metavar="PANEL.csv", help=h("report.panel"))
+    rp.add_argument("--moderation", default=None, action="append", metavar="X,Z,Y", help=h("report.moderation"))
+    rp.add_argument("--out", default="report.html", help=h("report.out"))
+    rp.add_argument("--json", default=None, metavar="results.json", help=h("common.json"))
+    rp.add_argument("--quiet", action="store_true", help=h("common.quiet"))
+    _add_own_data_arguments(rp, lang)
     rp.set_defaults(func=cmd_report)
 
-    c = sub.add_parser("collect", help="serve the questionnaire as a web form for a class",
-                       description="Serve the questionnaire as a web form for a class (phones scan a QR code). "
-                                   "For phones on the same Wi-Fi: cem-edu collect --host 0.0.0.0")
-    c.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire to serve (default: the bundled one)")
-    c.add_argument("--db", default="responses.sqlite", metavar="FILE|URL",
-                   help="SQLite file (responses.sqlite) or postgresql://... URL")
-    c.add_argument("--host", default="127.0.0.1", help="127.0.0.1 = this computer only; 0.0.0.0 = phones too")
-    c.add_argument("--port", default=8000, type=_whole(0), help="port to listen on (default: 8000)")
-    c.add_argument("--token", default=None, help="instructor token, 16+ characters (default: random)")
-    c.add_argument("--lang", default="fa", choices=["en", "fa"], help="language of the form: fa (default) or en")
+    c = sub.add_parser("collect", help=h("collect"), description=t("cli.desc.collect", lang))
+    c.add_argument("--instrument", default=None, metavar="Q.yaml", help=h("collect.instrument"))
+    c.add_argument("--db", default="responses.sqlite", metavar="FILE|URL", help=h("collect.db"))
+    c.add_argument("--host", default="127.0.0.1", help=h("collect.host"))
+    c.add_argument("--port", default=8000, type=whole, help=h("collect.port", port=8000))
+    c.add_argument("--token", default=None, help=h("collect.token"))
+    c.add_argument("--lang", default="fa", choices=["en", "fa"], help=h("collect.lang"))
     c.set_defaults(func=cmd_collect)
 
-    e = sub.add_parser("export-form", help="export the questionnaire (XLSForm, printable HTML, codebook, JSON, "
-                                           "expert-panel sheet)")
-    e.add_argument("--instrument", default=None, metavar="Q.yaml", help="questionnaire to export (default: the bundled one)")
+    e = sub.add_parser("export-form", help=h("export-form"))
+    e.add_argument("--instrument", default=None, metavar="Q.yaml", help=h("export-form.instrument"))
     e.add_argument("--format", required=True, choices=["xlsform", "html", "codebook", "json", "panel"],
-                   help="xlsform (ODK/KoBo), html (printable), codebook, json or panel (expert-panel sheet)")
-    e.add_argument("--out", default=None, help="file to write (default: a name from the questionnaire and format)")
+                   help=h("export-form.format"))
+    e.add_argument("--out", default=None, help=h("export-form.out"))
     e.set_defaults(func=cmd_export_form)
-    _add_thesis_commands(sub)
+    _add_thesis_commands(sub, lang)
     return p
 
 
@@ -552,7 +656,8 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(help_language(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
