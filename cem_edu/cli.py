@@ -19,17 +19,20 @@ from .errors import CemError, DataError
 from .i18n import t
 
 EXIT_USAGE = 2
+#: the language of the run's own messages (error/warning prefix, "written to"): the command's --lang,
+#: else the help language; set once by main()
+_LANG = ["en"]
 
 
 def _read_text(path: str, what: str) -> str:
     p = Path(path)
     if not p.is_file():
-        raise DataError(f"{what} file '{path}' does not exist; check the path.")
+        raise DataError(t("cli.run.no_file", _LANG[0], what=t("cli.run.what.model", _LANG[0]) if what == "model" else what, path=path))
     try:
         return p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(f"{what} file '{path}' is not UTF-8 text ({exc.reason} at byte {exc.start}); "
-                        "save it as UTF-8.") from None
+        raise DataError(t("cli.run.not_utf8", _LANG[0], what=t("cli.run.what.model", _LANG[0]) if what == "model" else what, path=path,
+                          reason=exc.reason, byte=exc.start)) from None
 
 
 def _read_data(path: str, inst=None):
@@ -168,7 +171,7 @@ def cmd_pls(args) -> None:
 
 def cmd_reliability(args) -> None:
     if bool(args.instrument) == bool(args.model):
-        raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
+        raise CemError(t("cli.run.instrument_or_model", args.lang if hasattr(args, "lang") else _LANG[0]))
     from .psychometrics.reliability import reliability_summary
 
     given = _instrument(args.instrument) if args.instrument else None
@@ -243,7 +246,7 @@ def cmd_collect(args) -> None:
 def cmd_export_form(args) -> None:
     inst = _instrument(args.instrument)
     path = inst.export(args.out, format=args.format)
-    print(f"{args.format} written to {path}")
+    print(t("cli.run.written", _LANG[0], what=args.format, path=path))
 
 
 # ---- thesis toolkit (issue #21): content validity, normality, common-method bias ----
@@ -259,7 +262,7 @@ def cmd_content_validity(args) -> None:
 def _thesis_data_spec(args):
     """Data and construct spec of normality / common-method: --instrument cleans as ce.clean does."""
     if bool(args.instrument) == bool(args.model):
-        raise CemError("give exactly one of --instrument Q.yaml or --model M.lav")
+        raise CemError(t("cli.run.instrument_or_model", args.lang if hasattr(args, "lang") else _LANG[0]))
     if args.instrument:
         from .intake import clean
 
@@ -330,7 +333,7 @@ def cmd_moderation(args) -> None:
         from .plots.moderation import johnson_neyman
 
         johnson_neyman(res, language=args.lang).figure.savefig(args.plot, dpi=150, bbox_inches="tight")
-        print(f"Johnson-Neyman plot written to {args.plot}")
+        print(t("cli.run.jn_written", args.lang, path=args.plot))
 
 
 def _moderation_pls(args, data, spec) -> None:
@@ -652,13 +655,14 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Warnings as one line each (``cem-edu: warning: ...``), not Python's file:line + source echo."""
-    print(f"cem-edu: warning: {message}", file=sys.stderr if file is None else file)
+    print(f"cem-edu: {t('cli.run.warning', _LANG[0])}: {message}", file=sys.stderr if file is None else file)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(help_language(argv))
     args = parser.parse_args(argv)
+    _LANG[0] = getattr(args, "lang", None) or help_language(argv)
     if args.command is None:
         parser.print_help()
         return 0
@@ -674,16 +678,16 @@ def _run(args) -> int:
     except CemError as exc:
         if args.debug:
             raise
-        print(f"cem-edu: error: {exc}", file=sys.stderr)
+        print(f"cem-edu: {t('cli.run.error', _LANG[0])}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("cem-edu: interrupted", file=sys.stderr)
+        print(f"cem-edu: {t('cli.run.interrupted', _LANG[0])}", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
         if args.debug:
             raise
-        print(f"cem-edu: error: {type(exc).__name__}: {exc} (this is a bug in cem-edu; run again with --debug "
-              "and report the traceback)", file=sys.stderr)
+        print(f"cem-edu: {t('cli.run.error', _LANG[0])}: {type(exc).__name__}: {exc} "
+              f"{t('cli.run.bug', _LANG[0])}", file=sys.stderr)
         return EXIT_USAGE
     return 0
 

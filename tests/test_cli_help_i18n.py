@@ -244,3 +244,13 @@ def test_parsing_is_the_same_in_both_languages():
         assert en == fa
     assert build_parser("fa").parse_args(["--lang", "fa", "collect"]).lang == "fa"  # collect's own default
     assert build_parser("fa").parse_args(["--lang", "fa", "report", "d.csv"]).lang == "en"  # report's own --lang
+
+
+def test_run_messages_follow_the_commands_language(tmp_path):
+    """Errors raised while a command runs carry the prefix and the text in the command's --lang."""
+    data = str(ROOT / "datasets" / "cem_survey.csv")
+    fa = run("normality", data, "--lang", "fa")
+    assert fa.returncode == 2
+    assert fa.stderr.strip() == "cem-edu: خطا: دقیقاً یکی از --instrument Q.yaml یا --model M.lav را بدهید"
+    en = run("fit", str(tmp_path / "none.lav"), data)
+    assert en.returncode == 2 and en.stderr.strip().startswith("cem-edu: error: model file '")
