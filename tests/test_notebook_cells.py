@@ -137,3 +137,12 @@ def test_the_word_count_and_the_exercise_heuristic():
     assert is_exercise_cell("## Exercises\n\n1. Do it.") and is_exercise_cell("## تمرین‌ها\n\n۱. انجام دهید.")
     assert is_exercise_cell("<details>\n<summary>Solutions</summary>\n\n1. x\n\n</details>")
     assert not is_exercise_cell("## 3. Reliability · پایایی\n\nText about an exercise bike.")
+
+
+@pytest.mark.parametrize("path", _notebooks(), ids=lambda p: p.stem)
+def test_no_link_leaves_the_book(path):
+    """A Markdown link to ../docs or ../README is a missing cross-reference in the book (warnings are
+    errors there): name files outside notebooks/ as code, `docs/thesis_guide.md`."""
+    nb = nbformat.read(path, as_version=4)
+    bad = [i for i, c in enumerate(nb.cells) if c.cell_type == "markdown" and "](../" in c.source]
+    assert not bad, f"{path.name}: cells {bad} link outside the book"
