@@ -171,3 +171,18 @@ def test_unmatched_item_names_the_closest_header_with_a_persian_score(tmp_path):
     text = str(e.value)
     assert "'AMB1'" in text and "'فضا؟'" in text and re.search(r"شباهت [۰-۹]٫[۰-۹]{2}", text), text
     assert not latin_outside(text, _names(inst, frame)), text
+
+
+def test_clean_data_speaks_the_language_it_was_cleaned_in():
+    """CleanData's summary, text and HTML use clean(..., language=), not the global default."""
+    import cem_edu as ce
+
+    inst = ce.load_instrument()
+    fa = ce.clean(ce.load_dataset("cem_survey"), inst, language="fa")
+    assert ce.get_language() == "en"
+    assert list(fa.summary().index[[0, -1]]) == ["سطرهای خوانده‌شده", "سطرهای مانده"]
+    assert "حذف‌شده: پاسخ‌دهی شتاب‌زده" in fa.summary().index
+    assert str(fa).startswith("داده‌های پاک‌شده\n۶۰۰ سطر خوانده شد")
+    assert 'dir="rtl"' in fa._repr_html_() and "داده‌های پاک‌شده" in fa._repr_html_()
+    en = ce.clean(ce.load_dataset("cem_survey"), inst, language="en")
+    assert en.summary()["rows kept"] == 531 and en.summary()["dropped: speeder"] == 18

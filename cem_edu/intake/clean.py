@@ -126,18 +126,25 @@ class CleanData:
 
     def summary(self) -> pd.Series:
         """Rows read, dropped per reason, kept."""
-        counts = {"rows read": self.n_raw}
+        lang = self._language
+        counts = {t("intake.summary.n_read", lang): self.n_raw}
         for reason, k in self.dropped["reason"].value_counts(sort=False).items() if len(self.dropped) else []:
-            counts[f"dropped: {reason}"] = int(k)
-        counts["rows kept"] = len(self.data)
+            counts[t("intake.summary.n_dropped", lang, reason=t(f"report.flag.{reason}", lang))] = int(k)
+        counts[t("intake.summary.n_kept", lang)] = len(self.data)
         return pd.Series(counts, name="n")
 
+    @property
+    def _language(self) -> str:
+        """The language the log was written in (``clean(..., language=)``); headings follow it."""
+        return self.options.get("language") or get_language()
+
     def __str__(self) -> str:
-        head = [t("intake.summary.title"),
-                t("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped), n_clean=len(self.data))]
+        lang = self._language
+        head = [t("intake.summary.title", lang),
+                t("intake.summary.rows", lang, n_raw=self.n_raw, n_dropped=len(self.dropped), n_clean=len(self.data))]
         rev = [c for c in getattr(self.instrument, "reverse_items", []) if c in self.data]
         if self.reverse_recoded and rev:
-            head.append(t("intake.summary.reverse", items=", ".join(rev)))
+            head.append(t("intake.summary.reverse", lang, items=", ".join(rev)))
         with pd.option_context("display.max_colwidth", 70, "display.width", 200):
             body = self.log.drop(columns="why").to_string(index=False)
         return "\n".join(head) + "\n" + body
@@ -146,12 +153,12 @@ class CleanData:
         return f"<CleanData: {len(self.data)} of {self.n_raw} rows kept, {len(self.log)} log entries>"
 
     def _repr_html_(self) -> str:
-        head = html.escape(t("intake.summary.rows", n_raw=self.n_raw, n_dropped=len(self.dropped),
+        lang = self._language
+        head = html.escape(t("intake.summary.rows", lang, n_raw=self.n_raw, n_dropped=len(self.dropped),
                              n_clean=len(self.data)))
-        lang = get_language()
         attr = ' dir="rtl"' if lang == "fa" else ""
         return (f"<div class='cem-edu-output {lang}'{attr}>"
-                f"<div><strong>{html.escape(t('intake.summary.title'))}</strong>: {head}</div>"
+                f"<div><strong>{html.escape(t('intake.summary.title', lang))}</strong>: {head}</div>"
                 + self.log.to_html(index=False, border=0) + "</div>")
 
     def to_dict(self) -> dict:
