@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import CemError, DataError
-from .i18n import t
+from .i18n import get_language, set_language, t
 
 EXIT_USAGE = 2
 #: the language of the run's own messages (error/warning prefix, "written to"): the command's --lang,
@@ -662,14 +662,21 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(help_language(argv))
     args = parser.parse_args(argv)
-    _LANG[0] = getattr(args, "lang", None) or help_language(argv)
+    # the language given on the command line (--lang, else CEM_EDU_LANG), not a command's default: collect's
+    # --lang defaults to the form's Persian, while the operator's console stays in the chosen language
+    _LANG[0] = help_language(argv)
     if args.command is None:
         parser.print_help()
         return 0
     with warnings.catch_warnings():
         if not args.debug:
             warnings.showwarning = _show_warning
-        return _run(args)
+        previous = get_language()
+        set_language(_LANG[0])   # library messages in the same language as the prefix
+        try:
+            return _run(args)
+        finally:
+            set_language(previous)
 
 
 def _run(args) -> int:
