@@ -372,7 +372,7 @@ def say(en: str, fa: str, language: str | None = None) -> None:
 _LATIN_NAME_OR_E_NUMBER = re.compile(
     r"(?<![A-Za-z0-9_.])(?P<mantissa>\d+(?:\.\d+)?)[eE](?P<exponent>[-+−]?\d+)(?![A-Za-z0-9_])"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
-_PERCENT_AFTER_NUMBER = re.compile(r"(?<=[0-9])\s?%")
+_PERCENT_AFTER_NUMBER = re.compile(r"(?<=[0-9۰-۹])\s?%")
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _LRI, _PDI, _LRM = "\u2066", "\u2069", "\u200e"
 

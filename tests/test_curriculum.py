@@ -484,8 +484,8 @@ def test_say_writes_the_persian_percent_sign_after_a_number(capsys):
     # «۱۲٫۵%» and «۳ %» were printed with the Latin sign; a "%" not after a number stays
     from cem_edu import notebook as nb
 
-    nb.say("", "۱۲.5% از پاسخ‌ها، 3 % از گروه 2، نماد % در متن", language="fa")
-    assert capsys.readouterr().out.strip() == "۱۲٫۵٪ از پاسخ‌ها، ۳٪ از گروه ۲، نماد % در متن"
+    nb.say("", "۱۲.5% از پاسخ‌ها، 3 % از گروه 2، ۴۰ % از کل، نماد % در متن", language="fa")
+    assert capsys.readouterr().out.strip() == "۱۲٫۵٪ از پاسخ‌ها، ۳٪ از گروه ۲، ۴۰٪ از کل، نماد % در متن"
 
 
 def test_say_writes_e_notation_as_a_power_of_ten_in_reading_order(capsys):
