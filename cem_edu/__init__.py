@@ -59,6 +59,7 @@ _LAZY = {
     "set_theme": "plots",
     # the base class of every result object (to_dict, to_json, str, notebook HTML) and its JSON helper
     "Result": "results", "json_safe": "results",
+    "cvr_critical": "psychometrics.content_validity",
 }
 
 # ``report`` is both a subpackage and its main function: importing the function here, before anyone can

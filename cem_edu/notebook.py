@@ -350,21 +350,49 @@ def say(en: str, fa: str, language: str | None = None) -> None:
 
     The notebooks quote results ("Δχ²(9) = 51.0") in a printed sentence built from the result objects
     instead of typing them into the prose, so the text never drifts from the code (the role of
-    MyST-NB's ``glue``). The Persian sentence gets Persian digits and the decimal separator «٫»;
-    digits inside Latin names (item ``MEC2``, variable ``x1``) stay as they are.
+    MyST-NB's ``glue``). The Persian sentence gets Persian digits and the decimal separator «٫»,
+    the Persian percent sign after a number («۱۲٫۵٪» for ``12.5%``) and powers of ten for numbers in
+    e-notation (``1.6e-04`` -> «۱٫۶ × ۱۰⁻⁴», see :func:`_persian_power_of_ten`); digits inside Latin
+    names (item ``MEC2``, variable ``x1``) stay as they are.
     """
     lang = language or get_language()
     if lang != "fa":
         print(en)
         return
     out, last = [], 0
-    for m in _LATIN_NAME.finditer(fa):
-        out += [to_persian_digits(fa[last:m.start()]), m.group(0)]
+    for m in _LATIN_NAME_OR_E_NUMBER.finditer(fa):
+        name = m.group("name")
+        out += [_persian_text(fa[last:m.start()]), name if name else _persian_power_of_ten(m)]
         last = m.end()
-    print("".join(out) + to_persian_digits(fa[last:]))
+    print("".join(out) + _persian_text(fa[last:]))
 
 
-_LATIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")     # an identifier: its digits are part of the name
+# a number in e-notation (1.6e-04, 2E5) or an identifier (its digits are part of the name: MEC2, x1);
+# the number is tried first, so the "e" of 1.6e-04 is not read as a name
+_LATIN_NAME_OR_E_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9_.])(?P<mantissa>\d+(?:\.\d+)?)[eE](?P<exponent>[-+−]?\d+)(?![A-Za-z0-9_])"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)")
+_PERCENT_AFTER_NUMBER = re.compile(r"(?<=[0-9۰-۹])\s?%")
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_LRI, _PDI, _LRM = "\u2066", "\u2069", "\u200e"
+
+
+def _persian_text(text: str) -> str:
+    """Persian digits, and «٪» for a percent sign written after a number (``12.5 %`` -> «۱۲٫۵٪»)."""
+    return to_persian_digits(_PERCENT_AFTER_NUMBER.sub("٪", text))
+
+
+def _persian_power_of_ten(match: re.Match) -> str:
+    """``1.6e-04`` as «۱٫۶ × ۱۰⁻⁴» (superscript exponent), kept in reading order in Persian text.
+
+    Persian digits are "Arabic numbers" to the Unicode bidirectional algorithm, so the "×" and the
+    superscript minus between two of them would be drawn in reverse («۴⁻۱۰ × ۱٫۶»); the expression is
+    isolated left to right (LRI … PDI) with a left-to-right mark around the operators, which keeps it in
+    order in right-to-left and left-to-right lines alike (checked in Chromium).
+    """
+    exponent = int(match.group("exponent").replace("\u2212", "-"))
+    power = "۱۰" + _LRM + str(exponent).translate(_SUPERSCRIPT)
+    return _LRI + to_persian_digits(match.group("mantissa")) + _LRM + " × " + _LRM + power + _PDI
 
 
 def label(text, language: str | None = None):

@@ -478,3 +478,26 @@ def test_say_keeps_the_digits_of_item_and_variable_names(capsys):
 
     nb.say("", "واریانس x1: -0.70؛ MEC2 در گروه 2، Δχ²(9) = 51.0، CFI = 0.991", language="fa")
     assert capsys.readouterr().out.strip() == "واریانس x1: -۰٫۷۰؛ MEC2 در گروه ۲، Δχ²(۹) = ۵۱٫۰، CFI = ۰٫۹۹۱"
+
+
+def test_say_writes_the_persian_percent_sign_after_a_number(capsys):
+    # «۱۲٫۵%» and «۳ %» were printed with the Latin sign; a "%" not after a number stays
+    from cem_edu import notebook as nb
+
+    nb.say("", "۱۲.5% از پاسخ‌ها، 3 % از گروه 2، ۴۰ % از کل، نماد % در متن", language="fa")
+    assert capsys.readouterr().out.strip() == "۱۲٫۵٪ از پاسخ‌ها، ۳٪ از گروه ۲، ۴۰٪ از کل، نماد % در متن"
+
+
+def test_say_writes_e_notation_as_a_power_of_ten_in_reading_order(capsys):
+    # "1.6e-04" was printed «۱٫۶e-۰۴»: Persian digits around a Latin "e"
+    from cem_edu import notebook as nb
+
+    nb.say("p = 1.6e-04", "p = 1.6e-04، n = 2E+03، x1e5 و MEC2", language="fa")
+    out = capsys.readouterr().out.strip()
+    lri, pdi, lrm = "\u2066", "\u2069", "\u200e"
+    assert out == (f"p = {lri}۱٫۶{lrm} × {lrm}۱۰{lrm}⁻⁴{pdi}، n = {lri}۲{lrm} × {lrm}۱۰{lrm}³{pdi}، "
+                   "x1e5 و MEC2")
+    # what a reader sees, without the invisible direction marks
+    assert "".join(c for c in out if c not in (lri, pdi, lrm)) == "p = ۱٫۶ × ۱۰⁻⁴، n = ۲ × ۱۰³، x1e5 و MEC2"
+    nb.say("p = 1.6e-04", "", language="en")
+    assert capsys.readouterr().out.strip() == "p = 1.6e-04"

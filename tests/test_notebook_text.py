@@ -3,7 +3,8 @@
 * no unescaped currency dollar in Markdown: "M$" or "$5" is read as TeX by JupyterLab and by the book
   (dollarmath), which ate "0–25 M$ … above 10 M$" of notebook 01 and its bold;
 * notebooks use only the public API (no ``ce._paths``, no ``res.extras["bootstrap"]``): what a
-  notebook needs is added to the API (``ce.dataset_path``, ``FitResult.bootstrap_info``).
+  notebook needs is added to the API (``ce.dataset_path``, ``FitResult.bootstrap_info``), and a public
+  name is taken from where it is public (``ce.cvr_critical``, not ``from cem_edu.psychometrics....``).
 """
 from __future__ import annotations
 
@@ -66,6 +67,52 @@ def test_private_name_check_catches_the_first_edition_lines():
     lines = ['naive = pd.read_csv(ce._paths.DATASETS_DIR / "cem_survey.csv")', 'boot = sem.extras["bootstrap"]',
              "from cem_edu.cx._common import label"]
     assert all(any(rx.search(line) for rx in PRIVATE) for line in lines)
+
+
+# ``from cem_edu.a.b import x, y as z`` (also inside a Markdown code span of an exercise)
+FROM_IMPORT = re.compile(r"\bfrom\s+(cem_edu(?:\.\w+)+)\s+import\s+\(?([\w\s,]+?)\)?\s*(?:$|`|#)", re.M)
+
+
+def _detour_imports(source: str) -> list[str]:
+    """Imports of a public name from a module inside the kit: a name of the top level (``ce.cvr_critical``,
+    not ``from cem_edu.psychometrics.content_validity import cvr_critical``) or of a subpackage's
+    ``__all__`` imported from one of its modules (``from cem_edu.collect import ResponseStore``, not
+    ``from cem_edu.collect.store import ...``)."""
+    import importlib
+
+    import cem_edu as ce
+
+    bad = []
+    for m in FROM_IMPORT.finditer(source):
+        module = m.group(1)
+        names = [part.split(" as ")[0].strip() for part in m.group(2).split(",") if part.strip()]
+        package = ".".join(module.split(".")[:2])
+        exported = set(getattr(importlib.import_module(package), "__all__", ())) if package != module else set()
+        for name in names:
+            if name in ce.__all__:
+                bad.append(f"{m.group(0).strip()}: use ce.{name}")
+            elif name in exported:
+                bad.append(f"{m.group(0).strip()}: import it from {package}")
+    return bad
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_take_public_names_from_the_top(path):
+    bad = [f"cell {i}: {hit}" for i, src in _code(path) + _markdown(path) for hit in _detour_imports(src)]
+    assert not bad, "a notebook imports a public name from inside the kit:\n" + "\n".join(bad)
+
+
+def test_detour_import_check_catches_the_first_edition_lines():
+    assert _detour_imports("from cem_edu.psychometrics.content_validity import cvr_critical\n") == [
+        "from cem_edu.psychometrics.content_validity import cvr_critical: use ce.cvr_critical"]
+    assert _detour_imports("x\nfrom cem_edu.datasets import simulate\nfrom cem_edu.intake import read_data\n") == [
+        "from cem_edu.datasets import simulate: use ce.simulate", "from cem_edu.intake import read_data: use ce.read_data"]
+    assert _detour_imports("from cem_edu.collect.store import ResponseStore") == [
+        "from cem_edu.collect.store import ResponseStore: import it from cem_edu.collect"]
+    assert _detour_imports("With `f(n)` (`from cem_edu.psychometrics.content_validity import cvr_critical`) print")
+    # names that are public only where they are imported from pass
+    assert not _detour_imports("from cem_edu.collect import ResponseStore\nfrom cem_edu.notebook import bilingual, say\n"
+                               "from cem_edu.plots import register_fonts\nfrom cem_edu.cx import value_label  # a label")
 
 
 def test_public_replacements():

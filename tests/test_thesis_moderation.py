@@ -88,6 +88,31 @@ def test_plots(results, tmp_path):
     assert (tmp_path / "jn.png").stat().st_size > 5000
 
 
+def test_persian_plots_read_as_the_other_persian_plots(results):
+    # the Johnson-Neyman plot moved its y axis to the right in Persian but kept Latin digits on both axes
+    # (the item-distribution and power plots write theirs in Persian); numeric axes keep their direction
+    import matplotlib.pyplot as plt
+
+    for draw in (ce.plots.johnson_neyman, ce.plots.simple_slopes):
+        ax = draw(results["hs"], language="fa")
+        ax.figure.canvas.draw()
+        lo, hi = ax.get_xlim()
+        assert lo < hi and ax.yaxis.get_label_position() == "right" and ax.yaxis.get_ticks_position() == "right"
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = [tick.get_text() for tick in axis.get_ticklabels() if tick.get_text()]
+            assert labels and not any(c.isascii() and c.isdigit() for text in labels for c in text), labels
+            assert any(c in "۰۱۲۳۴۵۶۷۸۹" for text in labels for c in text)
+        legend = " ".join(text.get_text() for text in ax.get_legend().get_texts())
+        assert any(c in "۰۱۲۳۴۵۶۷۸۹" for c in legend)
+        assert not any(c.isascii() and c.isdigit() for c in legend.replace("textual", "").replace("visual", "")), legend
+        plt.close(ax.figure)
+        ax = draw(results["hs"], language="en")
+        ax.figure.canvas.draw()
+        assert any(c.isascii() and c.isdigit() for tick in ax.xaxis.get_ticklabels() for c in tick.get_text())
+        assert ax.yaxis.get_label_position() == "left"
+        plt.close(ax.figure)
+
+
 def test_bad_construct_is_named():
     with pytest.raises(ModelError, match="z='nope' is not a construct of the model"):
         ce.moderation(*KEYED["hs"], x="visual", z="nope", y="speed")

@@ -62,6 +62,40 @@ def apply_direction(ax, language: str | None = None):
     return ax
 
 
+def persian_tick_digits(ax, language: str | None = None, axes: str = "xy"):
+    """In Persian figures, write the numbers on the tick labels of the numeric ``axes`` ("x", "y", "xy")
+    with Persian digits (matplotlib's own tick positions and number format, digits translated), as the
+    item-distribution and power plots do for their axes. Numeric axes keep their direction: numbers grow
+    left to right (and bottom to top) in Persian figures too; :func:`apply_direction` moves the y axis."""
+    if (language or get_language()) != "fa":
+        return ax
+    from matplotlib.ticker import Formatter
+
+    from ..i18n import to_persian_digits
+
+    class _PersianDigits(Formatter):
+        def __init__(self, base):
+            self.base = base
+
+        def set_axis(self, axis):
+            super().set_axis(axis)
+            self.base.set_axis(axis)
+
+        def set_locs(self, locs):
+            self.base.set_locs(locs)
+
+        def __call__(self, x, pos=None):
+            return to_persian_digits(self.base(x, pos))
+
+        def get_offset(self):
+            return to_persian_digits(self.base.get_offset())
+
+    for name in axes:
+        axis = ax.xaxis if name == "x" else ax.yaxis
+        axis.set_major_formatter(_PersianDigits(axis.get_major_formatter()))
+    return ax
+
+
 def prepare() -> None:
     """Make sure a Persian-capable font is registered before drawing text (cheap, cached)."""
     register_fonts()

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import get_language, t
-from ._theme import apply_direction, prepare
+from ..i18n import get_language, numerals, t
+from ._theme import apply_direction, persian_tick_digits, prepare
 
 __all__ = ["johnson_neyman", "simple_slopes"]
 
@@ -41,6 +41,7 @@ def johnson_neyman(result, ax=None, *, span: float = 3.0, language: str | None =
     ax.set_title(t("plots.mod.jn_title", lang))
     ax.legend(fontsize=8)
     apply_direction(ax, lang)
+    persian_tick_digits(ax, lang)
     return ax
 
 
@@ -61,10 +62,12 @@ def simple_slopes(result, ax=None, *, span: float = 2.0, language: str | None = 
         _, ax = plt.subplots(figsize=(6, 4))
     for row in result.simple_slopes.itertuples():
         ax.plot(x, row.slope * x + b2 * row.moderator,
-                label=t("plots.mod.at", lang, z=result.z, sd=f"{row.sd:+g}", slope=f"{row.slope:.2f}"))
+                label=t("plots.mod.at", lang, z=result.z, sd=numerals(f"{row.sd:+g}", lang),
+                         slope=numerals(f"{row.slope:.2f}", lang)))
     ax.set_xlabel(t("plots.mod.x_axis", lang, x=result.x))
     ax.set_ylabel(t("plots.mod.y_axis", lang, y=result.y))
     ax.set_title(t("plots.mod.slopes_title", lang))
     ax.legend(fontsize=8)
     apply_direction(ax, lang)
+    persian_tick_digits(ax, lang)
     return ax
