@@ -164,7 +164,7 @@ def test_error_message_in_persian():
     ce.set_language("fa")
     with pytest.raises(InstrumentError) as info:
         load_instrument(BAD / "reverse_on_nps.yaml")
-    assert str(info.value) == ("reverse_on_nps.yaml:86: items[10].reverse (item 'NPS'): 'reverse' فقط برای گویه‌های "
+    assert str(info.value) == ("reverse_on_nps.yaml:86: items[10].reverse (گویهٔ 'NPS'): 'reverse' فقط برای گویه‌های "
                                "لیکرت است و 'NPS' از نوع 'nps' است. 'reverse: true' را از 'NPS' حذف کنید.")
 
 

@@ -82,8 +82,8 @@ class _Report:
                 ident = None
             if isinstance(ident, str):
                 kind = {"items": "item", "constructs": "construct", "respondent_fields": "field"}[path[0]]
-                label = f" ({kind} '{ident}')"
-        return (text or "top level") + label
+                label = t(f"instrument.where.{kind}", id=ident)
+        return (text or t("instrument.where.top_level")) + label
 
     def add(self, path, what: str, fix: str) -> None:
         self.problems.append((self.line(path), _join(f"{self.filename}:{self.line(path)}: {self.where(path)}: ", what,
@@ -427,7 +427,7 @@ class _ItemChecks:
         """At least three items per construct (skipped when an item names an unknown construct)."""
         for cid, ids in self.counts.items():
             if len(ids) < 3 and not self.unknown_constructs:
-                listed = ", ".join(ids) if ids else "none"
+                listed = ", ".join(ids) if ids else t("instrument.none")
                 self.rep.add(("constructs", self.constructs[cid]),
                              t("instrument.err.too_few_items", id=cid, n=len(ids), items=listed),
                              t("instrument.fix.too_few_items", id=cid))
