@@ -168,6 +168,17 @@ def test_error_message_in_persian():
                                "لیکرت است و 'NPS' از نوع 'nps' است. 'reverse: true' را از 'NPS' حذف کنید.")
 
 
+def test_each_missing_required_key_is_named_once(tmp_path):
+    """jsonschema gives one "required" error per missing key; each names its own key (it named the first
+    missing key five times before)."""
+    bad = tmp_path / "q.yaml"
+    bad.write_text("foo: 1\n", encoding="utf-8")
+    with pytest.raises(InstrumentError) as info:
+        load_instrument(bad)
+    named = re.findall(r"the required key '(\w+)' is missing", str(info.value))
+    assert sorted(named) == ["constructs", "items", "name", "scales", "title"]
+
+
 def test_three_items_are_enough_without_error(mini):
     assert mini.items_by_construct()["satisfaction"] == ["SAT1", "SAT2", "SAT3"]
 
