@@ -228,3 +228,19 @@ def test_a_failing_table_warning_is_not_an_english_literal_in_persian(persian):
         finally:
             notebook.frame_html = original
     assert any(_is_persian(str(w.message)) and "boom" in str(w.message) for w in caught)
+
+
+def test_report_option_and_panel_errors_in_the_report_language(tmp_path):
+    from cem_edu.report.build import build_report
+    from cem_edu.report.sections.content_validity import panel_method
+
+    with pytest.raises(DataError, match=r"^missing='x' قاعدهٔ دادهٔ گمشده‌ای نیست"):
+        build_report(pd.DataFrame({"a": [1]}), lang="fa", missing="x")
+    with pytest.raises(DataError, match=r"^missing='x' is not a missing-data rule the report knows"):
+        build_report(pd.DataFrame({"a": [1]}), lang="en", missing="x")
+    panel = tmp_path / "panel.csv"
+    pd.DataFrame({"expert": ["E1", "E2"], "EXP1": [5, 4], "EXP2": [3, 2]}).to_csv(panel, index=False)
+    with pytest.raises(DataError, match=r"^برگهٔ پنل خبرگان نمرهٔ ۵ دارد"):
+        panel_method(panel, "fa")
+    with pytest.raises(DataError, match=r"^the panel sheet has ratings of 5"):
+        panel_method(panel, "en")

@@ -28,7 +28,7 @@ def section(ctx: Context) -> Section:
     if ctx.panel is None:
         return ctx.omit("content_validity", "no_panel")
     s = Section("content_validity", out.t("report.s.content_validity"))
-    method = panel_method(ctx.panel, ctx.language)
+    method = panel_method(ctx.panel, out.lang)
     res = (cvr if method == "cvr" else cvi)(ctx.panel, language=ctx.lang)
     tab = res._table().rename(columns=out.col)
     tab.index.name = out.t("item")
