@@ -293,7 +293,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("07", "structural_model", "The structural model", "مدل ساختاری", 60, ("06",)),
     Notebook("07b", "pls_sem", "PLS-SEM", "PLS-SEM", 45, ("07",)),
     Notebook("08", "groups_invariance", "Groups and invariance", "گروه‌ها و هم‌ارزی اندازه‌گیری", 45, ("07",)),
-    Notebook("09", "journey_map", "The customer journey map", "نقشه سفر مشتری", 40, ("01b", "04")),
+    Notebook("09", "journey_map", "The customer journey map", "نقشهٔ سفر مشتری", 40, ("01b", "04")),
     Notebook("10", "rating_matrix_ipma", "Rating matrix and IPMA", "ماتریس رتبه‌بندی مشتریان و IPMA", 45, ("07",)),
     Notebook("11", "study_design_power", "Study design and power", "طراحی مطالعه و توان آماری", 40, ("07",)),
     Notebook("12", "case_study_ecsi", "Case study: ECSI mobile phones", "مطالعه موردی: ECSI تلفن همراه", 60,
