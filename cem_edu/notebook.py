@@ -98,8 +98,7 @@ def _frame_printer(frame):
     except Exception as exc:  # a display must not end in a traceback: pandas' own table, and say why
         import warnings
 
-        warnings.warn(f"cem_edu.notebook.frame_html could not draw this table in Persian ({exc!r}); "
-                      "showing pandas' own table", stacklevel=2)
+        warnings.warn(t("notebook.warn.frame_html", error=repr(exc)), stacklevel=2)
         return frame._repr_html_()
 
 
@@ -252,11 +251,11 @@ def clue_key(scene: str | None = None, language: str | None = None) -> pd.DataFr
              "item": v.get("item"), "en": v["en"], "fa": v["fa"]} for k, v in raw.items()]
     bad = [r["id"] for r in rows if r["type"] not in CLUE_TYPES]
     if bad:
-        raise CemError(f"clue_key.yaml: entries {bad} have a type outside {CLUE_TYPES}")
+        raise CemError(t("notebook.err.clue_types", lang, entries=str(bad), types=str(CLUE_TYPES)))
     df = pd.DataFrame(rows).set_index("id")
     if scene is not None:
         if scene not in set(df["scene"]):
-            raise CemError(f"no scene '{scene}' in the clue key; scenes are {sorted(set(df['scene']))}")
+            raise CemError(t("notebook.err.no_scene", lang, scene=scene, scenes=str(sorted(set(df['scene'])))))
         df = df[df["scene"] == scene]
     return df
 
@@ -294,7 +293,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("07", "structural_model", "The structural model", "مدل ساختاری", 60, ("06",)),
     Notebook("07b", "pls_sem", "PLS-SEM", "PLS-SEM", 45, ("07",)),
     Notebook("08", "groups_invariance", "Groups and invariance", "گروه‌ها و هم‌ارزی اندازه‌گیری", 45, ("07",)),
-    Notebook("09", "journey_map", "The customer journey map", "نقشه سفر مشتری", 40, ("01b", "04")),
+    Notebook("09", "journey_map", "The customer journey map", "نقشهٔ سفر مشتری", 40, ("01b", "04")),
     Notebook("10", "rating_matrix_ipma", "Rating matrix and IPMA", "ماتریس رتبه‌بندی مشتریان و IPMA", 45, ("07",)),
     Notebook("11", "study_design_power", "Study design and power", "طراحی مطالعه و توان آماری", 40, ("07",)),
     Notebook("12", "case_study_ecsi", "Case study: ECSI mobile phones", "مطالعه موردی: ECSI تلفن همراه", 60,
@@ -333,7 +332,7 @@ def glossary(terms=None, language: str | None = None) -> pd.DataFrame:
     keys = GLOSSARY_TERMS if terms is None else tuple(terms)
     unknown = [k for k in keys if k not in GLOSSARY_TERMS]
     if unknown:
-        raise CemError(f"unknown glossary term(s) {unknown}; choose from {', '.join(GLOSSARY_TERMS)}")
+        raise CemError(t("notebook.err.unknown_terms", lang, terms=str(unknown), choices=", ".join(GLOSSARY_TERMS)))
     rows = [{t("curriculum.glossary.english", lang): t(f"curriculum.term.{k}", "en"),
              t("curriculum.glossary.persian", lang): t(f"curriculum.term.{k}", "fa"),
              t("curriculum.glossary.meaning", lang): t(f"curriculum.term.{k}.def", lang)} for k in keys]

@@ -32,7 +32,7 @@ from pathlib import Path, PurePath
 import numpy as np
 import pandas as pd
 
-from .i18n import get_language
+from .i18n import get_language, t
 
 __all__ = ["Result", "json_safe", "json_records", "json_frame", "FrozenDict", "output_html"]
 
@@ -122,7 +122,7 @@ class FrozenDict(dict):
     """
 
     def _read_only(self, *args, **kwargs):
-        raise TypeError(f"{type(self).__name__} is read-only; build a new one: FrozenDict({{**d, key: value}})")
+        raise TypeError(t("results.read_only", name=type(self).__name__))
 
     __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _read_only
     __ior__ = _read_only

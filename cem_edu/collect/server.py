@@ -52,7 +52,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import CemError
-from ..i18n import LANGUAGES, t, to_ascii_digits, to_persian_digits
+from ..i18n import LANGUAGES, t, to_ascii_digits, to_persian_digits, verbatim
 from .form import questions, validate
 from .store import is_url, open_store, responses_frame
 
@@ -675,7 +675,7 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
         instrument's own file).
     """
     if lang not in LANGUAGES:
-        raise CemError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+        raise CemError(t("common.unknown_language", language=str(lang), choices=", ".join(LANGUAGES)))
     inst = _load_instrument(instrument)
     qs = questions(inst)
     store = open_store(db)
@@ -750,7 +750,7 @@ def lan_addresses() -> list[tuple[str, str]]:
     return out
 
 
-def _check_port(host: str, port: int) -> None:
+def _check_port(host: str, port: int, language: str | None = None) -> None:
     """Fail early, in one line, when the port cannot be listened on. ``SO_REUSEADDR`` as uvicorn's
     own bind: a port whose connections of a killed server are still in TIME_WAIT is free."""
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
@@ -759,8 +759,8 @@ def _check_port(host: str, port: int) -> None:
         try:
             s.bind((host, port))
         except OSError as exc:
-            raise CemError(f"cannot listen on {host}:{port} ({exc.strerror}); another program uses the port "
-                           "or the address is not this machine's. Choose another with --port or --host.") from None
+            raise CemError(t("collect.err.cannot_listen", language, host=host, port=verbatim(port),
+                             reason=str(exc.strerror))) from None
 
 
 def _url(host: str, port: int) -> str:
@@ -800,7 +800,7 @@ def serve(instrument=None, db: str | Path = "responses.sqlite", host: str = "127
     shown_host = addresses[0][1] if addresses else ("127.0.0.1" if everywhere else host)
     form_url = _url(shown_host, port)
     others = [(name, _url(address, port)) for name, address in addresses[1:]]
-    _check_port(host, port)
+    _check_port(host, port, ui)
     app = create_app(instrument, db=db, token=token, lang=lang, public_url=form_url, bind_host=host,
                      other_urls=others, instrument_path=instrument)
     shown_db = app.state.store.path if is_url(db) else str(Path(db).resolve())

@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import DataError
-from ..i18n import to_ascii_digits
+from ..i18n import t, to_ascii_digits
 
 __all__ = ["ResponseStore", "SQLAlchemyStore", "open_store", "load_responses", "responses_frame", "response_columns"]
 
@@ -86,20 +86,20 @@ class ResponseStore:
         if not create:          # read an existing database as it is (e.g. a copy on a read-only disk)
             return
         if self.path.is_dir():
-            raise DataError(f"database path '{self.path}' is a folder; give a file name such as responses.sqlite")
+            raise DataError(t("collect.err.db_is_folder", path=str(self.path)))
         if not self.path.parent.exists():
-            raise DataError(f"folder '{self.path.parent}' of the database '{self.path}' does not exist; create it first")
+            raise DataError(t("collect.err.db_folder_missing", folder=str(self.path.parent), path=str(self.path)))
         with self._connect() as con:
             mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
             if str(mode).lower() != "wal":  # pragma: no cover - e.g. a network file system
-                raise DataError(f"database '{self.path}' cannot use WAL mode (got {mode!r}); put it on a local disk")
+                raise DataError(t("collect.err.db_not_wal", path=str(self.path), mode=str(mode)))
             con.executescript(SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
         try:
             con = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
-            raise DataError(f"cannot open the database '{self.path}': {exc}") from None
+            raise DataError(t("collect.err.db_cannot_open", path=str(self.path), reason=str(exc))) from None
         con.execute("PRAGMA synchronous=FULL")
         con.execute("PRAGMA foreign_keys=ON")
         return _Closing(con)
@@ -287,8 +287,7 @@ def load_responses(db_path, inst=None, *, meta: bool = False):
     if not is_url(db_path) and not isinstance(db_path, (ResponseStore, SQLAlchemyStore)):
         path = Path(db_path)
         if not path.is_file():
-            raise DataError(f"database '{db_path}' does not exist; start the form with "
-                            f"`cem-edu collect --db {db_path}` or check the path")
+            raise DataError(t("collect.err.db_missing", path=str(db_path)))
     if inst is None:
         from ..instrument import load_instrument
 
@@ -298,7 +297,7 @@ def load_responses(db_path, inst=None, *, meta: bool = False):
             else open_store(db_path)
         records = store.records()
     except sqlite3.DatabaseError as exc:
-        raise DataError(f"'{db_path}' is not a cem-edu response database ({exc})") from None
+        raise DataError(t("collect.err.db_not_responses", path=str(db_path), reason=str(exc))) from None
     return responses_frame(records, inst, meta=meta)
 
 
@@ -339,8 +338,7 @@ class SQLAlchemyStore:
         try:
             import sqlalchemy as sa
         except ImportError:
-            raise DataError(f"the database URL '{_redact(url)}' needs SQLAlchemy: "
-                            'pip install "cem-edu[postgres]" (or use a file name for SQLite)') from None
+            raise DataError(t("collect.err.needs_sqlalchemy", url=_redact(url))) from None
         self._sa = sa
         url = with_driver(url)
         self.url = url
@@ -348,7 +346,7 @@ class SQLAlchemyStore:
         try:
             self.engine = sa.create_engine(url, pool_pre_ping=True, future=True)
         except Exception as exc:  # noqa: BLE001 - bad URL or missing driver
-            raise DataError(f"cannot use the database URL '{_redact(url)}': {exc}") from None
+            raise DataError(t("collect.err.bad_url", url=_redact(url), reason=str(exc))) from None
         md = sa.MetaData()
         self.submissions = sa.Table(
             "submissions", md,
@@ -370,8 +368,8 @@ class SQLAlchemyStore:
         try:
             md.create_all(self.engine)
         except sa.exc.SQLAlchemyError as exc:
-            raise DataError(f"cannot open the database '{_redact(url)}': {exc.__class__.__name__}: "
-                            f"{str(exc).splitlines()[0]}") from None
+            raise DataError(t("collect.err.db_cannot_open", path=_redact(url),
+                              reason=f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}")) from None
 
     def add(self, submission_id: str, values: dict, *, lang: str | None = None,
             duration_sec: float | None = None, source: str = "web") -> bool:

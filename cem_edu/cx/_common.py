@@ -32,11 +32,8 @@ def to_numeric(values, name: str) -> pd.Series:
     bad = out.isna() & s.notna()
     if bad.any():
         rows = list(s.index[bad][:5])
-        raise DataError(
-            f"column {name!r} has {int(bad.sum())} value(s) that are not numbers "
-            f"(rows {', '.join(map(str, rows))}{' …' if bad.sum() > 5 else ''}, e.g. {s[bad].iloc[0]!r}); "
-            "recode them as numbers or as missing"
-        )
+        raise DataError(t("cx.err.not_numbers", name=str(name), n=int(bad.sum()), rows=", ".join(map(str, rows)),
+                          more=" …" if bad.sum() > 5 else "", example=s[bad].iloc[0]))
     return out.astype(float).rename(name)
 
 

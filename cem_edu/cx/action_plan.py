@@ -129,7 +129,7 @@ def action_plan(ipma=None, gaps=None, journey=None, *, owners: Mapping | None = 
     level, source, status, due.
     """
     if ipma is None and gaps is None and journey is None and extra is None:
-        raise DataError("action_plan needs at least one of ipma=, gaps=, journey=, extra=")
+        raise DataError(t("cx.err.action_plan_empty"))
     owners = dict(owners or {})
     rows = []
     if ipma is not None:
@@ -177,5 +177,5 @@ def export_action_plan(plan: pd.DataFrame, path, language: str | None = None) ->
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
         shown.to_excel(path, index=False, sheet_name="action_plan")
     else:
-        raise DataError(f"export_action_plan: {path.name} — use a .xlsx or .csv file name")
+        raise DataError(t("cx.err.action_plan_suffix", language, file=path.name))
     return path

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..i18n import t
 from ..validation import check_columns
 from ._common import as_frame, to_numeric
 
@@ -29,8 +30,7 @@ def relative_weights(corr: np.ndarray, r_xy: np.ndarray) -> tuple[np.ndarray, np
     r_xy = np.asarray(r_xy, dtype=float)
     lam, q = np.linalg.eigh(corr)
     if lam.min() <= 1e-10:
-        raise DataError("the predictors are linearly dependent (a predictor is an exact combination of others); "
-                        "drop one of them")
+        raise DataError(t("cx.err.drivers_collinear"))
     half = q @ np.diag(np.sqrt(lam)) @ q.T
     beta_z = np.linalg.solve(half, r_xy)
     eps = (half ** 2) @ (beta_z ** 2)
@@ -73,18 +73,18 @@ def key_drivers(data, target: str, predictors: list[str]) -> pd.DataFrame:
     frame = as_frame(data)
     predictors = list(predictors)
     if not predictors:
-        raise DataError("key_drivers needs at least one predictor column")
+        raise DataError(t("cx.err.drivers_no_predictor"))
     if target in predictors:
-        raise DataError(f"the target {target!r} is also listed as a predictor; remove it from predictors")
+        raise DataError(t("cx.err.drivers_target_is_predictor", target=target))
     check_columns(frame, [target, *predictors], what="key_drivers")
     num = pd.DataFrame({c: to_numeric(frame[c], c) for c in [target, *predictors]}, index=frame.index)
     complete = num.dropna()
     n = len(complete)
     if n <= len(predictors) + 1:
-        raise DataError(f"key_drivers: only {n} complete rows for {len(predictors)} predictors; need more data")
+        raise DataError(t("cx.err.drivers_too_few_rows", n=n, k=len(predictors)))
     const = [c for c in complete.columns if complete[c].std(ddof=1) == 0]
     if const:
-        raise DataError(f"column(s) {', '.join(map(repr, const))} have no variance; drop them")
+        raise DataError(t("cx.err.drivers_constant", columns=", ".join(map(repr, const))))
     r = complete.corr().to_numpy()
     eps, beta, r2 = relative_weights(r[1:, 1:], r[1:, 0])
     out = pd.DataFrame({"predictor": predictors, "r": r[1:, 0], "beta": beta, "raw_weight": eps,

@@ -63,16 +63,14 @@ def paired_gap(expectation, experience, ci: float = 0.95) -> dict:
 
 def _pairs(pairs_or_inst) -> tuple[dict[str, str], object]:
     if pairs_or_inst is None:
-        raise DataError("gap() needs the expectation–experience pairs: pass inst (ce.load_instrument()) "
-                        "or a dict {expectation_item: experience_item}")
+        raise DataError(t("cx.err.gap_no_pairs"))
     if isinstance(pairs_or_inst, Mapping):
         return {str(k): str(v) for k, v in pairs_or_inst.items()}, None
     if isinstance(pairs_or_inst, (list, tuple)):
         return {str(a): str(b) for a, b in pairs_or_inst}, None
     pairs = expectation_pairs(pairs_or_inst)
     if not pairs:
-        raise DataError("the instrument defines no expectation items with pairs_with; pass a dict "
-                        "{expectation_item: experience_item} instead")
+        raise DataError(t("cx.err.gap_instrument_no_pairs"))
     return pairs, pairs_or_inst
 
 
@@ -117,7 +115,7 @@ def gap(data, pairs=None, by=None, level: str = "pair", groups: Mapping | None =
     cols = list(mapping) + list(mapping.values())
     check_columns(frame, cols, what="gap")
     if level not in ("pair", "construct", "touchpoint", "overall"):
-        raise DataError(f"level={level!r} is not known; use 'pair', 'construct', 'touchpoint' or 'overall'")
+        raise DataError(t("cx.err.gap_level", level=level))
     num = recode_reverse(frame, inst, cols, data)
 
     if level == "pair":
@@ -132,11 +130,10 @@ def gap(data, pairs=None, by=None, level: str = "pair", groups: Mapping | None =
             elif inst is not None:
                 key = item_attr(inst, p, level) or item_attr(inst, e, level)
                 if key is None:
-                    raise DataError(f"item {p!r} has no {level!r} tag in the instrument; pass groups={{...}}")
+                    raise DataError(t("cx.err.gap_no_tag", item=p, level=level))
                 key = str(key)
             else:
-                raise DataError(f"level={level!r} needs the instrument or groups={{experience_item: {level}}}; "
-                                f"no group for item {p!r}")
+                raise DataError(t("cx.err.gap_no_group", level=level, item=p))
             buckets.setdefault(key, []).append((e, p))
         units = list(buckets.items())
 
@@ -201,7 +198,7 @@ def delivery_gap(customer_scores, firm_belief: float = BAIN_2005["firms_believe_
         raise DataError(t("cx.delivery_gap.no_data"))
     s = to_numeric(customer_scores, getattr(customer_scores, "name", None) or "scores").dropna()
     if s.empty:
-        raise DataError("delivery_gap: no valid customer scores")
+        raise DataError(t("cx.err.delivery_gap_empty"))
     cut = float(s.max()) if superior is None else float(superior)
     n = len(s)
     share = float((s >= cut).mean())

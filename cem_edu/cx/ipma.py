@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError, ModelError
+from ..i18n import t, verbatim
 from ..validation import check_columns
 from ._common import as_frame, recode_reverse, scale_range
 
@@ -31,8 +32,7 @@ def total_effects_on(result, target: str) -> pd.Series:
     else:
         getter = getattr(result, "total_effects", None)
         if getter is None:
-            raise ModelError("ipma needs a fitted model with total_effects() (ce.fit(...)) or a "
-                             "Series {construct: total effect}")
+            raise ModelError(t("cx.err.ipma_needs_fit"))
         te = getter() if callable(getter) else getter
         if isinstance(te, pd.DataFrame) and {"lhs", "rhs"} <= set(te.columns):
             col = "est" if "est" in te.columns else te.columns[-1]
@@ -40,15 +40,14 @@ def total_effects_on(result, target: str) -> pd.Series:
             eff = pd.Series(sub[col].to_numpy(dtype=float), index=sub["rhs"].astype(str))
         elif isinstance(te, pd.DataFrame):
             if target not in te.index:
-                raise ModelError(f"the target {target!r} is not a variable of the model; "
-                                 f"its variables are {', '.join(map(str, te.index))}")
+                raise ModelError(t("cx.err.ipma_unknown_target", target=target, variables=verbatim(te.index)))
             eff = te.loc[target].astype(float)
         else:
-            raise ModelError("total_effects() returned an unexpected object; expected a DataFrame")
+            raise ModelError(t("cx.err.ipma_effects_type"))
     eff = eff.drop(labels=[target], errors="ignore")
     eff = eff[eff.abs() > 1e-12]
     if eff.empty:
-        raise ModelError(f"no variable of the model has an effect on {target!r}; is it an outcome of the model?")
+        raise ModelError(t("cx.err.ipma_no_effect", target=target))
     return eff
 
 
@@ -66,8 +65,7 @@ def _indicators(result, inst, constructs) -> dict[str, list[str]]:
             out.setdefault(c, list(ids))
     missing = [c for c in constructs if not out.get(c)]
     if missing:
-        raise DataError(f"no indicators known for {', '.join(missing)}; pass indicators={{construct: [items]}} "
-                        "or the instrument")
+        raise DataError(t("cx.err.ipma_no_indicators", constructs=verbatim(missing)))
     return {c: out[c] for c in constructs}
 
 
@@ -75,14 +73,13 @@ def _factor_score_weights(result, construct: str, items: list[str]) -> dict[str,
     """w_i ∝ λ_i / θ_i (Bartlett factor-score weights of a single-factor block)."""
     est = getattr(result, "estimates", None)
     if not isinstance(est, pd.DataFrame):
-        raise ModelError("weights='factor_score' needs the fitted model's estimates")
+        raise ModelError(t("cx.err.ipma_factor_score_needs_fit"))
     w = {}
     for it in items:
         lam = est[(est["op"] == "=~") & (est["lhs"] == construct) & (est["rhs"] == it)]["est"]
         theta = est[(est["op"] == "~~") & (est["lhs"] == it) & (est["rhs"] == it)]["est"]
         if lam.empty or theta.empty or float(theta.iloc[0]) <= 0:
-            raise ModelError(f"no loading / positive residual variance for {it!r} of {construct!r}; "
-                             "use weights='equal'")
+            raise ModelError(t("cx.err.ipma_no_loading", item=it, construct=construct))
         w[it] = float(lam.iloc[0]) / float(theta.iloc[0])
     return w
 
@@ -121,7 +118,7 @@ def performance(data, indicators: Mapping[str, list[str]], scale=None, weights=N
             else:
                 lo, hi = num[it].min(), num[it].max()
             if not hi > lo:
-                raise DataError(f"item {it!r}: scale range ({lo}, {hi}) is empty; pass scale=(min, max)")
+                raise DataError(t("cx.err.ipma_empty_scale", item=it, lo=lo, hi=hi))
             resc[it] = (num[it] - lo) / (hi - lo) * 100
         block = pd.DataFrame(resc)
         w = np.array([1.0 if not weights or c not in weights else float(weights[c][it]) for it in ids])
@@ -169,7 +166,7 @@ def _select(eff: pd.Series, constructs, target: str) -> pd.Series:
         return eff
     unknown = [c for c in constructs if c not in eff.index]
     if unknown:
-        raise ModelError(f"{', '.join(map(repr, unknown))} have no total effect on {target!r} in the model")
+        raise ModelError(t("cx.err.ipma_no_total_effect", names=", ".join(map(repr, unknown)), target=target))
     return eff[list(constructs)]
 
 def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, indicators=None, scale=None,
@@ -234,8 +231,7 @@ def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, i
         return _pls_ipma(result, data, target, inst, constructs=constructs, scale=scale, weights=weights)
     custom = isinstance(weights, Mapping)
     if not custom and weights not in ("equal", "factor_score"):
-        raise DataError(f"weights={weights!r} is not known; use 'equal', 'factor_score' or "
-                        "{construct: {item: weight}}")
+        raise DataError(t("cx.err.ipma_weights_unknown", weights=weights))
     eff = total_effects_on(result, target)
     eff = _select(eff, constructs, target)
     names = list(eff.index) + [target]
@@ -248,12 +244,11 @@ def ipma(result, data, target: str = "loyalty", inst=None, *, constructs=None, i
         for c in names:
             missing = [it for it in inds[c] if it not in weights.get(c, {})]
             if missing:
-                raise DataError(f"weights has no weight for {', '.join(missing)} of {c!r}; give "
-                                "weights={construct: {item: weight}} for every construct and the target")
+                raise DataError(t("cx.err.ipma_missing_weights", items=verbatim(missing), construct=c))
             raw = {it: float(weights[c][it]) for it in inds[c]}
             total = sum(raw.values())
             if not np.isfinite(total) or total == 0:
-                raise DataError(f"the weights of {c!r} sum to {total}; they must have a non-zero finite sum")
+                raise DataError(t("cx.err.ipma_weights_sum", construct=c, total=total))
             w[c] = {k: v / total for k, v in raw.items()}
     elif weights == "factor_score":
         w = {}
@@ -300,13 +295,11 @@ def _item_range(item, frame, scale, inst):
 def _pls_ipma(result, data, target, inst, *, constructs, scale, weights):
     """IPMA of a PLS result (Ringle & Sarstedt 2016; see :func:`ipma`)."""
     if weights != "equal":
-        raise DataError("with a PLS result (ce.pls) the IPMA uses the PLS outer weights; leave weights= at "
-                        "its default")
+        raise DataError(t("cx.err.ipma_pls_weights"))
     frame = as_frame(data)
     blocks = result.spec.blocks
     if target not in blocks:
-        raise ModelError(f"the target {target!r} is not a construct of the PLS model; its constructs are "
-                         f"{', '.join(blocks)}")
+        raise ModelError(t("cx.err.ipma_pls_target", target=target, constructs=verbatim(blocks)))
     ranges = {it: _item_range(it, frame, scale, inst) for c in blocks for it in blocks[c]}
     eff, w = result.ipma_inputs(target, ranges)
     eff = _select(eff, constructs, target)

@@ -96,7 +96,7 @@ def _score(data, frame: pd.DataFrame, spec, inst, kind: str) -> pd.Series | None
         return instrument_score(data, inst, kind)
     if isinstance(spec, pd.Series):
         if len(spec) != len(frame):
-            raise DataError(f"{kind}: the Series has {len(spec)} values but the data has {len(frame)} rows")
+            raise DataError(t("cx.err.journey_series_length", kind=kind, n=len(spec), rows=len(frame)))
         return pd.Series(to_numeric(spec, kind).to_numpy(), index=frame.index)
     if isinstance(spec, str):
         check_columns(frame, [spec], what=f"journey_map({kind}=...)")
@@ -118,25 +118,25 @@ def read_actions(actions) -> pd.DataFrame:
     else:
         path = Path(actions)
         if not path.exists():
-            raise DataError(f"actions file {str(path)!r} not found; create one with ce.cx.journey_template(path)")
+            raise DataError(t("cx.err.actions_not_found", path=str(path)))
         suffix = path.suffix.lower()
         if suffix in (".yaml", ".yml"):
             try:
                 doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
-                where = f" at line {mark.line + 1}" if mark is not None else ""
-                raise DataError(f"actions file {path.name}: not valid YAML{where}; check the indentation") from None
+                where = t("cx.err.actions_at_line", line=mark.line + 1) if mark is not None else ""
+                raise DataError(t("cx.err.actions_bad_yaml", file=path.name, where=where)) from None
             cells = doc.get("cells", doc) if isinstance(doc, dict) else doc
             if not isinstance(cells, list):
-                raise DataError(f"actions file {path.name}: expected a list of cells under 'cells:'")
+                raise DataError(t("cx.err.actions_not_list", file=path.name))
             frame = pd.DataFrame(cells)
         elif suffix == ".csv":
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         elif suffix in (".xlsx", ".xls"):
             frame = pd.read_excel(path, dtype=str).fillna("")
         else:
-            raise DataError(f"actions file {path.name}: use .yaml, .csv or .xlsx")
+            raise DataError(t("cx.err.actions_suffix", file=path.name))
     check_columns(frame, ["stage", "channel"], what="actions")
     for col in _ACTION_COLUMNS:
         if col not in frame.columns:
@@ -147,8 +147,7 @@ def read_actions(actions) -> pd.DataFrame:
     dup = frame.duplicated(["stage", "channel"], keep=False)
     if dup.any():
         first = frame[dup].iloc[0]
-        raise DataError(f"actions: the cell stage={first['stage']!r}, channel={first['channel']!r} appears "
-                        f"{int(dup.sum())} times; keep one row per cell")
+        raise DataError(t("cx.err.actions_duplicate", stage=first['stage'], channel=first['channel'], n=int(dup.sum())))
     return frame.reset_index(drop=True)
 
 
@@ -185,9 +184,8 @@ def _check_levels(values: pd.Series, allowed, what: str):
     present = values.dropna().astype(str)
     unknown = sorted(set(present) - set(map(str, allowed)))
     if unknown:
-        raise DataError(
-            f"column {values.name!r} has {what} value(s) {', '.join(map(repr, unknown[:6]))} that are not in "
-            f"{what}s={list(allowed)}; pass {what}s=[...] listing every value in journey order")
+        raise DataError(t("cx.err.journey_levels", column=values.name, what=what, values=", ".join(map(repr, unknown[:6])),
+                          allowed=str(list(allowed))))
 
 
 def journey_map(data, inst=None, stages=STAGES, channels=CHANNELS, actions=None, target=None, *,
@@ -244,8 +242,7 @@ def journey_map(data, inst=None, stages=STAGES, channels=CHANNELS, actions=None,
         off_map |= outside
     p = _score(data, frame, experience, inst, "experience")
     if p is None:
-        raise DataError("journey_map needs an experience score: pass inst=ce.load_instrument() or "
-                        "experience='column' / ['FUN1', 'MEC1', ...]")
+        raise DataError(t("cx.err.journey_no_experience"))
     e = None if target is not None else _score(data, frame, expectation, inst, "expectation")
     if target is None and e is None:
         notes.append(t("cx.journey.no_desired"))
@@ -274,8 +271,8 @@ def journey_map(data, inst=None, stages=STAGES, channels=CHANNELS, actions=None,
         unknown = acts[~acts["stage"].isin(stages) | ~acts["channel"].isin(channels)]
         if len(unknown):
             r = unknown.iloc[0]
-            raise DataError(f"actions: cell stage={r['stage']!r}, channel={r['channel']!r} is not on the map "
-                            f"(stages {list(stages)}, channels {list(channels)})")
+            raise DataError(t("cx.err.actions_off_map", stage=r['stage'], channel=r['channel'], stages=str(list(stages)),
+                              channels=str(list(channels))))
         table = table.merge(acts, on=["stage", "channel"], how="left")
     for col in _ACTION_COLUMNS:
         if col not in table.columns:

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DataError
-from ..i18n import format_number, t
+from ..i18n import format_number, numerals, t
 from ..results import Result, json_safe, output_html
 from ..validation import check_columns
 from ._common import as_frame, html_table, to_numeric
@@ -106,10 +106,8 @@ def _validate(scores: pd.Series, name: str) -> pd.Series:
     bad = valid[(valid < 0) | (valid > 10) | (valid != np.round(valid))]
     if len(bad):
         rows = ", ".join(map(str, list(bad.index[:5]))) + (" …" if len(bad) > 5 else "")
-        raise DataError(
-            f"column {name!r} has {len(bad)} value(s) outside the 0–10 NPS scale or not whole numbers "
-            f"(rows {rows}; e.g. {bad.iloc[0]:g}); recode them (0–10) or set them to missing"
-        )
+        raise DataError(t("cx.err.nps_out_of_scale", name=name, n=len(bad), rows=rows,
+                          example=numerals(f"{bad.iloc[0]:g}")))
     return s
 
 
@@ -185,9 +183,9 @@ def nps(scores, by=None, ci: float = 0.95, method: str = "wald", seed=None, *,
     25.0
     """
     if method not in ("wald", "bootstrap"):
-        raise DataError(f"method={method!r} is not known; use 'wald' or 'bootstrap'")
+        raise DataError(t("cx.err.nps_method", method=method))
     if not 0 < ci < 1:
-        raise DataError(f"ci={ci!r} must be a confidence level between 0 and 1, e.g. 0.95")
+        raise DataError(t("cx.err.nps_ci", ci=ci))
     by_name = None
     if isinstance(scores, pd.DataFrame) or isinstance(getattr(scores, "data", None), pd.DataFrame):
         frame = as_frame(scores)
@@ -205,7 +203,7 @@ def nps(scores, by=None, ci: float = 0.95, method: str = "wald", seed=None, *,
     if by is not None:
         g = by if isinstance(by, pd.Series) else pd.Series(np.asarray(by, dtype=object))
         if len(g) != len(s):
-            raise DataError(f"by has {len(g)} values but scores has {len(s)}; they must be aligned row by row")
+            raise DataError(t("cx.err.nps_by_length", n=len(g), k=len(s)))
         g = g.set_axis(s.index)  # aligned by position
         by_name = by_name or (str(g.name) if g.name is not None else "segment")
     rng = np.random.default_rng(seed)
@@ -236,7 +234,7 @@ def nps(scores, by=None, ci: float = 0.95, method: str = "wald", seed=None, *,
         notes.append(t("cx.nps.missing_note", k=overall["n_missing"]))
     comparisons, chi2 = _tests(table.drop(index="overall") if by is not None else table.iloc[:0])
     if overall["n"] == 0:
-        raise DataError(f"column {name!r} has no valid 0–10 answers (all {len(s)} missing)")
+        raise DataError(t("cx.err.nps_no_answers", name=str(name), n=len(s)))
     return NPSResult(nps=overall["nps"], se=overall["se"], ci_lower=overall["ci_lower"], ci_upper=overall["ci_upper"],
                      n=overall["n"], n_missing=overall["n_missing"], table=table, comparisons=comparisons,
                      chi2=chi2, ci=ci, method=method, by=by_name, notes=tuple(notes))

@@ -81,7 +81,7 @@ def rating_matrix(revenue, satisfaction, forecast=None, revenue_threshold=None, 
     fc = _values(forecast, frame, "forecast")
     n = len(rev)
     if len(sat) != n or (fc is not None and len(fc) != n):
-        raise DataError(f"revenue ({n}), satisfaction ({len(sat)}) and forecast must have the same length")
+        raise DataError(t("cx.err.rating_lengths", n=n, k=len(sat)))
     if labels is None:
         index = frame.index if frame is not None else (rev.index if isinstance(revenue, pd.Series) else pd.RangeIndex(n))
     elif isinstance(labels, str) and frame is not None:
@@ -90,17 +90,17 @@ def rating_matrix(revenue, satisfaction, forecast=None, revenue_threshold=None, 
     else:
         index = pd.Index(list(labels), name="customer")
         if len(index) != n:
-            raise DataError(f"labels has {len(index)} names for {n} customers")
+            raise DataError(t("cx.err.rating_labels", n=len(index), k=n))
     out = pd.DataFrame({"revenue": rev.to_numpy(), "satisfaction": sat.to_numpy()}, index=index)
     if fc is not None:
         out["forecast"] = fc.to_numpy()
         if (out["forecast"].dropna() < 0).any():
-            raise DataError("forecast revenue has negative values; bubble size must be ≥ 0")
+            raise DataError(t("cx.err.rating_negative_forecast"))
     bad = out["revenue"].isna() | out["satisfaction"].isna()
     excluded = list(out.index[bad])
     out = out[~bad].copy()
     if out.empty:
-        raise DataError("rating_matrix: no customer has both revenue and satisfaction")
+        raise DataError(t("cx.err.rating_no_customer"))
     tau_r = float(out["revenue"].median()) if revenue_threshold is None else float(revenue_threshold)
     tau_s = float(out["satisfaction"].median()) if satisfaction_threshold is None else float(satisfaction_threshold)
     out["high_revenue"] = out["revenue"] >= tau_r

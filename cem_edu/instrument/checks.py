@@ -63,6 +63,7 @@ class _Report:
     def __init__(self, filename: str, data, lines: dict):
         self.filename, self.data, self.lines = filename, data, lines
         self.problems: list[tuple[int, str]] = []
+        self.missing_named: set[tuple] = set()   # (path, key) of the "required" errors already reported
 
     def line(self, path: tuple) -> int:
         path = tuple(path)
@@ -82,8 +83,8 @@ class _Report:
                 ident = None
             if isinstance(ident, str):
                 kind = {"items": "item", "constructs": "construct", "respondent_fields": "field"}[path[0]]
-                label = f" ({kind} '{ident}')"
-        return (text or "top level") + label
+                label = t(f"instrument.where.{kind}", id=ident)
+        return (text or t("instrument.where.top_level")) + label
 
     def add(self, path, what: str, fix: str) -> None:
         self.problems.append((self.line(path), _join(f"{self.filename}:{self.line(path)}: {self.where(path)}: ", what,
@@ -108,7 +109,10 @@ def _schema_message(err, rep: _Report) -> None:
     v, inst = err.validator, err.instance
     last = path[-1] if path else None
     if v == "required":
-        missing = next((k for k in err.validator_value if k not in inst), err.validator_value[0])
+        # jsonschema reports one "required" error per missing key: name each key once, in schema order
+        missing = next((k for k in err.validator_value if k not in inst and (path, k) not in rep.missing_named),
+                       err.validator_value[0])
+        rep.missing_named.add((path, missing))
         if missing in _LANG_NAMES:
             rep.add(path, t("instrument.err.missing_translation", lang=_LANG_NAMES[missing], name=last),
                     t("instrument.fix.missing_translation", lang=missing, name=last))
@@ -427,7 +431,7 @@ class _ItemChecks:
         """At least three items per construct (skipped when an item names an unknown construct)."""
         for cid, ids in self.counts.items():
             if len(ids) < 3 and not self.unknown_constructs:
-                listed = ", ".join(ids) if ids else "none"
+                listed = ", ".join(ids) if ids else t("instrument.none")
                 self.rep.add(("constructs", self.constructs[cid]),
                              t("instrument.err.too_few_items", id=cid, n=len(ids), items=listed),
                              t("instrument.fix.too_few_items", id=cid))

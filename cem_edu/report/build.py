@@ -33,7 +33,7 @@ def check_format(format: str, lang: str = "en") -> None:
         raise DataError(t("report.bad_format", language=lang if lang in LANGUAGES else "en", format=format))
 
 
-def load_inputs(data, instrument, model):
+def load_inputs(data, instrument, model, lang: str = "en"):
     """``(raw frame, source name, Instrument or None, model syntax)`` from what the caller gave."""
     from ..instrument import Instrument, load_instrument
     from ..intake import read_data
@@ -46,7 +46,7 @@ def load_inputs(data, instrument, model):
     elif isinstance(data, pd.DataFrame):
         source, raw = "DataFrame", data
     else:
-        raise DataError(f"report() needs a file path or a DataFrame, not {type(data).__name__}")
+        raise DataError(t("report.err.bad_data", language=lang, kind=type(data).__name__))
     inst = None
     if isinstance(instrument, Instrument):
         inst = instrument
@@ -60,11 +60,10 @@ def load_inputs(data, instrument, model):
         if sum(c in raw.columns for c in likert) >= max(1, len(likert) // 2):
             inst = bundled
         else:
-            raise DataError("the data do not have the bundled questionnaire's item columns; give --instrument "
-                            "Q.yaml (your questionnaire) or --model M.lav (lavaan syntax naming your columns)")
+            raise DataError(t("report.err.not_bundled_items", language=lang))
     if isinstance(model, Path) or (isinstance(model, str) and "\n" not in model and "~" not in model):
         if not Path(model).is_file():
-            raise DataError(f"model file '{model}' does not exist; give a .lav file or lavaan syntax text")
+            raise DataError(t("report.err.no_model_file", language=lang, model=str(model)))
         model = Path(model).read_text(encoding="utf-8-sig")
     if model is None:
         model = inst.model()
@@ -91,10 +90,9 @@ def _check_options(lang: str, missing: str, method: str, ordered) -> None:
     if method not in METHODS:
         raise DataError(t("report.pls.bad_method", language=lang if lang in LANGUAGES else "en", method=method))
     if lang not in LANGUAGES:
-        raise CemError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+        raise CemError(t("common.unknown_language", language=str(lang), choices=", ".join(LANGUAGES)))
     if missing not in MISSING_RULES:
-        raise DataError(f"missing={missing!r} is not a missing-data rule the report knows; choose one of "
-                        f"{', '.join(MISSING_RULES)}")
+        raise DataError(t("report.err.bad_missing", language=lang, missing=missing, choices=", ".join(MISSING_RULES)))
     if missing == "pairwise" and not ordered:
         raise DataError(t("report.pairwise_needs_ordered", language=lang))
 
@@ -176,7 +174,7 @@ def build_report(data, instrument=None, model=None, lang: str = "en", group: str
     _check_options(lang, missing, method, ordered)
     moderation_triples(moderation, lang=lang)  # the shape, before the data are read
     out = Writer(lang)
-    raw, source, inst, model_text = load_inputs(data, instrument, model)
+    raw, source, inst, model_text = load_inputs(data, instrument, model, lang)
     spec = _measurement_spec(model_text)
     ctx = Context(raw=raw, source=source, inst=inst, model_text=model_text, spec=spec,
                   out=out, group=group, bootstrap=bootstrap, seed=seed, progress=progress, missing=missing,

@@ -3,10 +3,11 @@ modified kappa for relevance ratings 1–4 — chosen by the highest code in the
 from __future__ import annotations
 
 from ...errors import DataError
+from ...i18n import t
 from ..context import Context, Section
 
 
-def panel_method(panel) -> str:
+def panel_method(panel, lang: str = "en") -> str:
     """"cvr" when the panel's codes stop at 3 (Lawshe: 1 not necessary … 3 essential), "cvi" when they
     reach 4 (relevance 1–4); a higher code is an error that names the two sheets the report reads."""
     from ...psychometrics.content_validity import read_panel
@@ -17,8 +18,7 @@ def panel_method(panel) -> str:
         return "cvr"
     if top == 4:
         return "cvi"
-    raise DataError("the panel sheet has ratings of 5: the report reads Lawshe's codes 1–3 (CVR) or relevance "
-                    "ratings 1–4 (CVI); for importance ratings 1–5 use ce.impact_score(panel)")
+    raise DataError(t("report.err.panel_fives", language=lang))
 
 
 def section(ctx: Context) -> Section:
@@ -28,7 +28,7 @@ def section(ctx: Context) -> Section:
     if ctx.panel is None:
         return ctx.omit("content_validity", "no_panel")
     s = Section("content_validity", out.t("report.s.content_validity"))
-    method = panel_method(ctx.panel)
+    method = panel_method(ctx.panel, out.lang)
     res = (cvr if method == "cvr" else cvi)(ctx.panel, language=ctx.lang)
     tab = res._table().rename(columns=out.col)
     tab.index.name = out.t("item")
