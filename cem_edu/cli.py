@@ -550,7 +550,7 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
     from .i18n import LANGUAGES
 
     if lang not in LANGUAGES:
-        raise CemError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+        raise CemError(t("common.unknown_language", "en", value=repr(lang), choices=", ".join(LANGUAGES)))
 
     def h(key: str, **fields) -> str:
         return t(f"cli.help.{key}", lang, **fields)

@@ -675,7 +675,7 @@ def create_app(instrument=None, db: str | Path = "responses.sqlite", token: str 
         instrument's own file).
     """
     if lang not in LANGUAGES:
-        raise CemError(t("common.unknown_language", language=str(lang), choices=", ".join(LANGUAGES)))
+        raise CemError(t("common.unknown_language", value=repr(lang), choices=", ".join(LANGUAGES)))
     inst = _load_instrument(instrument)
     qs = questions(inst)
     store = open_store(db)

@@ -90,7 +90,7 @@ def _check_options(lang: str, missing: str, method: str, ordered) -> None:
     if method not in METHODS:
         raise DataError(t("report.pls.bad_method", language=lang if lang in LANGUAGES else "en", method=method))
     if lang not in LANGUAGES:
-        raise CemError(t("common.unknown_language", language=str(lang), choices=", ".join(LANGUAGES)))
+        raise CemError(t("common.unknown_language", value=repr(lang), choices=", ".join(LANGUAGES)))
     if missing not in MISSING_RULES:
         raise DataError(t("report.err.bad_missing", language=lang, missing=missing, choices=", ".join(MISSING_RULES)))
     if missing == "pairwise" and not ordered:
