@@ -46,7 +46,7 @@ def set_language(language: str) -> str:
     lang = str(language).lower().strip()
     if lang not in LANGUAGES:
         from .errors import CemError
-        raise CemError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
+        raise CemError(t("i18n.unknown_language", name=language, choices=", ".join(LANGUAGES)))
     _state["language"] = lang
     return lang
 
