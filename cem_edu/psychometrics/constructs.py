@@ -28,7 +28,7 @@ def _is_instrument(spec) -> bool:
     return hasattr(spec, "items_by_construct") and callable(spec.items_by_construct)
 
 
-def _from_syntax(text: str) -> dict[str, list[str]]:
+def _from_syntax(text: str, language: str | None = None) -> dict[str, list[str]]:
     from ..sem.syntax import parse_syntax  # noqa: PLC0415
 
     statements, _ = parse_syntax(text)
@@ -39,33 +39,34 @@ def _from_syntax(text: str) -> dict[str, list[str]]:
             if st.rhs not in out[st.lhs]:
                 out[st.lhs].append(st.rhs)
     if not out:
-        raise ModelError(t("psy.no_measurement"))
+        raise ModelError(t("psy.no_measurement", language))
     return out
 
 
-def resolve_spec(spec, data: pd.DataFrame | None = None) -> dict[str, list[str]]:
+def resolve_spec(spec, data: pd.DataFrame | None = None, *, language: str | None = None) -> dict[str, list[str]]:
     """``{construct: [item columns]}`` from an Instrument, lavaan syntax, a dict or a list of columns.
 
     With ``spec=None`` all numeric columns of ``data`` form one construct called "scale".
+    ``language``: of the error messages (default: the current one).
     """
     if spec is None:
         if data is None:
-            raise DataError(t("psy.no_spec"))
+            raise DataError(t("psy.no_spec", language))
         cols = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])]
         return {"scale": cols}
     if _is_instrument(spec):
         out = {k: list(v) for k, v in spec.items_by_construct().items() if v}
     elif isinstance(spec, str):
-        out = _from_syntax(spec)
+        out = _from_syntax(spec, language)
     elif isinstance(spec, Mapping):
         out = {str(k): ([v] if isinstance(v, str) else list(v)) for k, v in spec.items()}
     elif isinstance(spec, (list, tuple, pd.Index)):
         out = {"scale": list(spec)}
     else:
-        raise DataError(t("psy.bad_spec", kind=type(spec).__name__))
+        raise DataError(t("psy.bad_spec", language, kind=type(spec).__name__))
     if data is not None:
         for construct, cols in out.items():
-            check_columns(data, cols, key="psy.missing_columns", construct=verbatim(construct))
+            check_columns(data, cols, key="psy.missing_columns", language=language, construct=verbatim(construct))
     return out
 
 

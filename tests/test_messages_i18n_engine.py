@@ -1,0 +1,129 @@
+"""Error messages of the analysis engine (sem/, pls/, plots/, psychometrics/, i18n) in Persian and English.
+
+Representative calls with bad input: in Persian the message is Persian (no English sentence left),
+in English it is the text the kit always gave. The rule itself (no literal message in a raise of
+CemError/DataError/ModelError/InstrumentError) is checked over the whole package by
+tests/test_messages_i18n.py.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+
+import matplotlib
+import pytest
+
+import cem_edu as ce
+from cem_edu import i18n
+from cem_edu.errors import CemError, DataError, ModelError
+from cem_edu.sem.invariance import chen_rule
+
+matplotlib.use("Agg")
+
+PERSIAN = re.compile("[\u0600-\u06FF]")
+
+
+def _persian(text: str) -> bool:
+    """Persian words, and no English sentence: no run of three Latin words outside quotes/code."""
+    bare = re.sub(r"'[^']*'|\"[^\"]*\"|\([^)]*=[^)]*\)|[A-Za-z_]+\([^)]*\)", "", text)
+    return bool(PERSIAN.search(text)) and not re.search(r"[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}", bare)
+
+
+@pytest.fixture(autouse=True)
+def _english_after():
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    inst = ce.load_instrument()
+    return inst, ce.clean(ce.load_dataset("cem_survey"), inst)
+
+
+@pytest.mark.parametrize("kwargs, en", [
+    ({"group_sizes": [0, 5]}, "group sizes must be positive counts, got [0, 5]"),
+    ({"group_sizes": [3, 5], "balance": 1.5}, "balance must be in (0, 1], got 1.5: it is the smallest group's "
+     "size as a share of the largest's below which groups count as unequal"),
+    ({"group_sizes": [3, 5], "rule": "medium"}, "unknown invariance rule 'medium'; use rule='auto', 'large' or "
+     "'small' (Chen 2007)"),
+])
+def test_invariance_rule_errors_in_both_languages(kwargs, en):
+    with pytest.raises(ModelError) as err:
+        chen_rule(**kwargs)
+    assert str(err.value) == en
+    i18n.set_language("fa")
+    with pytest.raises(ModelError) as err:
+        chen_rule(**kwargs)
+    assert _persian(str(err.value)), str(err.value)
+
+
+def test_invariance_bad_sizes_in_persian_digits():
+    i18n.set_language("fa")
+    with pytest.raises(ModelError, match=r"\[۰, ۵\]"):
+        chen_rule([0, 5])
+
+
+def test_invariance_refuses_a_bad_rule_before_fitting_in_persian():
+    i18n.set_language("fa")
+    with pytest.raises(ModelError, match="قاعدهٔ هم‌ارزی ناشناخته 'medium'"):
+        ce.invariance("f =~ a + b + c", None, group="g", rule="medium")
+
+
+def test_unknown_language_in_the_current_language():
+    i18n.set_language("fa")
+    with pytest.raises(CemError) as err:
+        ce.set_language("de")
+    assert str(err.value) == "زبان ناشناخته 'de'؛ یکی از en, fa را انتخاب کنید"
+    assert i18n.get_language() == "fa"
+
+
+def test_pls_ipma_of_an_exogenous_target(bundled):
+    inst, data = bundled
+    res = ce.pls(inst.model(), data, progress=False)
+    ranges = {it: (1, 7) for items in res.spec.blocks.values() for it in items}
+    with pytest.raises(ModelError, match="^no construct has an effect on 'functional'$"):
+        res.ipma_inputs("functional", ranges)
+    i18n.set_language("fa")
+    with pytest.raises(ModelError) as err:
+        ce.ipma(res, data, target="functional", inst=inst)
+    assert str(err.value) == "هیچ سازه‌ای بر 'functional' اثر ندارد"
+
+
+def test_ordinal_empty_category_in_a_group_is_still_a_data_error_in_persian():
+    from pathlib import Path
+
+    import pandas as pd
+
+    ref = Path(__file__).parent / "reference" / "sem_ordinal"
+    data = pd.read_csv(ref / "hs_ordinal.csv")
+    data.loc[(data["school"] == "Pasteur") & (data["x1"] == 3), "x1"] = 2   # nobody in Pasteur chose 3
+    i18n.set_language("fa")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(DataError) as err:
+            ce.fit((ref / "hs_three.lav").read_text(), data, ordered=True, group="school")
+    msg = str(err.value)
+    assert "x1" in msg and "Pasteur" in msg and _persian(msg), msg
+
+
+def test_plots_wrong_arguments_in_persian(bundled):
+    from cem_edu import plots
+
+    _, data = bundled
+    items = ["FUN1", "FUN2", "FUN3", "FUN4", "MEC1", "MEC2"]
+    pa = ce.parallel_analysis(data.data[items], seed=1, n_iter=5)
+    with pytest.raises(DataError, match=r"^scree\(show='all'\): show must be \"both\", \"pc\" \(components\) "
+                                        r"or \"fa\" \(factors\)$"):
+        plots.scree(pa, show="all", language="en")
+    with pytest.raises(DataError) as err:
+        plots.scree(pa, show="all", language="fa")
+    assert _persian(str(err.value)), str(err.value)
+    with pytest.raises(DataError) as err:             # a parallel analysis is not a loadings table
+        plots.loadings(pa, language="fa")
+    assert _persian(str(err.value)) and "ParallelResult" in str(err.value)
+    with pytest.raises(DataError) as err:             # the language reaches the column check
+        plots.likert(data, items=["FUN1", "NOPE"], language="fa")
+    assert "'NOPE'" in str(err.value) and _persian(str(err.value)), str(err.value)
+    with pytest.raises(DataError, match="'NOPE' are not in the data"):
+        plots.item_histograms(data, items=["FUN1", "NOPE"], language="en")
