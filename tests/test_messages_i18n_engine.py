@@ -127,3 +127,24 @@ def test_plots_wrong_arguments_in_persian(bundled):
     assert "'NOPE'" in str(err.value) and _persian(str(err.value)), str(err.value)
     with pytest.raises(DataError, match="'NOPE' are not in the data"):
         plots.item_histograms(data, items=["FUN1", "NOPE"], language="en")
+
+
+def test_thesis_tests_say_bad_input_in_their_language():
+    """The language= of one_sample_t / normality / correlation_table reaches their input checks
+    (the current language stays English)."""
+    import pandas as pd
+
+    d = pd.DataFrame({"a": [1, 2, 3, 4.0], "b": [2, 3, 1, 4.0], "c": ["x", "y", "z", "w"]})
+    calls = [
+        (lambda lang: ce.one_sample_t(d, {"A": ["a", "b"]}, language=lang), "midpoint of the answer scale"),
+        (lambda lang: ce.one_sample_t(d, {"A": ["a", "c"]}, midpoint=3, language=lang), "not numeric"),
+        (lambda lang: ce.normality(d, ["a", "c"], language=lang), "not numeric"),
+        (lambda lang: ce.normality(d, ["a", "nope"], language=lang), "'nope' are not in the data"),
+        (lambda lang: ce.correlation_table(d, {"A": ["a", "b"]}, language=lang), "two constructs"),
+    ]
+    for call, en in calls:
+        with pytest.raises(DataError, match=en):
+            call("en")
+        with pytest.raises(DataError) as err:
+            call("fa")
+        assert _persian(str(err.value)), str(err.value)

@@ -70,19 +70,21 @@ def resolve_spec(spec, data: pd.DataFrame | None = None, *, language: str | None
     return out
 
 
-def check_items(df: pd.DataFrame, cols, where: str = "", allow_constant: bool = False) -> np.ndarray:
-    """Numeric float matrix of ``cols``; clear DataError for text columns and items that never vary."""
+def check_items(df: pd.DataFrame, cols, where: str = "", allow_constant: bool = False, *,
+                language: str | None = None) -> np.ndarray:
+    """Numeric float matrix of ``cols``; clear DataError (in ``language``) for text columns and items
+    that never vary."""
     cols = list(cols)
     bad = [c for c in cols if not pd.api.types.is_numeric_dtype(df[c])]
     if bad:
-        raise DataError(t("psy.not_numeric", columns=verbatim(bad), where=verbatim(where)))
+        raise DataError(t("psy.not_numeric", language, columns=verbatim(bad), where=verbatim(where)))
     x = df[cols].to_numpy(dtype=float)
     if not allow_constant:
         with np.errstate(invalid="ignore"):
             sd = np.nanstd(x, axis=0)
         flat = [c for c, s in zip(cols, sd) if not np.isfinite(s) or s <= 0]
         if flat:
-            raise DataError(t("psy.zero_variance", columns=verbatim(flat), where=verbatim(where)))
+            raise DataError(t("psy.zero_variance", language, columns=verbatim(flat), where=verbatim(where)))
     return x
 
 
@@ -111,16 +113,17 @@ def item_text(spec, item: str, language: str) -> str:
     return item
 
 
-def construct_scores(data, spec) -> pd.DataFrame:
+def construct_scores(data, spec, *, language: str | None = None) -> pd.DataFrame:
     """Construct (scale) scores: per respondent, the mean of the answered items of each construct.
 
     The usual scale score of a questionnaire study (and the one the reliability table describes);
     reverse-keyed items must already be recoded (``ce.clean`` does this). A respondent who answered
-    none of a construct's items gets NaN for it.
+    none of a construct's items gets NaN for it. ``language``: of the error messages.
     """
     df = as_frame(data)
-    sp = resolve_spec(spec, df)
-    return pd.DataFrame({k: pd.DataFrame(check_items(df, cols, where=f"({k})", allow_constant=True)).mean(axis=1)
+    sp = resolve_spec(spec, df, language=language)
+    return pd.DataFrame({k: pd.DataFrame(check_items(df, cols, where=f"({k})", allow_constant=True,
+                                                     language=language)).mean(axis=1)
                          .to_numpy() for k, cols in sp.items()}, index=df.index)
 
 
