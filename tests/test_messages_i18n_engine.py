@@ -148,3 +148,20 @@ def test_thesis_tests_say_bad_input_in_their_language():
         with pytest.raises(DataError) as err:
             call("fa")
         assert _persian(str(err.value)), str(err.value)
+
+
+def test_intake_findings_and_dataset_hint_in_persian(bundled):
+    import pandas as pd
+
+    from cem_edu.intake import check_values
+
+    inst, _ = bundled
+    raw = pd.read_csv(ce.dataset_path("cem_survey"), dtype=str)
+    raw.loc[[2, 8], "FUN2"] = "8"
+    _, found = check_values(raw, inst, out_of_range="missing", language="en")
+    assert [f.what for f in found if f.column == "FUN2"] == ["values outside 1–7 set to missing"]
+    _, found = check_values(raw, inst, out_of_range="missing", language="fa")
+    assert [f.what for f in found if f.column == "FUN2"] == ["مقادیر بیرون از ۱ تا ۷ گمشده شدند"]
+    i18n.set_language("fa")
+    with pytest.raises(DataError, match=r"^مجموعه‌دادهٔ 'cem_survy' شناخته نیست \(آیا منظور 'cem_survey' است؟\)؛"):
+        ce.load_dataset("cem_survy")

@@ -314,7 +314,7 @@ class _Cleaning:
         unknown = [d[1] for d in details if d[0] == "columns"]
         if unknown:
             add("columns", t("intake.log.columns", language=language, columns=", ".join(unknown)), "columns", 0, n, n)
-        frame, found = code_labels(frame, inst)
+        frame, found = code_labels(frame, inst, language)
         for f in found:
             add("labels", t("intake.log.labels", language=language, column=f.column), "labels", f.n, n, n)
             details.append(("labels", f.column, f.rows))
