@@ -165,3 +165,16 @@ def test_intake_findings_and_dataset_hint_in_persian(bundled):
     i18n.set_language("fa")
     with pytest.raises(DataError, match=r"^مجموعه‌دادهٔ 'cem_survy' شناخته نیست \(آیا منظور 'cem_survey' است؟\)؛"):
         ce.load_dataset("cem_survy")
+
+
+def test_list_datasets_describes_in_the_given_language():
+    en = ce.list_datasets()
+    assert en.loc[en["name"] == "holzinger_swineford", "description"].item() == \
+        "Mental ability tests of 7th/8th graders in two schools (9 tests, 3 factors)"
+    fa = ce.list_datasets("fa")
+    assert fa["name"].tolist() == en["name"].tolist()
+    assert fa.loc[fa["name"] == "holzinger_swineford", "description"].item() == \
+        "آزمون‌های توانایی ذهنی دانش‌آموزان پایهٔ هفتم و هشتم در دو مدرسه (۹ آزمون، ۳ عامل)"
+    assert all(PERSIAN.search(d) for d in fa["description"])
+    i18n.set_language("fa")
+    assert ce.list_datasets()["description"].tolist() == fa["description"].tolist()
