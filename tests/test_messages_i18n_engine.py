@@ -178,3 +178,27 @@ def test_list_datasets_describes_in_the_given_language():
     assert all(PERSIAN.search(d) for d in fa["description"])
     i18n.set_language("fa")
     assert ce.list_datasets()["description"].tolist() == fa["description"].tolist()
+
+
+def test_reading_a_bad_file_says_so_in_the_given_language(tmp_path, bundled):
+    from cem_edu.intake import read_data
+
+    inst, _ = bundled
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b\n1,2\n3,4,5\n", encoding="utf-8")
+    dup = tmp_path / "dup.csv"
+    dup.write_text("a,b,a\n1,2,3\n", encoding="utf-8")
+    for path in (tmp_path / "nope.csv", ragged, dup):
+        with pytest.raises(DataError) as en:
+            read_data(path)
+        with pytest.raises(DataError) as fa:
+            read_data(path, language="fa")
+        assert not PERSIAN.search(str(en.value)) and _persian(str(fa.value)), (str(en.value), str(fa.value))
+        with pytest.raises(DataError) as via_clean:
+            ce.clean(path, inst, language="fa")
+        assert str(via_clean.value) == str(fa.value)
+    other = tmp_path / "other.csv"
+    other.write_text("q1,q2\n1,2\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:                  # no column matches the instrument's items
+        read_data(other, inst, language="fa")
+    assert _persian(str(err.value)), str(err.value)
