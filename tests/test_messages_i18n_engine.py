@@ -202,3 +202,11 @@ def test_reading_a_bad_file_says_so_in_the_given_language(tmp_path, bundled):
     with pytest.raises(DataError) as err:                  # no column matches the instrument's items
         read_data(other, inst, language="fa")
     assert _persian(str(err.value)), str(err.value)
+
+
+def test_progress_bar_label_in_the_current_language(capsys, bundled):
+    _, data = bundled
+    items = ["FUN1", "FUN2", "FUN3", "FUN4"]
+    i18n.set_language("fa")
+    ce.parallel_analysis(data.data[items], seed=1, n_iter=3, progress=True)
+    assert "تحلیل موازی" in capsys.readouterr().err
