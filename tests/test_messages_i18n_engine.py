@@ -210,3 +210,19 @@ def test_progress_bar_label_in_the_current_language(capsys, bundled):
     i18n.set_language("fa")
     ce.parallel_analysis(data.data[items], seed=1, n_iter=3, progress=True)
     assert "تحلیل موازی" in capsys.readouterr().err
+
+
+def test_path_diagram_of_a_group_the_model_does_not_have():
+    """group=5 of a two-group model drew an empty figure; now it is a clear error."""
+    from cem_edu import plots
+
+    hs = ce.load_dataset("holzinger_swineford")
+    res = ce.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6", hs, group="school")
+    with pytest.raises(DataError, match=r"^path_diagram\(group=5\): no such group; the model has 2 group\(s\), "
+                                        r"numbered from 1 to 2$"):
+        plots.path_diagram(res, group=5, language="en")
+    with pytest.raises(DataError) as err:
+        plots.path_diagram(res, group="Pasteur", language="fa")
+    assert str(err.value) == ("path_diagram(group='Pasteur'): چنین گروهی نیست؛ مدل ۲ گروه دارد که از ۱ تا ۲ "
+                              "شماره‌گذاری شده‌اند")
+    assert plots.path_diagram(res, group=2, language="fa") is not None
