@@ -226,3 +226,18 @@ def test_path_diagram_of_a_group_the_model_does_not_have():
     assert str(err.value) == ("path_diagram(group='Pasteur'): چنین گروهی نیست؛ مدل ۲ گروه دارد که از ۱ تا ۲ "
                               "شماره‌گذاری شده‌اند")
     assert plots.path_diagram(res, group=2, language="fa") is not None
+
+
+def test_cx_figures_name_a_missing_column_in_the_figure_language(bundled):
+    from cem_edu import plots
+
+    inst, data = bundled
+    gaps = ce.gap(data, inst)
+    with pytest.raises(DataError, match=r"^gap_plot\(label_column=\.\.\.\): column\(s\) 'nope'"):
+        plots.gap_plot(gaps, label_column="nope", language="en")
+    with pytest.raises(DataError) as err:
+        plots.gap_plot(gaps, label_column="nope", language="fa")
+    assert str(err.value).startswith("gap_plot(label_column=...): ستون(های) 'nope' در داده پیدا نشد")
+    with pytest.raises(DataError) as err:
+        plots.funnel(data, stage="NOPE", language="fa")
+    assert str(err.value).startswith("funnel(stage=...): ستون(های) 'NOPE' در داده پیدا نشد")
