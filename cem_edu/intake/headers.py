@@ -113,8 +113,8 @@ def match_headers(columns, inst, *, labels: dict | None = None, cutoff: float = 
             continue
         close = [cid for s, cid in scores if s >= scores[0][0] - MARGIN and s >= cutoff - MARGIN]
         if len(close) > 1:
-            raise DataError(t("headers.ambiguous", language, column=col, candidates=", ".join(f"'{c}'" for c in close[:4]),
-                                first=close[0]))
+            raise DataError(t("headers.ambiguous", language, column=col,
+                              candidates=", ".join(f"'{c}'" for c in close[:4]), first=close[0]))
         out[col] = (scores[0][1], "fuzzy", round(scores[0][0], 3))
     by_target: dict[str, list[str]] = {}
     for col, (cid, _, _) in out.items():
@@ -122,7 +122,8 @@ def match_headers(columns, inst, *, labels: dict | None = None, cutoff: float = 
     twice = {cid: cols for cid, cols in by_target.items() if len(cols) > 1}
     if twice:
         cid, cols = next(iter(twice.items()))
-        raise DataError(t("headers.twice", language, id=cid, columns=t("intake.and", language).join(f"'{c}'" for c in cols)))
+        raise DataError(t("headers.twice", language, id=cid,
+                          columns=t("intake.and", language).join(f"'{c}'" for c in cols)))
     return out
 
 
@@ -175,7 +176,8 @@ def apply_instrument(df: pd.DataFrame, inst, language: str | None = None) -> pd.
     out = df.rename(columns=renamed)
     out.attrs = dict(df.attrs)
     if renamed:
-        made = [f"'{c}' → {mapping[c][0]}" + (f" ({numerals(f'{mapping[c][2]:.2f}', language)})" if mapping[c][1] == "fuzzy" else "")
+        made = [f"'{c}' → {mapping[c][0]}"
+                + (f" ({numerals(f'{mapping[c][2]:.2f}', language)})" if mapping[c][1] == "fuzzy" else "")
                 for c in renamed]
         warnings.warn(t("headers.mapped", language, n=len(made), mappings="; ".join(made)), UserWarning, stacklevel=3)
     absent = [i for i in inst.items if i.id not in out.columns]

@@ -291,7 +291,8 @@ def _check_duplicates(header: list[str], name: str | None, language=None) -> Non
     if dups:
         h, pos = next(iter(dups.items()))
         more = len(dups) - 1
-        raise DataError(t("intake.duplicate_columns" if name else "intake.duplicate_columns_frame", language, path=name, column=h,
+        raise DataError(t("intake.duplicate_columns" if name else "intake.duplicate_columns_frame", language,
+                            path=name, column=h,
                             positions=t("intake.and", language).join(numerals(p, language) for p in pos),
                             more=t("intake.and_more", language, n=more) if more else ""))
 
