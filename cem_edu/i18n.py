@@ -46,7 +46,7 @@ def set_language(language: str) -> str:
     lang = str(language).lower().strip()
     if lang not in LANGUAGES:
         from .errors import CemError
-        raise CemError(t("common.unknown_language", "en", value=repr(language), choices=", ".join(LANGUAGES)))
+        raise CemError(t("common.unknown_language", value=repr(language), choices=", ".join(LANGUAGES)))
     _state["language"] = lang
     return lang
 

@@ -31,8 +31,6 @@ WARNINGS = {"EstimationWarning"}
 
 # modules still raising English literals (areas of another helper in session 3); empty it as they are fixed
 TODO = {
-    "cem_edu/sem/categorical.py",
-    "cem_edu/sem/invariance.py",
 }
 
 

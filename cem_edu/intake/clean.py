@@ -251,7 +251,7 @@ def clean(raw, inst=None, *, out_of_range: str = "error", drop=DEFAULT_DROP, rec
         raise DataError(t("intake.bad_out_of_range", language, value=out_of_range))
     if isinstance(raw, CleanData):
         raw = raw.data
-    original = raw if isinstance(raw, pd.DataFrame) else read_data(raw)
+    original = raw if isinstance(raw, pd.DataFrame) else read_data(raw, language=language)
     raw_copy = original.copy(deep=True)
     raw_copy.attrs = dict(original.attrs)
     run = _Cleaning(raw_copy, inst, options)
@@ -283,7 +283,7 @@ class _Cleaning:
     def normalise(self) -> None:
         """1. Read the copy with text normalised (digits, letters, spaces); log the cells changed."""
         n, language = self.n, self.language
-        self.frame = read_data(self.raw)
+        self.frame = read_data(self.raw, language=self.language)
         cells = self.frame.attrs.get("intake", {}).get("normalised_cells", {})
         if cells:
             rows = sorted({r for rs in cells.values() for r in rs})
@@ -301,7 +301,7 @@ class _Cleaning:
         elif not any(i.id in self.frame.columns for i in self.inst.items):
             from .headers import apply_instrument  # a survey tool's export: question texts as headers (#20)
 
-            self.frame = apply_instrument(self.frame, self.inst)
+            self.frame = apply_instrument(self.frame, self.inst, self.language)
 
     def instrument_checks(self) -> None:
         """2-4. Columns present, labels coded, values numeric and on each item's scale (with an instrument)."""
@@ -314,7 +314,7 @@ class _Cleaning:
         unknown = [d[1] for d in details if d[0] == "columns"]
         if unknown:
             add("columns", t("intake.log.columns", language=language, columns=", ".join(unknown)), "columns", 0, n, n)
-        frame, found = code_labels(frame, inst)
+        frame, found = code_labels(frame, inst, language)
         for f in found:
             add("labels", t("intake.log.labels", language=language, column=f.column), "labels", f.n, n, n)
             details.append(("labels", f.column, f.rows))

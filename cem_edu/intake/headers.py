@@ -74,7 +74,8 @@ def _candidates(inst) -> dict[str, list[str]]:
     return {k: list(dict.fromkeys(x for x in v if x)) for k, v in out.items()}
 
 
-def match_headers(columns, inst, *, labels: dict | None = None, cutoff: float = CUTOFF) -> dict[str, tuple]:
+def match_headers(columns, inst, *, labels: dict | None = None, cutoff: float = CUTOFF,
+                  language: str | None = None) -> dict[str, tuple]:
     """``{column: (id, how, similarity)}`` for the columns that name an item or field of ``inst``.
 
     ``how`` is "id" (the header is the id), "text" (equal to an fa/en text after normalisation) or
@@ -112,8 +113,8 @@ def match_headers(columns, inst, *, labels: dict | None = None, cutoff: float = 
             continue
         close = [cid for s, cid in scores if s >= scores[0][0] - MARGIN and s >= cutoff - MARGIN]
         if len(close) > 1:
-            raise DataError(t("headers.ambiguous", column=col, candidates=", ".join(f"'{c}'" for c in close[:4]),
-                                first=close[0]))
+            raise DataError(t("headers.ambiguous", language, column=col,
+                              candidates=", ".join(f"'{c}'" for c in close[:4]), first=close[0]))
         out[col] = (scores[0][1], "fuzzy", round(scores[0][0], 3))
     by_target: dict[str, list[str]] = {}
     for col, (cid, _, _) in out.items():
@@ -121,7 +122,8 @@ def match_headers(columns, inst, *, labels: dict | None = None, cutoff: float = 
     twice = {cid: cols for cid, cols in by_target.items() if len(cols) > 1}
     if twice:
         cid, cols = next(iter(twice.items()))
-        raise DataError(t("headers.twice", id=cid, columns=t("intake.and").join(f"'{c}'" for c in cols)))
+        raise DataError(t("headers.twice", language, id=cid,
+                          columns=t("intake.and", language).join(f"'{c}'" for c in cols)))
     return out
 
 
@@ -144,7 +146,7 @@ def duration_seconds(frame: pd.DataFrame) -> tuple[pd.Series, tuple[str, str]] |
     return None
 
 
-def _unmatched(absent: list, free: list, inst) -> str:
+def _unmatched(absent: list, free: list, inst, language: str | None = None) -> str:
     """One line: the first item without a column, its text, and the closest unmapped header."""
     from ..i18n import get_language
 
@@ -152,32 +154,35 @@ def _unmatched(absent: list, free: list, inst) -> str:
     keys = [k for k in (header_key(item.id), *(header_key(v) for v in item.text.values())) if k]
     best = max(((max(difflib.SequenceMatcher(None, header_key(c), k, autojunk=False).ratio() for k in keys), c)
                 for c in free), default=None)
-    hint = t("headers.closest", column=best[1], score=numerals(f"{best[0]:.2f}")) if best and best[0] >= 0.2 else ""
-    lang = get_language()
+    lang = language or get_language()
+    hint = t("headers.closest", lang, column=best[1], score=numerals(f"{best[0]:.2f}", lang)) \
+        if best and best[0] >= 0.2 else ""
     text = item.text.get(lang) or item.text.get("en") or item.id
-    more = f" (+{numerals(len(absent) - 1)})" if len(absent) > 1 else ""
-    return t("headers.unmatched", id=item.id, text=text, hint=hint) + more
+    more = f" (+{numerals(len(absent) - 1, lang)})" if len(absent) > 1 else ""
+    return t("headers.unmatched", lang, id=item.id, text=text, hint=hint) + more
 
 
-def apply_instrument(df: pd.DataFrame, inst) -> pd.DataFrame:
+def apply_instrument(df: pd.DataFrame, inst, language: str | None = None) -> pd.DataFrame:
     """Rename item/field columns to their ids, code answer labels, add the duration (module docstring).
+    Messages (the warning naming the renamed columns, errors) are in ``language``.
 
     The frame's ``attrs["intake"]`` gets ``header_map`` ({column: [id, how, similarity]}),
     ``labels_coded`` ({id: cells}) and ``duration_from`` (the start and end columns) when used.
     """
     info = dict(df.attrs.get("intake", {}))
     col_labels = df.attrs.get("column_labels") or {}
-    mapping = match_headers(df.columns, inst, labels=col_labels)
+    mapping = match_headers(df.columns, inst, labels=col_labels, language=language)
     renamed = {c: m[0] for c, m in mapping.items() if c != m[0]}
     out = df.rename(columns=renamed)
     out.attrs = dict(df.attrs)
     if renamed:
-        made = [f"'{c}' → {mapping[c][0]}" + (f" ({numerals(f'{mapping[c][2]:.2f}')})" if mapping[c][1] == "fuzzy" else "")
+        made = [f"'{c}' → {mapping[c][0]}"
+                + (f" ({numerals(f'{mapping[c][2]:.2f}', language)})" if mapping[c][1] == "fuzzy" else "")
                 for c in renamed]
-        warnings.warn(t("headers.mapped", n=len(made), mappings="; ".join(made)), UserWarning, stacklevel=3)
+        warnings.warn(t("headers.mapped", language, n=len(made), mappings="; ".join(made)), UserWarning, stacklevel=3)
     absent = [i for i in inst.items if i.id not in out.columns]
     if absent:
-        raise DataError(_unmatched(absent, [c for c in df.columns if c not in mapping], inst))
+        raise DataError(_unmatched(absent, [c for c in df.columns if c not in mapping], inst, language))
     # answer labels -> codes
     coded: dict[str, int] = {}
     for item in inst.items:

@@ -56,7 +56,8 @@ def spreadsheet_row(position: int) -> int:
     return int(position) + FIRST_DATA_ROW
 
 
-def read_data(source, inst=None, *, sheet=None, encoding: str | None = None) -> pd.DataFrame:
+def read_data(source, inst=None, *, sheet=None, encoding: str | None = None,
+              language: str | None = None) -> pd.DataFrame:
     """Read a survey file (or take a DataFrame) and return a normalised DataFrame.
 
     Parameters
@@ -68,6 +69,8 @@ def read_data(source, inst=None, *, sheet=None, encoding: str | None = None) -> 
         Excel sheet name or 0-based position (default: the first sheet).
     encoding : str, optional
         Force a text encoding (e.g. ``"cp1256"``) instead of detecting it.
+    language : "fa" or "en", optional
+        Language of the error messages (default: the current one).
     inst : Instrument or path of one, optional
         Map the file onto this questionnaire (a survey tool's export): headers that are item texts
         (fa or en) become item ids, answer labels become codes, a start/end timestamp pair becomes
@@ -93,45 +96,45 @@ def read_data(source, inst=None, *, sheet=None, encoding: str | None = None) -> 
         from .headers import apply_instrument
 
         inst = inst if isinstance(inst, Instrument) else load_instrument(inst)
-        return apply_instrument(read_data(source, sheet=sheet, encoding=encoding), inst)
+        return apply_instrument(read_data(source, sheet=sheet, encoding=encoding, language=language), inst, language)
     if isinstance(source, pd.DataFrame):
         df = source.copy()
         df.columns = [normalize_text(str(c)) for c in df.columns]
-        _check_duplicates([str(c) for c in df.columns], None)
+        _check_duplicates([str(c) for c in df.columns], None, language)
         info = {"source": None, "format": "DataFrame"}
         info.update(dict(source.attrs.get("intake", {})) if isinstance(source.attrs.get("intake"), dict) else {})
         return _finish(df, info, decimal_comma=False)
     if not isinstance(source, (str, Path)):
-        raise DataError(t("intake.bad_source", kind=type(source).__name__))
+        raise DataError(t("intake.bad_source", language, kind=type(source).__name__))
     path = Path(source)
     name = str(source)
     if not path.exists():
-        raise DataError(t("intake.no_file", path=name))
+        raise DataError(t("intake.no_file", language, path=name))
     if path.is_dir():
-        raise DataError(t("intake.is_directory", path=name))
+        raise DataError(t("intake.is_directory", language, path=name))
     ext = path.suffix.lower()
     if ext not in CSV_EXTENSIONS | EXCEL_EXTENSIONS | SPSS_EXTENSIONS:
         if ext == ".xls":
-            raise DataError(t("intake.old_excel", path=name))
-        raise DataError(t("intake.bad_extension", path=name, ext=ext or "(none)"))
+            raise DataError(t("intake.old_excel", language, path=name))
+        raise DataError(t("intake.bad_extension", language, path=name, ext=ext or "(none)"))
     if path.stat().st_size == 0:
-        raise DataError(t("intake.empty_file", path=name))
+        raise DataError(t("intake.empty_file", language, path=name))
     if ext in EXCEL_EXTENSIONS:
-        df, info = _read_excel(path, name, sheet)
+        df, info = _read_excel(path, name, sheet, language)
     elif ext in SPSS_EXTENSIONS:
-        df, info = _read_spss(path, name)
+        df, info = _read_spss(path, name, language)
     else:
-        df, info = _read_csv(path, name, encoding)
+        df, info = _read_csv(path, name, encoding, language)
     return _finish(df, info, decimal_comma=info.get("separator") not in (None, ","))
 
 
 # ---------------------------------------------------------------- CSV
-def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
+def _decode(raw: bytes, name: str, encoding: str | None, language=None) -> tuple[str, str]:
     if encoding:
         try:
             return raw.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError) as exc:
-            raise DataError(t("intake.bad_encoding", path=name, encoding=encoding,
+            raise DataError(t("intake.bad_encoding", language, path=name, encoding=encoding,
                                 reason=getattr(exc, "reason", str(exc)))) from None
     if raw.startswith(b"\xef\xbb\xbf"):
         enc = "utf-8-sig"
@@ -143,9 +146,9 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
         try:
             return raw.decode(enc), enc
         except UnicodeDecodeError:
-            _binary(name)
+            _binary(name, language)
     if b"\x00" in raw[:8192]:
-        _binary(name)
+        _binary(name, language)
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -159,8 +162,8 @@ def _decode(raw: bytes, name: str, encoding: str | None) -> tuple[str, str]:
     return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
-def _binary(name: str):
-    raise DataError(t("intake.binary_file", path=name))
+def _binary(name: str, language=None):
+    raise DataError(t("intake.binary_file", language, path=name))
 
 
 def _looks_binary(text: str) -> bool:
@@ -184,80 +187,80 @@ def _sniff_separator(lines: list[str]) -> str:
     return best
 
 
-def _read_csv(path: Path, name: str, encoding: str | None):
+def _read_csv(path: Path, name: str, encoding: str | None, language=None):
     raw = path.read_bytes()
-    text, enc = _decode(raw, name, encoding)
+    text, enc = _decode(raw, name, encoding, language)
     if _looks_binary(text):
-        _binary(name)
+        _binary(name, language)
     text = text.lstrip("\ufeff")
     lines = [ln for ln in text.splitlines() if ln.strip()]
     if not lines:
-        raise DataError(t("intake.empty_file", path=name))
+        raise DataError(t("intake.empty_file", language, path=name))
     sep = "\t" if path.suffix.lower() in {".tsv", ".tab"} else _sniff_separator(lines[:50])
     header = next(csv.reader([lines[0]], delimiter=sep))
     header = [normalize_text(h) for h in header]
-    _check_duplicates(header, name)
+    _check_duplicates(header, name, language)
     if len(lines) == 1:
-        raise DataError(t("intake.header_only", path=name, n=len(header)))
+        raise DataError(t("intake.header_only", language, path=name, n=len(header)))
     try:
         df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False,
                          header=0, skip_blank_lines=True, engine="c")
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
-            raise DataError(t("intake.ragged", path=name, line=int(m.group(2)), n=int(m.group(3)),
+            raise DataError(t("intake.ragged", language, path=name, line=int(m.group(2)), n=int(m.group(3)),
                                 k=int(m.group(1)))) from None
-        raise DataError(t("intake.unparsable", path=name, reason=str(exc).strip())) from None
+        raise DataError(t("intake.unparsable", language, path=name, reason=str(exc).strip())) from None
     df.columns = header[: df.shape[1]] + [f"column_{i + 1}" for i in range(len(header), df.shape[1])]
     if df.empty:
-        raise DataError(t("intake.header_only", path=name, n=len(header)))
+        raise DataError(t("intake.header_only", language, path=name, n=len(header)))
     return df, {"source": name, "format": "csv", "encoding": enc, "separator": sep}
 
 
 # ---------------------------------------------------------------- Excel and SPSS
-def _read_excel(path: Path, name: str, sheet):
+def _read_excel(path: Path, name: str, sheet, language=None):
     if not zipfile.is_zipfile(path):
-        _binary(name)
+        _binary(name, language)
     if importlib.util.find_spec("openpyxl") is None:  # pragma: no cover - declared dependency
-        raise DataError(t("intake.needs_package", path=name, package="openpyxl"))
+        raise DataError(t("intake.needs_package", language, path=name, package="openpyxl"))
     try:
         book = pd.ExcelFile(path, engine="openpyxl")
     except Exception as exc:  # noqa: BLE001 - any failure to open is a bad file for the user
-        raise DataError(t("intake.unparsable", path=name, reason=str(exc).strip())) from None
+        raise DataError(t("intake.unparsable", language, path=name, reason=str(exc).strip())) from None
     with book:
         names = book.sheet_names
         target = 0 if sheet is None else sheet
         if isinstance(target, int) and not 0 <= target < len(names) or isinstance(target, str) and target not in names:
-            raise DataError(t("intake.no_sheet", path=name, sheet=sheet, sheets=", ".join(map(repr, names))))
+            raise DataError(t("intake.no_sheet", language, path=name, sheet=sheet, sheets=", ".join(map(repr, names))))
         grid = pd.read_excel(book, sheet_name=target, header=None, dtype=object)
     grid = grid.dropna(how="all").dropna(axis=1, how="all")
     if grid.empty:
-        raise DataError(t("intake.empty_file", path=name))
+        raise DataError(t("intake.empty_file", language, path=name))
     header = [normalize_text(str(h)) if not _isna(h) else f"column_{i + 1}" for i, h in enumerate(grid.iloc[0])]
-    _check_duplicates(header, name)
+    _check_duplicates(header, name, language)
     if len(grid) == 1:
-        raise DataError(t("intake.header_only", path=name, n=len(header)))
+        raise DataError(t("intake.header_only", language, path=name, n=len(header)))
     df = grid.iloc[1:].reset_index(drop=True)
     df.columns = header
     return df, {"source": name, "format": "xlsx", "sheet": target if isinstance(target, str) else names[target]}
 
 
-def _read_spss(path: Path, name: str):
+def _read_spss(path: Path, name: str, language=None):
     try:
         import pyreadstat
     except ImportError:  # pragma: no cover - declared dependency
-        raise DataError(t("intake.needs_package", path=name, package="pyreadstat")) from None
+        raise DataError(t("intake.needs_package", language, path=name, package="pyreadstat")) from None
     try:
         df, meta = pyreadstat.read_sav(str(path))
     except Exception as exc:  # noqa: BLE001
         reason = str(exc).strip() or type(exc).__name__
         if "Invalid file" in reason or "Unable to" in reason or "not a" in reason.lower():
-            _binary(name)
-        raise DataError(t("intake.unparsable", path=name, reason=reason)) from None
+            _binary(name, language)
+        raise DataError(t("intake.unparsable", language, path=name, reason=reason)) from None
     if df.shape[1] == 0:
-        raise DataError(t("intake.empty_file", path=name))
+        raise DataError(t("intake.empty_file", language, path=name))
     if df.empty:
-        raise DataError(t("intake.header_only", path=name, n=df.shape[1]))
+        raise DataError(t("intake.header_only", language, path=name, n=df.shape[1]))
     df.columns = [normalize_text(c) for c in df.columns]
     df.attrs["value_labels"] = {normalize_text(k): {_plain(c): normalize_text(lbl) for c, lbl in v.items()}
                                 for k, v in (meta.variable_value_labels or {}).items()}
@@ -280,7 +283,7 @@ def _isna(v) -> bool:
 
 
 # ---------------------------------------------------------------- shared
-def _check_duplicates(header: list[str], name: str | None) -> None:
+def _check_duplicates(header: list[str], name: str | None, language=None) -> None:
     seen: dict[str, list[int]] = {}
     for i, h in enumerate(header):
         seen.setdefault(h, []).append(i + 1)
@@ -288,9 +291,10 @@ def _check_duplicates(header: list[str], name: str | None) -> None:
     if dups:
         h, pos = next(iter(dups.items()))
         more = len(dups) - 1
-        raise DataError(t("intake.duplicate_columns" if name else "intake.duplicate_columns_frame", path=name, column=h,
-                            positions=t("intake.and").join(numerals(p) for p in pos),
-                            more=t("intake.and_more", n=more) if more else ""))
+        raise DataError(t("intake.duplicate_columns" if name else "intake.duplicate_columns_frame", language,
+                            path=name, column=h,
+                            positions=t("intake.and", language).join(numerals(p, language) for p in pos),
+                            more=t("intake.and_more", language, n=more) if more else ""))
 
 
 def _finish(df: pd.DataFrame, info: dict, *, decimal_comma: bool) -> pd.DataFrame:

@@ -76,11 +76,12 @@ def check_columns(df: pd.DataFrame, inst, language: str | None = None) -> list[F
         hint = t("intake.did_you_mean", language, candidate=", ".join(pairs)).replace("''", "'") if pairs else ""
         shown = ", ".join(missing[:8]) + (", …" if len(missing) > 8 else "")
         raise DataError(t("intake.missing_columns_many", language, n=len(missing), columns=shown, hint=hint))
-    return [Finding("columns", c, "unknown column (not in the instrument): kept as is", ()) for c in unknown]
+    return [Finding("columns", c, t("intake.finding.columns", language), ()) for c in unknown]
 
 
-def code_labels(df: pd.DataFrame, inst) -> tuple[pd.DataFrame, list[Finding]]:
-    """Replace response labels by codes in every item column; returns (new frame, findings)."""
+def code_labels(df: pd.DataFrame, inst, language: str | None = None) -> tuple[pd.DataFrame, list[Finding]]:
+    """Replace response labels by codes in every item column; returns (new frame, findings), whose
+    ``what`` is in ``language``."""
     out = df.copy()
     findings = []
     for item in item_objects(inst):
@@ -93,7 +94,7 @@ def code_labels(df: pd.DataFrame, inst) -> tuple[pd.DataFrame, list[Finding]]:
         if changed:
             rows = tuple(spreadsheet_row(p) for p in np.flatnonzero(before.to_numpy() & new.map(
                 lambda v: not isinstance(v, str)).to_numpy()))
-            findings.append(Finding("labels", item.id, "response labels replaced by their codes", rows))
+            findings.append(Finding("labels", item.id, t("intake.finding.labels", language), rows))
             out[item.id] = new
     return out, findings
 
@@ -131,7 +132,7 @@ def check_values(df: pd.DataFrame, inst, out_of_range: str = "error",
                 examples = ", ".join(repr(str(v)) for v in pd.unique(out[item.id].iloc[pos])[:3])
                 raise DataError(t("intake.not_numeric", language, column=item.id, n=len(rows),
                                   rows=row_list(rows, language=language), examples=examples, lo=lo, hi=hi))
-            findings.append(Finding("non_numeric", item.id, "text that is not a number set to missing", tuple(rows)))
+            findings.append(Finding("non_numeric", item.id, t("intake.finding.non_numeric", language), tuple(rows)))
         values = num.to_numpy()
         wrong = ~np.isnan(values) & ((values < lo) | (values > hi) | (np.mod(values, 1) != 0))
         if wrong.any():
@@ -145,6 +146,7 @@ def check_values(df: pd.DataFrame, inst, out_of_range: str = "error",
                                   rows=row_list(rows, language=language), lo=lo, hi=hi))
             values = values.copy()
             values[pos] = np.nan
-            findings.append(Finding("out_of_range", item.id, f"values outside {lo}–{hi} set to missing", tuple(rows)))
+            findings.append(Finding("out_of_range", item.id, t("intake.finding.out_of_range", language, lo=lo, hi=hi),
+                                    tuple(rows)))
         out[item.id] = pd.Series(values, index=out.index, dtype="float64")
     return out, findings

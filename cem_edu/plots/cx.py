@@ -64,7 +64,9 @@ def gap_plot(gaps: pd.DataFrame, ax=None, label_column: str = "group", *, langua
     """Forest plot of expectation–experience gaps (P − E) with their CIs; shortfalls in red."""
     lang = language or get_language()
     from ..cx.gap import GAP_COLUMNS
+    from ..validation import check_columns
 
+    check_columns(gaps, [label_column], what="gap_plot(label_column=...)", language=lang)
     prepare()
     tab = gaps.iloc[::-1].reset_index(drop=True)
     ax = _ax(ax, (7, 0.45 * len(tab) + 1.5))
@@ -145,10 +147,15 @@ def funnel(data, ax=None, stage: str = "stage", stages=None, *, language: str | 
     """
     lang = language or get_language()
     from ..cx import STAGES, funnel_table
+    from ..intake import as_frame
+    from ..validation import check_columns
 
     prepare()
-    tab = data if isinstance(data, pd.DataFrame) and "reached" in data.columns else \
-        funnel_table(data, stage=stage, stages=stages or STAGES)
+    if isinstance(data, pd.DataFrame) and "reached" in data.columns:
+        tab = data
+    else:
+        check_columns(as_frame(data), [stage], what="funnel(stage=...)", language=lang)
+        tab = funnel_table(data, stage=stage, stages=stages or STAGES)
     ax = _ax(ax, (7, 0.55 * len(tab) + 1.5))
     y = np.arange(len(tab))[::-1]
     width = tab["reached"].to_numpy(dtype=float)

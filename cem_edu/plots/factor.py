@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError
 from ..i18n import get_language, numerals, t
 from ._theme import PALETTE, apply_direction, prepare
 
@@ -23,6 +24,8 @@ def scree(result, ax=None, *, language: str | None = None, show: str = "both"):
 
     prepare()
     lang = language or get_language()
+    if show not in ("both", "pc", "fa"):
+        raise DataError(t("plots.scree.bad_show", lang, show=show))
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 4.2))
     if isinstance(result, EFAResult):
@@ -115,7 +118,10 @@ def loadings(result, ax=None, *, cut: float = 0.3, language: str | None = None):
     from ..psychometrics.factor import EFAResult
 
     lang = language or get_language()
-    L = result.loadings if isinstance(result, EFAResult) else pd.DataFrame(result)
+    try:
+        L = result.loadings if isinstance(result, EFAResult) else pd.DataFrame(result)
+    except (TypeError, ValueError):
+        raise DataError(t("plots.loadings.bad_result", lang, kind=type(result).__name__)) from None
     title = t("plots.loadings.title", language=lang)
     if isinstance(result, EFAResult):
         title += f" ({result.method}, {result.rotation})"

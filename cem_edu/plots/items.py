@@ -13,21 +13,21 @@ from ._theme import PALETTE, apply_direction, prepare
 __all__ = ["likert", "item_histograms"]
 
 
-def _items(data, items, instrument):
+def _items(data, items, instrument, language=None):
     df = as_frame(data)
     spec = items if instrument is None else instrument
     if items is None or hasattr(items, "items_by_construct"):
         inst = items if instrument is None else instrument
         if inst is None:
-            cols = resolve_spec(None, df)["scale"]
+            cols = resolve_spec(None, df, language=language)["scale"]
         else:
             cols = [c for v in inst.items_by_construct().values() for c in v if c in df.columns]
         return df, cols, inst if inst is not None else spec
     if isinstance(items, (str, dict)):
-        cols = [c for v in resolve_spec(items, df).values() for c in v]
+        cols = [c for v in resolve_spec(items, df, language=language).values() for c in v]
     else:
         cols = list(items)
-    resolve_spec({"items": cols}, df)
+    resolve_spec({"items": cols}, df, language=language)
     return df, cols, instrument
 
 
@@ -67,7 +67,7 @@ def likert(data, items=None, ax=None, *, instrument=None, language: str | None =
 
     prepare()
     lang = language or get_language()
-    df, cols, inst = _items(data, items, instrument)
+    df, cols, inst = _items(data, items, instrument, lang)
     values = df[cols].to_numpy(dtype=float)
     lows, highs = zip(*(scale_bounds(inst, c, values[:, j]) for j, c in enumerate(cols)))
     lo, hi = int(min(lows)), int(max(highs))
@@ -111,7 +111,7 @@ def item_histograms(data, items=None, ax=None, *, instrument=None, language: str
 
     prepare()
     lang = language or get_language()
-    df, cols, inst = _items(data, items, instrument)
+    df, cols, inst = _items(data, items, instrument, lang)
     n = len(cols)
     if ax is None:
         nrows = int(np.ceil(n / ncols))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..i18n import get_language, numerals, t
+from ..errors import DataError
+from ..i18n import get_language, numerals, t, verbatim
 from ._theme import PALETTE, prepare
 
 __all__ = ["path_diagram"]
@@ -89,6 +90,9 @@ def path_diagram(result, ax=None, standardized: bool = True, *, group: int = 1, 
     prepare()
     lang = language or get_language()
     est = result.estimates
+    groups = sorted(set(int(g) for g in est["group"]) - {0})
+    if group not in groups:
+        raise DataError(t("plots.path.bad_group", lang, group=verbatim(repr(group)), k=len(groups)))
     est = est[(est["group"] == group) | (est["group"] == 0)]
     val = "std_all" if standardized else "est"
     lv = list(result.model.names.lv)

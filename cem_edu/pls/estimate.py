@@ -171,7 +171,7 @@ def run_bootstrap(X, spec, est, *, R, seed, weighting, consistent, tol, max_iter
     keys = ["paths", "W", "L", "r2", "total", "indirect", "htmt", "htmt2"] + (["defined"] if defined else [])
     parts = {k: [] for k in keys}
     ok_all = []
-    bar = tqdm(total=R, desc="PLS bootstrap", disable=not progress, leave=False)
+    bar = tqdm(total=R, desc=t("progress.pls_bootstrap"), disable=not progress, leave=False)
     if two_stage is not None:
         chunk = min(chunk, 250)          # the draws' standardised data (chunk × n × p) are held in memory
     for a in range(0, R, chunk):

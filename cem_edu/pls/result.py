@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
+from ..errors import ModelError
 from ..i18n import format_number, t
 from ..results import Result, json_records, json_safe
 from .quality import mediation_type, reliability_table, vif_inner, vif_outer
@@ -356,7 +357,7 @@ class PLSResult(Result):
         te = self.total_effects[self.total_effects["lhs"] == target]
         eff = pd.Series({r.rhs: r.est * K[r.rhs] / K[target] for r in te.itertuples()}, dtype=float)
         if eff.empty:
-            raise ValueError(f"no construct has an effect on {target!r}")
+            raise ModelError(t("pls.ipma.no_effect", target=target))
         return eff, w_unstd
 
     def simple_slopes(self, interaction: str | None = None, y: str | None = None, at=(-1.0, 0.0, 1.0)) -> pd.DataFrame:
@@ -371,8 +372,6 @@ class PLSResult(Result):
 
         Returns a frame: interaction, lhs (Y), rhs (X), moderator (Z), at (w), est + bootstrap columns.
         """
-        from ..errors import ModelError
-
         terms = self.settings.get("interactions") or {}
         if not terms:
             raise ModelError(t("pls.mod.none"))

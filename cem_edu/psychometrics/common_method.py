@@ -217,10 +217,10 @@ def common_method(data, spec, *, scores: pd.DataFrame | None = None, ulmc_model:
     """
     lang = language or get_language()
     df = as_frame(data)
-    sp = resolve_spec(spec, df)
+    sp = resolve_spec(spec, df, language=lang)
     h = harman(df, sp)
     if scores is None:
-        sc = construct_scores(df, sp)
+        sc = construct_scores(df, sp, language=lang)
     else:  # a DataFrame of scores, or a result object that carries them (e.g. a PLS result's .scores)
         sc = pd.DataFrame(getattr(scores, "scores", scores))
     vif = full_collinearity_vif(sc)

@@ -31,11 +31,11 @@ __all__ = ["one_sample_t", "friedman", "correlation_table", "OneSampleResult", "
            "CorrelationTable"]
 
 
-def _scores(data, spec, scores):
+def _scores(data, spec, scores, language=None):
     if scores is not None:
         return pd.DataFrame(scores)
     df = as_frame(data)
-    return construct_scores(df, resolve_spec(spec, df))
+    return construct_scores(df, resolve_spec(spec, df, language=language), language=language)
 
 
 # ------------------------------------------------------------------------------ one-sample t
@@ -82,30 +82,30 @@ def one_sample_t(data, spec=None, *, midpoint: float | dict | None = None, level
     import pingouin as pg  # noqa: PLC0415
 
     lang = language or get_language()
-    sc = _scores(data, spec, scores)
+    sc = _scores(data, spec, scores, lang)
     mids = {}
     for k in sc.columns:
         if isinstance(midpoint, dict):
             if k not in midpoint:
-                raise DataError(t("ct.no_midpoint_for", construct=verbatim(k)))
+                raise DataError(t("ct.no_midpoint_for", lang, construct=verbatim(k)))
             mids[k] = float(midpoint[k])
         elif midpoint is not None:
             mids[k] = float(midpoint)
         elif _is_instrument(spec):
-            items = resolve_spec(spec, as_frame(data))[k]
+            items = resolve_spec(spec, as_frame(data), language=lang)[k]
             bounds = {(spec.item(i).scale.min, spec.item(i).scale.max) for i in items}
             if len(bounds) != 1:
-                raise DataError(t("ct.mixed_scales", construct=verbatim(k)))
+                raise DataError(t("ct.mixed_scales", lang, construct=verbatim(k)))
             lo, hi = bounds.pop()
             mids[k] = (float(lo) + float(hi)) / 2
         else:
-            raise DataError(t("ct.no_midpoint"))
+            raise DataError(t("ct.no_midpoint", lang))
     rows = {}
     for k in sc.columns:
         x = sc[k].dropna().to_numpy(dtype=float)
         n = x.size
         if n < 2 or np.std(x) == 0:
-            raise DataError(t("ct.too_few", construct=verbatim(k), n=n))
+            raise DataError(t("ct.too_few", lang, construct=verbatim(k), n=n))
         res = pg.ttest(x, mids[k], confidence=level)
         m, s = float(x.mean()), float(x.std(ddof=1))
         half = stats.t.ppf((1 + level) / 2, n - 1) * s / np.sqrt(n)
@@ -170,12 +170,12 @@ def friedman(data, spec=None, *, scores: pd.DataFrame | None = None, language: s
     import pingouin as pg  # noqa: PLC0415
 
     lang = language or get_language()
-    sc = _scores(data, spec, scores).dropna()
+    sc = _scores(data, spec, scores, lang).dropna()
     n, k = sc.shape
     if k < 2:
-        raise DataError(t("ct.friedman_k", k=k))
+        raise DataError(t("ct.friedman_k", lang, k=k))
     if n < 2:
-        raise DataError(t("ct.friedman_n", n=n))
+        raise DataError(t("ct.friedman_n", lang, n=n))
     long = sc.reset_index(drop=True).rename_axis("subject").reset_index().melt(
         id_vars="subject", var_name="construct", value_name="score")
     res = pg.friedman(data=long, dv="score", within="construct", subject="subject")
@@ -282,11 +282,11 @@ def correlation_table(data, spec=None, *, scores: pd.DataFrame | None = None,
     Table 7.9 style).
     """
     lang = language or get_language()
-    sc = _scores(data, spec, scores)
+    sc = _scores(data, spec, scores, lang)
     names = list(sc.columns)
     k = len(names)
     if k < 2:
-        raise DataError(t("ct.cor_two"))
+        raise DataError(t("ct.cor_two", lang))
     R = np.eye(k)
     P = np.zeros((k, k))
     N = np.zeros((k, k), dtype=int)
@@ -296,7 +296,7 @@ def correlation_table(data, spec=None, *, scores: pd.DataFrame | None = None,
             pair = sc[[names[i], names[j]]].dropna()
             n = len(pair)
             if n < 3:
-                raise DataError(t("ct.cor_pair", a=verbatim(names[i]), b=verbatim(names[j]), n=n))
+                raise DataError(t("ct.cor_pair", lang, a=verbatim(names[i]), b=verbatim(names[j]), n=n))
             r, p = stats.pearsonr(pair.iloc[:, 0], pair.iloc[:, 1])
             R[i, j] = R[j, i] = r
             P[i, j] = P[j, i] = p

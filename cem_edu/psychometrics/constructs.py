@@ -28,7 +28,7 @@ def _is_instrument(spec) -> bool:
     return hasattr(spec, "items_by_construct") and callable(spec.items_by_construct)
 
 
-def _from_syntax(text: str) -> dict[str, list[str]]:
+def _from_syntax(text: str, language: str | None = None) -> dict[str, list[str]]:
     from ..sem.syntax import parse_syntax  # noqa: PLC0415
 
     statements, _ = parse_syntax(text)
@@ -39,49 +39,52 @@ def _from_syntax(text: str) -> dict[str, list[str]]:
             if st.rhs not in out[st.lhs]:
                 out[st.lhs].append(st.rhs)
     if not out:
-        raise ModelError(t("psy.no_measurement"))
+        raise ModelError(t("psy.no_measurement", language))
     return out
 
 
-def resolve_spec(spec, data: pd.DataFrame | None = None) -> dict[str, list[str]]:
+def resolve_spec(spec, data: pd.DataFrame | None = None, *, language: str | None = None) -> dict[str, list[str]]:
     """``{construct: [item columns]}`` from an Instrument, lavaan syntax, a dict or a list of columns.
 
     With ``spec=None`` all numeric columns of ``data`` form one construct called "scale".
+    ``language``: of the error messages (default: the current one).
     """
     if spec is None:
         if data is None:
-            raise DataError(t("psy.no_spec"))
+            raise DataError(t("psy.no_spec", language))
         cols = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])]
         return {"scale": cols}
     if _is_instrument(spec):
         out = {k: list(v) for k, v in spec.items_by_construct().items() if v}
     elif isinstance(spec, str):
-        out = _from_syntax(spec)
+        out = _from_syntax(spec, language)
     elif isinstance(spec, Mapping):
         out = {str(k): ([v] if isinstance(v, str) else list(v)) for k, v in spec.items()}
     elif isinstance(spec, (list, tuple, pd.Index)):
         out = {"scale": list(spec)}
     else:
-        raise DataError(t("psy.bad_spec", kind=type(spec).__name__))
+        raise DataError(t("psy.bad_spec", language, kind=type(spec).__name__))
     if data is not None:
         for construct, cols in out.items():
-            check_columns(data, cols, key="psy.missing_columns", construct=verbatim(construct))
+            check_columns(data, cols, key="psy.missing_columns", language=language, construct=verbatim(construct))
     return out
 
 
-def check_items(df: pd.DataFrame, cols, where: str = "", allow_constant: bool = False) -> np.ndarray:
-    """Numeric float matrix of ``cols``; clear DataError for text columns and items that never vary."""
+def check_items(df: pd.DataFrame, cols, where: str = "", allow_constant: bool = False, *,
+                language: str | None = None) -> np.ndarray:
+    """Numeric float matrix of ``cols``; clear DataError (in ``language``) for text columns and items
+    that never vary."""
     cols = list(cols)
     bad = [c for c in cols if not pd.api.types.is_numeric_dtype(df[c])]
     if bad:
-        raise DataError(t("psy.not_numeric", columns=verbatim(bad), where=verbatim(where)))
+        raise DataError(t("psy.not_numeric", language, columns=verbatim(bad), where=verbatim(where)))
     x = df[cols].to_numpy(dtype=float)
     if not allow_constant:
         with np.errstate(invalid="ignore"):
             sd = np.nanstd(x, axis=0)
         flat = [c for c, s in zip(cols, sd) if not np.isfinite(s) or s <= 0]
         if flat:
-            raise DataError(t("psy.zero_variance", columns=verbatim(flat), where=verbatim(where)))
+            raise DataError(t("psy.zero_variance", language, columns=verbatim(flat), where=verbatim(where)))
     return x
 
 
@@ -110,16 +113,17 @@ def item_text(spec, item: str, language: str) -> str:
     return item
 
 
-def construct_scores(data, spec) -> pd.DataFrame:
+def construct_scores(data, spec, *, language: str | None = None) -> pd.DataFrame:
     """Construct (scale) scores: per respondent, the mean of the answered items of each construct.
 
     The usual scale score of a questionnaire study (and the one the reliability table describes);
     reverse-keyed items must already be recoded (``ce.clean`` does this). A respondent who answered
-    none of a construct's items gets NaN for it.
+    none of a construct's items gets NaN for it. ``language``: of the error messages.
     """
     df = as_frame(data)
-    sp = resolve_spec(spec, df)
-    return pd.DataFrame({k: pd.DataFrame(check_items(df, cols, where=f"({k})", allow_constant=True)).mean(axis=1)
+    sp = resolve_spec(spec, df, language=language)
+    return pd.DataFrame({k: pd.DataFrame(check_items(df, cols, where=f"({k})", allow_constant=True,
+                                                     language=language)).mean(axis=1)
                          .to_numpy() for k, cols in sp.items()}, index=df.index)
 
 

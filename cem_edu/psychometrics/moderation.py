@@ -217,12 +217,12 @@ def moderation(data, spec, *, x: str, z: str, y: str, match: bool | None = None,
 
     lang = language or get_language()
     df = as_frame(data)
-    sp = resolve_spec(spec, df)
+    sp = resolve_spec(spec, df, language=lang)
     for role, name in (("x", x), ("z", z), ("y", y)):
         if name not in sp:
-            raise ModelError(t("mod.unknown_construct", role=role, name=name, known=", ".join(sp)))
+            raise ModelError(t("mod.unknown_construct", lang, role=role, name=name, known=", ".join(sp)))
     if len({x, z, y}) < 3:
-        raise ModelError(t("mod.distinct"))
+        raise ModelError(t("mod.distinct", lang))
     xz = f"{x}{z}"
     if xz in sp:
         xz = f"{x}_x_{z}"

@@ -171,15 +171,15 @@ def normality(data, spec=None, *, language: str | None = None) -> NormalityResul
     """
     lang = language or get_language()
     df = as_frame(data)
-    sp = resolve_spec(spec, df)
+    sp = resolve_spec(spec, df, language=lang)
     cols = list(dict.fromkeys(c for v in sp.values() for c in v))
-    x = check_items(df, cols, where=t("norm.where", lang))
+    x = check_items(df, cols, where=t("norm.where", lang), language=lang)
     rows = {}
     for j, c in enumerate(cols):
         v = x[:, j]
         v = v[np.isfinite(v)]
         if v.size < 3:
-            raise DataError(t("norm.too_few_answers", item=verbatim(c), n=v.size))
+            raise DataError(t("norm.too_few_answers", lang, item=verbatim(c), n=v.size))
         w, pw = (stats.shapiro(v) if v.size <= SW_MAX_N else (np.nan, np.nan))
         d, pd_ = lilliefors(v)
         rows[c] = {"n": int(v.size), "skew": skew(v), "kurtosis": kurtosis(v), "sw_w": float(w),

@@ -291,7 +291,9 @@ def bootstrap_draws(model, data: list[np.ndarray], ov, x_hat: np.ndarray, R: int
     jobs = [(s, min(s + chunk_size, R)) for s in starts]
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=R, desc="bootstrap", disable=not progress, leave=False)
+    from ..i18n import t
+
+    bar = tqdm(total=R, desc=t("progress.bootstrap"), disable=not progress, leave=False)
     results = [None] * len(jobs)
     if n_jobs == 1 and backend is None:
         for j, (a, b) in enumerate(jobs):

@@ -146,6 +146,16 @@ def _group_stats(codes, nlev, names):
     return th, R, rho, gamma, pairs
 
 
+class _EmptyCategory(Exception):
+    """Internal signal of :func:`_thresholds`: item ``names[j]`` has a category nobody chose
+    (``freq``: the counts of its categories); :func:`ordinal_stats` turns it into a DataError that
+    names the group and the levels."""
+
+    def __init__(self, item: str, freq):
+        super().__init__(item)
+        self.item, self.freq = item, freq
+
+
 def _thresholds(codes, nlev, names):
     """Step 1: each item's thresholds from its own answers, τ_k = Φ⁻¹(cumulative share), and the
     per-category scores of the univariate likelihood (for the NACOV)."""
@@ -154,7 +164,7 @@ def _thresholds(codes, nlev, names):
         c = codes[:, j]
         freq = np.bincount(c[c >= 0], minlength=nlev[j]).astype(float)
         if np.any(freq == 0):
-            raise DataError("__empty__:" + names[j] + ":" + " ".join(str(int(f)) for f in freq))
+            raise _EmptyCategory(names[j], " ".join(str(int(f)) for f in freq))
         th = special.ndtri(np.cumsum(freq)[:-1] / freq.sum())
         th_list.append(th)
         # score of category c w.r.t. tau_k: (1[c == k] - 1[c == k + 1]) phi(tau_k) / P_c
@@ -283,15 +293,11 @@ def ordinal_stats(frame: pd.DataFrame, ov: list, *, group: str | None = None, gr
             raise DataError(t("sem.data.group_too_small", group=lab, n=C.shape[0]))
         try:
             th, R, _, gamma, pairs = _group_stats(C, nlev, list(ov))
-        except DataError as e:
-            msg = str(e)
-            if msg.startswith("__empty__:"):
-                _, item, freq = msg.split(":", 2)
-                j = list(ov).index(item)
-                where = "" if lab is None else t("sem.data.in_group", group=lab)
-                raise DataError(t("sem.ordinal.empty_category", item=item, where=where, freq=freq,
-                                  levels=", ".join(_fmt(v) for v in levels[j]))) from None
-            raise
+        except _EmptyCategory as e:
+            j = list(ov).index(e.item)
+            where = "" if lab is None else t("sem.data.in_group", group=lab)
+            raise DataError(t("sem.ordinal.empty_category", item=e.item, where=where, freq=e.freq,
+                              levels=", ".join(_fmt(v) for v in levels[j]))) from None
         near = [f"{ov[i]}–{ov[j]}" for i, j in zip(*np.nonzero(np.triu(np.abs(R) > 0.99, 1)))]
         if near:
             where = "" if lab is None else t("sem.data.in_group", group=lab)

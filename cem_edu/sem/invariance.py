@@ -81,13 +81,13 @@ def chen_rule(group_sizes, balance: float = 0.8, rule: str = "auto") -> dict:
     invariance. Structural Equation Modeling, 14(3), 464–504.
     """
     from ..errors import ModelError
+    from ..i18n import numerals
 
     sizes = [int(n) for n in group_sizes]
     if not sizes or min(sizes) <= 0:
-        raise ModelError(f"group sizes must be positive counts, got {sizes}")
+        raise ModelError(t("invariance.bad_sizes", sizes=numerals(sizes)))
     if not 0 < balance <= 1:
-        raise ModelError(f"balance must be in (0, 1], got {balance}: it is the smallest group's size "
-                         "as a share of the largest's below which groups count as unequal")
+        raise ModelError(t("invariance.bad_balance", balance=balance))
     n = int(sum(sizes))
     balanced = min(sizes) / max(sizes) >= balance
     if rule == "auto":
@@ -96,7 +96,7 @@ def chen_rule(group_sizes, balance: float = 0.8, rule: str = "auto") -> dict:
     elif rule in CHEN_2007:
         name, reason = rule, "forced"
     else:
-        raise ModelError(f"unknown invariance rule '{rule}'; use rule='auto', 'large' or 'small' (Chen 2007)")
+        raise ModelError(t("invariance.bad_rule", rule=rule))
     return {"rule": name, "n": n, "group_sizes": sizes, "balanced": bool(balanced), "reason": reason,
             **CHEN_2007[name]}
 

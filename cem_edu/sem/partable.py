@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..errors import ModelError
 from ..i18n import t
-from .syntax import Statement
+from .syntax import Statement, _err
 
 __all__ = ["VarNames", "variable_names", "build_partable", "rows_to_frame", "GROUP_EQUAL_TYPES"]
 
@@ -98,8 +98,7 @@ def _per_group(values, g, ngroups, stmt):
     if len(values) == 1:
         return values[0], True
     if len(values) != ngroups:
-        raise ModelError(t("sem.syntax.where", line=stmt.line, text=stmt.text) + " "
-                         + t("sem.partable.c_length", n=len(values), groups=ngroups))
+        raise _err("sem.partable.c_length", stmt.line, stmt.text, n=len(values), groups=ngroups)
     return values[g], True
 
 

@@ -127,7 +127,7 @@ def power(population_model: str, n, reps: int = 500, alpha: float = 0.05, analys
 
     if n_jobs == 1 and backend is None:
         parts = []
-        for nn, s in tqdm(list(zip(ns, seeds)), desc="power", disable=not progress, leave=False):
+        for nn, s in tqdm(list(zip(ns, seeds)), desc=t("progress.power"), disable=not progress, leave=False):
             parts.append(_power_one_n(analysis, ov, Sigma, nn, reps, alpha, int(s)))
     else:
         from joblib import Parallel, delayed, parallel_config

@@ -459,7 +459,7 @@ def parallel_analysis(data, items=None, *, n_iter: int = 20, quantile: float = 0
     if progress:
         from tqdm.auto import tqdm  # noqa: PLC0415
 
-        it = tqdm(it, desc="parallel analysis")
+        it = tqdm(it, desc=t("progress.parallel_analysis"))
     for i in it:
         z = rng.standard_normal((n, p))
         r = np.corrcoef(z, rowvar=False)
