@@ -30,8 +30,7 @@ ERRORS = {"CemError", "DataError", "ModelError", "InstrumentError"}
 WARNINGS = {"EstimationWarning"}
 
 # modules still raising English literals (areas of another helper in session 3); empty it as they are fixed
-TODO = {
-}
+TODO: set[str] = set()
 
 
 def _name(node) -> str | None:

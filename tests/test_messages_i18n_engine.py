@@ -74,7 +74,7 @@ def test_unknown_language_in_the_current_language():
     i18n.set_language("fa")
     with pytest.raises(CemError) as err:
         ce.set_language("de")
-    assert str(err.value) == "زبان ناشناخته 'de'؛ یکی از en, fa را انتخاب کنید"
+    assert str(err.value) == "زبان 'de' شناخته نیست؛ یکی از en, fa را انتخاب کنید"
     assert i18n.get_language() == "fa"
 
 
