@@ -132,3 +132,18 @@ def check_group_column(frame, group, *, language: str | None = None, error: type
         close = close_matches(group, _columns(frame)) or [str(c) for c in _columns(frame)[:PREVIEW]]
         raise error(t("check.missing_group", language, group=verbatim(group), close=", ".join(close)))
     return group
+
+
+def check_type(value, types, *, what: str, expected: str, language: str | None = None,
+               error: type[Exception] = DataError):
+    """Check that ``value`` is an instance of ``types``; return it.
+
+    ``what`` names the argument (``"heatmap(matrix=...)"``) and ``expected`` says what to pass, in the
+    user's words (``"a DataFrame, e.g. ce.htmt(data, inst)"``); the message names the type given, so a
+    wrong argument ends in a sentence instead of an AttributeError deep inside matplotlib or pandas.
+    """
+    if not isinstance(value, types):
+        shown = repr(value) if isinstance(value, (str, int, float)) else type(value).__name__
+        raise error(t("check.wrong_type", language, what=verbatim(what), expected=expected,
+                      given=verbatim(shown[:60])))
+    return value

@@ -2,6 +2,8 @@
 messages in English and Persian, and the modules that call it instead of their own copies (#17)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -9,6 +11,8 @@ from cem_edu import i18n
 from cem_edu.errors import DataError, InstrumentError
 from cem_edu.validation import (check_columns, check_group_column, describe_missing, missing_columns,
                                 pair_suggestions, suggest)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 HS = pd.DataFrame({c: [1.0, 2.0, 3.0] for c in ["x1", "x2", "x3", "x4", "school", "grade"]})
 
@@ -89,3 +93,25 @@ def test_resolve_spec_and_collapse_categories_name_close_columns():
         resolve_spec({"visual": ["x1", "x_2"]}, HS)
     with pytest.raises(DataError, match=r"^group column 'grad' is not in the data; columns like it: grade\.$"):
         collapse_categories(HS, ["x1"], group="grad")
+
+
+def test_plots_refuse_a_wrong_type_with_a_sentence(tmp_path):
+    """A list as path_diagram's labels, a string as heatmap's matrix, a number as construct_map's
+    instrument: a DataError that says what to pass (in the plot's language), not an AttributeError."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import cem_edu as ce
+
+    hs = pd.read_csv(ROOT / "datasets" / "holzinger_swineford.csv")
+    res = ce.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6", hs)
+    with pytest.raises(DataError, match=r"^path_diagram\(labels=\.\.\.\) expects a dict \{variable: display name\}; got list\.$"):
+        ce.plots.path_diagram(res, labels=["a"])
+    with pytest.raises(DataError, match=r"^heatmap\(matrix=\.\.\.\) expects a DataFrame .*; got 'abc'\.$"):
+        ce.plots.heatmap("abc")
+    with pytest.raises(DataError, match="می‌خواهد؛ 'abc' داده شد"):
+        ce.plots.heatmap("abc", language="fa")
+    with pytest.raises(DataError, match=r"construct_map\(inst=\.\.\.\) expects an Instrument"):
+        ce.plots.construct_map(3)
+    ax = ce.plots.construct_map(ROOT / "questionnaire" / "cem.yaml")   # a path is read as the questionnaire
+    assert ax.texts

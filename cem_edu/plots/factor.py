@@ -6,6 +6,7 @@ import pandas as pd
 
 from ..errors import DataError
 from ..i18n import get_language, numerals, t
+from ..validation import check_type
 from ._theme import PALETTE, apply_direction, prepare
 
 __all__ = ["scree", "heatmap", "htmt_heatmap", "loadings"]
@@ -71,6 +72,8 @@ def heatmap(matrix: pd.DataFrame, ax=None, *, title: str | None = None, vmin: fl
 
     prepare()
     lang = language or get_language()
+    check_type(matrix, (pd.DataFrame, np.ndarray), what="heatmap(matrix=...)",
+               expected=t("check.expect.matrix", lang), language=lang)
     m = pd.DataFrame(matrix)
     values = m.to_numpy(dtype=float)
     if mask_upper and values.shape[0] == values.shape[1]:

@@ -1,9 +1,12 @@
 """The construct map of a questionnaire: experience clues → satisfaction → outcomes."""
 from __future__ import annotations
 
+import os
 import textwrap
 
 from ..i18n import get_language, numerals, t
+from ..instrument.model import Instrument
+from ..validation import check_type
 from ._theme import PALETTE, prepare
 
 __all__ = ["construct_map"]
@@ -41,7 +44,7 @@ def construct_map(inst, ax=None, language: str | None = None, show_items: bool =
 
     Parameters
     ----------
-    inst : Instrument
+    inst : Instrument, or the path of a questionnaire file
     ax : matplotlib Axes, optional
     language : "fa" or "en" (default: the current language)
     show_items : print the item ids under each name
@@ -54,6 +57,12 @@ def construct_map(inst, ax=None, language: str | None = None, show_items: bool =
 
     prepare()
     lang = language or get_language()
+    if isinstance(inst, (str, os.PathLike)):
+        from ..instrument import load_instrument
+
+        inst = load_instrument(inst)
+    check_type(inst, Instrument, what="construct_map(inst=...)", expected=t("check.expect.instrument", lang),
+               language=lang)
     if ax is None:
         _, ax = plt.subplots(figsize=(11, 6.2))
     groups = inst.items_by_construct()

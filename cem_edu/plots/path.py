@@ -7,10 +7,13 @@ layers from exogenous (left) to endogenous (right) — reversed for Persian (rig
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..errors import DataError
 from ..i18n import get_language, numerals, t, verbatim
+from ..validation import check_type
 from ._theme import PALETTE, prepare
 
 __all__ = ["path_diagram"]
@@ -89,6 +92,9 @@ def path_diagram(result, ax=None, standardized: bool = True, *, group: int = 1, 
     """
     prepare()
     lang = language or get_language()
+    if labels is not None:
+        check_type(labels, Mapping, what="path_diagram(labels=...)", expected=t("check.expect.labels", lang),
+                   language=lang)
     est = result.estimates
     groups = sorted(set(int(g) for g in est["group"]) - {0})
     if group not in groups:
