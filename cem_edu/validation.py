@@ -144,6 +144,6 @@ def check_type(value, types, *, what: str, expected: str, language: str | None =
     """
     if not isinstance(value, types):
         shown = repr(value) if isinstance(value, (str, int, float)) else type(value).__name__
-        raise error(t("check.wrong_type", language, what=verbatim(what), expected=expected,
+        raise error(t("check.wrong_type", language, what=verbatim(what), wanted=expected,
                       given=verbatim(shown[:60])))
     return value

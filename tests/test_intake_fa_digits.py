@@ -39,7 +39,7 @@ NUMBERS = {"n": 12, "k": 34, "line": 56, "lo": 1, "hi": 7, "cells": 13, "kept": 
 TEXT = {"action", "available", "candidate", "candidates", "choices", "close", "column", "columns", "encoding",
         "example", "examples", "ext", "first", "fixed", "flag", "group", "hint", "id", "item", "items", "kind", "mappings",
         "more", "names", "package", "path", "positions", "reason", "rows", "score", "shape", "sheet", "sheets",
-        "step", "text", "v", "value", "values", "what"}
+        "step", "text", "v", "value", "values", "what", "wanted", "given"}
 ID = "SAT1"  # the value of every text field in the catalogue test: an identifier that must come out unchanged
 
 

@@ -105,7 +105,7 @@ def test_plots_refuse_a_wrong_type_with_a_sentence(tmp_path):
 
     hs = pd.read_csv(ROOT / "datasets" / "holzinger_swineford.csv")
     res = ce.fit("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6", hs)
-    with pytest.raises(DataError, match=r"^path_diagram\(labels=\.\.\.\) expects a dict \{variable: display name\}; got list\.$"):
+    with pytest.raises(DataError, match=r"^path_diagram\(labels=\.\.\.\) expects a dict that maps each variable to its display name; got list\.$"):
         ce.plots.path_diagram(res, labels=["a"])
     with pytest.raises(DataError, match=r"^heatmap\(matrix=\.\.\.\) expects a DataFrame .*; got 'abc'\.$"):
         ce.plots.heatmap("abc")
