@@ -29,7 +29,7 @@ from .fitmeasures import count_df, fit_measures
 from .model import Model
 from .partable import build_partable
 from .result import FitResult, build_estimates
-from .standardize import r_squared
+from .standardize import implied_sds, r_squared
 from .syntax import parse_syntax
 
 __all__ = ["fit", "prepare", "finish", "group_labels"]
@@ -218,10 +218,8 @@ def _cov_lv_not_pd(res: FitResult) -> list[tuple[int, float]]:
         return []
     out = []
     for g in range(mod.ngroups):
-        M = mod.matrices(res.x, g)
-        A = np.linalg.inv(np.eye(len(mod.eta)) - M["beta"])
-        cov = (A @ M["psi"] @ A.T)[np.ix_(lv, lv)]
-        lam = float(np.linalg.eigvalsh(cov).min())
+        cov_eta = implied_sds(mod, res.x, g)[2]
+        lam = float(np.linalg.eigvalsh(cov_eta[np.ix_(lv, lv)]).min())
         if lam < -np.finfo(float).eps ** 0.75:
             out.append((g, lam))
     return out

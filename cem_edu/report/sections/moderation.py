@@ -148,25 +148,20 @@ def _pls(ctx: Context, x: str, z: str, y: str) -> tuple[list, dict]:
 def section(ctx: Context) -> Section:
     out = ctx.out
     s = Section("moderation", out.t("report.s.moderation"))
-    cbsem, pls = ctx.method in ("cbsem", "both"), ctx.method in ("pls", "both")
-    results, results_pls = [], []
+    # the CB-SEM part, the PLS part or both; with both, each under its own sub-heading
+    parts = [(method, key, fit, []) for method, key, fit in (("cbsem", "moderation", _cbsem),
+                                                             ("pls", "moderation_pls", _pls))
+             if ctx.method in (method, "both")]
     for x, z, y in ctx.moderation:
         if len(ctx.moderation) > 1:
             s.blocks.append(out.heading("report.mod.heading", model=triple_title(ctx, x, z, y)))
-        if cbsem:
-            if pls:
-                s.blocks.append(out.heading("report.mod.heading_cbsem"))
-            blocks, result = _cbsem(ctx, x, z, y)
+        for method, _, fit, found in parts:
+            if len(parts) > 1:
+                s.blocks.append(out.heading(f"report.mod.heading_{method}"))
+            blocks, result = fit(ctx, x, z, y)
             s.blocks.extend(blocks)
-            results.append(result)
-        if pls:
-            if cbsem:
-                s.blocks.append(out.heading("report.mod.heading_pls"))
-            blocks, result = _pls(ctx, x, z, y)
-            s.blocks.extend(blocks)
-            results_pls.append(result)
-    if results:
-        ctx.results["moderation"] = results
-    if results_pls:
-        ctx.results["moderation_pls"] = results_pls
+            found.append(result)
+    for _, key, _, found in parts:
+        if found:
+            ctx.results[key] = found
     return s
