@@ -19,19 +19,16 @@ from .errors import CemError, DataError
 from .i18n import get_language, set_language, t
 
 EXIT_USAGE = 2
-#: the language of the run's own messages (error/warning prefix, "written to"): the command's --lang,
-#: else the help language; set once by main()
-_LANG = ["en"]
 
 
 def _read_text(path: str, what: str) -> str:
     p = Path(path)
     if not p.is_file():
-        raise DataError(t("cli.run.no_file", _LANG[0], what=t("cli.run.what.model", _LANG[0]) if what == "model" else what, path=path))
+        raise DataError(t("cli.run.no_file", what=t("cli.run.what.model") if what == "model" else what, path=path))
     try:
         return p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataError(t("cli.run.not_utf8", _LANG[0], what=t("cli.run.what.model", _LANG[0]) if what == "model" else what, path=path,
+        raise DataError(t("cli.run.not_utf8", what=t("cli.run.what.model") if what == "model" else what, path=path,
                           reason=exc.reason, byte=exc.start)) from None
 
 
@@ -171,7 +168,7 @@ def cmd_pls(args) -> None:
 
 def cmd_reliability(args) -> None:
     if bool(args.instrument) == bool(args.model):
-        raise CemError(t("cli.run.instrument_or_model", args.lang if hasattr(args, "lang") else _LANG[0]))
+        raise CemError(t("cli.run.instrument_or_model"))
     from .psychometrics.reliability import reliability_summary
 
     given = _instrument(args.instrument) if args.instrument else None
@@ -246,7 +243,7 @@ def cmd_collect(args) -> None:
 def cmd_export_form(args) -> None:
     inst = _instrument(args.instrument)
     path = inst.export(args.out, format=args.format)
-    print(t("cli.run.written", _LANG[0], what=args.format, path=path))
+    print(t("cli.run.written", what=args.format, path=path))
 
 
 # ---- thesis toolkit (issue #21): content validity, normality, common-method bias ----
@@ -262,7 +259,7 @@ def cmd_content_validity(args) -> None:
 def _thesis_data_spec(args):
     """Data and construct spec of normality / common-method: --instrument cleans as ce.clean does."""
     if bool(args.instrument) == bool(args.model):
-        raise CemError(t("cli.run.instrument_or_model", args.lang if hasattr(args, "lang") else _LANG[0]))
+        raise CemError(t("cli.run.instrument_or_model"))
     if args.instrument:
         from .intake import clean
 
@@ -655,16 +652,17 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
     """Warnings as one line each (``cem-edu: warning: ...``), not Python's file:line + source echo."""
-    print(f"cem-edu: {t('cli.run.warning', _LANG[0])}: {message}", file=sys.stderr if file is None else file)
+    print(f"cem-edu: {t('cli.run.warning')}: {message}", file=sys.stderr if file is None else file)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(help_language(argv))
+    # help, usage errors and the run's messages (error/warning prefix, library errors) are in the language given
+    # on the command line (--lang, else CEM_EDU_LANG), not a command's default: collect's --lang defaults to the
+    # form's Persian, while the operator's console stays in the chosen language
+    run_language = help_language(argv)
+    parser = build_parser(run_language)
     args = parser.parse_args(argv)
-    # the language given on the command line (--lang, else CEM_EDU_LANG), not a command's default: collect's
-    # --lang defaults to the form's Persian, while the operator's console stays in the chosen language
-    _LANG[0] = help_language(argv)
     if args.command is None:
         parser.print_help()
         return 0
@@ -672,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.debug:
             warnings.showwarning = _show_warning
         previous = get_language()
-        set_language(_LANG[0])   # library messages in the same language as the prefix
+        set_language(run_language)
         try:
             return _run(args)
         finally:
@@ -685,16 +683,16 @@ def _run(args) -> int:
     except CemError as exc:
         if args.debug:
             raise
-        print(f"cem-edu: {t('cli.run.error', _LANG[0])}: {exc}", file=sys.stderr)
+        print(f"cem-edu: {t('cli.run.error')}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(f"cem-edu: {t('cli.run.interrupted', _LANG[0])}", file=sys.stderr)
+        print(f"cem-edu: {t('cli.run.interrupted')}", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
         if args.debug:
             raise
-        print(f"cem-edu: {t('cli.run.error', _LANG[0])}: {type(exc).__name__}: {exc} "
-              f"{t('cli.run.bug', _LANG[0])}", file=sys.stderr)
+        print(f"cem-edu: {t('cli.run.error')}: {type(exc).__name__}: {exc} "
+              f"{t('cli.run.bug')}", file=sys.stderr)
         return EXIT_USAGE
     return 0
 
