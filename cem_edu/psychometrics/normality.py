@@ -106,6 +106,11 @@ def mardia(x) -> dict:
             "p_kurt": float(2 * stats.norm.sf(abs(kurt)))}
 
 
+def severe_items(items: pd.DataFrame) -> pd.Index:
+    """Items with |skew| > 2 or excess kurtosis > 7: severe non-normality (West, Finch & Curran 1995)."""
+    return items.index[(items["skew"].abs() > 2) | (items["kurtosis"] > 7)]
+
+
 @dataclass(frozen=True)
 class NormalityResult(TableResult):
     """``items`` (n, skew, kurtosis, sw_w, sw_p, ks_d, ks_p per item), ``mardia`` (dict) and
@@ -122,7 +127,7 @@ class NormalityResult(TableResult):
     def advice_text(self) -> str:
         m = self.mardia
         key = "norm.advice_mlr" if self.advice == "MLR" else "norm.advice_ml"
-        severe = self.items.index[(self.items["skew"].abs() > 2) | (self.items["kurtosis"] > 7)]
+        severe = severe_items(self.items)
         extra = t("norm.severe_items", self.language, items=", ".join(map(str, severe))) if len(severe) else ""
         return extra + t(key, self.language, p_skew=_p_text(m["p_skew"], self.language),
                  kurt=round(m["kurtosis"], 2), p=_p_text(m["p_kurt"], self.language),
@@ -187,6 +192,6 @@ def normality(data, spec=None, *, language: str | None = None) -> NormalityResul
     items = pd.DataFrame.from_dict(rows, orient="index")
     items.index.name = "item"
     m = mardia(x)
-    severe = bool((items["skew"].abs() > 2).any() or (items["kurtosis"] > 7).any())
+    severe = len(severe_items(items)) > 0
     advice = "MLR" if (m["p_kurt"] < 0.05 or m["p_skew"] < 0.05 or severe) else "ML"
     return NormalityResult(items=items, mardia=m, advice=advice, language=lang)
