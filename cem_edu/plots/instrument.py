@@ -5,7 +5,7 @@ import os
 import textwrap
 
 from ..i18n import get_language, numerals, t
-from ..instrument.model import Instrument
+from ..instrument.model import Instrument, load_instrument
 from ..validation import check_type
 from ._theme import PALETTE, prepare
 
@@ -58,8 +58,6 @@ def construct_map(inst, ax=None, language: str | None = None, show_items: bool =
     prepare()
     lang = language or get_language()
     if isinstance(inst, (str, os.PathLike)):
-        from ..instrument import load_instrument
-
         inst = load_instrument(inst)
     check_type(inst, Instrument, what="construct_map(inst=...)", expected=t("check.expect.instrument", lang),
                language=lang)
