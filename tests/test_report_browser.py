@@ -46,6 +46,8 @@ def test_persian_report_is_right_to_left_with_no_raw_field_names(browser, report
     assert not found, f"English field names in the Persian report: {found}"
     headings = page.evaluate("[...document.querySelectorAll('h2')].map(h => h.innerText)")
     assert not [h for h in headings if re.search(r"[0-9]", h)], headings  # Persian digits in headings
+    markers = page.evaluate("[...document.querySelectorAll('nav ol')].map(o => getComputedStyle(o).listStyleType)")
+    assert markers == ["persian"]          # the contents are numbered ۱. ۲. … like the headings
     page.screenshot(path=str(output_dir / "report_fa_top.png"))
     page.close()
 
